@@ -1,0 +1,110 @@
+"""The wire format between the widget's kernel side and its view; mirrored by js/src/protocol.ts.
+
+Small state lives in synced traits (see ``FeedbackWidget``); every answer travels as a message
+that holds only the change, with a ``request_id``, and is answered by an ``ack`` or an ``error``.
+
+Traits (kernel -> view unless noted)
+------------------------------------
+schema : SchemaPayload
+    Fields, questions and guidelines; set once.
+user : str
+    The annotator's name.
+persistent : bool
+    False when the dataset has no folder: answers live in memory only (the view says so).
+folder : str
+    The dataset's folder, or "".
+status_filter : str  (view -> kernel too)
+    "all", "pending", "draft", "submitted" or "discarded": which records the pager walks,
+    judged by this annotator's own response.
+total : int
+    Records in the current filter.
+position : int  (view -> kernel too)
+    Index of the shown record within the filtered order, 0-based.
+window_start : int
+    Position of ``window[0]``.
+window : list[RecordPayload]
+    The records around ``position`` (a few before, more after), so the view can move on at once.
+counts : dict[str, int]
+    This annotator's records per status: pending, draft, submitted, discarded, plus "total".
+error : str
+    A message to show that belongs to no request (e.g. a bad ``position``).
+
+Messages view -> kernel
+-----------------------
+{"type": "answer", "request_id": str, "record_id": str, "values": {question: value},
+ "status": "submitted" | "draft" | "discarded", "time_spent": float | None}
+{"type": "undo", "request_id": str, "record_id": str}
+    Put back the response this widget replaced with its last answer to that record.
+{"type": "ping", "request_id": str}
+
+Messages kernel -> view
+-----------------------
+{"type": "ack", "request_id": str, "record_id": str | None, "status": str | None,
+ "saved": bool}
+    ``saved`` is True once the answer is on disk (flushed and synced), False in memory only.
+{"type": "error", "request_id": str | None, "record_id": str | None, "message": str}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+STATUSES = ("submitted", "draft", "discarded")
+FILTERS = ("all", "pending", "draft", "submitted", "discarded")
+ResponseStatusName = Literal["submitted", "draft", "discarded"]
+
+
+class SuggestionPayload(TypedDict):
+    """A model's suggested answer to one question, shown pre-filled in the view."""
+
+    value: Any
+    agent: str | None
+    score: float | None
+
+
+class ResponsePayload(TypedDict):
+    """This annotator's current response to one record."""
+
+    values: dict[str, Any]
+    status: ResponseStatusName
+    updated_at: float
+
+
+class RecordPayload(TypedDict):
+    """One record as the view sees it."""
+
+    id: str
+    index: int
+    fields: dict[str, str]
+    suggestions: dict[str, SuggestionPayload]
+    response: ResponsePayload | None
+
+
+class AnswerMessage(TypedDict):
+    """An answer to one record from the view."""
+
+    type: Literal["answer"]
+    request_id: str
+    record_id: str
+    values: dict[str, Any]
+    status: ResponseStatusName
+    time_spent: float | None
+
+
+class AckMessage(TypedDict):
+    """The kernel's reply to a request that succeeded."""
+
+    type: Literal["ack"]
+    request_id: str
+    record_id: str | None
+    status: str | None
+    saved: bool
+
+
+class ErrorMessage(TypedDict):
+    """The kernel's reply to a request that changed nothing."""
+
+    type: Literal["error"]
+    request_id: str | None
+    record_id: str | None
+    message: str
