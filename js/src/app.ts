@@ -1,0 +1,395 @@
+/** The view controller: renders the record at the local position from the `window` trait,
+ * sends answers as messages and tracks their replies. Moving on never waits for the kernel. */
+import type { AnyModel } from "@anywidget/types";
+import { h, SUPPRESS } from "./dom";
+import { type Action, chordFor } from "./keys";
+import {
+  type AnswerValues,
+  type Counts,
+  isKernelMessage,
+  type KernelMessage,
+  type RecordPayload,
+  type RecordStatus,
+  type ResponseStatusName,
+  type SchemaPayload,
+  type StatusFilter,
+  type Traits,
+} from "./protocol";
+import { UiState } from "./state";
+import { guidelines } from "./views/guidelines";
+import { pager } from "./views/pager";
+import { type RecordCard, recordCard } from "./views/record-card";
+import { statusBar } from "./views/status-bar";
+
+export const DRAFT_DELAY_MS = 1000;
+export const ACK_TIMEOUT_MS = 5000;
+const EMPTY_SCHEMA: SchemaPayload = { fields: [], questions: [], guidelines: null };
+const NO_COUNTS: Counts = { pending: 0, draft: 0, submitted: 0, discarded: 0, total: 0 };
+
+export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
+  const state = new UiState();
+  state.position = model.get("position") ?? 0;
+  const root = h("div", { class: "nbf-root", "data-testid": "nbf-root", [SUPPRESS]: "true" });
+  const bar = statusBar();
+  const pg = pager({
+    prev: () => navigate(state.position - 1, false),
+    next: () => navigate(state.position + 1, false),
+    jump: (p) => navigate(p, false),
+    filter: setFilter,
+    submit: () => answer("submitted"),
+    discard: () => answer("discarded"),
+    undo,
+  });
+  const guideSlot = h("div", { class: "nbf-guidelines-slot" });
+  const body = h("div", { class: "nbf-body" });
+  root.append(bar.header, guideSlot, body, pg.actions, pg.el, bar.footer);
+  el.append(root);
+
+  let card: RecordCard | null = null;
+  let shownAt = Date.now();
+  let draftTimer: ReturnType<typeof setTimeout> | null = null;
+  let focusOnRender = false;
+  let awaitingWindow = false;
+  let generalError = "";
+  /** Positions this view sent lately, so a late echo of an older one doesn't pull it back. */
+  let sentPositions: { position: number; at: number }[] = [];
+
+  const schema = () => model.get("schema") ?? EMPTY_SCHEMA;
+  const windowRecords = () => model.get("window") ?? [];
+  const total = () => model.get("total") ?? 0;
+
+  function currentRecord(): RecordPayload | undefined {
+    if (awaitingWindow) return undefined;
+    return windowRecords()[state.position - (model.get("window_start") ?? 0)];
+  }
+  function findRecord(id: string): RecordPayload | undefined {
+    return windowRecords().find((r) => r.id === id);
+  }
+  function statusOf(id: string): RecordStatus {
+    return state.optimistic.get(id) ?? findRecord(id)?.response?.status ?? "pending";
+  }
+  function initialValue(rec: RecordPayload, name: string): unknown {
+    const local = state.drafts.get(rec.id);
+    if (local) return local[name];
+    if (rec.response) return rec.response.values[name];
+    return rec.suggestions[name]?.value;
+  }
+  function collect(c: RecordCard): AnswerValues {
+    const values: AnswerValues = {};
+    for (const input of c.inputs) {
+      const v = input.getValue();
+      if (v !== undefined) values[input.question.name] = v;
+    }
+    return values;
+  }
+
+  function renderRecord(): void {
+    const rec = currentRecord();
+    if (!rec) {
+      const hadFocus = root.contains(document.activeElement);
+      card = null;
+      const text =
+        total() > 0 || awaitingWindow
+          ? `Loading record ${state.position + 1}…`
+          : "No records in this filter.";
+      const loading = h(
+        "p",
+        { class: "nbf-loading", role: "status", tabindex: -1, "data-testid": "nbf-loading" },
+        [text],
+      );
+      body.replaceChildren(loading);
+      // Keep focus inside the view so keys still stay away from the notebook.
+      if (hadFocus || focusOnRender) loading.focus();
+      return;
+    }
+    if (card && card.recordId === rec.id) {
+      if (!state.drafts.has(rec.id)) {
+        // Another view or the kernel changed this record: refresh every input but the focused one.
+        for (const input of card.inputs) {
+          if (!input.el.contains(document.activeElement)) {
+            input.setValue(initialValue(rec, input.question.name));
+          }
+        }
+      }
+    } else {
+      card = recordCard(schema(), rec, onInput);
+      for (const input of card.inputs) input.setValue(initialValue(rec, input.question.name));
+      body.replaceChildren(card.el);
+      shownAt = Date.now();
+      if (focusOnRender) card.inputs[0]?.focus();
+      focusOnRender = false;
+    }
+    card.setStatus(statusOf(rec.id));
+  }
+
+  function renderAll(): void {
+    const counts = model.get("counts") ?? NO_COUNTS;
+    pg.update(
+      state.position,
+      total(),
+      model.get("status_filter") ?? "all",
+      counts,
+      state.lastAction !== null,
+    );
+    bar.update({
+      user: model.get("user") ?? "",
+      persistent: model.get("persistent") ?? false,
+      folder: model.get("folder") ?? "",
+      counts,
+      error: model.get("error") || generalError,
+      save: state.save,
+      kernelLost: state.kernelLost,
+    });
+    renderRecord();
+  }
+
+  function renderGuidelines(): void {
+    const g = guidelines(schema().guidelines);
+    guideSlot.replaceChildren(...(g ? [g] : []));
+  }
+
+  function onInput(): void {
+    if (!card) return;
+    const id = card.recordId;
+    state.setDraft(id, collect(card));
+    for (const input of card.inputs) if (input.getValue() !== undefined) input.setInvalid(null);
+    if (draftTimer !== null) clearTimeout(draftTimer);
+    draftTimer = setTimeout(() => sendDraft(id), DRAFT_DELAY_MS);
+  }
+
+  function sendDraft(id: string): void {
+    if (draftTimer !== null) clearTimeout(draftTimer);
+    draftTimer = null;
+    // An edit of a submitted answer stays here until it is submitted again.
+    if (!state.dirty.has(id) || statusOf(id) === "submitted") return;
+    const values = state.drafts.get(id);
+    if (!values || Object.keys(values).length === 0) return;
+    send(id, values, "draft", null);
+  }
+
+  function send(
+    recordId: string,
+    values: AnswerValues,
+    status: ResponseStatusName,
+    timeSpent: number | null,
+  ): void {
+    const request_id = state.nextRequestId();
+    const timer = setTimeout(() => onTimeout(request_id), ACK_TIMEOUT_MS);
+    state.pending.set(request_id, { kind: "answer", recordId, status, timer });
+    state.dirty.delete(recordId);
+    state.optimistic.set(recordId, status);
+    if (status !== "draft") state.lastAction = { recordId, status };
+    state.save = { state: "saving" };
+    model.send({
+      type: "answer",
+      request_id,
+      record_id: recordId,
+      values,
+      status,
+      time_spent: timeSpent,
+    });
+    renderAll();
+  }
+
+  function leaveRecord(): void {
+    if (card && state.dirty.has(card.recordId)) sendDraft(card.recordId);
+  }
+
+  function navigate(position: number, focus: boolean): void {
+    const n = total();
+    if (n <= 0) return;
+    const p = Math.min(Math.max(position, 0), n - 1);
+    if (p === state.position && card) return;
+    leaveRecord();
+    state.position = p;
+    focusOnRender = focus;
+    renderAll();
+    const now = Date.now();
+    sentPositions = [...sentPositions.filter((s) => now - s.at < 3000), { position: p, at: now }];
+    model.set("position", p);
+    model.save_changes();
+  }
+
+  function answer(status: "submitted" | "discarded", focus = false): void {
+    const rec = currentRecord();
+    if (!rec || !card || card.recordId !== rec.id) return;
+    const values = collect(card);
+    if (status === "submitted") {
+      const missing = card.inputs.filter((i) => i.question.required && i.getValue() === undefined);
+      for (const input of card.inputs) {
+        const title = input.question.title || input.question.name;
+        input.setInvalid(missing.includes(input) ? `${title} is required` : null);
+      }
+      const first = missing[0];
+      if (first) {
+        first.focus();
+        bar.announce(`Not submitted: ${missing.length} required answer(s) missing`);
+        return;
+      }
+    }
+    state.drafts.set(rec.id, values);
+    const elapsed = Math.round(Date.now() - shownAt) / 1000;
+    send(rec.id, values, status, elapsed);
+    const counts = model.get("counts") ?? NO_COUNTS;
+    bar.announce(
+      `${status === "submitted" ? "Submitted" : "Discarded"} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,
+    );
+    if (state.position < total() - 1) navigate(state.position + 1, focus || keyboardFocusInCard());
+  }
+
+  function keyboardFocusInCard(): boolean {
+    return card?.el.contains(document.activeElement) ?? false;
+  }
+
+  function undo(): void {
+    const last = state.lastAction;
+    if (!last) return;
+    const request_id = state.nextRequestId();
+    const timer = setTimeout(() => onTimeout(request_id), ACK_TIMEOUT_MS);
+    state.pending.set(request_id, { kind: "undo", recordId: last.recordId, status: null, timer });
+    state.lastAction = null;
+    state.drafts.delete(last.recordId);
+    state.dirty.delete(last.recordId);
+    state.optimistic.delete(last.recordId);
+    model.send({ type: "undo", request_id, record_id: last.recordId });
+    const idx = windowRecords().findIndex((r) => r.id === last.recordId);
+    if (idx >= 0) navigate((model.get("window_start") ?? 0) + idx, true);
+    else renderAll();
+  }
+
+  function setFilter(value: StatusFilter): void {
+    leaveRecord();
+    state.position = 0;
+    awaitingWindow = true;
+    card = null;
+    model.set("status_filter", value);
+    model.set("position", 0);
+    model.save_changes();
+    renderAll();
+  }
+
+  function onTimeout(requestId: string): void {
+    const req = state.pending.get(requestId);
+    if (!req) return;
+    req.timer = null;
+    state.kernelLost = true;
+    if (req.kind === "answer" && req.recordId) state.dirty.add(req.recordId);
+    renderAll();
+  }
+
+  function onMessage(msg: unknown): void {
+    if (!isKernelMessage(msg)) return;
+    if (msg.request_id === null) {
+      if (msg.type === "error") generalError = msg.message;
+      renderAll();
+      return;
+    }
+    const req = state.resolve(msg.request_id);
+    if (!req) return; // another view's request
+    state.kernelLost = false;
+    handleReply(msg, req.kind, req.recordId);
+    renderAll();
+  }
+
+  function handleReply(msg: KernelMessage, kind: string, recordId: string | null): void {
+    const stillSaving = [...state.pending.values()].some((r) => r.kind === "answer");
+    if (msg.type === "ack") {
+      generalError = "";
+      if (kind === "answer") {
+        state.save = stillSaving ? { state: "saving" } : { state: "saved", onDisk: msg.saved };
+        bar.announce(msg.saved ? "Saved" : "Saved in memory only");
+      } else if (kind === "undo") {
+        bar.announce("Undone");
+      }
+      return;
+    }
+    if (kind === "answer" && recordId) {
+      // Keep the answer in its box: it stays a local, unsent edit.
+      state.dirty.add(recordId);
+      state.optimistic.delete(recordId);
+      if (state.lastAction?.recordId === recordId) state.lastAction = null;
+    }
+    state.save = { state: "error", message: msg.message, recordId };
+    bar.announce(`Not saved: ${msg.message}`);
+  }
+
+  function onWindow(): void {
+    awaitingWindow = false;
+    for (const rec of windowRecords()) state.settle(rec.id, rec.response?.status ?? "pending");
+    renderAll();
+  }
+
+  function onPosition(): void {
+    const p = model.get("position") ?? 0;
+    if (p === state.position) return;
+    const latest = sentPositions[sentPositions.length - 1];
+    const stale = sentPositions.some((s) => s.position === p) && latest?.position !== p;
+    if (stale && Date.now() - (latest?.at ?? 0) < 3000) return;
+    leaveRecord();
+    state.position = p;
+    focusOnRender = keyboardFocusInCard();
+    renderAll();
+  }
+
+  function onSchema(): void {
+    card = null;
+    renderGuidelines();
+    renderAll();
+  }
+
+  function run(action: Action): void {
+    if (action === "submit") answer("submitted", true);
+    else if (action === "discard") answer("discarded", true);
+    else if (action === "next") navigate(state.position + 1, true);
+    else if (action === "prev") navigate(state.position - 1, true);
+    else undo();
+  }
+
+  const onKeydown = (event: KeyboardEvent) => {
+    const action = chordFor(event);
+    if (action) {
+      event.preventDefault();
+      run(action);
+    }
+    event.stopPropagation();
+  };
+  const stop = (event: Event) => event.stopPropagation();
+  root.addEventListener("keydown", onKeydown);
+  root.addEventListener("keyup", stop);
+  root.addEventListener("keypress", stop);
+
+  const traitHandlers: [string, () => void][] = [
+    ["change:window", onWindow],
+    ["change:window_start", onWindow],
+    ["change:position", onPosition],
+    ["change:schema", onSchema],
+  ];
+  for (const name of [
+    "total",
+    "counts",
+    "user",
+    "persistent",
+    "folder",
+    "error",
+    "status_filter",
+  ]) {
+    traitHandlers.push([`change:${name}`, renderAll]);
+  }
+  for (const [event, handler] of traitHandlers) model.on(event, handler);
+  model.on("msg:custom", onMessage);
+
+  renderGuidelines();
+  renderAll();
+
+  return () => {
+    if (card && state.dirty.has(card.recordId)) sendDraft(card.recordId);
+    if (draftTimer !== null) clearTimeout(draftTimer);
+    state.clearTimers();
+    for (const [event, handler] of traitHandlers) model.off(event, handler);
+    model.off("msg:custom", onMessage);
+    root.removeEventListener("keydown", onKeydown);
+    root.removeEventListener("keyup", stop);
+    root.removeEventListener("keypress", stop);
+    root.remove();
+  };
+}

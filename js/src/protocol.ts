@@ -1,0 +1,164 @@
+/**
+ * The wire format between the kernel and this view: a mirror of src/nb_feedback/_protocol.py,
+ * which is the source of truth for trait and message names.
+ */
+
+export const STATUSES = ["submitted", "draft", "discarded"] as const;
+export const FILTERS = ["all", "pending", "draft", "submitted", "discarded"] as const;
+
+export type ResponseStatusName = (typeof STATUSES)[number];
+export type StatusFilter = (typeof FILTERS)[number];
+/** A record's status as this annotator sees it: no response yet is "pending". */
+export type RecordStatus = ResponseStatusName | "pending";
+
+export interface TextField {
+  kind: "text_field";
+  name: string;
+  title: string;
+  required: boolean;
+  use_markdown: boolean;
+}
+
+interface QuestionBase {
+  name: string;
+  title: string;
+  description?: string | null;
+  required: boolean;
+}
+
+export interface LabelOption {
+  value: string;
+  text: string;
+}
+
+export interface TextQuestion extends QuestionBase {
+  kind: "text_question";
+  use_markdown?: boolean;
+}
+export interface RatingQuestion extends QuestionBase {
+  kind: "rating_question";
+  values: number[];
+}
+export interface LabelQuestion extends QuestionBase {
+  kind: "label_question";
+  labels: LabelOption[];
+}
+export interface MultiLabelQuestion extends QuestionBase {
+  kind: "multi_label_question";
+  labels: LabelOption[];
+}
+export interface RankingQuestion extends QuestionBase {
+  kind: "ranking_question";
+  values: LabelOption[];
+}
+
+export type Question =
+  | TextQuestion
+  | RatingQuestion
+  | LabelQuestion
+  | MultiLabelQuestion
+  | RankingQuestion;
+
+export interface SchemaPayload {
+  fields: TextField[];
+  questions: Question[];
+  guidelines: string | null;
+}
+
+export interface RankItem {
+  value: string;
+  rank: number;
+}
+
+/** An answer to one question: text -> string, rating -> int, label -> string,
+ * multi_label -> string[], ranking -> [{value, rank}] with rank 1 the best. */
+export type AnswerValue = string | number | string[] | RankItem[];
+export type AnswerValues = Record<string, AnswerValue>;
+
+export interface SuggestionPayload {
+  value: unknown;
+  agent: string | null;
+  score: number | null;
+}
+
+export interface ResponsePayload {
+  values: Record<string, unknown>;
+  status: ResponseStatusName;
+  updated_at: number;
+}
+
+export interface RecordPayload {
+  id: string;
+  index: number;
+  fields: Record<string, string>;
+  suggestions: Record<string, SuggestionPayload>;
+  response: ResponsePayload | null;
+}
+
+export interface Counts {
+  pending: number;
+  draft: number;
+  submitted: number;
+  discarded: number;
+  total: number;
+}
+
+/** The synced traits, keyed by their Python names. */
+export interface Traits {
+  schema: SchemaPayload;
+  user: string;
+  persistent: boolean;
+  folder: string;
+  status_filter: StatusFilter;
+  total: number;
+  position: number;
+  window_start: number;
+  window: RecordPayload[];
+  counts: Counts;
+  error: string;
+}
+
+export interface AnswerMessage {
+  type: "answer";
+  request_id: string;
+  record_id: string;
+  values: AnswerValues;
+  status: ResponseStatusName;
+  time_spent: number | null;
+}
+
+export interface UndoMessage {
+  type: "undo";
+  request_id: string;
+  record_id: string;
+}
+
+export interface PingMessage {
+  type: "ping";
+  request_id: string;
+}
+
+export type ViewMessage = AnswerMessage | UndoMessage | PingMessage;
+
+export interface AckMessage {
+  type: "ack";
+  request_id: string;
+  record_id: string | null;
+  status: string | null;
+  saved: boolean;
+}
+
+export interface ErrorMessage {
+  type: "error";
+  request_id: string | null;
+  record_id: string | null;
+  message: string;
+}
+
+export type KernelMessage = AckMessage | ErrorMessage;
+
+export function isKernelMessage(msg: unknown): msg is KernelMessage {
+  if (typeof msg !== "object" || msg === null) return false;
+  const type = (msg as { type?: unknown }).type;
+  return type === "ack" || type === "error";
+}

@@ -1,0 +1,96 @@
+/** Previous / Next / jump, the "Record n of N" text, the status filter and Submit / Discard /
+ * Undo: the view's buttons. */
+import { h } from "../dom";
+import { type Counts, FILTERS, type StatusFilter } from "../protocol";
+
+export interface PagerHandlers {
+  prev(): void;
+  next(): void;
+  jump(position: number): void;
+  filter(value: StatusFilter): void;
+  submit(): void;
+  discard(): void;
+  undo(): void;
+}
+
+export interface Pager {
+  readonly el: HTMLElement;
+  readonly actions: HTMLElement;
+  update(
+    position: number,
+    total: number,
+    filter: StatusFilter,
+    counts: Counts,
+    canUndo: boolean,
+  ): void;
+}
+
+export function pager(on: PagerHandlers): Pager {
+  const button = (text: string, testid: string, cls: string, handler: () => void) => {
+    const b = h("button", { type: "button", class: `nbf-btn ${cls}`, "data-testid": testid }, [
+      text,
+    ]);
+    b.addEventListener("click", handler);
+    return b;
+  };
+  const prev = button("Previous", "nbf-prev", "", on.prev);
+  const next = button("Next", "nbf-next", "", on.next);
+  const submit = button("Submit", "nbf-submit", "nbf-primary", on.submit);
+  const discard = button("Discard", "nbf-discard", "", on.discard);
+  const undo = button("Undo", "nbf-undo", "", on.undo);
+  const position = h("span", { class: "nbf-position", "data-testid": "nbf-position" });
+  const jump = h("input", {
+    type: "number",
+    min: 1,
+    class: "nbf-jump",
+    "aria-label": "Jump to record",
+    "data-testid": "nbf-jump",
+  });
+  const doJump = () => {
+    const n = Number.parseInt(jump.value, 10);
+    if (Number.isFinite(n)) on.jump(n - 1);
+  };
+  jump.addEventListener("change", doJump);
+  jump.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      doJump();
+    }
+  });
+  const select = h(
+    "select",
+    { class: "nbf-filter", "aria-label": "Status filter", "data-testid": "nbf-filter" },
+    FILTERS.map((f) => h("option", { value: f }, [f])),
+  );
+  select.addEventListener("change", () => on.filter(select.value as StatusFilter));
+
+  const el = h("div", { class: "nbf-pager" }, [
+    prev,
+    position,
+    next,
+    h("label", { class: "nbf-jump-label" }, ["Go to ", jump]),
+    select,
+  ]);
+  const actions = h("div", { class: "nbf-actions" }, [submit, discard, undo]);
+  return {
+    el,
+    actions,
+    update(pos, total, filter, counts, canUndo) {
+      position.textContent = total > 0 ? `Record ${pos + 1} of ${total}` : "No records";
+      prev.disabled = pos <= 0;
+      next.disabled = pos >= total - 1;
+      submit.disabled = total === 0;
+      discard.disabled = total === 0;
+      undo.disabled = !canUndo;
+      jump.max = String(Math.max(total, 1));
+      if (document.activeElement !== jump) jump.value = total > 0 ? String(pos + 1) : "";
+      select.value = filter;
+      FILTERS.forEach((f, i) => {
+        const opt = select.options[i];
+        if (!opt) return;
+        const n = f === "all" ? counts.total : counts[f];
+        opt.textContent = `${f} (${n ?? 0})`;
+      });
+    },
+  };
+}

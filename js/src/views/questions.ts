@@ -1,0 +1,167 @@
+/** One input per question, with its title as the input's accessible name. Value types on the
+ * wire: text -> string, rating -> int, label -> string, multi_label -> string[],
+ * ranking -> [{value, rank}]. */
+import { h, uid } from "../dom";
+import type { AnswerValue, LabelOption, Question, RankItem, SuggestionPayload } from "../protocol";
+import { rankingInput } from "./ranking";
+
+export interface QuestionInput {
+  readonly question: Question;
+  readonly el: HTMLElement;
+  /** The answer, or undefined when there is none (empty or whitespace-only text). */
+  getValue(): AnswerValue | undefined;
+  setValue(value: unknown): void;
+  focus(): void;
+  setInvalid(message: string | null): void;
+}
+
+export interface Control {
+  /** Element carrying data-testid nbf-q-<name> and the accessible name. */
+  input: HTMLElement;
+  getValue(): AnswerValue | undefined;
+  setValue(value: unknown): void;
+  focus(): void;
+}
+
+export function questionInput(
+  question: Question,
+  suggestion: SuggestionPayload | undefined,
+  onChange: () => void,
+): QuestionInput {
+  const titleId = uid("title");
+  const descId = uid("desc");
+  const errorId = uid("err");
+  const control = makeControl(question, titleId, onChange);
+  const { input } = control;
+  input.setAttribute("data-testid", `nbf-q-${question.name}`);
+  if (question.required) input.setAttribute("aria-required", "true");
+  const described = [question.description ? descId : null, errorId].filter(Boolean).join(" ");
+  input.setAttribute("aria-describedby", described);
+
+  const isText = question.kind === "text_question";
+  const titleEl = isText
+    ? h("label", { id: titleId, for: input.id, class: "nbf-q-title" })
+    : h("span", { id: titleId, class: "nbf-q-title" });
+  titleEl.append(question.title || question.name);
+  if (question.required) {
+    titleEl.append(h("span", { class: "nbf-required", "aria-hidden": "true" }, [" *"]));
+  }
+  const error = h("p", { id: errorId, class: "nbf-q-error", hidden: true });
+  const note = suggestion ? h("p", { class: "nbf-suggested" }, [suggestionNote(suggestion)]) : null;
+  const el = h("div", { class: `nbf-question nbf-${question.kind}` }, [
+    titleEl,
+    question.description
+      ? h("p", { id: descId, class: "nbf-q-desc" }, [question.description])
+      : null,
+    input,
+    note,
+    error,
+  ]);
+
+  return {
+    question,
+    el,
+    getValue: control.getValue,
+    setValue: control.setValue,
+    focus: control.focus,
+    setInvalid(message) {
+      error.hidden = message === null;
+      error.textContent = message ?? "";
+      if (message === null) input.removeAttribute("aria-invalid");
+      else input.setAttribute("aria-invalid", "true");
+    },
+  };
+}
+
+function suggestionNote(s: SuggestionPayload): string {
+  const who = s.agent ? `suggested by ${s.agent}` : "suggested by a model";
+  return typeof s.score === "number" ? `${who} (score ${s.score.toFixed(2)})` : who;
+}
+
+function makeControl(question: Question, titleId: string, onChange: () => void): Control {
+  switch (question.kind) {
+    case "text_question":
+      return textInput(onChange);
+    case "rating_question":
+      return choiceInput(
+        question.values.map((v) => ({ value: String(v), text: String(v) })),
+        titleId,
+        "radio",
+        onChange,
+        (v) => (v === undefined ? undefined : Number.parseInt(v, 10)),
+      );
+    case "label_question":
+      return choiceInput(question.labels, titleId, "radio", onChange, (v) => v);
+    case "multi_label_question":
+      return choiceInput(question.labels, titleId, "checkbox", onChange, (v) => v);
+    case "ranking_question":
+      return rankingInput(question.values, titleId, onChange);
+  }
+}
+
+function textInput(onChange: () => void): Control {
+  const input = h("textarea", { id: uid("q"), rows: 3, class: "nbf-textarea" });
+  input.addEventListener("input", onChange);
+  return {
+    input,
+    getValue: () => (input.value.trim() === "" ? undefined : input.value),
+    setValue: (value) => {
+      input.value = typeof value === "string" ? value : "";
+    },
+    focus: () => input.focus(),
+  };
+}
+
+/** Radios (rating, label) or checkboxes (multi-label) in a group named by the title. */
+function choiceInput(
+  options: LabelOption[],
+  titleId: string,
+  type: "radio" | "checkbox",
+  onChange: () => void,
+  cast: (v: string | undefined) => AnswerValue | undefined,
+): Control {
+  const name = uid("group");
+  const boxes = options.map((opt) =>
+    h("input", { type, name, value: opt.value, id: uid("opt"), class: "nbf-choice-input" }),
+  );
+  const input = h(
+    "div",
+    {
+      id: uid("q"),
+      role: type === "radio" ? "radiogroup" : "group",
+      "aria-labelledby": titleId,
+      class: "nbf-choices",
+    },
+    options.map((opt, i) => {
+      const box = boxes[i] as HTMLInputElement;
+      box.addEventListener("change", onChange);
+      return h("label", { class: "nbf-choice", for: box.id }, [box, opt.text || opt.value]);
+    }),
+  );
+  return {
+    input,
+    getValue() {
+      const checked = boxes.filter((b) => b.checked).map((b) => b.value);
+      if (type === "checkbox") return checked.length > 0 ? checked : undefined;
+      return cast(checked[0]);
+    },
+    setValue(value) {
+      const wanted = new Set(
+        (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map(
+          String,
+        ),
+      );
+      for (const b of boxes) b.checked = wanted.has(b.value);
+    },
+    focus() {
+      (boxes.find((b) => b.checked) ?? boxes[0])?.focus();
+    },
+  };
+}
+
+export function isRankItems(value: unknown): value is RankItem[] {
+  return (
+    Array.isArray(value) &&
+    value.every((v) => typeof v === "object" && v !== null && "value" in v && "rank" in v)
+  );
+}

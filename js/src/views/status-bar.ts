@@ -1,0 +1,92 @@
+/** The header and footer lines: annotator, progress with counts, saved state, notices, alerts
+ * and the polite live region that announces progress. */
+import { h } from "../dom";
+import type { Counts } from "../protocol";
+import type { SaveState } from "../state";
+
+export const LOST_KERNEL = "The kernel is not answering: this answer is not saved";
+export const MEMORY_ONLY = "Answers live in memory only: call dataset.save(path) to keep them";
+
+export interface StatusBar {
+  readonly header: HTMLElement;
+  readonly footer: HTMLElement;
+  update(opts: {
+    user: string;
+    persistent: boolean;
+    folder: string;
+    counts: Counts;
+    error: string;
+    save: SaveState;
+    kernelLost: boolean;
+  }): void;
+  announce(text: string): void;
+}
+
+export function statusBar(): StatusBar {
+  const user = h("span", { class: "nbf-user", "data-testid": "nbf-user" });
+  const fill = h("div", { class: "nbf-progress-fill" });
+  const progress = h(
+    "div",
+    {
+      class: "nbf-progress",
+      role: "progressbar",
+      "aria-label": "Progress",
+      "aria-valuemin": 0,
+      "data-testid": "nbf-progress",
+    },
+    [fill],
+  );
+  const countsEl = h("span", { class: "nbf-counts", "data-testid": "nbf-counts" });
+  const saved = h("span", { class: "nbf-saved", "data-testid": "nbf-saved" });
+  const memory = h("p", { class: "nbf-notice", "data-testid": "nbf-memory-notice" }, [MEMORY_ONLY]);
+  const error = h("p", { class: "nbf-error", role: "alert", "data-testid": "nbf-error" });
+  const alert = h("p", { class: "nbf-error", role: "alert", "data-testid": "nbf-kernel-alert" });
+  const live = h("div", { class: "nbf-sr-only", "aria-live": "polite", "data-testid": "nbf-live" });
+
+  const header = h("div", { class: "nbf-header" }, [
+    user,
+    h("div", { class: "nbf-progress-wrap" }, [progress, countsEl]),
+  ]);
+  const footer = h("div", { class: "nbf-footer" }, [saved, memory, error, alert, live]);
+
+  return {
+    header,
+    footer,
+    update(o) {
+      user.textContent = o.user ? `Annotator: ${o.user}` : "";
+      const done = o.counts.submitted + o.counts.discarded;
+      const total = o.counts.total;
+      progress.setAttribute("aria-valuemax", String(total));
+      progress.setAttribute("aria-valuenow", String(done));
+      progress.setAttribute("aria-valuetext", `${done} of ${total} done`);
+      fill.style.width = `${total > 0 ? (100 * done) / total : 0}%`;
+      countsEl.textContent =
+        `pending ${o.counts.pending} · draft ${o.counts.draft} · ` +
+        `submitted ${o.counts.submitted} · discarded ${o.counts.discarded}`;
+      memory.hidden = o.persistent;
+      memory.title = o.folder;
+      error.hidden = !o.error;
+      error.textContent = o.error;
+      alert.hidden = !o.kernelLost;
+      alert.textContent = o.kernelLost ? LOST_KERNEL : "";
+      saved.textContent = saveText(o.save);
+      saved.className = `nbf-saved nbf-saved-${o.save.state}`;
+    },
+    announce(text) {
+      live.textContent = text;
+    },
+  };
+}
+
+export function saveText(save: SaveState): string {
+  switch (save.state) {
+    case "idle":
+      return "";
+    case "saving":
+      return "Saving…";
+    case "saved":
+      return save.onDisk ? "Saved" : "Saved in memory only";
+    case "error":
+      return `Not saved: ${save.message}`;
+  }
+}
