@@ -1,0 +1,140 @@
+"""The benchmark workflow with Argilla v1's local FeedbackDataset (no server).
+
+Run in benchmarks/.venv-argilla (see setup_argilla_venv.sh), one fresh process per size:
+
+    benchmarks/.venv-argilla/bin/python benchmarks/workflow_argilla.py --n 50000
+
+Prints one JSON line: {"lib", "n", "seconds": {build, respond, select, split, total},
+"peak_rss_mb", ...}. Steps, written the way an Argilla v1 user would write them locally:
+
+- build:   FeedbackDataset(TextField "prompt", TextQuestion "demonstration") and
+           add_records([FeedbackRecord(fields={"prompt": p}), ...])
+- respond: for every other record, assign a submitted ResponseSchema to record.responses
+           (locally there is no add_response; the records are pydantic models with validated
+           assignment, so this is the supported way to give a local record a response)
+- select:  keep the records that have a submitted response, as a new FeedbackDataset.
+           filter_by(response_status="submitted") would be the obvious call, but on a local
+           FeedbackDataset it only warns and returns the dataset unchanged (checked below,
+           outside the timed steps), so a user has to filter by hand.
+- split:   prepare_for_training(framework="trl",
+           task=TrainingTask.for_supervised_fine_tuning(formatting_func), train_size=0.8, seed=0)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+import uuid
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from data import make_answer, make_prompts  # noqa: E402
+
+SEED = 0
+USER_ID = uuid.uuid5(uuid.NAMESPACE_URL, "nb_feedback-benchmark/labeler-1")
+TEMPLATE = "### Instruction: {prompt}\n### Response: {response}"
+
+
+def _rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def formatting_func(sample: dict) -> str | None:
+    """Argilla v1 SFT formatting function: one text per record with a submitted answer."""
+    answers = [a["value"] for a in sample["demonstration"] if a["status"] == "submitted"]
+    if not answers:
+        return None
+    return TEMPLATE.format(prompt=sample["prompt"], response=answers[0])
+
+
+def run(n: int) -> dict:
+    prompts = make_prompts(n, SEED)
+    answers = {i: make_answer(i) for i in range(0, n, 2)}
+
+    t_import = time.perf_counter()
+    import argilla_v1 as rg
+    from argilla_v1.feedback import ResponseSchema, TrainingTask, ValueSchema
+
+    import_s = time.perf_counter() - t_import
+    rss_before = _rss_mb()
+    seconds: dict[str, float] = {}
+
+    # build
+    t0 = time.perf_counter()
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.TextQuestion(name="demonstration")],
+    )
+    ds.add_records([rg.FeedbackRecord(fields={"prompt": p}) for p in prompts])
+    seconds["build"] = time.perf_counter() - t0
+
+    # respond: a submitted demonstration on every other record
+    t0 = time.perf_counter()
+    records = ds.records
+    for i, text in answers.items():
+        records[i].responses = [
+            ResponseSchema(
+                user_id=USER_ID,
+                values={"demonstration": ValueSchema(value=text)},
+                status="submitted",
+            )
+        ]
+    seconds["respond"] = time.perf_counter() - t0
+
+    # select: filter_by is a no-op locally, so filter by hand into a new dataset
+    t0 = time.perf_counter()
+    submitted = [r for r in ds.records if any(x.status == "submitted" for x in r.responses)]
+    selected = rg.FeedbackDataset(fields=ds.fields, questions=ds.questions)
+    selected.add_records(submitted)
+    seconds["select"] = time.perf_counter() - t0
+
+    # split
+    t0 = time.perf_counter()
+    task = TrainingTask.for_supervised_fine_tuning(formatting_func=formatting_func)
+    splits = selected.prepare_for_training(framework="trl", task=task, train_size=0.8, seed=SEED)
+    seconds["split"] = time.perf_counter() - t0
+    seconds["total"] = sum(seconds.values())
+    peak = _rss_mb()
+
+    # Checks, outside the timed steps.
+    n_sub = len(answers)
+    assert len(selected) == n_sub, (len(selected), n_sub)
+    assert splits["train"].num_rows + splits["test"].num_rows == n_sub
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        filtered = ds.filter_by(response_status="submitted")
+    filter_by_noop = filtered is ds and len(filtered) == n
+
+    return {
+        "lib": "argilla_v1",
+        "version": rg.__version__,
+        "n": n,
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "peak_rss_mb": round(peak, 1),
+        "rss_before_build_mb": round(rss_before, 1),
+        "import_seconds": round(import_s, 3),
+        "rows": {"selected": n_sub, "train": splits["train"].num_rows,
+                 "test": splits["test"].num_rows},
+        "columns": splits["train"].column_names,
+        "notes": {
+            "filter_by_is_noop_locally": filter_by_noop,
+            "filter_by_warning": str(caught[0].message)[:80] if caught else None,
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, required=True)
+    args = parser.parse_args()
+    print(json.dumps(run(args.n)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The benchmark workflow with nb_feedback, through its public API (DESIGN.md section 1).
+
+Run in the project venv, one fresh process per size:
+
+    .venv/bin/python benchmarks/workflow_nb_feedback.py --n 50000
+
+Prints one JSON line in the same shape as workflow_argilla.py. Steps:
+
+- build:   FeedbackDataset(TextField "prompt", TextQuestion "demonstration") and
+           add_records(DataFrame with a "prompt" column), the bulk path a user would take
+- respond: add_response(ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted")
+           for every other record, one call each: the public contract for answers from code
+- select:  filter_by(response_status="submitted")
+- split:   to_sft(test_size=0.2, seed=0)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from data import make_answer, make_prompts  # noqa: E402
+
+SEED = 0
+
+
+def _rss_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(n: int) -> dict:
+    prompts = make_prompts(n, SEED)
+    answers = {i: make_answer(i) for i in range(0, n, 2)}
+
+    t_import = time.perf_counter()
+    import pandas as pd
+
+    import nb_feedback as rg
+
+    import_s = time.perf_counter() - t_import
+    frame = pd.DataFrame({"prompt": prompts})
+    rss_before = _rss_mb()
+    seconds: dict[str, float] = {}
+
+    # build
+    t0 = time.perf_counter()
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.TextQuestion(name="demonstration")],
+    )
+    ds.add_records(frame)
+    seconds["build"] = time.perf_counter() - t0
+
+    # respond: a submitted demonstration on every other record
+    t0 = time.perf_counter()
+    for i, text in answers.items():
+        ds.add_response(ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted")
+    seconds["respond"] = time.perf_counter() - t0
+
+    # select
+    t0 = time.perf_counter()
+    selected = ds.filter_by(response_status="submitted")
+    seconds["select"] = time.perf_counter() - t0
+
+    # split
+    t0 = time.perf_counter()
+    splits = selected.to_sft(test_size=0.2, seed=SEED)
+    seconds["split"] = time.perf_counter() - t0
+    seconds["total"] = sum(seconds.values())
+    peak = _rss_mb()
+
+    # Checks, outside the timed steps.
+    n_sub = len(answers)
+    assert len(selected) == n_sub, (len(selected), n_sub)
+    assert splits["train"].num_rows + splits["test"].num_rows == n_sub
+    first = splits["train"][0]
+    assert first["completion"].startswith("Answer "), first
+
+    return {
+        "lib": "nb_feedback",
+        "version": rg.__version__,
+        "n": n,
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "peak_rss_mb": round(peak, 1),
+        "rss_before_build_mb": round(rss_before, 1),
+        "import_seconds": round(import_s, 3),
+        "rows": {"selected": n_sub, "train": splits["train"].num_rows,
+                 "test": splits["test"].num_rows},
+        "columns": splits["train"].column_names,
+        "notes": {},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, required=True)
+    args = parser.parse_args()
+    print(json.dumps(run(args.n)))
+
+
+if __name__ == "__main__":
+    main()
