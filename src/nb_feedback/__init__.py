@@ -1,0 +1,69 @@
+"""nb_feedback: Argilla-style feedback collection in the notebook, with no server.
+
+Define fields and questions, add records, let people answer in a widget under the cell, and turn
+the submitted answers into SFT splits for TRL. The guide's code runs with
+``import nb_feedback as rg`` in place of ``import argilla as rg``.
+"""
+
+from nb_feedback.dataset import FeedbackDataset
+from nb_feedback.errors import (
+    FeedbackError,
+    RecordError,
+    ResponseError,
+    SchemaError,
+    StorageError,
+    WriterLockedError,
+)
+from nb_feedback.filters import FloatMetadataFilter, IntegerMetadataFilter, TermsMetadataFilter
+from nb_feedback.persistence import LoadWarning
+from nb_feedback.records import (
+    FeedbackRecord,
+    Response,
+    ResponseSchema,
+    ResponseStatus,
+    Suggestion,
+    SuggestionSchema,
+)
+from nb_feedback.schema import (
+    FloatMetadataProperty,
+    IntegerMetadataProperty,
+    LabelQuestion,
+    MultiLabelQuestion,
+    RankingQuestion,
+    RatingQuestion,
+    TermsMetadataProperty,
+    TextField,
+    TextQuestion,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FeedbackDataset",
+    "FeedbackError",
+    "FeedbackRecord",
+    "FloatMetadataFilter",
+    "FloatMetadataProperty",
+    "IntegerMetadataFilter",
+    "IntegerMetadataProperty",
+    "LabelQuestion",
+    "LoadWarning",
+    "MultiLabelQuestion",
+    "RankingQuestion",
+    "RatingQuestion",
+    "RecordError",
+    "Response",
+    "ResponseError",
+    "ResponseSchema",
+    "ResponseStatus",
+    "SchemaError",
+    "StorageError",
+    "Suggestion",
+    "SuggestionSchema",
+    "TermsMetadataFilter",
+    "TermsMetadataProperty",
+    "TextField",
+    "TextQuestion",
+    "WriterLockedError",
+    "__version__",
+]

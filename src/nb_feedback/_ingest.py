@@ -1,0 +1,310 @@
+"""Turn whatever ``add_records`` receives into checked record and response frames, all or nothing.
+
+Fields are checked column by column (vectorised where pandas allows), so a batch of 200,000
+records is validated in bulk rather than one object at a time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from nb_feedback import _tables as T
+from nb_feedback.errors import FeedbackError, RecordError
+from nb_feedback.records import FeedbackRecord, normalize_response, normalize_suggestions
+from nb_feedback.schema import Schema, text_problem
+from nb_feedback.validation import check_values, is_missing, to_json
+
+_SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
+_MAX_LISTED = 3
+
+
+def _where(i: int, external_id: object = None) -> str:
+    return f"record {i}" + (
+        f" (external_id {external_id!r})" if not is_missing(external_id) else ""
+    )
+
+
+def to_frame(data: Any, schema: Schema) -> pd.DataFrame:
+    """Return one row per record: field columns, then '@'-prefixed special columns."""
+    if isinstance(data, pd.DataFrame):
+        return _from_columns(data, schema)
+    if type(data).__module__.startswith("datasets.") and hasattr(data, "to_pandas"):
+        return _from_columns(data.to_pandas(), schema)
+    if isinstance(data, FeedbackRecord | Mapping):
+        data = [data]
+    if not isinstance(data, Iterable) or isinstance(data, str | bytes):
+        raise RecordError(
+            "add_records: expected a FeedbackRecord, a dict, a list of either, a pandas "
+            f"DataFrame or a datasets.Dataset, got {type(data).__name__}"
+        )
+    rows = [_row(item, i, schema) for i, item in enumerate(data)]
+    columns = [*schema.field_names, *("@" + s for s in _SPECIAL)]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
+    if isinstance(item, FeedbackRecord):
+        item = {
+            "fields": item.fields,
+            "metadata": item.metadata,
+            "suggestions": item.suggestions,
+            "responses": item.responses,
+            "external_id": item.external_id,
+            "id": item.id,
+        }
+    if not isinstance(item, Mapping):
+        raise RecordError(f"record {i}: expected a FeedbackRecord or a dict, got {item!r:.80}")
+    if isinstance(item.get("fields"), Mapping):
+        fields = dict(item["fields"])
+        extra = set(item) - {"fields", *_SPECIAL}
+        if extra:
+            raise RecordError(
+                f"record {i}: unknown key {sorted(extra)[0]!r}: expected fields, "
+                f"metadata, suggestions, responses, external_id or id"
+            )
+        special = {s: item.get(s) for s in _SPECIAL}
+    else:  # a flat dict: field names, metadata property names and the special keys
+        fields = {k: v for k, v in item.items() if k in schema.field_names}
+        special = {s: item.get(s) for s in _SPECIAL if s not in schema.field_names}
+        meta = dict(special["metadata"] or {}) if isinstance(special["metadata"], Mapping) else {}
+        for prop in schema.metadata_properties:
+            if prop.name in item and prop.name not in schema.field_names:
+                meta[prop.name] = item[prop.name]
+        special["metadata"] = meta or special["metadata"]
+        known = {*schema.field_names, *_SPECIAL, *(p.name for p in schema.metadata_properties)}
+        extra = set(item) - known
+        if extra:
+            raise RecordError(_unknown_key_message(i, sorted(extra)[0], schema))
+    unknown = set(fields) - set(schema.field_names)
+    if unknown:
+        raise RecordError(
+            f"{_where(i, special['external_id'])}: unknown field {sorted(unknown)[0]!r}: "
+            f"expected fields {schema.field_names}"
+        )
+    return {
+        **{f: fields.get(f) for f in schema.field_names},
+        **{"@" + k: v for k, v in special.items()},
+    }
+
+
+def _unknown_key_message(i: int, key: str, schema: Schema) -> str:
+    return (
+        f"record {i}: unknown column {key!r}: expected a field ({schema.field_names}), a "
+        "declared metadata property, or one of metadata, suggestions, responses, external_id, "
+        "id. Declare it with metadata_properties=[TermsMetadataProperty(...)] or drop it."
+    )
+
+
+def _from_columns(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    props = {p.name for p in schema.metadata_properties}
+    for col in frame.columns:
+        if col not in schema.field_names and col not in _SPECIAL and col not in props:
+            raise RecordError(_unknown_key_message(0, str(col), schema).replace("record 0: ", ""))
+    out = pd.DataFrame(index=range(len(frame)))
+    for name in schema.field_names:
+        out[name] = frame[name].to_numpy() if name in frame else None
+    for s in _SPECIAL:
+        out["@" + s] = frame[s].to_numpy() if s in frame and s not in schema.field_names else None
+    meta_cols = [p for p in props if p in frame.columns and p not in schema.field_names]
+    if meta_cols:
+        extra = frame[meta_cols].to_dict("records")
+        base = out["@metadata"].tolist()
+        out["@metadata"] = [
+            {
+                **(b if isinstance(b, Mapping) else {}),
+                **{k: v for k, v in e.items() if not is_missing(v)},
+            }
+            for b, e in zip(base, extra, strict=True)
+        ]
+    return out
+
+
+def _field_problems(frame: pd.DataFrame, schema: Schema) -> list[tuple[int, str]]:
+    problems: list[tuple[int, str]] = []
+    for field in schema.fields:
+        col = frame[field.name]
+        if pd.api.types.is_string_dtype(col.dtype) and not col.dtype == object:
+            # Arrow-backed strings: only NA, blanks and length can be wrong, all vectorised.
+            missing = col.isna()
+            blank = ~missing & col.str.strip().eq("")
+            long_ = ~missing & col.str.len().gt(10**6)
+            bad = (missing & field.required) | blank | long_
+            for i in bad[bad].index[: _MAX_LISTED + 1]:
+                problems.append(
+                    (int(i), f"field {field.name!r}: {_text_problem(col[i], field.required)}")
+                )
+            continue
+        for i, value in enumerate(col.tolist()):
+            problem = _text_problem(value, field.required)
+            if problem:
+                problems.append((i, f"field {field.name!r}: {problem}"))
+                if len(problems) > _MAX_LISTED:
+                    break
+    return problems
+
+
+def _text_problem(value: object, required: bool) -> str | None:
+    if is_missing(value):
+        return "required field: expected text, got nothing" if required else None
+    return text_problem(value)
+
+
+def check_frame(
+    frame: pd.DataFrame, schema: Schema, taken_ids: pd.Index
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Check every record of ``frame``; return (records, responses) or raise naming the first bad one."""
+    problems = _field_problems(frame, schema)
+    if problems:
+        problems.sort()
+        i, message = problems[0]
+        more = f" ({len(problems) - 1} more problem(s) in this batch)" if len(problems) > 1 else ""
+        raise RecordError(
+            f"{_where(i, frame['@external_id'].iloc[i])}: {message}{more}; "
+            "no record of this batch was added"
+        )
+    records = pd.DataFrame({name: frame[name] for name in schema.field_names})
+    records.insert(0, T.ID, _ids(frame, taken_ids))
+    records[T.EXTERNAL_ID] = _external_ids(frame)
+    records[T.METADATA], meta_columns = _metadata(frame, schema)
+    for name, values in meta_columns.items():
+        records[T.meta_column(name)] = values
+    records[T.SUGGESTIONS] = _suggestions(frame, schema)
+    responses = _responses(frame, schema, records[T.ID])
+    return records, responses
+
+
+def _fail(i: int, frame: pd.DataFrame, message: str) -> RecordError:
+    return RecordError(
+        f"{_where(i, frame['@external_id'].iloc[i])}: {message}; no record of this batch was added"
+    )
+
+
+def _ids(frame: pd.DataFrame, taken: pd.Index) -> list[str]:
+    prefix = secrets.token_hex(4)  # distinct per batch, so two kernels adding at once never clash
+    if frame["@id"].isna().all():  # the common case: every id is ours to make
+        return [f"{prefix}-{i:07d}" for i in range(len(frame))]
+    given = frame["@id"].tolist()
+    ids = []
+    for i, value in enumerate(given):
+        if is_missing(value):
+            ids.append(f"{prefix}-{i:07d}")
+        elif not isinstance(value, str) or not value.strip():
+            raise _fail(i, frame, f"id must be a non-empty string, got {value!r}")
+        else:
+            ids.append(value)
+    index = pd.Index(ids)
+    if index.has_duplicates:
+        dup = index[index.duplicated()][0]
+        raise _fail(ids.index(dup), frame, f"id {dup!r} appears twice in this batch")
+    clash = T.isin(pd.Series(ids), taken).to_numpy()
+    if clash.any():
+        i = int(clash.argmax())
+        raise _fail(i, frame, f"id {ids[i]!r} is already in the dataset")
+    return ids
+
+
+def _external_ids(frame: pd.DataFrame) -> list[str | None]:
+    if frame["@external_id"].isna().all():
+        return [None] * len(frame)
+    out: list[str | None] = []
+    for i, value in enumerate(frame["@external_id"].tolist()):
+        if is_missing(value):
+            out.append(None)
+        elif isinstance(value, str | int) and not isinstance(value, bool):
+            out.append(str(value))
+        else:
+            raise _fail(i, frame, f"external_id must be a string, got {value!r}")
+    return out
+
+
+def _metadata(frame: pd.DataFrame, schema: Schema) -> tuple[list[str | None], dict[str, list[Any]]]:
+    if frame["@metadata"].isna().all():
+        n = len(frame)
+        return [None] * n, {p.name: [None] * n for p in schema.metadata_properties}
+    texts: list[str | None] = []
+    typed: dict[str, list[Any]] = {p.name: [] for p in schema.metadata_properties}
+    for i, meta in enumerate(frame["@metadata"].tolist()):
+        if is_missing(meta) or meta == {}:
+            meta = {}
+        elif not isinstance(meta, Mapping):
+            raise _fail(i, frame, f"metadata must be a dict, got {meta!r:.80}")
+        for prop in schema.metadata_properties:
+            value = meta.get(prop.name)
+            if value is not None:
+                problem = prop.check_value(value)
+                if problem:
+                    raise _fail(i, frame, f"metadata {prop.name!r}: {problem}")
+            typed[prop.name].append(value)
+        try:
+            texts.append(to_json(dict(meta), "metadata") if meta else None)
+        except FeedbackError as exc:
+            raise _fail(i, frame, str(exc)) from None
+    return texts, typed
+
+
+def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
+    if frame["@suggestions"].isna().all():
+        return [None] * len(frame)
+    out: list[str | None] = []
+    for i, raw in enumerate(frame["@suggestions"].tolist()):
+        if (
+            raw is None
+            or (isinstance(raw, float) and is_missing(raw))
+            or (isinstance(raw, list | tuple) and not raw)
+        ):
+            out.append(None)
+            continue
+        try:
+            items = normalize_suggestions(raw, _where(i))
+            for s in items:
+                question = schema.question(s.question_name)
+                if question is None:
+                    raise RecordError(
+                        f"suggestion for unknown question {s.question_name!r}: "
+                        f"expected one of {schema.question_names}"
+                    )
+                problem = question.check_value(s.value)
+                if problem:
+                    raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
+            out.append(to_json([s.to_dict() for s in items], "suggestions"))
+        except FeedbackError as exc:
+            message = str(exc).removeprefix(_where(i) + ": ")
+            raise _fail(i, frame, message) from None
+    return out
+
+
+def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    if frame["@responses"].isna().all():
+        return T.empty_responses()
+    for i, raw in enumerate(frame["@responses"].tolist()):
+        if raw is None or (isinstance(raw, float) and is_missing(raw)):
+            continue
+        if not isinstance(raw, list | tuple):
+            raise _fail(i, frame, f"responses must be a list, got {raw!r:.80}")
+        seen: set[str] = set()
+        for j, item in enumerate(raw):
+            try:
+                response = normalize_response(item, f"response {j}")
+                check_values(schema, response.values, response.status, f"response {j}")
+            except FeedbackError as exc:
+                raise _fail(i, frame, str(exc)) from None
+            if response.user in seen:
+                raise _fail(i, frame, f"user {response.user!r} has two responses to this record")
+            seen.add(response.user)
+            rows.append(
+                {
+                    "record_id": ids.iloc[i],
+                    "user": response.user,
+                    "status": response.status,
+                    "values": to_json(response.values, f"response {j}"),
+                    "updated_at": response.updated_at,
+                    "time_spent": response.time_spent,
+                }
+            )
+    out = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
+    return out.astype(T.empty_responses().dtypes.to_dict())

@@ -1,0 +1,172 @@
+"""The two pandas tables underneath a dataset, and the column names they use.
+
+Internal columns start with '@', which no field or question name can hold, so a field called
+"id" or "metadata" never collides with them.
+
+The responses table holds one row per (record, user). Single answers go into a small dict of
+pending rows (O(1) per answer) and are merged into the frame only when a bulk reader asks for it,
+so answering costs the same at 100 records and at 1,000,000.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+ID = "@id"
+EXTERNAL_ID = "@external_id"
+METADATA = "@metadata"  # the whole metadata dict as JSON text (or None)
+SUGGESTIONS = "@suggestions"  # list of suggestion dicts as JSON text (or None)
+META_PREFIX = "@meta:"  # one typed column per declared metadata property, for fast filters
+
+RESPONSE_COLUMNS = ["record_id", "user", "status", "values", "updated_at", "time_spent"]
+"""``values`` is the ``{question: value}`` dict as JSON text; times are epoch seconds."""
+
+
+def isin(values: pd.Series, allowed: Any) -> pd.Series:
+    """Vectorised ``values.isin(allowed)`` for string columns (pandas' Arrow path loops in Python)."""
+    mask = pc.is_in(
+        pa.array(values.to_numpy(dtype=object), type=pa.string()),
+        value_set=pa.array(np.asarray(allowed, dtype=object), type=pa.string()),
+    )
+    return pd.Series(mask.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def meta_column(name: str) -> str:
+    """Return the internal column holding metadata property ``name``."""
+    return META_PREFIX + name
+
+
+def empty_responses() -> pd.DataFrame:
+    """Return a responses frame with no rows and the right dtypes."""
+    return pd.DataFrame(
+        {
+            "record_id": pd.Series([], dtype="str"),
+            "user": pd.Series([], dtype="str"),
+            "status": pd.Series([], dtype="str"),
+            "values": pd.Series([], dtype="str"),
+            "updated_at": pd.Series([], dtype="float64"),
+            "time_spent": pd.Series([], dtype="float64"),
+        }
+    )
+
+
+def latest_per_key(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the latest row per (record, user): a later answer replaces an earlier one."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    ordered = frame.sort_values("updated_at", kind="stable")
+    return ordered.drop_duplicates(["record_id", "user"], keep="last").reset_index(drop=True)
+
+
+class ResponseTable:
+    """Responses with O(1) single-answer updates and a consolidated frame for bulk readers."""
+
+    def __init__(self, frame: pd.DataFrame | None = None) -> None:
+        self._frame = empty_responses() if frame is None else frame.reset_index(drop=True)
+        self._pending: dict[tuple[str, str], dict[str, Any]] = {}
+        self._pending_by_record: dict[str, set[str]] = {}
+        self._positions: dict[str, np.ndarray] | None = None  # record_id -> rows in _frame
+        self._counts: dict[str, Counter[str]] = {}  # user -> status counts, kept up to date
+
+    def __len__(self) -> int:
+        return len(self.frame())
+
+    def _frame_positions(self) -> dict[str, np.ndarray]:
+        if self._positions is None:
+            grouped = self._frame.groupby("record_id", sort=False).indices
+            self._positions = {str(k): v for k, v in grouped.items()}
+        return self._positions
+
+    def for_record(self, record_id: str) -> dict[str, dict[str, Any]]:
+        """Return ``{user: row}`` for every response to ``record_id``."""
+        out: dict[str, dict[str, Any]] = {}
+        rows = self._frame_positions().get(record_id)
+        if rows is not None:
+            for row in self._frame.iloc[rows].to_dict("records"):
+                out[str(row["user"])] = row
+        for user in self._pending_by_record.get(record_id, ()):
+            out[user] = self._pending[(record_id, user)]
+        return out
+
+    def get(self, record_id: str, user: str) -> dict[str, Any] | None:
+        """Return the response of ``user`` to ``record_id``, or None."""
+        pending = self._pending.get((record_id, user))
+        if pending is not None:
+            return pending
+        return self.for_record(record_id).get(user)
+
+    def put(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """Set one response (replacing the same user's earlier one); return the replaced row."""
+        key = (row["record_id"], row["user"])
+        previous = self.get(*key)
+        self._pending[key] = row
+        self._pending_by_record.setdefault(key[0], set()).add(key[1])
+        counts = self._counts.get(key[1])
+        if counts is not None:
+            if previous is not None:
+                counts[previous["status"]] -= 1
+            counts[row["status"]] += 1
+        return previous
+
+    def remove(self, record_id: str, user: str) -> None:
+        """Delete the response of ``user`` to ``record_id`` (used by undo)."""
+        self._consolidate()
+        mask = (self._frame["record_id"] == record_id) & (self._frame["user"] == user)
+        if mask.any():
+            counts = self._counts.get(user)
+            if counts is not None:
+                for status in self._frame.loc[mask, "status"]:
+                    counts[status] -= 1
+            self._frame = self._frame[~mask].reset_index(drop=True)
+            self._positions = None
+
+    def put_frame(self, frame: pd.DataFrame) -> None:
+        """Add many rows at once (records added with responses, or a reload)."""
+        self._consolidate()
+        if frame.empty:
+            return
+        merged = pd.concat([self._frame, frame[RESPONSE_COLUMNS]], ignore_index=True)
+        self._frame = latest_per_key(merged)
+        self._positions = None
+        self._counts.clear()
+
+    def frame(self) -> pd.DataFrame:
+        """Return every response, one row per (record, user), as a DataFrame."""
+        self._consolidate()
+        return self._frame
+
+    def status_counts(self, user: str) -> Counter[str]:
+        """Return how many of ``user``'s responses are in each status."""
+        counts = self._counts.get(user)
+        if counts is None:
+            frame = self.frame()
+            statuses = frame.loc[frame["user"] == user, "status"]
+            counts = Counter({str(k): int(v) for k, v in statuses.value_counts().items()})
+            self._counts[user] = counts
+        return counts
+
+    def _consolidate(self) -> None:
+        if not self._pending:
+            return
+        drop: list[int] = []
+        positions = self._frame_positions()
+        users = self._frame["user"].to_numpy()
+        for record_id, user in self._pending:
+            rows = positions.get(record_id)
+            if rows is not None:
+                drop.extend(int(i) for i in rows if users[i] == user)
+        kept = self._frame.drop(index=drop) if drop else self._frame
+        fresh = pd.DataFrame(list(self._pending.values()), columns=RESPONSE_COLUMNS)
+        fresh = fresh.astype(empty_responses().dtypes.to_dict())
+        self._frame = (
+            fresh if kept.empty else pd.concat([kept, fresh], ignore_index=True)
+        ).reset_index(drop=True)
+        self._pending.clear()
+        self._pending_by_record.clear()
+        self._positions = None

@@ -1,0 +1,470 @@
+"""FeedbackDataset: the pandas-backed store of records and responses, and the one write path."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from nb_feedback import _tables as T
+from nb_feedback import persistence
+from nb_feedback._ingest import check_frame, to_frame
+from nb_feedback._progress import progress
+from nb_feedback._protocol import STATUSES
+from nb_feedback.errors import ResponseError, StorageError
+from nb_feedback.filters import MetadataFilter
+from nb_feedback.records import (
+    FeedbackRecord,
+    Response,
+    Suggestion,
+    check_status,
+    check_time_spent,
+    unwrap_values,
+)
+from nb_feedback.schema import MetadataProperty, Question, Schema, TextField
+from nb_feedback.validation import check_values, to_json
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict
+
+    from nb_feedback.widget import FeedbackWidget
+
+Listener = Callable[[str, Sequence[str]], None]
+"""Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
+
+
+class FeedbackDataset:
+    """Records to annotate, the questions to ask, and every answer given.
+
+    Parameters
+    ----------
+    fields : list of TextField
+        What each record shows (at least one required).
+    questions : list of questions
+        What annotators answer (at least one required).
+    guidelines : str, optional
+        Markdown shown above the records in the widget.
+    metadata_properties : list, optional
+        Declared metadata, checked on add and usable in ``filter_by``.
+
+    Examples
+    --------
+    >>> import nb_feedback as rg
+    >>> ds = rg.FeedbackDataset(fields=[rg.TextField(name="prompt")],
+    ...                         questions=[rg.TextQuestion(name="demonstration")])
+    >>> ds.add_records([{"prompt": "Say hi."}])
+    >>> r = ds.add_response(ds[0].id, {"demonstration": "Hi!"}, user="labeler-1")
+    >>> len(ds.filter_by(response_status="submitted"))
+    1
+    """
+
+    def __init__(
+        self,
+        *,
+        fields: Sequence[TextField],
+        questions: Sequence[Question],
+        guidelines: str | None = None,
+        metadata_properties: Sequence[MetadataProperty] | None = None,
+    ) -> None:
+        schema = Schema(fields, questions, tuple(metadata_properties or ()), guidelines)  # type: ignore[arg-type]
+        self._init(schema, None, None)
+
+    def _init(
+        self, schema: Schema, records: pd.DataFrame | None, responses: pd.DataFrame | None
+    ) -> None:
+        self._schema = schema
+        if records is None:
+            columns = [T.ID, *schema.field_names, T.EXTERNAL_ID, T.METADATA, T.SUGGESTIONS]
+            columns += [T.meta_column(p.name) for p in schema.metadata_properties]
+            records = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+        self._records = records.reset_index(drop=True)
+        self._responses = T.ResponseTable(responses)
+        self._id_index: pd.Index | None = None
+        self._folder: Path | None = None
+        self._logs: dict[str, persistence.AnswerLog] = {}
+        self._listeners: list[Listener] = []
+        self._read_only: str | None = None
+
+    # ----------------------------------------------------------------- schema
+    @property
+    def schema(self) -> Schema:
+        """The fields, questions, metadata properties and guidelines."""
+        return self._schema
+
+    @property
+    def fields(self) -> list[TextField]:
+        """The dataset's fields."""
+        return list(self._schema.fields)
+
+    @property
+    def questions(self) -> list[Question]:
+        """The dataset's questions."""
+        return list(self._schema.questions)
+
+    @property
+    def guidelines(self) -> str | None:
+        """The annotation guidelines (markdown)."""
+        return self._schema.guidelines
+
+    @property
+    def metadata_properties(self) -> list[MetadataProperty]:
+        """The declared metadata properties."""
+        return list(self._schema.metadata_properties)
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder every change is written to, or None for a dataset never saved."""
+        return self._folder
+
+    # ---------------------------------------------------------------- records
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __repr__(self) -> str:
+        where = f"folder={str(self._folder)!r}" if self._folder else "in memory"
+        return (
+            f"FeedbackDataset(records={len(self)}, fields={self._schema.field_names}, "
+            f"questions={self._schema.question_names}, {where})"
+        )
+
+    def __getitem__(self, key: int | slice) -> Any:
+        if isinstance(key, slice):
+            return [self.record_at(i) for i in range(*key.indices(len(self)))]
+        if isinstance(key, bool) or not isinstance(key, int):
+            raise TypeError(f"dataset index must be an int or a slice, got {key!r}")
+        n = len(self)
+        if not -n <= key < n:
+            raise IndexError(f"record index {key} out of range for {n} records")
+        return self.record_at(key % n)
+
+    def __iter__(self) -> Iterator[FeedbackRecord]:
+        for i in range(len(self)):
+            yield self.record_at(i)
+
+    @property
+    def records(self) -> list[FeedbackRecord]:
+        """Every record as a ``FeedbackRecord`` (built on each call; iterate for large data)."""
+        return list(self)
+
+    def record_at(self, position: int) -> FeedbackRecord:
+        """Return the record at ``position`` with its suggestions and responses."""
+        row = self._records.iloc[position]
+        record_id = str(row[T.ID])
+        meta = row[T.METADATA]
+        sugg = row[T.SUGGESTIONS]
+        return FeedbackRecord(
+            fields={f: _text_or_none(row[f]) for f in self._schema.field_names},
+            metadata=json.loads(meta) if isinstance(meta, str) else {},
+            suggestions=[Suggestion(**s) for s in json.loads(sugg)]
+            if isinstance(sugg, str)
+            else [],
+            responses=self.responses_for(record_id),
+            external_id=_text_or_none(row[T.EXTERNAL_ID]),
+            id=record_id,
+        )
+
+    def position_of(self, record_id: str) -> int:
+        """Return the position of the record with id ``record_id``, or raise naming it."""
+        if self._id_index is None:
+            self._id_index = pd.Index(self._records[T.ID])
+        if not isinstance(record_id, str):
+            raise ResponseError(f"record id must be a string, got {record_id!r}")
+        try:
+            loc = self._id_index.get_loc(record_id)
+        except KeyError:
+            raise ResponseError(f"record {record_id!r}: no record with this id") from None
+        return int(loc)  # ids are unique, so get_loc returns an int
+
+    def responses_for(self, record_id: str) -> list[Response]:
+        """Return every response to a record."""
+        return [_response(row) for row in self._responses.for_record(record_id).values()]
+
+    def add_records(self, records: Any, *, show_progress: bool | None = None) -> None:
+        """Add records: a record, a dict, a list of either, a DataFrame or a datasets.Dataset.
+
+        The batch is checked as a whole first; one bad record adds none of it. With a folder,
+        the batch is written there before this returns.
+        """
+        self._check_writable()
+        frame = to_frame(records, self._schema)
+        if frame.empty:
+            return
+        taken = pd.Index(self._records[T.ID])
+        new_records, new_responses = check_frame(frame, self._schema, taken)
+        for _ in progress([0], desc="add_records", rows=len(new_records), enabled=show_progress):
+            if self._folder is not None:
+                persistence.append_part(self._folder, new_records, new_responses)
+        combined = pd.concat([self._records, new_records], ignore_index=True)
+        self._records = combined if len(self._records) else new_records.reset_index(drop=True)
+        self._id_index = None
+        self._responses.put_frame(new_responses)
+        self._notify("records", list(new_records[T.ID]))
+
+    # -------------------------------------------------------------- responses
+    def add_response(
+        self,
+        record_id: str,
+        values: Mapping[str, Any],
+        *,
+        user: str,
+        status: str = "submitted",
+        time_spent: float | None = None,
+    ) -> Response:
+        """Record ``user``'s answers to one record; a later answer replaces the earlier one.
+
+        With a folder, the answer is on disk (flushed and synced) before this returns.
+        Values may be plain (``{"q": "text"}``) or in Argilla v1's form (``{"q": {"value": ...}}``).
+        """
+        where = f"record {record_id!r}"
+        self.position_of(record_id)
+        if not isinstance(user, str) or not user.strip():
+            raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
+        status = check_status(status, where)
+        if not isinstance(values, Mapping):
+            raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
+        plain = unwrap_values(values)
+        check_values(self._schema, plain, status, where)
+        row = {
+            "record_id": record_id,
+            "user": user,
+            "status": status,
+            "values": to_json(plain, where),
+            "updated_at": time.time(),
+            "time_spent": check_time_spent(time_spent, where),
+        }
+        self._write_row(row)
+        return Response(user, plain, status, row["updated_at"], row["time_spent"])
+
+    def _write_row(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """The one write path: persist (when saved), then apply in memory, then notify views."""
+        self._check_writable()
+        if self._folder is not None:
+            self._log_for(row["user"]).append(row)
+        previous = self._responses.put(row)
+        self._notify("responses", [row["record_id"]])
+        return previous
+
+    def _restore_response(self, record_id: str, user: str, previous: dict[str, Any] | None) -> None:
+        """Put back an earlier response (or none): how the widget undoes its last answer."""
+        if previous is not None:
+            self._write_row({**previous, "updated_at": time.time()})
+            return
+        # No earlier response: record the withdrawal as a draft with no values, which counts
+        # as pending nowhere else and keeps the log append-only.
+        self._write_row(
+            {
+                "record_id": record_id,
+                "user": user,
+                "status": "draft",
+                "values": "{}",
+                "updated_at": time.time(),
+                "time_spent": None,
+            }
+        )
+
+    def _response_row(self, record_id: str, user: str) -> dict[str, Any] | None:
+        return self._responses.get(record_id, user)
+
+    def _log_for(self, user: str) -> persistence.AnswerLog:
+        log = self._logs.get(user)
+        if log is None:
+            assert self._folder is not None  # only called for saved datasets
+            log = persistence.AnswerLog(self._folder, user)
+            self._logs[user] = log
+        return log
+
+    def status_counts(self, user: str) -> dict[str, int]:
+        """Return ``user``'s records per status: pending, draft, submitted, discarded, total."""
+        counts = self._responses.status_counts(user)
+        out = {s: int(counts.get(s, 0)) for s in STATUSES}
+        out["pending"] = len(self) - sum(out.values())
+        out["total"] = len(self)
+        return out
+
+    def user_statuses(self, user: str) -> pd.Series:
+        """Return ``user``'s status per record position ("pending" where unanswered)."""
+        frame = self._responses.frame()
+        mine = frame.loc[frame["user"] == user, ["record_id", "status"]]
+        by_id = pd.Series(mine["status"].to_numpy(), index=mine["record_id"].to_numpy())
+        out = self._records[T.ID].map(by_id)
+        return out.fillna("pending").astype(object)
+
+    # ---------------------------------------------------------------- queries
+    def filter_by(
+        self,
+        *,
+        response_status: str | Sequence[str] | None = None,
+        metadata_filters: MetadataFilter | Sequence[MetadataFilter] | None = None,
+        user: str | None = None,
+    ) -> FeedbackDataset:
+        """Return a read-only dataset of the matching records (it really filters).
+
+        ``response_status`` is a status or a list of them, "pending" meaning no response;
+        a record matches when at least one response (by ``user``, if given) has that status.
+        """
+        mask = pd.Series(True, index=self._records.index)
+        if response_status is not None:
+            wanted = (
+                [response_status] if isinstance(response_status, str) else list(response_status)
+            )
+            bad = [s for s in wanted if str(s) not in (*STATUSES, "pending")]
+            if bad or not wanted:
+                raise ResponseError(
+                    f"filter_by: response_status must be among "
+                    f"{[*STATUSES, 'pending']}, got {response_status!r}"
+                )
+            wanted = [str(s) for s in wanted]
+            frame = self._responses.frame()
+            if user is not None:
+                frame = frame[frame["user"] == user]
+            ids = self._records[T.ID]
+            status_mask = T.isin(ids, frame.loc[T.isin(frame["status"], wanted), "record_id"])
+            if "pending" in wanted:
+                status_mask |= ~T.isin(ids, frame["record_id"])
+            mask &= status_mask
+        if metadata_filters is not None:
+            filters = (
+                metadata_filters if isinstance(metadata_filters, Sequence) else [metadata_filters]
+            )
+            for f in filters:
+                mask &= f.mask(self._records, self._schema).fillna(False).astype(bool)
+        return self._subset(mask)
+
+    def _subset(self, mask: pd.Series) -> FeedbackDataset:
+        out = FeedbackDataset.__new__(FeedbackDataset)
+        records = self._records[mask.to_numpy()]
+        responses = self._responses.frame()
+        responses = responses[T.isin(responses["record_id"], records[T.ID]).to_numpy()]
+        out._init(self._schema, records, responses)
+        out._read_only = (
+            "this dataset is a filter_by() result; add answers to the dataset it came from"
+        )
+        return out
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Return one row per record: id, fields, metadata, suggestions, responses, external_id."""
+        frame = self._responses.frame()
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for row in frame.to_dict("records"):
+            grouped.setdefault(str(row["record_id"]), []).append(_response(row).to_dict())
+        recs = self._records
+        out = pd.DataFrame({"id": recs[T.ID].astype(object)})
+        for name in self._schema.field_names:
+            out[name] = recs[name].to_numpy()
+        out["metadata"] = [json.loads(m) if isinstance(m, str) else {} for m in recs[T.METADATA]]
+        out["suggestions"] = [
+            json.loads(s) if isinstance(s, str) else [] for s in recs[T.SUGGESTIONS]
+        ]
+        out["responses"] = [grouped.get(i, []) for i in recs[T.ID]]
+        out["external_id"] = recs[T.EXTERNAL_ID].to_numpy()
+        return out
+
+    def responses_frame(self) -> pd.DataFrame:
+        """Return one row per (record, user): record_id, user, status, values (dict), times."""
+        frame = self._responses.frame().copy()
+        frame["values"] = [json.loads(v) for v in frame["values"]]
+        return frame
+
+    def _records_frame(self) -> pd.DataFrame:
+        return self._records
+
+    def _responses_raw(self) -> pd.DataFrame:
+        return self._responses.frame()
+
+    # ----------------------------------------------------------------- export
+    def format_as(self, format: str) -> Any:
+        """Return the dataset in Argilla v1's ``format_as("datasets")`` column layout."""
+        from nb_feedback.export import format_as
+
+        return format_as(self, format)
+
+    def to_sft(self, *args: Any, **kwargs: Any) -> DatasetDict:
+        """Build SFT train/test splits from submitted answers; see ``nb_feedback.export.to_sft``."""
+        from nb_feedback.export import to_sft
+
+        return to_sft(self, *args, **kwargs)
+
+    def prepare_for_training(self, *args: Any, **kwargs: Any) -> Any:
+        """Argilla v1's ``prepare_for_training``; see ``nb_feedback.training``."""
+        from nb_feedback.training import prepare_for_training
+
+        return prepare_for_training(self, *args, **kwargs)
+
+    # ------------------------------------------------------------ persistence
+    def save(
+        self, path: str | Path, *, overwrite: bool = False, show_progress: bool | None = None
+    ) -> Path:
+        """Write the dataset to ``path``; every later change is then written there as it happens.
+
+        Saving again to the dataset's own folder has nothing left to write and returns at once.
+        """
+        folder = Path(path).expanduser().resolve()
+        if self._folder is not None and folder == self._folder:
+            return folder
+        self._check_writable()
+        persistence.save_folder(
+            folder,
+            self._schema,
+            self._records,
+            self._responses.frame(),
+            overwrite=overwrite,
+            show_progress=show_progress,
+        )
+        self.close()
+        self._folder = folder
+        return folder
+
+    @classmethod
+    def from_disk(cls, path: str | Path, *, show_progress: bool | None = None) -> FeedbackDataset:
+        """Open a saved dataset; later changes are written back to the same folder."""
+        folder = Path(path).expanduser().resolve()
+        schema, records, responses = persistence.load_folder(folder, show_progress=show_progress)
+        out = cls.__new__(cls)
+        out._init(schema, records, responses)
+        out._folder = folder
+        return out
+
+    def close(self) -> None:
+        """Release this dataset's annotator locks (they are also released at process exit)."""
+        for log in self._logs.values():
+            log.close()
+        self._logs.clear()
+
+    def _check_writable(self) -> None:
+        if self._read_only:
+            raise StorageError(self._read_only)
+
+    # ----------------------------------------------------------------- views
+    def annotate(self, user: str = "annotator", **kwargs: Any) -> FeedbackWidget:
+        """Return the annotation widget for ``user`` (display it, or leave it last in a cell)."""
+        from nb_feedback.widget import FeedbackWidget
+
+        return FeedbackWidget(self, user=user, **kwargs)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener(kind, record_ids)`` after each change; returns the unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self, kind: str, record_ids: Sequence[str]) -> None:
+        for listener in list(self._listeners):
+            listener(kind, record_ids)
+
+
+def _text_or_none(value: object) -> Any:
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+def _response(row: Mapping[str, Any]) -> Response:
+    spent = row.get("time_spent")
+    return Response(
+        user=str(row["user"]),
+        values=json.loads(row["values"]),
+        status=str(row["status"]),
+        updated_at=float(row["updated_at"]),
+        time_spent=None if spent is None or spent != spent else float(spent),
+    )

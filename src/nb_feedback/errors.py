@@ -1,0 +1,27 @@
+"""The errors nb_feedback raises; each message names the record, field or question at fault."""
+
+from __future__ import annotations
+
+
+class FeedbackError(ValueError):
+    """Base of every nb_feedback error (a ValueError, so ``except ValueError`` catches it)."""
+
+
+class SchemaError(FeedbackError):
+    """A field, question, metadata property or dataset configuration is invalid."""
+
+
+class RecordError(FeedbackError):
+    """A record (or a batch of records) does not fit the dataset's schema."""
+
+
+class ResponseError(FeedbackError):
+    """A response does not fit the dataset's questions or names an unknown record."""
+
+
+class StorageError(FeedbackError):
+    """A dataset folder cannot be read or written as asked."""
+
+
+class WriterLockedError(StorageError):
+    """Another process already writes this annotator's answers to this folder."""

@@ -1,0 +1,83 @@
+"""Metadata filters for ``FeedbackDataset.filter_by``, named as in Argilla v1."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from nb_feedback import _tables as T
+from nb_feedback.errors import SchemaError
+from nb_feedback.schema import Schema, TermsMetadataProperty
+
+
+@dataclass(frozen=True)
+class TermsMetadataFilter:
+    """Keep records whose metadata ``name`` is one of ``values``.
+
+    Examples
+    --------
+    >>> TermsMetadataFilter(name="topic", values=["math"]).values
+    ['math']
+    """
+
+    name: str
+    values: Sequence[str]
+
+    def mask(self, records: pd.DataFrame, schema: Schema) -> pd.Series:
+        """Return a boolean mask over ``records``."""
+        prop = _property(schema, self.name)
+        if not isinstance(prop, TermsMetadataProperty):
+            raise SchemaError(
+                f"metadata filter {self.name!r}: {prop.kind} property needs a "
+                "range filter (IntegerMetadataFilter/FloatMetadataFilter)"
+            )
+        if isinstance(self.values, str) or not list(self.values):
+            raise SchemaError(f"metadata filter {self.name!r}: values must be a non-empty list")
+        return records[T.meta_column(self.name)].isin(list(self.values))
+
+
+@dataclass(frozen=True)
+class _RangeFilter:
+    name: str
+    ge: float | None = None
+    le: float | None = None
+
+    def mask(self, records: pd.DataFrame, schema: Schema) -> pd.Series:
+        """Return a boolean mask over ``records``."""
+        prop = _property(schema, self.name)
+        if isinstance(prop, TermsMetadataProperty):
+            raise SchemaError(
+                f"metadata filter {self.name!r}: terms property needs a TermsMetadataFilter"
+            )
+        if self.ge is None and self.le is None:
+            raise SchemaError(f"metadata filter {self.name!r}: give ge, le or both")
+        col = pd.to_numeric(records[T.meta_column(self.name)], errors="coerce")
+        mask = col.notna()
+        if self.ge is not None:
+            mask &= col >= self.ge
+        if self.le is not None:
+            mask &= col <= self.le
+        return mask
+
+
+class IntegerMetadataFilter(_RangeFilter):
+    """Keep records whose integer metadata ``name`` lies in [ge, le]."""
+
+
+class FloatMetadataFilter(_RangeFilter):
+    """Keep records whose float metadata ``name`` lies in [ge, le]."""
+
+
+MetadataFilter = TermsMetadataFilter | IntegerMetadataFilter | FloatMetadataFilter
+
+
+def _property(schema: Schema, name: str) -> object:
+    prop = schema.metadata_property(name)
+    if prop is None:
+        declared = [p.name for p in schema.metadata_properties]
+        raise SchemaError(
+            f"metadata filter {name!r}: no such metadata property; declared: {declared}"
+        )
+    return prop

@@ -1,0 +1,357 @@
+"""A dataset's folder: a manifest, parquet snapshots, and one append-only answer log per annotator.
+
+Layout::
+
+    my-dataset/
+      nb_feedback.json            manifest: format_version, schema, parts, answers_dir (atomic)
+      records-<tag>.parquet       records, one file per save or per add_records batch
+      responses-<tag>.parquet     responses that came with those records
+      answers-<gen>/<user>.jsonl  answers given after the snapshot, one JSON line each
+      answers-<gen>/<user>.lock   held by the one process writing that annotator's log
+
+Why: each answer is one appended line, flushed and fsync'd, so its cost does not grow with the
+dataset; annotators in separate kernels write separate files, so they never interleave; the
+manifest is replaced atomically, so a crash mid-save leaves the previous version readable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.json as pa_json
+import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
+
+from nb_feedback import _tables as T
+from nb_feedback._progress import progress
+from nb_feedback._protocol import STATUSES
+from nb_feedback.errors import StorageError, WriterLockedError
+from nb_feedback.schema import Schema
+from nb_feedback.validation import to_json
+
+FORMAT_VERSION = 1
+MANIFEST = "nb_feedback.json"
+_LOG_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("user", pa.string()),
+        ("status", pa.string()),
+        ("values", pa.string()),
+        ("updated_at", pa.float64()),
+        ("time_spent", pa.float64()),
+    ]
+)
+
+
+class LoadWarning(UserWarning):
+    """Something in a dataset folder was skipped on load (e.g. a torn last write)."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(target: Path, write: Any) -> None:
+    """Write through ``write(tmp_path)``, fsync, then rename over ``target``."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        write(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(target.parent)
+
+
+def _write_parquet(target: Path, frame: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    _write_atomic(target, lambda tmp: pq.write_table(table, tmp))
+
+
+def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    _write_atomic(folder / MANIFEST, lambda tmp: tmp.write_bytes(data))
+
+
+def is_dataset_folder(folder: Path) -> bool:
+    """True when ``folder`` holds a saved dataset."""
+    return (folder / MANIFEST).is_file()
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """Read and check the manifest, naming the folder and what was expected."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise StorageError(f"{folder}: not an nb_feedback dataset folder (no {MANIFEST})")
+    try:
+        manifest = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StorageError(f"{path}: unreadable manifest ({exc})") from None
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise StorageError(f"{path}: expected an integer format_version, got {version!r}")
+    if version > FORMAT_VERSION:
+        raise StorageError(
+            f"{path}: format_version {version} is newer than this nb_feedback reads "
+            f"({FORMAT_VERSION}); upgrade nb_feedback"
+        )
+    if not isinstance(manifest.get("parts"), list) or not isinstance(manifest.get("schema"), dict):
+        raise StorageError(f"{path}: expected 'schema' and 'parts' in the manifest")
+    return manifest
+
+
+def _user_file(user: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40] or "user"
+    return f"{slug}-{hashlib.sha256(user.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def save_folder(
+    folder: Path,
+    schema: Schema,
+    records: pd.DataFrame,
+    responses: pd.DataFrame,
+    *,
+    overwrite: bool,
+    show_progress: bool | None,
+) -> None:
+    """Write a full snapshot of a dataset into ``folder``, atomically."""
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(f"{folder}: exists and is not a folder")
+    old: dict[str, Any] | None = None
+    if is_dataset_folder(folder):
+        if not overwrite:
+            raise StorageError(
+                f"{folder}: already holds a dataset; pass overwrite=True to replace it"
+            )
+        old = read_manifest(folder)
+    elif folder.exists() and any(folder.iterdir()):
+        raise StorageError(
+            f"{folder}: is not empty and holds no nb_feedback dataset; "
+            "choose an empty or new folder"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    tag = secrets.token_hex(6)
+    part = {
+        "records": f"records-{tag}.parquet",
+        "responses": f"responses-{tag}.parquet",
+        "rows": len(records),
+    }
+    steps = progress(
+        ["records", "responses", "manifest"], desc="save", rows=len(records), enabled=show_progress
+    )
+    for step in steps:
+        if step == "records":
+            _write_parquet(folder / part["records"], records)
+        elif step == "responses":
+            _write_parquet(folder / part["responses"], responses[T.RESPONSE_COLUMNS])
+        else:
+            answers_dir = f"answers-{tag}"
+            (folder / answers_dir).mkdir()
+            manifest = {
+                "format_version": FORMAT_VERSION,
+                "schema": schema.to_dict(),
+                "parts": [part],
+                "answers_dir": answers_dir,
+            }
+            _write_manifest(folder, manifest)
+    if old is not None:  # the new manifest is in place: drop what only the old one named
+        _remove_unreferenced(folder, old)
+
+
+def _remove_unreferenced(folder: Path, old: dict[str, Any]) -> None:
+    keep = read_manifest(folder)
+    live = {p[k] for p in keep["parts"] for k in ("records", "responses") if p.get(k)}
+    for p in old["parts"]:
+        for k in ("records", "responses"):
+            name = p.get(k)
+            if name and name not in live:
+                (folder / name).unlink(missing_ok=True)
+    old_answers = old.get("answers_dir")
+    if old_answers and old_answers != keep.get("answers_dir"):
+        for f in (folder / old_answers).glob("*"):
+            f.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            (folder / old_answers).rmdir()
+
+
+def append_part(folder: Path, records: pd.DataFrame, responses: pd.DataFrame) -> None:
+    """Add a batch of records (and their responses) to a saved dataset, durably."""
+    tag = secrets.token_hex(6)
+    part: dict[str, Any] = {
+        "records": f"records-{tag}.parquet",
+        "responses": None,
+        "rows": len(records),
+    }
+    _write_parquet(folder / part["records"], records)
+    if not responses.empty:
+        part["responses"] = f"responses-{tag}.parquet"
+        _write_parquet(folder / part["responses"], responses[T.RESPONSE_COLUMNS])
+    with FileLock(str(folder / ".manifest.lock")):  # other kernels may add records too
+        manifest = read_manifest(folder)
+        manifest["parts"].append(part)
+        _write_manifest(folder, manifest)
+
+
+def load_folder(
+    folder: Path, *, show_progress: bool | None
+) -> tuple[Schema, pd.DataFrame, pd.DataFrame]:
+    """Read a saved dataset: (schema, records, latest response per record and user)."""
+    manifest = read_manifest(folder)
+    schema = Schema.from_dict(manifest["schema"])
+    record_parts, response_parts = [], []
+    rows = sum(int(p.get("rows", 0)) for p in manifest["parts"])
+    for part in progress(manifest["parts"], desc="load", rows=rows, enabled=show_progress):
+        record_parts.append(_read_parquet(folder / part["records"]))
+        if part.get("responses"):
+            response_parts.append(_read_parquet(folder / part["responses"]))
+    records = (
+        pd.concat(record_parts, ignore_index=True) if len(record_parts) > 1 else record_parts[0]
+    )
+    _check_records(folder, records, schema)
+    answers = folder / str(manifest.get("answers_dir", "answers"))
+    response_parts.extend(read_answer_log(path) for path in sorted(answers.glob("*.jsonl")))
+    responses = pd.concat(response_parts, ignore_index=True) if response_parts else None
+    if responses is None or responses.empty:
+        return schema, records, T.empty_responses()
+    responses = responses.astype(T.empty_responses().dtypes.to_dict())
+    known = T.isin(responses["record_id"], records[T.ID])
+    bad_status = ~T.isin(responses["status"], list(STATUSES))
+    if (~known).any() or bad_status.any():
+        warnings.warn(
+            f"{folder}: skipped {int((~known).sum())} answer(s) to unknown records and "
+            f"{int(bad_status.sum())} with an unknown status",
+            LoadWarning,
+            stacklevel=3,
+        )
+        responses = responses[known & ~bad_status]
+    return schema, records, T.latest_per_key(responses)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pq.read_table(path).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise StorageError(f"{path}: unreadable ({exc}); the folder is damaged") from None
+
+
+def _check_records(folder: Path, records: pd.DataFrame, schema: Schema) -> None:
+    missing = [c for c in (T.ID, *schema.field_names) if c not in records.columns]
+    if missing:
+        raise StorageError(f"{folder}: records lack column {missing[0]!r}; the folder is damaged")
+    if records[T.ID].duplicated().any():
+        raise StorageError(f"{folder}: two records share an id; the folder is damaged")
+
+
+def read_answer_log(path: Path) -> pd.DataFrame:
+    """Read one annotator's log; a torn last line is skipped with a ``LoadWarning``."""
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        cut = data.rfind(b"\n") + 1
+        warnings.warn(
+            f"{path}: skipped a torn last write ({len(data) - cut} bytes); earlier answers kept",
+            LoadWarning,
+            stacklevel=4,
+        )
+        data = data[:cut]
+    if not data:
+        return T.empty_responses()
+    try:
+        table = pa_json.read_json(
+            io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
+        )
+        return table.select(T.RESPONSE_COLUMNS).to_pandas()
+    except pa.ArrowException:
+        return _read_log_slowly(path, data)
+
+
+def _read_log_slowly(path: Path, data: bytes) -> pd.DataFrame:
+    rows, bad = [], 0
+    for line in data.splitlines():
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("values"), str):
+                raise ValueError("not an answer")
+            rows.append({c: row.get(c) for c in T.RESPONSE_COLUMNS})
+        except ValueError:
+            bad += 1
+    warnings.warn(f"{path}: skipped {bad} unreadable line(s)", LoadWarning, stacklevel=5)
+    return pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
+
+
+class AnswerLog:
+    """The append-only answer log of one annotator in one folder, held by one process.
+
+    Raises ``WriterLockedError`` when another process (or another open dataset in this one)
+    already writes that annotator's answers there.
+    """
+
+    def __init__(self, folder: Path, user: str) -> None:
+        manifest = read_manifest(folder)
+        answers = folder / str(manifest.get("answers_dir", "answers"))
+        answers.mkdir(exist_ok=True)
+        name = _user_file(user)
+        self.path = answers / f"{name}.jsonl"
+        # thread_local=False + is_singleton=False: one lock object per writer, checked across
+        # processes by flock, and a second open in the same process conflicts as well.
+        self._lock = FileLock(str(answers / f"{name}.lock"), thread_local=False, is_singleton=False)
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise WriterLockedError(
+                f"annotator {user!r}: another process already writes this annotator's answers "
+                f"in {folder} (lock {self._lock.lock_file}); use another user name or close "
+                "the other session"
+            ) from None
+        self._repair_tail()
+        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def _repair_tail(self) -> None:
+        if not self.path.exists():
+            return
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):
+            warnings.warn(
+                f"{self.path}: dropped a torn last write before appending",
+                LoadWarning,
+                stacklevel=4,
+            )
+            with self.path.open("r+b") as fh:
+                fh.truncate(data.rfind(b"\n") + 1)
+                os.fsync(fh.fileno())
+
+    def append(self, row: dict[str, Any]) -> None:
+        """Append one answer and return only once it is flushed and synced to disk."""
+        line = (to_json({c: row[c] for c in T.RESPONSE_COLUMNS}, "answer") + "\n").encode("utf-8")
+        written = os.write(self._fd, line)  # one write() on an O_APPEND fd: no interleaving
+        if written != len(line):
+            raise StorageError(f"{self.path}: short write ({written} of {len(line)} bytes)")
+        os.fsync(self._fd)
+
+    def close(self) -> None:
+        """Close the file and release the annotator's lock."""
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._lock.release()
+
+
+def iter_user_logs(folder: Path) -> Iterator[Path]:
+    """Yield the answer logs of a saved dataset."""
+    manifest = read_manifest(folder)
+    yield from sorted((folder / str(manifest.get("answers_dir", "answers"))).glob("*.jsonl"))

@@ -1,0 +1,582 @@
+"""Fields, questions and metadata properties: what a dataset's records hold and what it asks.
+
+Each is a frozen dataclass checked when built, with ``to_dict``/``from_dict`` for ``schema.json``
+and ``check_value`` that validates one answer (or metadata value) and says what was expected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from nb_feedback.errors import SchemaError
+
+# Argilla v1's name rule: lower-case letters, digits, '_' and '-', with at least one of the first two.
+_NAME = re.compile(r"^(?=.*[a-z0-9])[a-z0-9_-]+$")
+MAX_TEXT_CHARS = 1_000_000
+"""Longest text a field or text answer may hold (characters)."""
+
+
+def _check_name(kind: str, name: object) -> None:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise SchemaError(
+            f"{kind} name {name!r}: expected lower-case letters, digits, '_' or '-' "
+            "(e.g. 'prompt' or 'demonstration')"
+        )
+
+
+def _check_bool(owner: str, attr: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise SchemaError(f"{owner}: {attr} must be True or False, got {value!r}")
+
+
+def _check_optional_str(owner: str, attr: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise SchemaError(f"{owner}: {attr} must be a string or None, got {value!r}")
+
+
+def text_problem(value: object) -> str | None:
+    """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
+    if not isinstance(value, str):
+        return f"expected text (str), got {type(value).__name__} {_short(value)}"
+    if not value.strip():
+        return "expected non-empty text, got empty or whitespace-only text"
+    if len(value) > MAX_TEXT_CHARS:
+        return f"expected at most {MAX_TEXT_CHARS:,} characters, got {len(value):,}"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "expected valid Unicode text, got a lone surrogate character"
+    return None
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A text shown to annotators, such as the prompt.
+
+    Examples
+    --------
+    >>> TextField(name="prompt", title="Prompt").required
+    True
+    """
+
+    name: str
+    title: str | None = None
+    required: bool = True
+    use_markdown: bool = False
+    kind: ClassVar[str] = "text_field"
+
+    def __post_init__(self) -> None:
+        _check_name("field", self.name)
+        _check_optional_str(f"field {self.name!r}", "title", self.title)
+        _check_bool(f"field {self.name!r}", "required", self.required)
+        _check_bool(f"field {self.name!r}", "use_markdown", self.use_markdown)
+
+    @property
+    def label(self) -> str:
+        """The title shown to people: ``title`` or the name."""
+        return self.title or self.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form stored in ``schema.json``."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "title": self.label,
+            "required": self.required,
+            "use_markdown": self.use_markdown,
+        }
+
+
+@dataclass(frozen=True)
+class _Question:
+    name: str
+    title: str | None = None
+    description: str | None = None
+    required: bool = True
+    kind: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        _check_name("question", self.name)
+        owner = f"question {self.name!r}"
+        _check_optional_str(owner, "title", self.title)
+        _check_optional_str(owner, "description", self.description)
+        _check_bool(owner, "required", self.required)
+
+    @property
+    def label(self) -> str:
+        """The title shown to people: ``title`` or the name."""
+        return self.title or self.name
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form stored in ``schema.json`` and sent to the widget."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "title": self.label,
+            "description": self.description,
+            "required": self.required,
+            **self._extra(),
+        }
+
+    def _extra(self) -> dict[str, Any]:
+        return {}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as an answer, or return None when it is valid."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class TextQuestion(_Question):
+    """A free-text answer, such as a demonstration.
+
+    Examples
+    --------
+    >>> TextQuestion(name="demonstration").check_value("  ")
+    'expected non-empty text, got empty or whitespace-only text'
+    """
+
+    use_markdown: bool = False
+    kind: ClassVar[str] = "text_question"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        _check_bool(f"question {self.name!r}", "use_markdown", self.use_markdown)
+
+    def _extra(self) -> dict[str, Any]:
+        return {"use_markdown": self.use_markdown}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a text answer, or return None."""
+        return text_problem(value)
+
+
+@dataclass(frozen=True)
+class RatingQuestion(_Question):
+    """A rating on a fixed integer scale.
+
+    Examples
+    --------
+    >>> RatingQuestion(name="quality", values=[1, 2, 3, 4, 5]).check_value(6)
+    'expected one of [1, 2, 3, 4, 5], got 6'
+    """
+
+    values: Sequence[int] = field(default_factory=lambda: [1, 2, 3, 4, 5])
+    kind: ClassVar[str] = "rating_question"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        values = list(self.values) if isinstance(self.values, Iterable) else None
+        if (
+            not values
+            or len(values) < 2
+            or any(isinstance(v, bool) or not isinstance(v, int) for v in values)
+            or len(set(values)) != len(values)
+        ):
+            raise SchemaError(
+                f"question {self.name!r}: values must be at least 2 distinct integers, "
+                f"got {self.values!r}"
+            )
+        object.__setattr__(self, "values", tuple(values))
+
+    def _extra(self) -> dict[str, Any]:
+        return {"values": list(self.values)}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a rating, or return None."""
+        if isinstance(value, bool) or not isinstance(value, int) or value not in self.values:
+            return f"expected one of {list(self.values)}, got {_short(value)}"
+        return None
+
+
+def _labels_map(owner: str, labels: object) -> dict[str, str]:
+    if isinstance(labels, Mapping):
+        pairs = list(labels.items())
+    elif isinstance(labels, Iterable) and not isinstance(labels, str | bytes):
+        pairs = [(label, label) for label in labels]
+    else:
+        raise SchemaError(f"{owner}: labels must be a list of strings or a dict, got {labels!r}")
+    if len(pairs) < 2:
+        raise SchemaError(f"{owner}: labels must hold at least 2 labels, got {len(pairs)}")
+    seen: dict[str, str] = {}
+    for value, text in pairs:
+        if not isinstance(value, str) or not value.strip() or not isinstance(text, str):
+            raise SchemaError(f"{owner}: each label must be a non-empty string, got {value!r}")
+        if value in seen:
+            raise SchemaError(f"{owner}: label {value!r} appears twice")
+        seen[value] = text
+    return seen
+
+
+@dataclass(frozen=True)
+class LabelQuestion(_Question):
+    """Pick exactly one label.
+
+    ``labels`` is a list of strings, or a dict mapping each stored value to the text shown.
+
+    Examples
+    --------
+    >>> LabelQuestion(name="topic", labels=["code", "math"]).check_value("code") is None
+    True
+    """
+
+    labels: Sequence[str] | Mapping[str, str] = ()
+    visible_labels: int | None = None
+    kind: ClassVar[str] = "label_question"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        owner = f"question {self.name!r}"
+        object.__setattr__(self, "labels", _labels_map(owner, self.labels))
+        if self.visible_labels is not None and (
+            isinstance(self.visible_labels, bool)
+            or not isinstance(self.visible_labels, int)
+            or self.visible_labels < 1
+        ):
+            raise SchemaError(f"{owner}: visible_labels must be a positive int or None")
+
+    @property
+    def label_values(self) -> list[str]:
+        """The stored values of the labels, in order."""
+        return list(dict(self.labels))
+
+    def _extra(self) -> dict[str, Any]:
+        return {
+            "labels": [{"value": v, "text": t} for v, t in dict(self.labels).items()],
+            "visible_labels": self.visible_labels,
+        }
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a label, or return None."""
+        if not isinstance(value, str) or value not in dict(self.labels):
+            return f"expected one of {self.label_values}, got {_short(value)}"
+        return None
+
+
+@dataclass(frozen=True)
+class MultiLabelQuestion(LabelQuestion):
+    """Pick one or more labels.
+
+    Examples
+    --------
+    >>> q = MultiLabelQuestion(name="tags", labels=["a", "b", "c"])
+    >>> q.check_value(["a", "c"]) is None
+    True
+    """
+
+    kind: ClassVar[str] = "multi_label_question"
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a list of labels, or return None."""
+        if (
+            not isinstance(value, list)
+            or not value
+            or any(not isinstance(v, str) or v not in dict(self.labels) for v in value)
+            or len(set(value)) != len(value)
+        ):
+            return (
+                f"expected a non-empty list of distinct labels from {self.label_values}, "
+                f"got {_short(value)}"
+            )
+        return None
+
+
+@dataclass(frozen=True)
+class RankingQuestion(_Question):
+    """Order a fixed set of options; the answer is ``[{"value": v, "rank": r}, ...]``, 1 = best.
+
+    Examples
+    --------
+    >>> q = RankingQuestion(name="best", values=["reply-1", "reply-2"])
+    >>> q.check_value([{"value": "reply-1", "rank": 1}, {"value": "reply-2", "rank": 2}]) is None
+    True
+    """
+
+    values: Sequence[str] | Mapping[str, str] = ()
+    kind: ClassVar[str] = "ranking_question"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "values", _labels_map(f"question {self.name!r}", self.values))
+
+    def _extra(self) -> dict[str, Any]:
+        return {"values": [{"value": v, "text": t} for v, t in dict(self.values).items()]}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a ranking, or return None."""
+        options = list(dict(self.values))
+        expected = (
+            f"expected a list of {{'value', 'rank'}} covering each of {options} once "
+            "with ranks from 1"
+        )
+        if not isinstance(value, list) or len(value) != len(options):
+            return f"{expected}, got {_short(value)}"
+        seen = set()
+        for item in value:
+            if (
+                not isinstance(item, dict)
+                or set(item) != {"value", "rank"}
+                or item["value"] not in options
+                or isinstance(item["rank"], bool)
+                or not isinstance(item["rank"], int)
+                or not 1 <= item["rank"] <= len(options)
+            ):
+                return f"{expected}, got {_short(value)}"
+            seen.add(item["value"])
+        if len(seen) != len(options):
+            return f"{expected}, got {_short(value)}"
+        return None
+
+
+@dataclass(frozen=True)
+class _MetadataProperty:
+    name: str
+    title: str | None = None
+    visible_for_annotators: bool = True
+    kind: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        _check_name("metadata property", self.name)
+        _check_optional_str(f"metadata property {self.name!r}", "title", self.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form stored in ``schema.json``."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "title": self.title or self.name,
+            "visible_for_annotators": self.visible_for_annotators,
+            **self._extra(),
+        }
+
+    def _extra(self) -> dict[str, Any]:
+        return {}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` for this property, or return None."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class TermsMetadataProperty(_MetadataProperty):
+    """A categorical metadata value (a string), optionally from a fixed set.
+
+    Examples
+    --------
+    >>> TermsMetadataProperty(name="topic", values=["a", "b"]).check_value("c")
+    "expected one of ['a', 'b'], got 'c'"
+    """
+
+    values: Sequence[str] | None = None
+    kind: ClassVar[str] = "terms"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.values is not None:
+            vals = list(self.values)
+            if not vals or any(not isinstance(v, str) for v in vals):
+                raise SchemaError(
+                    f"metadata property {self.name!r}: values must be a non-empty list of strings"
+                )
+            object.__setattr__(self, "values", tuple(vals))
+
+    def _extra(self) -> dict[str, Any]:
+        return {"values": None if self.values is None else list(self.values)}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a term, or return None."""
+        if not isinstance(value, str):
+            return f"expected a string, got {_short(value)}"
+        if self.values is not None and value not in self.values:
+            return f"expected one of {list(self.values)}, got {_short(value)}"
+        return None
+
+
+@dataclass(frozen=True)
+class _NumberMetadataProperty(_MetadataProperty):
+    min: float | None = None
+    max: float | None = None
+    _types: ClassVar[tuple[type, ...]] = (int,)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for bound in (self.min, self.max):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, int | float)
+            ):
+                raise SchemaError(f"metadata property {self.name!r}: min/max must be numbers")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise SchemaError(f"metadata property {self.name!r}: min is greater than max")
+
+    def _extra(self) -> dict[str, Any]:
+        return {"min": self.min, "max": self.max}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a number in range, or return None."""
+        kind = "an integer" if self._types == (int,) else "a number"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, self._types)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            return f"expected {kind}, got {_short(value)}"
+        assert isinstance(value, int | float)  # for mypy; checked just above
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            return f"expected {kind} in [{self.min}, {self.max}], got {value!r}"
+        return None
+
+
+@dataclass(frozen=True)
+class IntegerMetadataProperty(_NumberMetadataProperty):
+    """An integer metadata value, optionally bounded."""
+
+    kind: ClassVar[str] = "integer"
+
+
+@dataclass(frozen=True)
+class FloatMetadataProperty(_NumberMetadataProperty):
+    """A real-number metadata value, optionally bounded."""
+
+    kind: ClassVar[str] = "float"
+    _types: ClassVar[tuple[type, ...]] = (int, float)
+
+
+Question = TextQuestion | RatingQuestion | LabelQuestion | MultiLabelQuestion | RankingQuestion
+MetadataProperty = TermsMetadataProperty | IntegerMetadataProperty | FloatMetadataProperty
+
+_QUESTIONS: dict[str, type[Any]] = {
+    c.kind: c
+    for c in (TextQuestion, RatingQuestion, LabelQuestion, MultiLabelQuestion, RankingQuestion)
+}
+_METADATA: dict[str, type[Any]] = {
+    c.kind: c for c in (TermsMetadataProperty, IntegerMetadataProperty, FloatMetadataProperty)
+}
+
+
+def _from_dict(registry: Mapping[str, type[Any]], data: Mapping[str, Any]) -> Any:
+    kind = data.get("kind")
+    cls = registry.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise SchemaError(f"unknown kind {kind!r}: expected one of {sorted(registry)}")
+    kwargs = dict(data)
+    kwargs.pop("kind")
+    if cls in (LabelQuestion, MultiLabelQuestion):
+        kwargs["labels"] = {d["value"]: d["text"] for d in kwargs["labels"]}
+    if cls is RankingQuestion:
+        kwargs["values"] = {d["value"]: d["text"] for d in kwargs["values"]}
+    try:
+        return cls(**kwargs)
+    except TypeError as exc:
+        raise SchemaError(f"{kind} {data.get('name')!r}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The dataset's fields, questions, metadata properties and guidelines, checked together."""
+
+    fields: tuple[TextField, ...]
+    questions: tuple[Question, ...]
+    metadata_properties: tuple[MetadataProperty, ...] = ()
+    guidelines: str | None = None
+
+    def __post_init__(self) -> None:
+        fields_ = self._as_tuple("fields", self.fields, (TextField,))
+        questions = self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values()))
+        props = self._as_tuple(
+            "metadata_properties", self.metadata_properties, tuple(_METADATA.values())
+        )
+        if not fields_:
+            raise SchemaError("fields: expected at least one TextField, got none")
+        if not questions:
+            raise SchemaError("questions: expected at least one question, got none")
+        names: dict[str, str] = {}
+        for kind, items in (("field", fields_), ("question", questions)):
+            for item in items:
+                if item.name in names:
+                    raise SchemaError(
+                        f"{kind} name {item.name!r} is already used by a {names[item.name]}: "
+                        "names must be unique across fields and questions"
+                    )
+                names[item.name] = kind
+        if not any(f.required for f in fields_):
+            raise SchemaError("fields: expected at least one required field, got none")
+        if not any(q.required for q in questions):
+            raise SchemaError("questions: expected at least one required question, got none")
+        if len({p.name for p in props}) != len(props):
+            raise SchemaError("metadata_properties: each name must be unique")
+        _check_optional_str("dataset", "guidelines", self.guidelines)
+        object.__setattr__(self, "fields", fields_)
+        object.__setattr__(self, "questions", questions)
+        object.__setattr__(self, "metadata_properties", props)
+        # name lookups happen on every answer: keep them O(1)
+        object.__setattr__(self, "_by_name", {i.name: i for i in (*fields_, *questions)})
+
+    @staticmethod
+    def _as_tuple(what: str, items: object, types: tuple[type, ...]) -> tuple[Any, ...]:
+        if isinstance(items, types):
+            items = [items]
+        if not isinstance(items, Iterable) or isinstance(items, str | bytes | Mapping):
+            raise SchemaError(f"{what}: expected a list, got {type(items).__name__}")
+        out = tuple(items)
+        for i, item in enumerate(out):
+            if not isinstance(item, types):
+                names = ", ".join(t.__name__ for t in types)
+                raise SchemaError(f"{what}[{i}]: expected one of {names}, got {item!r}")
+        return out
+
+    @property
+    def field_names(self) -> list[str]:
+        """Names of the fields, in order."""
+        return [f.name for f in self.fields]
+
+    @property
+    def question_names(self) -> list[str]:
+        """Names of the questions, in order."""
+        return [q.name for q in self.questions]
+
+    def field(self, name: str) -> TextField | None:
+        """Return the field called ``name``, or None."""
+        item = self._by_name.get(name)  # type: ignore[attr-defined]
+        return item if isinstance(item, TextField) else None
+
+    def question(self, name: str) -> Question | None:
+        """Return the question called ``name``, or None."""
+        item = self._by_name.get(name)  # type: ignore[attr-defined]
+        return None if item is None or isinstance(item, TextField) else item  # type: ignore[no-any-return]
+
+    def metadata_property(self, name: str) -> MetadataProperty | None:
+        """Return the metadata property called ``name``, or None."""
+        return next((p for p in self.metadata_properties if p.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form stored in ``schema.json`` and sent to the widget."""
+        return {
+            "fields": [f.to_dict() for f in self.fields],
+            "questions": [q.to_dict() for q in self.questions],
+            "metadata_properties": [p.to_dict() for p in self.metadata_properties],
+            "guidelines": self.guidelines,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Schema:
+        """Rebuild a schema from ``to_dict`` output."""
+        try:
+            fields_ = [
+                TextField(**{k: v for k, v in d.items() if k != "kind"}) for d in data["fields"]
+            ]
+            questions = [_from_dict(_QUESTIONS, d) for d in data["questions"]]
+            props = [_from_dict(_METADATA, d) for d in data.get("metadata_properties", [])]
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise SchemaError(f"schema: malformed ({exc!r})") from None
+        return cls(tuple(fields_), tuple(questions), tuple(props), data.get("guidelines"))

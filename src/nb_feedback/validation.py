@@ -1,0 +1,59 @@
+"""Check answers against the schema; shared by add_response, add_records and the widget."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from nb_feedback.errors import ResponseError
+from nb_feedback.schema import Schema, TextQuestion
+
+
+def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: str) -> None:
+    """Raise ``ResponseError`` unless ``values`` answers the schema's questions for ``status``.
+
+    A submitted response must answer every required question with a valid value. Drafts and
+    discarded responses may leave questions out, and a draft's text may be empty (it is a
+    work in progress), but every value given must still have the right type.
+    """
+    if not isinstance(values, Mapping):
+        raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
+    unknown = [name for name in values if schema.question(str(name)) is None]
+    if unknown:
+        raise ResponseError(
+            f"{where}: unknown question {unknown[0]!r}: expected one of {schema.question_names}"
+        )
+    for name, value in values.items():
+        question = schema.question(name)
+        assert question is not None  # unknown names were rejected above
+        if (
+            status == "draft"
+            and isinstance(question, TextQuestion)
+            and isinstance(value, str)
+            and not value.strip()
+        ):
+            continue
+        problem = question.check_value(value)
+        if problem:
+            raise ResponseError(f"{where}, question {name!r}: {problem}")
+    if status == "submitted":
+        missing = [q.name for q in schema.questions if q.required and q.name not in values]
+        if missing:
+            raise ResponseError(
+                f"{where}: a submitted response must answer required question {missing[0]!r}"
+            )
+
+
+def to_json(value: Any, where: str) -> str:
+    """Serialise ``value`` as strict JSON (no NaN), or raise naming ``where``."""
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as exc:
+        raise ResponseError(f"{where}: expected JSON-compatible values ({exc})") from None
+
+
+def is_missing(value: object) -> bool:
+    """True for None and float NaN (how pandas marks an empty cell)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
