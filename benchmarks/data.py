@@ -21,20 +21,36 @@ _OPENERS = [
     "Write a checklist for {t} that",
 ]
 _TOPICS = [
-    "feature scaling", "A/B testing", "sourdough baking", "unit testing", "budget travel",
-    "sleep hygiene", "customer churn", "the French Revolution", "time-series forecasting",
-    "SQL window functions", "pricing a freelance project", "strength training",
-    "the greenhouse effect", "code review", "onboarding new hires", "data cleaning",
-    "Bayesian inference", "writing a cover letter", "meal planning", "git branching",
+    "feature scaling",
+    "A/B testing",
+    "sourdough baking",
+    "unit testing",
+    "budget travel",
+    "sleep hygiene",
+    "customer churn",
+    "the French Revolution",
+    "time-series forecasting",
+    "SQL window functions",
+    "pricing a freelance project",
+    "strength training",
+    "the greenhouse effect",
+    "code review",
+    "onboarding new hires",
+    "data cleaning",
+    "Bayesian inference",
+    "writing a cover letter",
+    "meal planning",
+    "git branching",
 ]
-_WORDS = (
+_SENTENCE = (
     "the data model team report shows that weekly sales rose after launch while costs stayed "
     "flat and support tickets fell by a third in most regions we still need a clear plan for "
     "the next quarter with owners dates and a simple way to measure progress please keep it "
     "short practical and friendly so that everyone on the call can follow along without prior "
     "context about previous decisions risks assumptions or open questions from last month "
     "include an example a counterexample and one thing to avoid when time is limited"
-).split()
+)
+_WORDS = _SENTENCE.split()
 _CLOSERS = ["?", ".", " in plain words.", " with an example.", ", please."]
 
 TARGET_CHARS = 300

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import make_answer, make_prompts  # noqa: E402
+from data import make_answer, make_prompts
 
 SEED = 0
 
@@ -91,8 +91,11 @@ def run(n: int) -> dict:
         "peak_rss_mb": round(peak, 1),
         "rss_before_build_mb": round(rss_before, 1),
         "import_seconds": round(import_s, 3),
-        "rows": {"selected": n_sub, "train": splits["train"].num_rows,
-                 "test": splits["test"].num_rows},
+        "rows": {
+            "selected": n_sub,
+            "train": splits["train"].num_rows,
+            "test": splits["test"].num_rows,
+        },
         "columns": splits["train"].column_names,
         "notes": {},
     }
