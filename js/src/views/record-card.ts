@@ -19,7 +19,7 @@ export function recordCard(
 ): RecordCard {
   const badge = h("span", { class: "nbf-badge", "data-testid": "nbf-status" });
   const fields = schema.fields.map((field) => {
-    const body = h("div", { class: "nbf-field-text" });
+    const body = h("div", { class: "nbf-field-text", "data-testid": `nbf-field-${field.name}` });
     const text = record.fields[field.name] ?? "";
     if (field.use_markdown) {
       body.classList.add("nbf-markdown");
@@ -27,7 +27,7 @@ export function recordCard(
     } else {
       body.textContent = text;
     }
-    return h("section", { class: "nbf-field", "data-testid": `nbf-field-${field.name}` }, [
+    return h("section", { class: "nbf-field" }, [
       h("h4", { class: "nbf-field-title" }, [field.title || field.name]),
       body,
     ]);
