@@ -19,7 +19,7 @@ describe("submit", () => {
     q("nbf-submit").click();
     expect(model.messages("answer")).toHaveLength(0);
     expect(box.getAttribute("aria-invalid")).toBe("true");
-    const errorId = box.getAttribute("aria-describedby")?.split(" ").at(-1) ?? "";
+    const errorId = box.getAttribute("aria-describedby")?.split(" ").pop() ?? "";
     expect(document.getElementById(errorId)?.textContent).toBe("Your answer is required");
     expect(q("nbf-position").textContent).toBe("Record 1 of 10");
     // Answering clears the mark.
@@ -122,7 +122,9 @@ describe("submit", () => {
     q("nbf-q-topic").querySelector<HTMLInputElement>('input[value="code"]')?.click();
     q("nbf-q-flags").querySelector<HTMLInputElement>('input[value="toxic"]')?.click();
     q("nbf-q-flags").querySelector<HTMLInputElement>('input[value="off"]')?.click();
-    q("nbf-q-rank").querySelector<HTMLButtonElement>('button[aria-label="Move Reply B up"]')?.click();
+    q("nbf-q-rank")
+      .querySelector<HTMLButtonElement>('button[aria-label="Move Reply B up"]')
+      ?.click();
     q("nbf-submit").click();
     const { values } = model.messages("answer")[0] as { values: Record<string, unknown> };
     expect(values).toEqual({

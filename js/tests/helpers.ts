@@ -18,11 +18,19 @@ export interface Mounted {
   q<T extends Element = HTMLElement>(testid: string): T;
 }
 
-export function mountWidget(traits: Partial<Traits> = {}): Mounted {
-  const model = new FakeModel(traits);
+/** Renders a view; pass `model` to render a second view of the same model. */
+export function mountWidget(traits: Partial<Traits> = {}, shared?: FakeModel): Mounted {
+  const model = shared ?? new FakeModel(traits);
   const el = document.createElement("div");
   document.body.append(el);
-  const props = { model: model.asModel(), el } as Parameters<typeof widget.render>[0];
+  // Only model and el are used by the view; anywidget's host and experimental are not.
+  const props = {
+    model: model.asModel(),
+    el,
+    signal: new AbortController().signal,
+    host: {},
+    experimental: {},
+  } as unknown as Parameters<typeof widget.render>[0];
   const cleanup = widget.render(props);
   cleanups.push(cleanup);
   return {
