@@ -86,7 +86,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   function renderRecord(): void {
     const rec = currentRecord();
     if (!rec) {
-      const hadFocus = root.contains(document.activeElement);
+      const hadFocus = body.contains(document.activeElement);
       card = null;
       const text =
         total() > 0 || awaitingWindow
@@ -235,6 +235,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       `${status === "submitted" ? "Submitted" : "Discarded"} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,
     );
     if (state.position < total() - 1) navigate(state.position + 1, focus || keyboardFocusInCard());
+    else bar.announce("That was the last record in this filter");
   }
 
   function keyboardFocusInCard(): boolean {

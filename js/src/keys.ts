@@ -5,6 +5,7 @@ import { isTextEntry } from "./dom";
 export type Action = "submit" | "next" | "prev" | "discard" | "undo";
 
 export function chordFor(event: KeyboardEvent): Action | null {
+  if (event.isComposing) return null; // an IME is still building the character
   const mod = event.ctrlKey || event.metaKey;
   const inText = isTextEntry(event.target instanceof Element ? event.target : null);
   const key = event.key;
