@@ -7,16 +7,23 @@ records is validated in bulk rather than one object at a time.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from nb_feedback import _tables as T
-from nb_feedback.errors import FeedbackError, RecordError
-from nb_feedback.records import FeedbackRecord, normalize_response, normalize_suggestions
-from nb_feedback.schema import Schema, text_problem
-from nb_feedback.validation import check_values, is_missing, to_json
+from nb_feedback._protocol import STATUSES
+from nb_feedback.errors import FeedbackError, RecordError, ResponseError
+from nb_feedback.records import (
+    FeedbackRecord,
+    check_time_spent,
+    normalize_response,
+    normalize_suggestions,
+)
+from nb_feedback.schema import MAX_TEXT_CHARS, Schema, TextQuestion, text_problem
+from nb_feedback.validation import check_values, is_missing, to_json, values_to_json
 
 _SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
 _MAX_LISTED = 3
@@ -186,7 +193,7 @@ def _fail(i: int, frame: pd.DataFrame, message: str) -> RecordError:
 def _ids(frame: pd.DataFrame, taken: pd.Index) -> list[str]:
     prefix = secrets.token_hex(4)  # distinct per batch, so two kernels adding at once never clash
     if frame["@id"].isna().all():  # the common case: every id is ours to make
-        return [f"{prefix}-{i:07d}" for i in range(len(frame))]
+        return (prefix + "-" + pd.Series(range(len(frame))).astype("str").str.zfill(7)).tolist()
     given = frame["@id"].tolist()
     ids = []
     for i, value in enumerate(given):
@@ -301,10 +308,112 @@ def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFr
                     "record_id": ids.iloc[i],
                     "user": response.user,
                     "status": response.status,
-                    "values": to_json(response.values, f"response {j}"),
+                    "values": values_to_json(response.values, f"response {j}"),
                     "updated_at": response.updated_at,
                     "time_spent": response.time_spent,
                 }
             )
     out = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
     return out.astype(T.empty_responses().dtypes.to_dict())
+
+
+def check_answer_frame(
+    dataset: Any, frame: pd.DataFrame, *, user: str | None, status: str
+) -> pd.DataFrame:
+    """Check a frame of answers (``add_responses``) and return response rows, or raise."""
+    schema: Schema = dataset.schema
+    if "record_id" not in frame.columns:
+        raise ResponseError("add_responses: expected a 'record_id' column")
+    allowed = {"record_id", "user", "status", "time_spent", *schema.question_names}
+    extra = [c for c in frame.columns if c not in allowed]
+    if extra:
+        raise ResponseError(
+            f"add_responses: unknown column {extra[0]!r}: expected record_id, "
+            f"user, status, time_spent or a question {schema.question_names}"
+        )
+    n = len(frame)
+    if n == 0:
+        return T.empty_responses()
+    ids = frame["record_id"]
+    known = T.isin(ids.astype(object).where(ids.notna(), ""), dataset._records_frame()[T.ID])
+    if not known.all():
+        i = int((~known).to_numpy().argmax())
+        raise ResponseError(
+            f"answer {i}: record {ids.iloc[i]!r}: no record with this id; "
+            "no answer of this batch was added"
+        )
+    users = frame["user"] if "user" in frame.columns else pd.Series([user] * n, index=frame.index)
+    statuses = (
+        frame["status"] if "status" in frame.columns else pd.Series([status] * n, index=frame.index)
+    )
+    for i, (u, st) in enumerate(zip(users.tolist(), statuses.tolist(), strict=True)):
+        if not isinstance(u, str) or not u.strip():
+            raise ResponseError(
+                f"answer {i}: record {ids.iloc[i]!r}: user must be a non-empty "
+                f"string, got {u!r}; no answer of this batch was added"
+            )
+        if st not in STATUSES:
+            raise ResponseError(
+                f"answer {i}: record {ids.iloc[i]!r}: status must be one of "
+                f"{list(STATUSES)}, got {st!r}; no answer of this batch was added"
+            )
+    keys = pd.DataFrame({"r": ids.to_numpy(), "u": users.to_numpy()})
+    if keys.duplicated().any():
+        i = int(keys.duplicated().to_numpy().argmax())
+        raise ResponseError(
+            f"answer {i}: record {ids.iloc[i]!r}: user {users.iloc[i]!r} answers "
+            "it twice in this batch; no answer of this batch was added"
+        )
+    questions = [q for q in schema.question_names if q in frame.columns]
+    columns = {q: frame[q].tolist() for q in questions}
+    status_list = statuses.tolist()
+    # Fast path: all-submitted text answers with no gaps are checked column-wise; anything
+    # else (or any problem found) goes through the per-answer check that names the culprit.
+    checked = _text_columns_ok(schema, frame, questions, statuses)
+    values_json: list[str] = []
+    id_list = ids.tolist()
+    for i in range(n):
+        values = {q: columns[q][i] for q in questions if not is_missing(columns[q][i])}
+        where = f"answer {i}: record {id_list[i]!r}" if not checked else "answer"
+        if not checked:
+            try:
+                check_values(schema, values, status_list[i], where)
+            except ResponseError as exc:
+                raise ResponseError(f"{exc}; no answer of this batch was added") from None
+        values_json.append(values_to_json(values, where))
+    spent = frame["time_spent"] if "time_spent" in frame.columns else pd.Series([None] * n)
+    for i, value in enumerate(spent.tolist()):
+        if not is_missing(value):
+            check_time_spent(value, f"answer {i}: record {ids.iloc[i]!r}")
+    now = time.time()
+    out = pd.DataFrame(
+        {
+            "record_id": ids.to_numpy(dtype=object),
+            "user": users.to_numpy(dtype=object),
+            "status": statuses.to_numpy(dtype=object),
+            "values": values_json,
+            "updated_at": now,
+            "time_spent": pd.to_numeric(spent, errors="coerce").to_numpy(dtype=float),
+        }
+    )
+    return out.astype(T.empty_responses().dtypes.to_dict())
+
+
+def _text_columns_ok(
+    schema: Schema, frame: pd.DataFrame, questions: list[str], statuses: pd.Series
+) -> bool:
+    """True when every answer is a submitted, non-blank text answer to a text question."""
+    if not (statuses == "submitted").all():
+        return False
+    if any(q.required and q.name not in questions for q in schema.questions):
+        return False
+    for name in questions:
+        question = schema.question(name)
+        col = frame[name]
+        if not isinstance(question, TextQuestion) or col.isna().any():
+            return False
+        if pd.api.types.infer_dtype(col, skipna=False) != "string":
+            return False
+        if col.str.strip().eq("").any() or col.str.len().gt(MAX_TEXT_CHARS).any():
+            return False
+    return True

@@ -30,11 +30,14 @@ RESPONSE_COLUMNS = ["record_id", "user", "status", "values", "updated_at", "time
 
 def isin(values: pd.Series, allowed: Any) -> pd.Series:
     """Vectorised ``values.isin(allowed)`` for string columns (pandas' Arrow path loops in Python)."""
-    mask = pc.is_in(
-        pa.array(values.to_numpy(dtype=object), type=pa.string()),
-        value_set=pa.array(np.asarray(allowed, dtype=object), type=pa.string()),
-    )
+    mask = pc.is_in(_arrow_strings(values), value_set=_arrow_strings(allowed))
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def _arrow_strings(values: Any) -> pa.Array:
+    if isinstance(values, pd.Series | pd.Index):
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    return pa.array(list(values), type=pa.string())
 
 
 def meta_column(name: str) -> str:

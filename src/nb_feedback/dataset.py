@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pandas as pd
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence
-from nb_feedback._ingest import check_frame, to_frame
+from nb_feedback._ingest import check_answer_frame, check_frame, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import ResponseError, StorageError
@@ -26,7 +27,7 @@ from nb_feedback.records import (
     unwrap_values,
 )
 from nb_feedback.schema import MetadataProperty, Question, Schema, TextField
-from nb_feedback.validation import check_values, to_json
+from nb_feedback.validation import check_values, values_to_json
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -202,7 +203,8 @@ class FeedbackDataset:
         self._records = combined if len(self._records) else new_records.reset_index(drop=True)
         self._id_index = None
         self._responses.put_frame(new_responses)
-        self._notify("records", list(new_records[T.ID]))
+        if self._listeners:
+            self._notify("records", new_records[T.ID].tolist())
 
     # -------------------------------------------------------------- responses
     def add_response(
@@ -232,12 +234,54 @@ class FeedbackDataset:
             "record_id": record_id,
             "user": user,
             "status": status,
-            "values": to_json(plain, where),
+            "values": values_to_json(plain, where),
             "updated_at": time.time(),
             "time_spent": check_time_spent(time_spent, where),
         }
         self._write_row(row)
         return Response(user, plain, status, row["updated_at"], row["time_spent"])
+
+    def add_responses(
+        self,
+        answers: Any,
+        *,
+        user: str | None = None,
+        status: str = "submitted",
+        show_progress: bool | None = None,
+    ) -> int:
+        """Record many answers at once; all are checked first, and one bad row adds none.
+
+        ``answers`` is a DataFrame (or a list of dicts) with a ``record_id`` column and one
+        column per answered question, plus optional ``user``, ``status`` and ``time_spent``
+        columns that override the keyword defaults. Returns the number of answers written.
+
+        Examples
+        --------
+        >>> import nb_feedback as rg, pandas as pd
+        >>> ds = rg.FeedbackDataset(fields=[rg.TextField(name="prompt")],
+        ...                         questions=[rg.TextQuestion(name="demonstration")])
+        >>> ds.add_records([{"prompt": "a"}, {"prompt": "b"}])
+        >>> ds.add_responses(pd.DataFrame({"record_id": [r.id for r in ds],
+        ...                                "demonstration": ["A", "B"]}), user="bulk")
+        2
+        """
+        self._check_writable()
+        frame = answers if isinstance(answers, pd.DataFrame) else pd.DataFrame(list(answers))
+        rows = check_answer_frame(self, frame, user=user, status=status)
+        if rows.empty:
+            return 0
+        if self._folder is not None:
+            for name, group in progress(
+                list(rows.groupby("user", sort=False)),
+                desc="add_responses",
+                rows=len(rows),
+                enabled=show_progress,
+            ):
+                self._log_for(str(name)).append_many(group)
+        self._responses.put_frame(rows)
+        if self._listeners:
+            self._notify("responses", rows["record_id"].tolist())
+        return len(rows)
 
     def _write_row(self, row: dict[str, Any]) -> dict[str, Any] | None:
         """The one write path: persist (when saved), then apply in memory, then notify views."""
@@ -249,22 +293,24 @@ class FeedbackDataset:
         return previous
 
     def _restore_response(self, record_id: str, user: str, previous: dict[str, Any] | None) -> None:
-        """Put back an earlier response (or none): how the widget undoes its last answer."""
+        """Put back an earlier response, or none: how the widget undoes its last answer."""
         if previous is not None:
             self._write_row({**previous, "updated_at": time.time()})
             return
-        # No earlier response: record the withdrawal as a draft with no values, which counts
-        # as pending nowhere else and keeps the log append-only.
-        self._write_row(
-            {
-                "record_id": record_id,
-                "user": user,
-                "status": "draft",
-                "values": "{}",
-                "updated_at": time.time(),
-                "time_spent": None,
-            }
-        )
+        self._check_writable()
+        if self._folder is not None:  # the log is append-only: record the removal as a tombstone
+            self._log_for(user).append(
+                {
+                    "record_id": record_id,
+                    "user": user,
+                    "status": persistence.REMOVED,
+                    "values": "{}",
+                    "updated_at": time.time(),
+                    "time_spent": None,
+                }
+            )
+        self._responses.remove(record_id, user)
+        self._notify("responses", [record_id])
 
     def _response_row(self, record_id: str, user: str) -> dict[str, Any] | None:
         return self._responses.get(record_id, user)
@@ -366,7 +412,7 @@ class FeedbackDataset:
     def responses_frame(self) -> pd.DataFrame:
         """Return one row per (record, user): record_id, user, status, values (dict), times."""
         frame = self._responses.frame().copy()
-        frame["values"] = [json.loads(v) for v in frame["values"]]
+        frame["values"] = [orjson.loads(v) for v in frame["values"]]
         return frame
 
     def _records_frame(self) -> pd.DataFrame:
@@ -463,7 +509,7 @@ def _response(row: Mapping[str, Any]) -> Response:
     spent = row.get("time_spent")
     return Response(
         user=str(row["user"]),
-        values=json.loads(row["values"]),
+        values=orjson.loads(row["values"]),
         status=str(row["status"]),
         updated_at=float(row["updated_at"]),
         time_spent=None if spent is None or spent != spent else float(spent),

@@ -42,6 +42,8 @@ from nb_feedback.schema import Schema
 from nb_feedback.validation import to_json
 
 FORMAT_VERSION = 1
+REMOVED = "_removed"
+"""Status of a log line that withdraws an annotator's response (undo of a first answer)."""
 MANIFEST = "nb_feedback.json"
 _LOG_SCHEMA = pa.schema(
     [
@@ -230,7 +232,8 @@ def load_folder(
     responses = pd.concat(response_parts, ignore_index=True) if response_parts else None
     if responses is None or responses.empty:
         return schema, records, T.empty_responses()
-    responses = responses.astype(T.empty_responses().dtypes.to_dict())
+    responses = T.latest_per_key(responses.astype(T.empty_responses().dtypes.to_dict()))
+    responses = responses[(responses["status"] != REMOVED).to_numpy()]
     known = T.isin(responses["record_id"], records[T.ID])
     bad_status = ~T.isin(responses["status"], list(STATUSES))
     if (~known).any() or bad_status.any():
@@ -241,7 +244,7 @@ def load_folder(
             stacklevel=3,
         )
         responses = responses[known & ~bad_status]
-    return schema, records, T.latest_per_key(responses)
+    return schema, records, responses.reset_index(drop=True)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -315,9 +318,10 @@ class AnswerLog:
             self._lock.acquire(timeout=0)
         except Timeout:
             raise WriterLockedError(
-                f"annotator {user!r}: another process already writes this annotator's answers "
-                f"in {folder} (lock {self._lock.lock_file}); use another user name or close "
-                "the other session"
+                f"annotator {user!r}: another writer already holds this annotator's answers in "
+                f"{folder} (another kernel, or another open copy of this dataset; lock "
+                f"{self._lock.lock_file}); use another user name, or close the other one "
+                "(dataset.close() or restart its kernel)"
             ) from None
         self._repair_tail()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -342,6 +346,17 @@ class AnswerLog:
         written = os.write(self._fd, line)  # one write() on an O_APPEND fd: no interleaving
         if written != len(line):
             raise StorageError(f"{self.path}: short write ({written} of {len(line)} bytes)")
+        os.fsync(self._fd)
+
+    def append_many(self, rows: pd.DataFrame) -> None:
+        """Append many answers in one write and one fsync."""
+        lines = "".join(
+            to_json(row, "answer") + "\n" for row in rows[T.RESPONSE_COLUMNS].to_dict("records")
+        ).encode("utf-8")
+        view = memoryview(lines)
+        while view:
+            written = os.write(self._fd, view)
+            view = view[written:]
         os.fsync(self._fd)
 
     def close(self) -> None:

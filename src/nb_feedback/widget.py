@@ -1,0 +1,261 @@
+"""FeedbackWidget: the anywidget that shows a window of records and turns messages into answers.
+
+No data logic lives here: every answer goes through ``FeedbackDataset.add_response`` (the one
+write path), and the view is told what changed through small synced traits. See
+``_protocol.py`` for the wire format.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import pathlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import numpy as np
+import orjson
+import traitlets
+
+from nb_feedback import _tables as T
+from nb_feedback._protocol import FILTERS, RecordPayload
+from nb_feedback.errors import FeedbackError, ResponseError
+
+if TYPE_CHECKING:
+    from nb_feedback.dataset import FeedbackDataset
+
+_STATIC = pathlib.Path(__file__).parent / "static"
+logger = logging.getLogger(__name__)
+MAX_UNDO = 50
+
+
+class FeedbackWidget(anywidget.AnyWidget):  # type: ignore[misc]
+    """Annotate a FeedbackDataset one record at a time; made by ``dataset.annotate(user=...)``."""
+
+    _esm = _STATIC / "widget.js"
+    _css = _STATIC / "widget.css"
+
+    schema = traitlets.Dict().tag(sync=True)
+    """Fields, questions and guidelines (``Schema.to_dict()``)."""
+    user = traitlets.Unicode("").tag(sync=True)
+    """The annotator whose answers this view records."""
+    persistent = traitlets.Bool(False).tag(sync=True)
+    """False when the dataset has no folder: answers live in memory only."""
+    folder = traitlets.Unicode("").tag(sync=True)
+    """The dataset's folder, or ""."""
+    status_filter = traitlets.Unicode("all").tag(sync=True)
+    """Which of this annotator's records the pager walks: all, pending, draft, ..."""
+    total = traitlets.Int(0).tag(sync=True)
+    """Records in the current filter."""
+    position = traitlets.Int(0).tag(sync=True)
+    """Index of the shown record within the filtered order."""
+    window_start = traitlets.Int(0).tag(sync=True)
+    """Position of ``window[0]``."""
+    window = traitlets.List(traitlets.Dict()).tag(sync=True)
+    """The records around ``position``, so the view can move on without waiting."""
+    counts = traitlets.Dict().tag(sync=True)
+    """This annotator's records per status, plus total."""
+    error = traitlets.Unicode("").tag(sync=True)
+    """A message for the view that belongs to no request."""
+
+    def __init__(
+        self,
+        dataset: FeedbackDataset,
+        *,
+        user: str,
+        window_before: int = 2,
+        window_after: int = 6,
+        **kwargs: Any,
+    ) -> None:
+        if not isinstance(user, str) or not user.strip():
+            raise ResponseError(f"annotate: user must be a non-empty string, got {user!r}")
+        if dataset.folder is not None:
+            dataset._log_for(user)  # take the annotator's lock now: a clash errors here, not later
+        super().__init__(**kwargs)
+        self._dataset = dataset
+        self._before, self._after = window_before, window_after
+        self._order: np.ndarray | None = None  # dataset positions in the filter; None = all
+        self._undo: list[tuple[str, dict[str, Any] | None]] = []
+        self._window_ids: set[str] = set()
+        with self.hold_sync():
+            self.schema = dataset.schema.to_dict()
+            self.user = user
+            self.persistent = dataset.folder is not None
+            self.folder = str(dataset.folder or "")
+            self._apply_filter()
+        self._unsubscribe = dataset.subscribe(self._on_dataset_change)
+        self.observe(self._on_position, names=["position"])
+        self.observe(self._on_filter, names=["status_filter"])
+        self.on_msg(self._on_message)  # called as (widget, content, buffers)
+
+    @property
+    def dataset(self) -> FeedbackDataset:
+        """The dataset this widget writes to."""
+        return self._dataset
+
+    def close(self) -> None:
+        """Stop following the dataset and close the view."""
+        unsubscribe = getattr(self, "_unsubscribe", None)  # absent if __init__ failed early
+        if unsubscribe is not None:
+            unsubscribe()
+        super().close()
+
+    # ------------------------------------------------------------ kernel -> view
+    def _apply_filter(self) -> None:
+        wanted = self.status_filter
+        if wanted not in FILTERS:
+            self.error = f"status filter {wanted!r}: expected one of {list(FILTERS)}"
+            wanted = self.status_filter = "all"
+        if wanted == "all":
+            self._order = None
+            self.total = len(self._dataset)
+        else:
+            statuses = self._dataset.user_statuses(self.user).to_numpy()
+            self._order = np.flatnonzero(statuses == wanted)
+            self.total = len(self._order)
+        self.position = 0
+        self._send_window()
+
+    def _send_window(self) -> None:
+        start = max(0, self.position - self._before)
+        stop = min(self.total, self.position + self._after + 1)
+        window = [self._payload(p) for p in range(start, stop)]
+        self._window_ids = {r["id"] for r in window}
+        with self.hold_sync():
+            self.window_start = start
+            self.window = window  # a new list: in-place mutation would sync nothing
+            self.counts = self._dataset.status_counts(self.user)
+
+    def _payload(self, position: int) -> RecordPayload:
+        index = position if self._order is None else int(self._order[position])
+        row = self._dataset._records_frame().iloc[index]
+        record_id = str(row[T.ID])
+        suggestions: dict[str, Any] = {}
+        raw = row[T.SUGGESTIONS]
+        if isinstance(raw, str):
+            for s in orjson.loads(raw):
+                suggestions[s["question_name"]] = {
+                    "value": s["value"],
+                    "agent": s.get("agent"),
+                    "score": s.get("score"),
+                }
+        response = self._dataset._response_row(record_id, self.user)
+        return {
+            "id": record_id,
+            "index": position,
+            "fields": {
+                f: ("" if _missing(row[f]) else str(row[f]))
+                for f in self._dataset.schema.field_names
+            },
+            "suggestions": suggestions,
+            "response": None
+            if response is None
+            else {
+                "values": orjson.loads(response["values"]),
+                "status": response["status"],
+                "updated_at": float(response["updated_at"]),
+            },
+        }
+
+    def _on_dataset_change(self, kind: str, record_ids: Sequence[str]) -> None:
+        if kind == "records":
+            if self._order is None:
+                self.total = len(self._dataset)
+            self._send_window()
+        elif self._window_ids.intersection(record_ids):
+            self._send_window()
+        else:
+            self.counts = self._dataset.status_counts(self.user)
+
+    def _on_position(self, change: dict[str, Any]) -> None:
+        new = change["new"]
+        if not 0 <= new < max(self.total, 1):
+            self.error = f"record {new + 1} does not exist: expected 1 to {self.total}"
+            self.position = min(max(new, 0), max(self.total - 1, 0))
+            return
+        self._send_window()
+
+    def _on_filter(self, change: dict[str, Any]) -> None:
+        self._apply_filter()
+
+    # ------------------------------------------------------------ view -> kernel
+    def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
+        request_id = content.get("request_id") if isinstance(content, dict) else None
+        record_id = content.get("record_id") if isinstance(content, dict) else None
+        try:
+            if not isinstance(content, dict):
+                raise ResponseError(
+                    f"message: expected a JSON object, got {type(content).__name__}"
+                )
+            if not isinstance(request_id, str):
+                raise ResponseError(f"message: expected a string request_id, got {request_id!r}")
+            kind = content.get("type")
+            if kind == "answer":
+                self._answer(content)
+            elif kind == "undo":
+                self._undo_last(content)
+            elif kind != "ping":
+                raise ResponseError(f"message type {kind!r}: expected 'answer', 'undo' or 'ping'")
+        except FeedbackError as exc:
+            self._reply_error(request_id, record_id, str(exc))
+        except Exception as exc:  # never let a bad message kill the kernel's comm loop
+            logger.exception("nb_feedback: unexpected error handling %r", content)
+            self._reply_error(request_id, record_id, f"internal error: {exc!r}")
+        else:
+            self.send(
+                {
+                    "type": "ack",
+                    "request_id": request_id,
+                    "record_id": record_id if isinstance(record_id, str) else None,
+                    "status": content.get("status") if content.get("type") == "answer" else None,
+                    "saved": self._dataset.folder is not None,
+                }
+            )
+
+    def _answer(self, content: dict[str, Any]) -> None:
+        record_id = content.get("record_id")
+        if not isinstance(record_id, str):
+            raise ResponseError(f"answer: expected a string record_id, got {record_id!r}")
+        values = content.get("values")
+        if not isinstance(values, dict):
+            raise ResponseError(
+                f"record {record_id!r}: expected values as an object, got {values!r}"
+            )
+        spent = content.get("time_spent")
+        if isinstance(spent, float) and not math.isfinite(spent):
+            spent = None
+        previous = self._dataset._response_row(record_id, self.user)
+        self._dataset.add_response(
+            record_id,
+            values,
+            user=self.user,
+            status=content.get("status", "submitted"),
+            time_spent=spent,
+        )
+        if content.get("status") != "draft":
+            self._undo.append((record_id, previous))
+            del self._undo[:-MAX_UNDO]
+
+    def _undo_last(self, content: dict[str, Any]) -> None:
+        record_id = content.get("record_id")
+        for i in range(len(self._undo) - 1, -1, -1):
+            if self._undo[i][0] == record_id:
+                _, previous = self._undo.pop(i)
+                self._dataset._restore_response(record_id, self.user, previous)
+                return
+        raise ResponseError(f"record {record_id!r}: nothing to undo for this record")
+
+    def _reply_error(self, request_id: object, record_id: object, message: str) -> None:
+        self.send(
+            {
+                "type": "error",
+                "request_id": request_id if isinstance(request_id, str) else None,
+                "record_id": record_id if isinstance(record_id, str) else None,
+                "message": message,
+            }
+        )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
