@@ -25,3 +25,7 @@ class StorageError(FeedbackError):
 
 class WriterLockedError(StorageError):
     """Another process already writes this annotator's answers to this folder."""
+
+
+class ExportError(FeedbackError):
+    """Answers cannot be turned into training data as asked (names, options, too few rows)."""
