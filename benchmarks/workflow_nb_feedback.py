@@ -48,31 +48,45 @@ def run(n: int) -> dict:
     frame = pd.DataFrame({"prompt": prompts})
     rss_before = _rss_mb()
     seconds: dict[str, float] = {}
+    step = "build"
+    try:
+        # build
+        t0 = time.perf_counter()
+        ds = rg.FeedbackDataset(
+            fields=[rg.TextField(name="prompt")],
+            questions=[rg.TextQuestion(name="demonstration")],
+        )
+        ds.add_records(frame)
+        seconds["build"] = time.perf_counter() - t0
 
-    # build
-    t0 = time.perf_counter()
-    ds = rg.FeedbackDataset(
-        fields=[rg.TextField(name="prompt")],
-        questions=[rg.TextQuestion(name="demonstration")],
-    )
-    ds.add_records(frame)
-    seconds["build"] = time.perf_counter() - t0
+        # respond: a submitted demonstration on every other record
+        step = "respond"
+        t0 = time.perf_counter()
+        for i, text in answers.items():
+            ds.add_response(ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted")
+        seconds["respond"] = time.perf_counter() - t0
 
-    # respond: a submitted demonstration on every other record
-    t0 = time.perf_counter()
-    for i, text in answers.items():
-        ds.add_response(ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted")
-    seconds["respond"] = time.perf_counter() - t0
+        # select
+        step = "select"
+        t0 = time.perf_counter()
+        selected = ds.filter_by(response_status="submitted")
+        seconds["select"] = time.perf_counter() - t0
 
-    # select
-    t0 = time.perf_counter()
-    selected = ds.filter_by(response_status="submitted")
-    seconds["select"] = time.perf_counter() - t0
-
-    # split
-    t0 = time.perf_counter()
-    splits = selected.to_sft(test_size=0.2, seed=SEED)
-    seconds["split"] = time.perf_counter() - t0
+        # split
+        step = "split"
+        t0 = time.perf_counter()
+        splits = selected.to_sft(test_size=0.2, seed=SEED)
+        seconds["split"] = time.perf_counter() - t0
+    except Exception as exc:  # report the steps that did run, then fail
+        return {
+            "lib": "nb_feedback",
+            "version": rg.__version__,
+            "n": n,
+            "error": f"{step}: {type(exc).__name__}: {exc}",
+            "failed_step": step,
+            "seconds": {k: round(v, 3) for k, v in seconds.items()},
+            "peak_rss_mb": round(_rss_mb(), 1),
+        }
     seconds["total"] = sum(seconds.values())
     peak = _rss_mb()
 
@@ -105,7 +119,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, required=True)
     args = parser.parse_args()
-    print(json.dumps(run(args.n)))
+    result = run(args.n)
+    print(json.dumps(result))
+    if "error" in result:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
