@@ -70,6 +70,7 @@ export function statusBar(): StatusBar {
       alert.hidden = !o.kernelLost;
       alert.textContent = o.kernelLost ? LOST_KERNEL : "";
       saved.textContent = saveText(o.save);
+      saved.hidden = o.save.state === "idle";
       saved.className = `nbf-saved nbf-saved-${o.save.state}`;
     },
     announce(text) {
