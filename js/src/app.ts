@@ -23,6 +23,7 @@ import { statusBar } from "./views/status-bar";
 
 export const DRAFT_DELAY_MS = 1000;
 export const ACK_TIMEOUT_MS = 5000;
+export const FILTER_WAIT_MS = 1000;
 const EMPTY_SCHEMA: SchemaPayload = { fields: [], questions: [], guidelines: null };
 const NO_COUNTS: Counts = { pending: 0, draft: 0, submitted: 0, discarded: 0, total: 0 };
 
@@ -50,6 +51,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   let draftTimer: ReturnType<typeof setTimeout> | null = null;
   let focusOnRender = false;
   let awaitingWindow = false;
+  let filterTimer: ReturnType<typeof setTimeout> | null = null;
   let generalError = "";
   /** Positions this view sent lately, so a late echo of an older one doesn't pull it back. */
   let sentPositions: { position: number; at: number }[] = [];
@@ -263,6 +265,12 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     state.position = 0;
     awaitingWindow = true;
     card = null;
+    // An unchanged window syncs no change event: after a while, the one we hold is the answer.
+    if (filterTimer !== null) clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      filterTimer = null;
+      if (awaitingWindow) onWindow();
+    }, FILTER_WAIT_MS);
     model.set("status_filter", value);
     model.set("position", 0);
     model.save_changes();
@@ -316,7 +324,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
 
   function onWindow(): void {
     awaitingWindow = false;
-    for (const rec of windowRecords()) state.settle(rec.id, rec.response?.status ?? "pending");
+    for (const rec of windowRecords()) state.settle(rec.id);
     renderAll();
   }
 
@@ -385,6 +393,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   return () => {
     if (card && state.dirty.has(card.recordId)) sendDraft(card.recordId);
     if (draftTimer !== null) clearTimeout(draftTimer);
+    if (filterTimer !== null) clearTimeout(filterTimer);
     state.clearTimers();
     for (const [event, handler] of traitHandlers) model.off(event, handler);
     model.off("msg:custom", onMessage);

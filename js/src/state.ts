@@ -1,6 +1,6 @@
 /** Client-only UI state: never synced with Python. Drafts per record id, requests awaiting an
  * ack, the optimistic status of records answered here, and the visible save state. */
-import type { AnswerValues, RecordStatus, ResponseStatusName } from "./protocol";
+import type { AnswerValues, ResponseStatusName } from "./protocol";
 
 export type RequestKind = "answer" | "undo" | "ping";
 
@@ -56,10 +56,10 @@ export class UiState {
   }
 
   /** Drops what the kernel now holds: local copies with no unsent edit or pending request. */
-  settle(recordId: string, kernelStatus: RecordStatus): void {
+  settle(recordId: string): void {
     if (this.dirty.has(recordId) || this.hasPendingFor(recordId)) return;
     this.drafts.delete(recordId);
-    if (this.optimistic.get(recordId) === kernelStatus) this.optimistic.delete(recordId);
+    this.optimistic.delete(recordId);
   }
 
   /** Takes a request off the pending list and stops its timer. */

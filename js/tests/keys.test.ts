@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DRAFT_DELAY_MS } from "../src/app";
+import { DRAFT_DELAY_MS, FILTER_WAIT_MS } from "../src/app";
 import { mountWidget, press, type } from "./helpers";
 
 beforeEach(() => {
@@ -161,5 +161,18 @@ describe("drafts", () => {
     expect(q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("first record text");
     q("nbf-next").click();
     expect(q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("second");
+  });
+});
+
+describe("status filter with an unchanged window", () => {
+  it("renders the held window when no new one arrives", () => {
+    const { el, q } = mountWidget();
+    const select = el.querySelector<HTMLSelectElement>('select[aria-label="Status filter"]');
+    if (!select) throw new Error("no select");
+    select.value = "pending";
+    select.dispatchEvent(new Event("change"));
+    expect(q("nbf-loading")).toBeTruthy();
+    vi.advanceTimersByTime(FILTER_WAIT_MS + 10);
+    expect(q("nbf-field-prompt").textContent).toBe("Prompt number 0");
   });
 });

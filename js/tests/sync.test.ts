@@ -107,3 +107,32 @@ describe("following the kernel's traits", () => {
     expect(two.q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("x");
   });
 });
+
+describe("kernel truth after the ack", () => {
+  it("follows a status changed elsewhere once this view's answer is acknowledged", () => {
+    const { q, model } = mountWidget();
+    type(q<HTMLTextAreaElement>("nbf-q-answer"), "mine");
+    q("nbf-submit").click();
+    const [msg] = model.messages("answer") as { request_id: string }[];
+    model.receive({
+      type: "ack",
+      request_id: msg?.request_id,
+      record_id: "r0",
+      status: "submitted",
+      saved: true,
+    });
+    q("nbf-prev").click();
+    expect(q("nbf-status").textContent).toBe("submitted");
+    // Another view (or add_response from code) turns it into a draft with other text.
+    model.update({
+      window: [
+        makeRecord(0, {
+          response: { values: { answer: "theirs" }, status: "draft", updated_at: 9 },
+        }),
+        makeRecord(1),
+      ],
+    });
+    expect(q("nbf-status").textContent).toBe("draft");
+    expect(q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("theirs");
+  });
+});
