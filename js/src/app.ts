@@ -3,26 +3,24 @@
 import type { AnyModel } from "@anywidget/types";
 import { h, SUPPRESS } from "./dom";
 import { type Action, chordFor } from "./keys";
-import {
-  type AnswerValues,
-  type Counts,
-  isKernelMessage,
-  type KernelMessage,
-  type RecordPayload,
-  type RecordStatus,
-  type ResponseStatusName,
-  type SchemaPayload,
-  type StatusFilter,
-  type Traits,
+import type {
+  AnswerValues,
+  Counts,
+  RecordPayload,
+  RecordStatus,
+  SchemaPayload,
+  StatusFilter,
+  Traits,
 } from "./protocol";
+import { Requests } from "./requests";
 import { UiState } from "./state";
 import { guidelines } from "./views/guidelines";
 import { pager } from "./views/pager";
 import { type RecordCard, recordCard } from "./views/record-card";
 import { statusBar } from "./views/status-bar";
 
+export { ACK_TIMEOUT_MS } from "./requests";
 export const DRAFT_DELAY_MS = 1000;
-export const ACK_TIMEOUT_MS = 5000;
 export const FILTER_WAIT_MS = 1000;
 const EMPTY_SCHEMA: SchemaPayload = { fields: [], questions: [], guidelines: null };
 const NO_COUNTS: Counts = { pending: 0, draft: 0, submitted: 0, discarded: 0, total: 0 };
@@ -41,6 +39,15 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     discard: () => answer("discarded"),
     undo,
   });
+  const requests = new Requests(model, state, {
+    changed: () => renderAll(),
+    announce: (text) => bar.announce(text),
+  });
+  const send: Requests["answer"] = (...args) => {
+    requests.answer(...args);
+    renderAll();
+  };
+  const onMessage = (msg: unknown) => requests.onMessage(msg);
   const guideSlot = h("div", { class: "nbf-guidelines-slot" });
   const body = h("div", { class: "nbf-body" });
   root.append(bar.header, guideSlot, body, pg.actions, pg.el, bar.footer);
@@ -52,7 +59,6 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   let focusOnRender = false;
   let awaitingWindow = false;
   let filterTimer: ReturnType<typeof setTimeout> | null = null;
-  let generalError = "";
   /** Positions this view sent lately, so a late echo of an older one doesn't pull it back. */
   let sentPositions: { position: number; at: number }[] = [];
 
@@ -138,7 +144,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       persistent: model.get("persistent") ?? false,
       folder: model.get("folder") ?? "",
       counts,
-      error: model.get("error") || generalError,
+      error: model.get("error") || requests.generalError,
       save: state.save,
       kernelLost: state.kernelLost,
     });
@@ -167,30 +173,6 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     const values = state.drafts.get(id);
     if (!values || Object.keys(values).length === 0) return;
     send(id, values, "draft", null);
-  }
-
-  function send(
-    recordId: string,
-    values: AnswerValues,
-    status: ResponseStatusName,
-    timeSpent: number | null,
-  ): void {
-    const request_id = state.nextRequestId();
-    const timer = setTimeout(() => onTimeout(request_id), ACK_TIMEOUT_MS);
-    state.pending.set(request_id, { kind: "answer", recordId, status, timer });
-    state.dirty.delete(recordId);
-    state.optimistic.set(recordId, status);
-    if (status !== "draft") state.lastAction = { recordId, status };
-    state.save = { state: "saving" };
-    model.send({
-      type: "answer",
-      request_id,
-      record_id: recordId,
-      values,
-      status,
-      time_spent: timeSpent,
-    });
-    renderAll();
   }
 
   function leaveRecord(): void {
@@ -247,14 +229,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   function undo(): void {
     const last = state.lastAction;
     if (!last) return;
-    const request_id = state.nextRequestId();
-    const timer = setTimeout(() => onTimeout(request_id), ACK_TIMEOUT_MS);
-    state.pending.set(request_id, { kind: "undo", recordId: last.recordId, status: null, timer });
-    state.lastAction = null;
-    state.drafts.delete(last.recordId);
-    state.dirty.delete(last.recordId);
-    state.optimistic.delete(last.recordId);
-    model.send({ type: "undo", request_id, record_id: last.recordId });
+    requests.undo(last.recordId);
     const idx = windowRecords().findIndex((r) => r.id === last.recordId);
     if (idx >= 0) navigate((model.get("window_start") ?? 0) + idx, true);
     else renderAll();
@@ -275,51 +250,6 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     model.set("position", 0);
     model.save_changes();
     renderAll();
-  }
-
-  function onTimeout(requestId: string): void {
-    const req = state.pending.get(requestId);
-    if (!req) return;
-    req.timer = null;
-    state.kernelLost = true;
-    if (req.kind === "answer" && req.recordId) state.dirty.add(req.recordId);
-    renderAll();
-  }
-
-  function onMessage(msg: unknown): void {
-    if (!isKernelMessage(msg)) return;
-    if (msg.request_id === null) {
-      if (msg.type === "error") generalError = msg.message;
-      renderAll();
-      return;
-    }
-    const req = state.resolve(msg.request_id);
-    if (!req) return; // another view's request
-    state.kernelLost = false;
-    handleReply(msg, req.kind, req.recordId);
-    renderAll();
-  }
-
-  function handleReply(msg: KernelMessage, kind: string, recordId: string | null): void {
-    const stillSaving = [...state.pending.values()].some((r) => r.kind === "answer");
-    if (msg.type === "ack") {
-      generalError = "";
-      if (kind === "answer") {
-        state.save = stillSaving ? { state: "saving" } : { state: "saved", onDisk: msg.saved };
-        bar.announce(msg.saved ? "Saved" : "Saved in memory only");
-      } else if (kind === "undo") {
-        bar.announce("Undone");
-      }
-      return;
-    }
-    if (kind === "answer" && recordId) {
-      // Keep the answer in its box: it stays a local, unsent edit.
-      state.dirty.add(recordId);
-      state.optimistic.delete(recordId);
-      if (state.lastAction?.recordId === recordId) state.lastAction = null;
-    }
-    state.save = { state: "error", message: msg.message, recordId };
-    bar.announce(`Not saved: ${msg.message}`);
   }
 
   function onWindow(): void {
