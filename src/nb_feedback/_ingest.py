@@ -134,7 +134,7 @@ def _field_problems(frame: pd.DataFrame, schema: Schema) -> list[tuple[int, str]
     problems: list[tuple[int, str]] = []
     for field in schema.fields:
         col = frame[field.name]
-        if pd.api.types.is_string_dtype(col.dtype) and not col.dtype == object:
+        if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
             # Arrow-backed strings: only NA, blanks and length can be wrong, all vectorised.
             missing = col.isna()
             blank = ~missing & col.str.strip().eq("")
@@ -193,7 +193,8 @@ def _fail(i: int, frame: pd.DataFrame, message: str) -> RecordError:
 def _ids(frame: pd.DataFrame, taken: pd.Index) -> list[str]:
     prefix = secrets.token_hex(4)  # distinct per batch, so two kernels adding at once never clash
     if frame["@id"].isna().all():  # the common case: every id is ours to make
-        return (prefix + "-" + pd.Series(range(len(frame))).astype("str").str.zfill(7)).tolist()
+        numbers = pd.Series(range(len(frame))).astype("str").str.zfill(7)
+        return list((prefix + "-" + numbers).tolist())
     given = frame["@id"].tolist()
     ids = []
     for i, value in enumerate(given):
@@ -402,7 +403,7 @@ def check_answer_frame(
 def _text_columns_ok(
     schema: Schema, frame: pd.DataFrame, questions: list[str], statuses: pd.Series
 ) -> bool:
-    """True when every answer is a submitted, non-blank text answer to a text question."""
+    """Tell whether every answer is a submitted, non-blank text answer to a text question."""
     if not (statuses == "submitted").all():
         return False
     if any(q.required and q.name not in questions for q in schema.questions):

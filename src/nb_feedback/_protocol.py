@@ -63,7 +63,7 @@ class SuggestionPayload(TypedDict):
 
 
 class ResponsePayload(TypedDict):
-    """This annotator's current response to one record."""
+    """The current response of this annotator to one record."""
 
     values: dict[str, Any]
     status: ResponseStatusName

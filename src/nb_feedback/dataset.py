@@ -239,7 +239,7 @@ class FeedbackDataset:
             "time_spent": check_time_spent(time_spent, where),
         }
         self._write_row(row)
-        return Response(user, plain, status, row["updated_at"], row["time_spent"])
+        return _response(row)
 
     def add_responses(
         self,
@@ -284,7 +284,7 @@ class FeedbackDataset:
         return len(rows)
 
     def _write_row(self, row: dict[str, Any]) -> dict[str, Any] | None:
-        """The one write path: persist (when saved), then apply in memory, then notify views."""
+        """Write one response: persist (when saved), then apply in memory, then notify views."""
         self._check_writable()
         if self._folder is not None:
             self._log_for(row["user"]).append(row)

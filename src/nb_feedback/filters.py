@@ -30,7 +30,7 @@ class TermsMetadataFilter:
         prop = _property(schema, self.name)
         if not isinstance(prop, TermsMetadataProperty):
             raise SchemaError(
-                f"metadata filter {self.name!r}: {prop.kind} property needs a "
+                f"metadata filter {self.name!r}: a numeric property needs a "
                 "range filter (IntegerMetadataFilter/FloatMetadataFilter)"
             )
         if isinstance(self.values, str) or not list(self.values):

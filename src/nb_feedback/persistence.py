@@ -26,7 +26,7 @@ import secrets
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -93,7 +93,7 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 
 def is_dataset_folder(folder: Path) -> bool:
-    """True when ``folder`` holds a saved dataset."""
+    """Tell whether ``folder`` holds a saved dataset."""
     return (folder / MANIFEST).is_file()
 
 
@@ -116,7 +116,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         )
     if not isinstance(manifest.get("parts"), list) or not isinstance(manifest.get("schema"), dict):
         raise StorageError(f"{path}: expected 'schema' and 'parts' in the manifest")
-    return manifest
+    return cast(dict[str, Any], manifest)
 
 
 def _user_file(user: str) -> str:
@@ -160,9 +160,9 @@ def save_folder(
     )
     for step in steps:
         if step == "records":
-            _write_parquet(folder / part["records"], records)
+            _write_parquet(folder / f"records-{tag}.parquet", records)
         elif step == "responses":
-            _write_parquet(folder / part["responses"], responses[T.RESPONSE_COLUMNS])
+            _write_parquet(folder / f"responses-{tag}.parquet", responses[T.RESPONSE_COLUMNS])
         else:
             answers_dir = f"answers-{tag}"
             (folder / answers_dir).mkdir()
@@ -220,9 +220,9 @@ def load_folder(
     record_parts, response_parts = [], []
     rows = sum(int(p.get("rows", 0)) for p in manifest["parts"])
     for part in progress(manifest["parts"], desc="load", rows=rows, enabled=show_progress):
-        record_parts.append(_read_parquet(folder / part["records"]))
+        record_parts.append(_read_parquet(folder / str(part["records"])))
         if part.get("responses"):
-            response_parts.append(_read_parquet(folder / part["responses"]))
+            response_parts.append(_read_parquet(folder / str(part["responses"])))
     records = (
         pd.concat(record_parts, ignore_index=True) if len(record_parts) > 1 else record_parts[0]
     )

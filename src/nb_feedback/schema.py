@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from nb_feedback.errors import SchemaError
 
@@ -244,20 +244,23 @@ class LabelQuestion(_Question):
         ):
             raise SchemaError(f"{owner}: visible_labels must be a positive int or None")
 
+    def _label_map(self) -> dict[str, str]:
+        return cast(dict[str, str], self.labels)  # normalised to a dict in __post_init__
+
     @property
     def label_values(self) -> list[str]:
         """The stored values of the labels, in order."""
-        return list(dict(self.labels))
+        return list(self._label_map())
 
     def _extra(self) -> dict[str, Any]:
         return {
-            "labels": [{"value": v, "text": t} for v, t in dict(self.labels).items()],
+            "labels": [{"value": v, "text": t} for v, t in self._label_map().items()],
             "visible_labels": self.visible_labels,
         }
 
     def check_value(self, value: object) -> str | None:
         """Say what is wrong with ``value`` as a label, or return None."""
-        if not isinstance(value, str) or value not in dict(self.labels):
+        if not isinstance(value, str) or value not in self._label_map():
             return f"expected one of {self.label_values}, got {_short(value)}"
         return None
 
@@ -280,7 +283,7 @@ class MultiLabelQuestion(LabelQuestion):
         if (
             not isinstance(value, list)
             or not value
-            or any(not isinstance(v, str) or v not in dict(self.labels) for v in value)
+            or any(not isinstance(v, str) or v not in self._label_map() for v in value)
             or len(set(value)) != len(value)
         ):
             return (
@@ -308,12 +311,15 @@ class RankingQuestion(_Question):
         super().__post_init__()
         object.__setattr__(self, "values", _labels_map(f"question {self.name!r}", self.values))
 
+    def _value_map(self) -> dict[str, str]:
+        return cast(dict[str, str], self.values)  # normalised to a dict in __post_init__
+
     def _extra(self) -> dict[str, Any]:
-        return {"values": [{"value": v, "text": t} for v, t in dict(self.values).items()]}
+        return {"values": [{"value": v, "text": t} for v, t in self._value_map().items()]}
 
     def check_value(self, value: object) -> str | None:
         """Say what is wrong with ``value`` as a ranking, or return None."""
-        options = list(dict(self.values))
+        options = list(self._value_map())
         expected = (
             f"expected a list of {{'value', 'rank'}} covering each of {options} once "
             "with ranks from 1"
@@ -553,7 +559,7 @@ class Schema:
     def question(self, name: str) -> Question | None:
         """Return the question called ``name``, or None."""
         item = self._by_name.get(name)  # type: ignore[attr-defined]
-        return None if item is None or isinstance(item, TextField) else item  # type: ignore[no-any-return]
+        return None if item is None or isinstance(item, TextField) else item
 
     def metadata_property(self, name: str) -> MetadataProperty | None:
         """Return the metadata property called ``name``, or None."""

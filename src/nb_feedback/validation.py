@@ -69,5 +69,5 @@ def values_to_json(values: Mapping[str, Any], where: str) -> str:
 
 
 def is_missing(value: object) -> bool:
-    """True for None and float NaN (how pandas marks an empty cell)."""
+    """Tell whether ``value`` is None or float NaN (how pandas marks an empty cell)."""
     return value is None or (isinstance(value, float) and math.isnan(value))

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_UNDO = 50
 
 
-class FeedbackWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class FeedbackWidget(anywidget.AnyWidget):
     """Annotate a FeedbackDataset one record at a time; made by ``dataset.annotate(user=...)``."""
 
     _esm = _STATIC / "widget.js"
@@ -120,11 +120,11 @@ class FeedbackWidget(anywidget.AnyWidget):  # type: ignore[misc]
     def _send_window(self) -> None:
         start = max(0, self.position - self._before)
         stop = min(self.total, self.position + self._after + 1)
-        window = [self._payload(p) for p in range(start, stop)]
+        window: list[Any] = [self._payload(p) for p in range(start, stop)]
         self._window_ids = {r["id"] for r in window}
         with self.hold_sync():
             self.window_start = start
-            self.window = window  # a new list: in-place mutation would sync nothing
+            self.window = list(window)  # a new list: in-place mutation would sync nothing
             self.counts = self._dataset.status_counts(self.user)
 
     def _payload(self, position: int) -> RecordPayload:
