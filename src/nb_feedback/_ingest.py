@@ -22,7 +22,7 @@ from nb_feedback.records import (
     normalize_response,
     normalize_suggestions,
 )
-from nb_feedback.schema import MAX_TEXT_CHARS, Schema, TextQuestion, text_problem
+from nb_feedback.schema import MAX_TEXT_CHARS, RatingQuestion, Schema, TextQuestion, text_problem
 from nb_feedback.validation import check_values, is_missing, to_json, values_to_json
 
 _SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
@@ -336,6 +336,8 @@ def check_answer_frame(
     if n == 0:
         return T.empty_responses()
     ids = frame["record_id"]
+    if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # ints, NaN: never a record id
+        ids = ids.map(lambda v: v if isinstance(v, str) else None)
     known = T.isin(ids.astype(object).where(ids.notna(), ""), dataset._records_frame()[T.ID])
     if not known.all():
         i = int((~known).to_numpy().argmax())
@@ -343,10 +345,10 @@ def check_answer_frame(
             f"answer {i}: record {ids.iloc[i]!r}: no record with this id; "
             "no answer of this batch was added"
         )
-    users = frame["user"] if "user" in frame.columns else pd.Series([user] * n, index=frame.index)
-    statuses = (
-        frame["status"] if "status" in frame.columns else pd.Series([status] * n, index=frame.index)
-    )
+    # a row that leaves user or status empty (a list of dicts where only some rows set it)
+    # takes the keyword default, as a frame without that column does
+    users = _column_or_default(frame, "user", user)
+    statuses = _column_or_default(frame, "status", status)
     for i, (u, st) in enumerate(zip(users.tolist(), statuses.tolist(), strict=True)):
         if not isinstance(u, str) or not u.strip():
             raise ResponseError(
@@ -366,7 +368,7 @@ def check_answer_frame(
             "it twice in this batch; no answer of this batch was added"
         )
     questions = [q for q in schema.question_names if q in frame.columns]
-    columns = {q: frame[q].tolist() for q in questions}
+    columns = {q: _answer_column(schema, q, frame[q]) for q in questions}
     status_list = statuses.tolist()
     # Fast path: all-submitted text answers with no gaps are checked column-wise; anything
     # else (or any problem found) goes through the per-answer check that names the culprit.
@@ -398,6 +400,21 @@ def check_answer_frame(
         }
     )
     return out.astype(T.empty_responses().dtypes.to_dict())
+
+
+def _answer_column(schema: Schema, name: str, column: pd.Series) -> list[Any]:
+    values: list[Any] = column.tolist()
+    if isinstance(schema.question(name), RatingQuestion) and pd.api.types.is_float_dtype(column):
+        # pandas stores an int column with gaps as float64: 3.0 there is the rating 3
+        return [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    return values
+
+
+def _column_or_default(frame: pd.DataFrame, name: str, default: str | None) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+    column = frame[name].astype(object)
+    return column if default is None else column.where(column.notna(), default)
 
 
 def _text_columns_ok(

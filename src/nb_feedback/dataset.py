@@ -266,7 +266,10 @@ class FeedbackDataset:
         2
         """
         self._check_writable()
-        frame = answers if isinstance(answers, pd.DataFrame) else pd.DataFrame(list(answers))
+        if isinstance(answers, pd.DataFrame):
+            frame = answers
+        else:  # object columns: a rating left out of some rows must stay an int, not become 3.0
+            frame = pd.DataFrame(list(answers), dtype=object)
         rows = check_answer_frame(self, frame, user=user, status=status)
         if rows.empty:
             return 0
