@@ -35,6 +35,7 @@ from nb_feedback.schema import (
     TextField,
     TextQuestion,
 )
+from nb_feedback.training import TrainingTask
 
 __version__ = "0.1.0"
 
@@ -64,6 +65,7 @@ __all__ = [
     "TermsMetadataProperty",
     "TextField",
     "TextQuestion",
+    "TrainingTask",
     "WriterLockedError",
     "__version__",
 ]
