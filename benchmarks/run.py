@@ -40,6 +40,9 @@ STEPS = ["build", "respond", "select", "split", "total"]
 # DESIGN.md section 5: at least 20x faster than Argilla v1, at most half its peak memory.
 TARGET_SPEEDUP = 20.0
 TARGET_MEMORY_RATIO = 0.5
+# How the nb_feedback side answers: "loop" (add_response per record, the public contract) or
+# "bulk" (one add_responses call); set from --nb-respond.
+NB_RESPOND = "loop"
 
 
 def ensure_argilla_venv() -> None:
@@ -71,6 +74,8 @@ def run_once(lib: str, n: int) -> dict[str, Any]:
             p for p in (str(REPO / "src"), env.get("PYTHONPATH")) if p
         )
     cmd = [str(python_for(lib)), str(HERE / LIBS[lib]), "--n", str(n)]
+    if lib == "nb_feedback":
+        cmd += ["--respond", NB_RESPOND]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     result: dict[str, Any] = json.loads(lines[-1]) if lines else {"lib": lib, "n": n}
@@ -101,7 +106,7 @@ def run_lib(lib: str, n: int, repeat: int) -> dict[str, Any]:
 
 def previous_results(lib: str) -> dict[int, dict[str, Any]]:
     """The last recorded results for lib from results/workflow.json, by n."""
-    path = RESULTS / "workflow.json"
+    path = RESULTS / "workflow.json"  # Argilla's numbers do not depend on --nb-respond
     if not path.exists():
         return {}
     old = json.loads(path.read_text())
@@ -185,8 +190,13 @@ def markdown(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         "`filter_by` is a no-op, so the select step filters the records by hand into a new "
         'FeedbackDataset, and the split step is `prepare_for_training(framework="trl", '
         "task=TrainingTask.for_supervised_fine_tuning(...), train_size=0.8, seed=0)`. "
-        "nb_feedback uses `add_records(DataFrame)`, `add_response` per record, "
-        '`filter_by(response_status="submitted")` and `to_sft(test_size=0.2, seed=0)`.',
+        "nb_feedback uses `add_records(DataFrame)`, "
+        + (
+            "`add_response` per record, "
+            if meta["nb_respond"] == "loop"
+            else "one `add_responses(DataFrame)` call (ids from iteration), "
+        )
+        + '`filter_by(response_status="submitted")` and `to_sft(test_size=0.2, seed=0)`.',
     ]
     return "\n".join(lines) + "\n"
 
@@ -211,7 +221,17 @@ def main() -> None:
         action="store_true",
         help="don't run nb_feedback; reuse its last numbers from results/ if any",
     )
+    parser.add_argument(
+        "--nb-respond",
+        choices=["loop", "bulk"],
+        default="loop",
+        help="nb_feedback answers with add_response per record (loop, default) or one "
+        "add_responses call (bulk); bulk results go to workflow_bulk_responses.{json,md}",
+    )
     args = parser.parse_args()
+    global NB_RESPOND
+    NB_RESPOND = args.nb_respond
+    stem = "workflow" if NB_RESPOND == "loop" else "workflow_bulk_responses"
 
     libs = [
         lib
@@ -243,13 +263,14 @@ def main() -> None:
         "python": platform.python_version(),
         "sizes": args.sizes,
         "repeat": args.repeat,
+        "nb_respond": NB_RESPOND,
         # Other work on the machine slows both libraries; the 1-minute load says how busy it was.
         "loadavg_1m": {"start": round(load_start[0], 2), "end": round(os.getloadavg()[0], 2)},
     }
     md = markdown(results, meta)
     RESULTS.mkdir(exist_ok=True)
-    _write(RESULTS / "workflow.json", json.dumps({"meta": meta, "results": results}, indent=2))
-    _write(RESULTS / "workflow.md", md)
+    _write(RESULTS / f"{stem}.json", json.dumps({"meta": meta, "results": results}, indent=2))
+    _write(RESULTS / f"{stem}.md", md)
     print(md)
     if any("error" in r for r in results):
         sys.exit(1)
