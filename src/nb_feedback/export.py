@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import string
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -122,7 +121,7 @@ def _column(series: pd.Series) -> pa.Array:
 
 
 def normalize_prompts(values: Any) -> pa.Array:
-    """Return the grouping key of each prompt: NFKC, casefolded, whitespace collapsed, stripped.
+    r"""Return the grouping key of each prompt: NFKC, casefolded, whitespace collapsed, stripped.
 
     Parameters
     ----------
@@ -136,7 +135,7 @@ def normalize_prompts(values: Any) -> pa.Array:
 
     Examples
     --------
-    >>> normalize_prompts(["  Hello\\u00a0  WORLD ", "hello world"]).to_pylist()
+    >>> normalize_prompts(["  Hello\u00a0  WORLD ", "hello world"]).to_pylist()
     ['hello world', 'hello world']
     """
     arr = pc.utf8_normalize(_strings(values), form="NFKC")
@@ -615,7 +614,7 @@ def to_sft(
     system_prompt: str | None = None,
     show_progress: bool | None = None,
 ) -> DatasetDict:
-    """Build SFT train/test splits from the submitted answers, ready for ``trl.SFTTrainer``.
+    r"""Build SFT train/test splits from the submitted answers, ready for ``trl.SFTTrainer``.
 
     Parameters
     ----------
@@ -652,7 +651,7 @@ def to_sft(
     prompt_template : str
         For ``prompt_completion``: the prompt column, with ``{prompt}`` and any field name as
         placeholders. It should end on a clear boundary (the default ends in
-        "### Response:\\n"), since TRL tokenizes ``prompt + completion`` as one string.
+        "### Response:\n"), since TRL tokenizes ``prompt + completion`` as one string.
     template : str
         For ``text``: placeholders ``{prompt}``, ``{completion}`` and any field name.
     system_prompt : str, optional
@@ -826,7 +825,7 @@ def export_sft(
                     split.to_json(str(tmp), lines=True, force_ascii=False)
                 else:
                     split.to_parquet(str(tmp))
-                os.replace(tmp, path)
+                tmp.replace(path)
                 paths.append(path)
         written[fmt] = paths
     return written

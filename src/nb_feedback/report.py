@@ -88,9 +88,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     status = raw["status"].to_numpy(dtype=object)
     by_status = {str(k): int(v) for k, v in pd.Series(status).value_counts().items()}
     per_user = (
-        pd.crosstab(raw["user"].to_numpy(dtype=object), status)
-        if len(raw)
-        else pd.DataFrame()
+        pd.crosstab(raw["user"].to_numpy(dtype=object), status) if len(raw) else pd.DataFrame()
     )
     annotators = {
         str(u): {str(k): int(v) for k, v in row.items() if v} for u, row in per_user.iterrows()
@@ -113,7 +111,9 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     split_keys = ("test_size", "seed")
     unknown = sorted(set(sft_options) - set(keys) - set(split_keys))
     if unknown:
-        raise ExportError(f"report: unknown options {unknown}; expected some of {keys + split_keys}")
+        raise ExportError(
+            f"report: unknown options {unknown}; expected some of {keys + split_keys}"
+        )
     try:
         prompt, completion = resolve_names(
             ds, sft_options.get("prompt"), sft_options.get("completion"), "report"
@@ -125,9 +125,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     if len(sub):
         values = ds.responses_frame().loc[status == "submitted", "values"]
         texts = [v.get(completion) for v in values]
-        lengths = np.array(
-            [len(t.strip()) for t in texts if isinstance(t, str)], dtype=np.int64
-        )
+        lengths = np.array([len(t.strip()) for t in texts if isinstance(t, str)], dtype=np.int64)
     summary["demonstration_length"] = {
         "count": int(lengths.size),
         "min": int(lengths.min()) if lengths.size else None,
@@ -151,9 +149,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
         "dropped": dict(plan.dropped),
     }
     try:
-        split = plan_sft(
-            ds, **options, **{k: v for k, v in sft_options.items() if k in split_keys}
-        )
+        split = plan_sft(ds, **options, **{k: v for k, v in sft_options.items() if k in split_keys})
         sft["train"] = int((split.examples["split"] == "train").sum())
         sft["test"] = int((split.examples["split"] == "test").sum())
     except ExportError as exc:
@@ -233,8 +229,7 @@ def render_html(rep: DatasetReport) -> str:
         f"<h4 style='margin:4px 0'>{s['records']} records, {total} answers, "
         f"{s['records_with_submitted']} records with a submitted answer</h4>",
         "<div style='display:flex;gap:24px;flex-wrap:wrap'>",
-        f"<table><caption>Answers by status</caption>{rows or '<tr><td>none</td></tr>'}"
-        "</table>",
+        f"<table><caption>Answers by status</caption>{rows or '<tr><td>none</td></tr>'}</table>",
         f"<table><caption>Annotators</caption>{users or '<tr><td>none</td></tr>'}</table>",
         f"<table><caption>Time spent per record</caption><tr><td>median</td>"
         f"<td>{secs(ts['median_s'])}</td></tr><tr><td>p90</td><td>{secs(ts['p90_s'])}</td>"
@@ -250,8 +245,7 @@ def render_html(rep: DatasetReport) -> str:
         )
         if png:
             parts.append(
-                f'<img alt="Histogram of demonstration lengths" '
-                f'src="data:image/png;base64,{png}"/>'
+                f'<img alt="Histogram of demonstration lengths" src="data:image/png;base64,{png}"/>'
             )
     sft = s.get("sft")
     if sft:

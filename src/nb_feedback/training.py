@@ -62,14 +62,14 @@ class TrainingTaskForSFT:
 
 
 class TrainingTask:
-    """Factory of training tasks, as in Argilla v1 (``rg.TrainingTask``).
+    r"""Factory of training tasks, as in Argilla v1 (``rg.TrainingTask``).
 
     Examples
     --------
     >>> def formatting_func(sample):
     ...     answers = [a["value"] for a in sample["demonstration"] if a["status"] == "submitted"]
     ...     if answers:
-    ...         return f"### Prompt: {sample['prompt']}\\n### Response: {answers[0]}"
+    ...         return f"### Prompt: {sample['prompt']}\n### Response: {answers[0]}"
     >>> task = TrainingTask.for_supervised_fine_tuning(formatting_func)
     """
 
