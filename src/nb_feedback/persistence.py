@@ -350,9 +350,11 @@ class AnswerLog:
 
     def append_many(self, rows: pd.DataFrame) -> None:
         """Append many answers in one write and one fsync."""
-        lines = "".join(
-            to_json(row, "answer") + "\n" for row in rows[T.RESPONSE_COLUMNS].to_dict("records")
-        ).encode("utf-8")
+        frame = rows[T.RESPONSE_COLUMNS].astype(object)
+        frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not invalid JSON
+        lines = "".join(to_json(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
+            "utf-8"
+        )
         view = memoryview(lines)
         while view:
             written = os.write(self._fd, view)
