@@ -462,6 +462,12 @@ def plan_sft(
     drop(DROP_EMPTY_PROMPT, no_prompt.sum())
     drop(DROP_TOO_SHORT, short.sum())
     keep = np.flatnonzero(~(no_answer | no_prompt | short))
+    if split and not keep.size:
+        reasons = {k: v for k, v in dropped.items() if k not in (DROP_DRAFT, DROP_DISCARDED)}
+        raise ExportError(
+            f"{where}: none of the {len(sub)} submitted answers is usable ({reasons}); "
+            f"check completion={completion!r} and min_length={min_length}"
+        )
 
     # Everything below works on integer codes; strings are taken once, at the end.
     encoded = pc.dictionary_encode(normalize_prompts(prompts))
@@ -483,7 +489,8 @@ def plan_sft(
     unit = group if dedupe else position
     order = np.lexsort((position, user_code, updated, unit))
     su = unit[order]
-    first_of_unit = np.r_[True, su[1:] != su[:-1]]
+    first_of_unit = np.ones(len(su), dtype=bool)
+    first_of_unit[1:] = su[1:] != su[:-1]
     if multiple == "all":
         comp_code = np.asarray(
             pc.dictionary_encode(comp.take(pa.array(keep))).indices.to_numpy(zero_copy_only=False),
@@ -491,13 +498,15 @@ def plan_sft(
         )[order]
         pair = np.lexsort((np.arange(len(order)), comp_code, su))
         ps, pcs = su[pair], comp_code[pair]
-        dup_sorted = np.r_[False, (ps[1:] == ps[:-1]) & (pcs[1:] == pcs[:-1])]
+        dup_sorted = np.zeros(len(ps), dtype=bool)
+        dup_sorted[1:] = (ps[1:] == ps[:-1]) & (pcs[1:] == pcs[:-1])
         dup = np.empty(len(order), dtype=bool)
         dup[pair] = dup_sorted
         drop(DROP_SAME_COMPLETION, dup.sum())
         chosen = order[~dup]
     else:
-        last_of_unit = np.r_[su[1:] != su[:-1], True]
+        last_of_unit = np.ones(len(su), dtype=bool)
+        last_of_unit[:-1] = su[1:] != su[:-1]
         pick = last_of_unit if multiple == "latest" else first_of_unit
         # for each sorted row, the record whose answer its unit keeps
         unit_index = np.cumsum(first_of_unit) - 1

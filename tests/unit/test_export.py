@@ -1,0 +1,474 @@
+"""to_sft, plan_sft, export_sft and format_as("datasets")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nb_feedback as rg
+from nb_feedback.errors import ExportError
+from nb_feedback.export import group_hashes, normalize_prompts, plan_sft
+
+datasets = pytest.importorskip("datasets")
+datasets.disable_progress_bars()
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def simple(prompts: list[str], *, topics: list[str] | None = None) -> rg.FeedbackDataset:
+    """One text field, one text question, optional 'topic' metadata."""
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.TextQuestion(name="demonstration")],
+        metadata_properties=[rg.TermsMetadataProperty(name="topic")] if topics else None,
+    )
+    records = [
+        {"prompt": p, **({"metadata": {"topic": topics[i]}} if topics else {})}
+        for i, p in enumerate(prompts)
+    ]
+    ds.add_records(records)
+    return ds
+
+
+def answer_all(ds: rg.FeedbackDataset, user: str = "ann", fmt: str = "Answer to {i}.") -> None:
+    for i, r in enumerate(ds):
+        ds.add_response(r.id, {"demonstration": fmt.format(i=i)}, user=user)
+
+
+def prompts_of(split: datasets.Dataset) -> list[str]:
+    return list(split["prompt"])
+
+
+# ------------------------------------------------------------------ formats and defaults
+def test_defaults_give_prompt_completion_with_a_clear_boundary() -> None:
+    ds = simple([f"Question {i}?" for i in range(10)])
+    answer_all(ds)
+    splits = ds.to_sft()
+    assert isinstance(splits, datasets.DatasetDict)
+    assert set(splits) == {"train", "test"}
+    assert splits.num_rows == {"train": 8, "test": 2}
+    assert splits["train"].column_names == ["prompt", "completion"]
+    row = splits["train"][0]
+    assert row["prompt"].startswith("### Prompt:\nQuestion ")
+    assert row["prompt"].endswith("\n### Response:\n")
+    i = int(row["prompt"].split("Question ")[1].split("?")[0])
+    assert row["completion"] == f"Answer to {i}."
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "columns", "check"),
+    [
+        (
+            {"format": "text"},
+            ["text"],
+            lambda r: (
+                r["text"].startswith("### Prompt:\nQ") and r["text"].endswith("\n### Response:\nA.")
+            ),
+        ),
+        (
+            {"format": "text", "template": "<{prompt}|{completion}>"},
+            ["text"],
+            lambda r: r["text"].startswith("<Q") and r["text"].endswith("|A.>"),
+        ),
+        (
+            {"format": "messages"},
+            ["messages"],
+            lambda r: (
+                [m["role"] for m in r["messages"]] == ["user", "assistant"]
+                and r["messages"][1]["content"] == "A."
+            ),
+        ),
+        (
+            {"format": "messages", "system_prompt": "Be brief."},
+            ["messages"],
+            lambda r: (
+                r["messages"][0] == {"role": "system", "content": "Be brief."}
+                and [m["role"] for m in r["messages"]] == ["system", "user", "assistant"]
+            ),
+        ),
+        (
+            {"prompt_template": "Q: {prompt}\nA: "},
+            ["prompt", "completion"],
+            lambda r: r["prompt"].startswith("Q: Q") and r["prompt"].endswith("\nA: "),
+        ),
+        (
+            {"include": ("record_id", "user", "time_spent")},
+            ["prompt", "completion", "record_id", "user", "time_spent"],
+            lambda r: r["user"] == "ann" and r["time_spent"] == 3.5 and r["record_id"],
+        ),
+    ],
+)
+def test_formats_and_columns(kwargs, columns, check) -> None:
+    ds = simple([f"Q{i}" for i in range(6)])
+    for r in ds:
+        ds.add_response(r.id, {"demonstration": "A."}, user="ann", time_spent=3.5)
+    splits = ds.to_sft(**kwargs)
+    for split in splits.values():
+        assert split.column_names == columns
+        for row in split:
+            assert check(row), row
+
+
+def test_messages_feature_is_a_list_of_role_content() -> None:
+    ds = simple(["a", "b", "c"])
+    answer_all(ds)
+    feature = ds.to_sft(format="messages", test_size=1)["train"].features["messages"]
+    assert isinstance(feature, datasets.List)
+    assert set(feature.feature) == {"role", "content"}
+
+
+def test_prompt_template_may_use_other_fields() -> None:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="instruction"), rg.TextField(name="context", required=False)],
+        questions=[rg.TextQuestion(name="answer")],
+    )
+    ds.add_records([{"instruction": f"do {i}", "context": "ctx" if i else None} for i in range(4)])
+    answer_all_q(ds, "answer")
+    splits = ds.to_sft(
+        prompt="instruction", prompt_template="{context}|{prompt}|", test_size=1, seed=0
+    )
+    got = sorted(prompts_of(splits["train"]) + prompts_of(splits["test"]))
+    assert got == ["ctx|do 1|", "ctx|do 2|", "ctx|do 3|", "|do 0|"]
+
+
+def answer_all_q(ds: rg.FeedbackDataset, question: str) -> None:
+    for i, r in enumerate(ds):
+        ds.add_response(r.id, {question: f"answer {i}"}, user="ann")
+
+
+# ---------------------------------------------------------------------- selection rules
+def test_only_submitted_answers_are_used() -> None:
+    ds = simple([f"p{i}" for i in range(6)])
+    statuses = ["submitted", "draft", "discarded", "submitted", "submitted", "draft"]
+    for r, status in zip(ds, statuses, strict=True):
+        ds.add_response(
+            r.id, {"demonstration": f"ans {r.fields['prompt']}"}, user="u", status=status
+        )
+    plan = plan_sft(ds, split=False)
+    assert sorted(plan.examples["completion"]) == ["ans p0", "ans p3", "ans p4"]
+    assert plan.dropped["draft (not submitted)"] == 2
+    assert plan.dropped["discarded"] == 1
+
+
+@pytest.mark.parametrize(
+    ("multiple", "expected", "reason"),
+    [
+        ("latest", ["by b (later)"], "another answer to the same record kept (multiple='latest')"),
+        ("first", ["by a"], "another answer to the same record kept (multiple='first')"),
+        ("all", ["by a", "by b (later)"], None),
+    ],
+)
+def test_multiple_answers_per_record(multiple, expected, reason) -> None:
+    ds = simple(["only", "other"])
+    rid = ds[0].id
+    ds.add_response(rid, {"demonstration": "by a"}, user="a")
+    ds.add_response(rid, {"demonstration": "by b (later)"}, user="b")
+    ds.add_response(ds[1].id, {"demonstration": "x"}, user="a")
+    plan = plan_sft(ds, multiple=multiple, split=False)
+    rows = plan.examples[plan.examples["record_id"] == rid]
+    assert sorted(rows["completion"]) == expected
+    if reason:
+        assert plan.dropped == {reason: 1}
+    else:
+        assert plan.dropped == {}
+
+
+def test_all_drops_identical_completions_for_the_same_prompt() -> None:
+    ds = simple(["p", "q"])
+    for user in ("a", "b", "c"):
+        ds.add_response(ds[0].id, {"demonstration": "same" if user != "c" else "diff"}, user=user)
+    ds.add_response(ds[1].id, {"demonstration": "x"}, user="a")
+    plan = plan_sft(ds, multiple="all", split=False)
+    assert sorted(plan.examples["completion"]) == ["diff", "same", "x"]
+    assert plan.dropped == {"same completion already kept for this prompt": 1}
+
+
+@pytest.mark.parametrize(
+    ("min_length", "kept"),
+    [(0, ["", "ab", "abcdef"]), (1, ["ab", "abcdef"]), (3, ["abcdef"]), (7, [])],
+)
+def test_min_length_filters_completions(min_length, kept) -> None:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[
+            rg.TextQuestion(name="demonstration", required=False),
+            rg.RatingQuestion(name="q", values=[1, 2]),
+        ],
+    )
+    ds.add_records([{"prompt": "p1"}, {"prompt": "p2"}, {"prompt": "p3"}])
+    ds.add_response(ds[0].id, {"demonstration": "  ab  ", "q": 1}, user="u")
+    ds.add_response(ds[1].id, {"demonstration": "abcdef", "q": 1}, user="u")
+    ds.add_response(ds[2].id, {"q": 1}, user="u")  # no demonstration at all
+    if not kept:
+        plan = plan_sft(ds, min_length=min_length, split=False)
+        assert plan.examples.empty
+        return
+    plan = plan_sft(ds, min_length=min_length, split=False)
+    # an unanswered (or empty) demonstration is never kept, whatever min_length
+    assert sorted(plan.examples["completion"]) == [k for k in kept if k]
+    assert plan.dropped["submitted without an answer to the completion question"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ("What is  AI?", "what is ai?"),
+        ("\tWHAT is\nAI? ", "what is ai?"),
+        ("what\u00a0is\u2003ai?", "what is ai?"),  # NBSP, em space
+        ("ｗｈａｔ is ai?", "what is ai?"),  # fullwidth letters (NFKC)
+        ("Straße", "strasse"),  # casefold, not lower
+        ("ﬁle", "file"),  # ligature (NFKC)
+    ],
+)
+def test_normalisation(text, same_as) -> None:
+    assert normalize_prompts([text]).to_pylist() == [same_as]
+
+
+def test_duplicate_prompts_never_cross_splits_and_collapse_by_default() -> None:
+    base = [f"Prompt number {i}" for i in range(40)]
+    variants = [base[i].upper() + "  " for i in range(0, 40, 4)] + [
+        " " + base[i] for i in range(1, 40, 4)
+    ]
+    ds = simple(base + variants)
+    answer_all(ds)
+    for seed in range(5):
+        splits = ds.to_sft(seed=seed, include=("record_id",))
+        keys = {
+            name: set(normalize_prompts([p.split("\n")[1] for p in s["prompt"]]).to_pylist())
+            for name, s in splits.items()
+        }
+        assert not keys["train"] & keys["test"]
+        # one example per distinct prompt (the latest answer) with dedupe on
+        assert splits.num_rows["train"] + splits.num_rows["test"] == 40
+
+    kept_all = ds.to_sft(dedupe=False, seed=0)
+    assert kept_all.num_rows["train"] + kept_all.num_rows["test"] == 60
+    keys = {
+        name: set(normalize_prompts([p.split("\n")[1] for p in s["prompt"]]).to_pylist())
+        for name, s in kept_all.items()
+    }
+    assert not keys["train"] & keys["test"]
+
+
+def test_duplicate_report_counts_and_reason() -> None:
+    ds = simple(["Same prompt", "same   PROMPT", "other"])
+    answer_all(ds)
+    plan = plan_sft(ds, split=False)
+    assert plan.duplicate_groups == 1
+    assert plan.dropped == {
+        "duplicate prompt: an answer to another record kept (multiple='latest')": 1
+    }
+    assert sorted(plan.examples["completion"]) == ["Answer to 1.", "Answer to 2."]
+
+
+# --------------------------------------------------------------------------------- split
+def test_split_is_deterministic_and_seed_dependent() -> None:
+    ds = simple([f"p{i}" for i in range(50)])
+    answer_all(ds)
+    a = ds.to_sft(seed=1)
+    b = ds.to_sft(seed=1)
+    c = ds.to_sft(seed=2)
+    assert a["train"]["prompt"] == b["train"]["prompt"]
+    assert a["test"]["prompt"] == b["test"]["prompt"]
+    assert set(a["test"]["prompt"]) != set(c["test"]["prompt"])
+    assert a.num_rows == {"train": 40, "test": 10}
+
+
+def test_split_does_not_depend_on_record_order() -> None:
+    prompts = [f"p{i}" for i in range(30)]
+    ds1, ds2 = simple(prompts), simple(prompts[::-1])
+    answer_all(ds1, fmt="a")
+    answer_all(ds2, fmt="a")
+    assert set(ds1.to_sft(seed=3)["test"]["prompt"]) == set(ds2.to_sft(seed=3)["test"]["prompt"])
+
+
+def test_group_hashes_are_the_same_in_another_process() -> None:
+    keys = ["alpha", "beta", "gamma"]
+    here = [int(h) for h in group_hashes(keys, 7)]
+    code = (
+        "import json; from nb_feedback.export import group_hashes; "
+        f"print(json.dumps([int(h) for h in group_hashes({keys!r}, 7)]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PYTHONHASHSEED": "123"},
+    )
+    assert json.loads(out.stdout) == here
+    assert here != [int(h) for h in group_hashes(keys, 8)]
+
+
+@pytest.mark.parametrize(("test_size", "n_test"), [(0.2, 4), (0.5, 10), (0.01, 1), (3, 3)])
+def test_test_size_counts_prompt_groups(test_size, n_test) -> None:
+    ds = simple([f"p{i}" for i in range(20)])
+    answer_all(ds)
+    assert ds.to_sft(test_size=test_size).num_rows == {"train": 20 - n_test, "test": n_test}
+
+
+def test_stratify_by_gives_each_stratum_its_share() -> None:
+    topics = ["a"] * 30 + ["b"] * 10
+    ds = simple([f"p{i}" for i in range(40)], topics=topics)
+    answer_all(ds)
+    for seed in range(4):
+        splits = ds.to_sft(stratify_by="topic", test_size=0.2, seed=seed, include=("metadata",))
+        test_topics = [json.loads(m)["topic"] for m in splits["test"]["metadata"]]
+        assert sorted(test_topics) == ["a"] * 6 + ["b"] * 2
+
+
+# -------------------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"prompt": "nope"}, "prompt='nope' is not a field; expected one of ['prompt']"),
+        ({"completion": "nope"}, "completion='nope' is not a question"),
+        ({"completion": "quality"}, "is a rating_question; expected a text_question"),
+        ({"format": "chatml"}, "format='chatml'; expected one of"),
+        ({"multiple": "best"}, "multiple='best'; expected one of"),
+        ({"min_length": -1}, "min_length must be an integer >= 0"),
+        ({"stratify_by": "topic"}, "stratify_by='topic' is not a declared metadata property"),
+        ({"include": ("annotator",)}, "include=['annotator'] unknown"),
+        ({"test_size": 1.5}, "test_size must be a fraction in (0, 1)"),
+        ({"test_size": 0}, "test_size must be at least 1 group"),
+        ({"seed": "x"}, "seed must be an integer"),
+        ({"prompt_template": "{missing}"}, "uses {missing}: expected plain placeholders"),
+        ({"prompt_template": "{prompt!r}"}, "uses {prompt!r}"),
+        ({"format": "text", "template": "{prompt"}, "is not a valid format string"),
+    ],
+)
+def test_clear_errors(kwargs, message) -> None:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[
+            rg.TextQuestion(name="demonstration"),
+            rg.RatingQuestion(name="quality", values=[1, 2], required=False),
+        ],
+    )
+    ds.add_records([{"prompt": f"p{i}"} for i in range(5)])
+    answer_all(ds)
+    with pytest.raises(ExportError) as info:
+        ds.to_sft(**kwargs)
+    assert message in str(info.value)
+
+
+def test_error_when_no_submitted_answers() -> None:
+    ds = simple(["a", "b"])
+    ds.add_response(ds[0].id, {"demonstration": "x"}, user="u", status="draft")
+    with pytest.raises(ExportError, match=r"no submitted answers in 2 records .*'draft': 1"):
+        ds.to_sft()
+
+
+@pytest.mark.parametrize(
+    ("prompts", "test_size", "message"),
+    [
+        (["one"], 0.2, "1 distinct prompt(s)"),
+        (["Same", " same "], 0.2, "1 distinct prompt(s)"),
+        (["a", "b"], 0.99, "train split with 0"),
+        (["a", "b", "c"], 3, "train split with 0"),
+    ],
+)
+def test_error_when_too_few_rows_to_split(prompts, test_size, message) -> None:
+    ds = simple(prompts)
+    answer_all(ds)
+    with pytest.raises(ExportError, match="too few rows to split") as info:
+        ds.to_sft(test_size=test_size)
+    assert message in str(info.value)
+
+
+def test_names_must_be_given_when_ambiguous(make_dataset) -> None:
+    ds = make_dataset(3)  # two fields: prompt, context
+    with pytest.raises(ExportError, match=r"2 fields \['prompt', 'context'\]; pass prompt="):
+        ds.to_sft()
+
+
+# -------------------------------------------------------------------------------- export
+def test_export_sft_writes_jsonl_parquet_and_disk(tmp_path: Path) -> None:
+    ds = simple([f"p{i}" for i in range(10)])
+    answer_all(ds)
+    splits = ds.to_sft(include=("record_id",))
+    written = rg_export_sft(splits, tmp_path / "out", formats=("jsonl", "parquet", "disk"))
+    assert sorted(p.name for p in written["jsonl"]) == ["test.jsonl", "train.jsonl"]
+    lines = (tmp_path / "out" / "train.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line) for line in lines] == splits["train"].to_list()
+    parquet = datasets.Dataset.from_parquet(str(tmp_path / "out" / "test.parquet"))
+    assert parquet.to_list() == splits["test"].to_list()
+    loaded = datasets.load_from_disk(str(tmp_path / "out" / "dataset_dict"))
+    assert loaded["train"].to_list() == splits["train"].to_list()
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+
+
+def rg_export_sft(*args, **kwargs):
+    from nb_feedback.export import export_sft
+
+    return export_sft(*args, **kwargs)
+
+
+def test_export_sft_rejects_unknown_formats(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="formats=\\['csv'\\]"):
+        rg_export_sft({}, tmp_path, formats=("csv",))
+
+
+# --------------------------------------------------------------------- Argilla v1 layout
+def test_format_as_datasets_follows_argilla_v1(make_dataset) -> None:
+    ds = make_dataset(3)
+    ds.add_records(
+        [
+            {
+                "fields": {"prompt": "with suggestion"},
+                "suggestions": [
+                    {"question_name": "quality", "value": 4, "score": 0.5, "agent": "gpt"}
+                ],
+                "metadata": {"source": "web"},
+            }
+        ]
+    )
+    first = ds[0].id
+    ds.add_response(
+        first,
+        {"demonstration": "hi", "quality": 5, "tags": ["short"], "topic": "code"},
+        user="a",
+    )
+    ds.add_response(first, {"demonstration": "draft"}, user="b", status="draft")
+    out = ds.format_as("datasets")
+    assert isinstance(out, datasets.Dataset)
+    assert len(out) == 4
+    expected_columns = ["prompt", "context"]
+    for q in ("demonstration", "quality", "topic", "tags", "best"):
+        expected_columns += [q, f"{q}-suggestion", f"{q}-suggestion-metadata"]
+    assert out.column_names == [*expected_columns, "external_id", "metadata"]
+    row = out[0]
+    assert sorted(row["demonstration"], key=lambda r: r["user_id"]) == [
+        {"user_id": "a", "value": "hi", "status": "submitted"},
+        {"user_id": "b", "value": "draft", "status": "draft"},
+    ]
+    assert row["quality"] == [{"user_id": "a", "value": 5, "status": "submitted"}]
+    assert row["tags"] == [{"user_id": "a", "value": ["short"], "status": "submitted"}]
+    assert row["best"] == []
+    assert row["external_id"] == "ext-0"
+    assert json.loads(row["metadata"])["source"] == "web"
+    last = out[3]
+    assert last["demonstration"] == []
+    assert last["quality-suggestion"] == 4
+    assert last["quality-suggestion-metadata"] == {"type": None, "score": 0.5, "agent": "gpt"}
+    assert last["demonstration-suggestion"] is None
+    assert out.features["quality"].feature["value"].dtype == "int32"
+    assert out.features["best-suggestion-metadata"]["score"].feature.dtype == "float32"
+
+
+def test_format_as_rejects_other_formats(ds) -> None:
+    with pytest.raises(ExportError, match="format='pandas'; expected 'datasets'"):
+        ds.format_as("pandas")
+
+
+def test_to_sft_on_filter_by_result_matches_whole_dataset() -> None:
+    ds = simple([f"p{i}" for i in range(20)])
+    for i, r in enumerate(ds):
+        if i % 2:
+            ds.add_response(r.id, {"demonstration": f"a{i}"}, user="u")
+    selected = ds.filter_by(response_status="submitted")
+    assert selected.to_sft(seed=5)["test"]["prompt"] == ds.to_sft(seed=5)["test"]["prompt"]
