@@ -147,9 +147,7 @@ def normalize_response(raw: Any, where: str) -> Response:
     status = check_status(raw.get("status", "submitted"), where)
     updated = raw.get("updated_at")
     if updated is not None and (
-        isinstance(updated, bool)
-        or not isinstance(updated, int | float)
-        or not math.isfinite(updated)
+        isinstance(updated, bool) or not isinstance(updated, int | float) or not _finite(updated)
     ):
         raise ResponseError(f"{where}: updated_at must be epoch seconds, got {updated!r}")
     spent = check_time_spent(raw.get("time_spent"), where)
@@ -170,6 +168,14 @@ def check_status(status: object, where: str) -> str:
     return str(value)
 
 
+def _finite(value: float) -> bool:
+    """Return True for a finite number (an int too large for a float is not finite)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def check_time_spent(value: object, where: str) -> float | None:
     """Return time spent in seconds (or None), rejecting negatives and non-numbers."""
     if value is None:
@@ -177,7 +183,7 @@ def check_time_spent(value: object, where: str) -> float | None:
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
-        or not math.isfinite(value)
+        or not _finite(value)
         or value < 0
     ):
         raise ResponseError(f"{where}: time_spent must be seconds >= 0, got {value!r}")
