@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 
 from nb_feedback.errors import ExportError
 from nb_feedback.export import (
+    _check_seed,
     _dataset,
     _require_datasets,
     argilla_columns,
@@ -172,7 +173,7 @@ def prepare_for_training(
             f"{where}: train_size={train_size} and test_size={test_size} must be >= 0 "
             "and add up to 1"
         )
-    seed = 0 if seed is None else seed
+    seed = _check_seed(0 if seed is None else seed, where)
     if len(ds) < 1:
         raise ExportError(f"{where}: the dataset has no records; add records first")
 
