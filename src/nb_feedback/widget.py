@@ -8,7 +8,6 @@ write path), and the view is told what changed through small synced traits. See
 from __future__ import annotations
 
 import logging
-import math
 import pathlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -222,9 +221,7 @@ class FeedbackWidget(anywidget.AnyWidget):
             raise ResponseError(
                 f"record {record_id!r}: expected values as an object, got {values!r}"
             )
-        spent = content.get("time_spent")
-        if isinstance(spent, float) and not math.isfinite(spent):
-            spent = None
+        spent = content.get("time_spent")  # NaN or inf is malformed: add_response rejects it
         previous = self._dataset._response_row(record_id, self.user)
         self._dataset.add_response(
             record_id,
