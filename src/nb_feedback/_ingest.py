@@ -349,7 +349,7 @@ def check_answer_frame(
     # takes the keyword default, as a frame without that column does
     users = _column_or_default(frame, "user", user)
     statuses = _column_or_default(frame, "status", status)
-    for i, (u, st) in enumerate(zip(users.tolist(), statuses.tolist(), strict=True)):
+    for i, (u, st) in _rows_to_check(users, statuses):
         if not isinstance(u, str) or not u.strip():
             raise ResponseError(
                 f"answer {i}: record {ids.iloc[i]!r}: user must be a non-empty "
@@ -415,6 +415,23 @@ def _column_or_default(frame: pd.DataFrame, name: str, default: str | None) -> p
         return pd.Series([default] * len(frame), index=frame.index, dtype=object)
     column = frame[name].astype(object)
     return column if default is None else column.where(column.notna(), default)
+
+
+def _rows_to_check(users: pd.Series, statuses: pd.Series) -> Any:
+    """Yield (i, (user, status)) to check one by one, or nothing when all are clearly fine.
+
+    The column-wise test covers the common batch (one user, one valid status); any doubt
+    falls back to the per-row loop, which names the first bad row.
+    """
+    fine = (
+        pd.api.types.infer_dtype(users, skipna=False) == "string"
+        and not users.str.strip().eq("").any()
+        and pd.api.types.infer_dtype(statuses, skipna=False) == "string"
+        and T.isin(statuses.astype(object), list(STATUSES)).all()
+    )
+    if fine:
+        return iter(())
+    return enumerate(zip(users.tolist(), statuses.tolist(), strict=True))
 
 
 def _text_columns_ok(

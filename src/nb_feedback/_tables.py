@@ -74,25 +74,41 @@ class ResponseTable:
         self._frame = empty_responses() if frame is None else frame.reset_index(drop=True)
         self._pending: dict[tuple[str, str], dict[str, Any]] = {}
         self._pending_by_record: dict[str, set[str]] = {}
-        self._positions: dict[str, np.ndarray] | None = None  # record_id -> rows in _frame
+        self._positions: dict[str, list[int]] | None = None  # record_id -> rows in _frame
+        self._columns: dict[str, pa.Array] = {}
         self._counts: dict[str, Counter[str]] = {}  # user -> status counts, kept up to date
 
     def __len__(self) -> int:
         return len(self.frame())
 
-    def _frame_positions(self) -> dict[str, np.ndarray]:
+    def _frame_positions(self) -> dict[str, list[int]]:
+        # Built once per consolidation: a dict over the record ids (fast in CPython, unlike
+        # pandas' groupby().indices), plus Arrow columns to read single rows without pandas.
         if self._positions is None:
-            grouped = self._frame.groupby("record_id", sort=False).indices
-            self._positions = {str(k): v for k, v in grouped.items()}
+            ids = self._frame["record_id"].tolist()
+            first = dict(zip(ids, range(len(ids)), strict=True))
+            positions: dict[str, list[int]] = {k: [v] for k, v in first.items()}
+            if len(first) < len(ids):  # a record answered by several users
+                dup = self._frame["record_id"].duplicated(keep=False).to_numpy()
+                for i in np.flatnonzero(dup):
+                    positions[ids[i]] = []
+                for i in np.flatnonzero(dup):
+                    positions[ids[i]].append(int(i))
+            self._positions = positions
+            self._columns = {
+                c: pa.array(self._frame[c], from_pandas=True) for c in RESPONSE_COLUMNS
+            }
         return self._positions
+
+    def _row(self, i: int) -> dict[str, Any]:
+        return {c: col[i].as_py() for c, col in self._columns.items()}
 
     def for_record(self, record_id: str) -> dict[str, dict[str, Any]]:
         """Return ``{user: row}`` for every response to ``record_id``."""
         out: dict[str, dict[str, Any]] = {}
-        rows = self._frame_positions().get(record_id)
-        if rows is not None:
-            for row in self._frame.iloc[rows].to_dict("records"):
-                out[str(row["user"])] = row
+        for i in self._frame_positions().get(record_id, ()):
+            row = self._row(i)
+            out[str(row["user"])] = row
         for user in self._pending_by_record.get(record_id, ()):
             out[user] = self._pending[(record_id, user)]
         return out

@@ -176,7 +176,8 @@ class FeedbackWidget(anywidget.AnyWidget):
         self._send_window()
 
     def _on_filter(self, change: dict[str, Any]) -> None:
-        self._apply_filter()
+        with self.hold_sync():  # total, position and window reach the view together
+            self._apply_filter()
 
     # ------------------------------------------------------------ view -> kernel
     def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:

@@ -1,0 +1,173 @@
+"""Scale and widget benchmark: one process per size, printing one JSON line.
+
+Steps at N records of ~300-char prompts: add them, save, open the widget, move through 200
+records (bytes of the window trait sent per "next"), answer 1,000 records through the widget's
+message handler exactly as the front end does (kernel time from message to ack, p50/p95),
+reopen the folder (with --answers N/2 written in bulk first, to test "open 1M with 500k").
+
+    .venv/bin/python benchmarks/scale.py --n 1000000 --answers 500000
+    .venv/bin/python benchmarks/scale.py --all       # 1,000 and 1,000,000, writes results/scale.*
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(n: int, answers: int) -> dict[str, object]:
+    import pandas as pd
+
+    import nb_feedback as rg
+    from data import make_answer, make_prompts
+
+    out: dict[str, object] = {"n": n, "answers": answers}
+    seconds: dict[str, float] = {}
+    prompts = make_prompts(n, seed=0)
+    frame = pd.DataFrame({"prompt": prompts})
+    del prompts
+    t = time.perf_counter()
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")], questions=[rg.TextQuestion(name="demonstration")]
+    )
+    ds.add_records(frame, show_progress=False)
+    seconds["add_records"] = time.perf_counter() - t
+    del frame
+    ids = ds._records_frame()["@id"]
+    if answers:
+        t = time.perf_counter()
+        answered = ids.iloc[1 : 2 * answers : 2]
+        ds.add_responses(
+            pd.DataFrame(
+                {
+                    "record_id": answered.to_numpy(),
+                    "demonstration": [make_answer(i) for i in range(len(answered))],
+                }
+            ),
+            user="bulk",
+            show_progress=False,
+        )
+        seconds["add_responses_bulk"] = time.perf_counter() - t
+    folder = Path(tempfile.mkdtemp(prefix="nbf-scale-")) / "ds"
+    t = time.perf_counter()
+    ds.save(folder, show_progress=False)
+    seconds["save"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    w = ds.annotate(user="bench")
+    seconds["open_widget"] = time.perf_counter() - t
+    sent: list[dict[str, object]] = []
+    w.send = sent.append  # collect replies instead of a comm
+
+    sizes = []
+    t = time.perf_counter()
+    for p in range(1, 201):
+        w.position = p
+        sizes.append(len(json.dumps(w.window)) + len(json.dumps(w.counts)))
+    seconds["next_x200"] = time.perf_counter() - t
+    out["bytes_per_next_median"] = statistics.median(sizes)
+
+    lat = []
+    mine: set[str] = set()
+    for k in range(1000):
+        record_id = str(ids.iloc[(2 * k) % n])
+        mine.add(record_id)
+        msg = {
+            "type": "answer",
+            "request_id": f"r{k}",
+            "record_id": record_id,
+            "values": {"demonstration": make_answer(k)},
+            "status": "submitted",
+            "time_spent": 4.2,
+        }
+        t = time.perf_counter()
+        w._on_message(w, msg, [])
+        lat.append((time.perf_counter() - t) * 1000)
+        w.position = k + 1  # what the view does right after: move on
+    acks = [m for m in sent if m.get("type") == "ack"]
+    assert len(acks) == 1000, sent[-1]
+    lat.sort()
+    out["answer_ack_ms_p50"] = round(lat[499], 2)
+    out["answer_ack_ms_p95"] = round(lat[949], 2)
+    ds.close()
+
+    t = time.perf_counter()
+    again = rg.FeedbackDataset.from_disk(folder, show_progress=False)
+    seconds["reopen"] = time.perf_counter() - t
+    got = len(again.responses_frame())
+    assert got == answers + len(mine), (got, answers)
+    out["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    out["peak_rss_mb"] = round(peak_rss_mb())
+    return out
+
+
+def bundle_gzip_bytes() -> dict[str, int]:
+    static = HERE.parent / "src" / "nb_feedback" / "static"
+    return {
+        name: len(gzip.compress((static / name).read_bytes(), 9))
+        for name in ("widget.js", "widget.css")
+        if (static / name).exists()
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int)
+    ap.add_argument("--answers", type=int, default=0)
+    ap.add_argument("--all", action="store_true")
+    args = ap.parse_args()
+    if not args.all:
+        print(json.dumps(run_one(args.n, args.answers)))
+        return
+    rows = []
+    for n, answers in ((1_000, 500), (1_000_000, 500_000)):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--n", str(n), "--answers", str(answers)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    result = {"runs": rows, "bundle_gzip_bytes": bundle_gzip_bytes()}
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "scale.json").write_text(json.dumps(result, indent=1))
+    lines = [
+        "| records (answers) | add | bulk answers | save | open widget | reopen | bytes per next "
+        "| answer->ack p50 / p95 | peak RSS |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        s = r["seconds"]
+        lines.append(
+            f"| {r['n']:,} ({r['answers']:,}) | {s['add_records']:.2f} s | "
+            f"{s.get('add_responses_bulk', 0):.2f} s | {s['save']:.2f} s | {s['open_widget']:.2f} s | "
+            f"{s['reopen']:.2f} s | {r['bytes_per_next_median']:,.0f} B | "
+            f"{r['answer_ack_ms_p50']} / {r['answer_ack_ms_p95']} ms | {r['peak_rss_mb']:,} MB |"
+        )
+    b = result["bundle_gzip_bytes"]
+    lines.append("")
+    lines.append(
+        f"Widget bundle, gzipped: widget.js {b.get('widget.js', 0):,} B, "
+        f"widget.css {b.get('widget.css', 0):,} B."
+    )
+    (HERE / "results" / "scale.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
