@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import pandas as pd
+import pyarrow as pa
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence
@@ -85,6 +86,7 @@ class FeedbackDataset:
         self._records = records.reset_index(drop=True)
         self._responses = T.ResponseTable(responses)
         self._id_index: pd.Index | None = None
+        self._arrow: dict[str, pa.ChunkedArray | pa.Array] | None = None
         self._folder: Path | None = None
         self._logs: dict[str, persistence.AnswerLog] = {}
         self._listeners: list[Listener] = []
@@ -143,8 +145,11 @@ class FeedbackDataset:
         return self.record_at(key % n)
 
     def __iter__(self) -> Iterator[FeedbackRecord]:
-        for i in range(len(self)):
-            yield self.record_at(i)
+        # Materialise a block of rows at a time: pandas' per-row access costs ~100 us, a block
+        # read column by column costs ~1 us a record.
+        n, block = len(self), 4096
+        for start in range(0, n, block):
+            yield from self._records_between(start, min(n, start + block))
 
     @property
     def records(self) -> list[FeedbackRecord]:
@@ -153,20 +158,37 @@ class FeedbackDataset:
 
     def record_at(self, position: int) -> FeedbackRecord:
         """Return the record at ``position`` with its suggestions and responses."""
-        row = self._records.iloc[position]
-        record_id = str(row[T.ID])
-        meta = row[T.METADATA]
-        sugg = row[T.SUGGESTIONS]
-        return FeedbackRecord(
-            fields={f: _text_or_none(row[f]) for f in self._schema.field_names},
-            metadata=json.loads(meta) if isinstance(meta, str) else {},
-            suggestions=[Suggestion(**s) for s in json.loads(sugg)]
-            if isinstance(sugg, str)
-            else [],
-            responses=self.responses_for(record_id),
-            external_id=_text_or_none(row[T.EXTERNAL_ID]),
-            id=record_id,
-        )
+        return self._records_between(position, position + 1)[0]
+
+    def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
+        # Arrow views of the record columns (zero-copy for Arrow-backed strings), rebuilt
+        # after add_records: reading a row through them costs ~1 us a cell, pandas' ~100 us.
+        if self._arrow is None:
+            names = [T.ID, *self._schema.field_names, T.METADATA, T.SUGGESTIONS, T.EXTERNAL_ID]
+            self._arrow = {
+                c: pa.array(self._records[c], type=pa.string(), from_pandas=True) for c in names
+            }
+        return self._arrow
+
+    def _records_between(self, start: int, stop: int) -> list[FeedbackRecord]:
+        cols = {c: a.slice(start, stop - start).to_pylist() for c, a in self._columns().items()}
+        field_cols = [(f, cols[f]) for f in self._schema.field_names]
+        out = []
+        for k, record_id in enumerate(cols[T.ID]):
+            meta, sugg = cols[T.METADATA][k], cols[T.SUGGESTIONS][k]
+            out.append(
+                FeedbackRecord(
+                    fields={f: col[k] for f, col in field_cols},
+                    metadata=orjson.loads(meta) if meta is not None else {},
+                    suggestions=[Suggestion(**x) for x in orjson.loads(sugg)]
+                    if sugg is not None
+                    else [],
+                    responses=self.responses_for(record_id),
+                    external_id=cols[T.EXTERNAL_ID][k],
+                    id=record_id,
+                )
+            )
+        return out
 
     def position_of(self, record_id: str) -> int:
         """Return the position of the record with id ``record_id``, or raise naming it."""
@@ -202,6 +224,7 @@ class FeedbackDataset:
         combined = pd.concat([self._records, new_records], ignore_index=True)
         self._records = combined if len(self._records) else new_records.reset_index(drop=True)
         self._id_index = None
+        self._arrow = None
         self._responses.put_frame(new_responses)
         if self._listeners:
             self._notify("records", new_records[T.ID].tolist())
@@ -436,6 +459,13 @@ class FeedbackDataset:
         from nb_feedback.export import to_sft
 
         return to_sft(self, *args, **kwargs)
+
+    def report(self, **to_sft_options: Any) -> Any:
+        """Show answers per status and annotator, lengths, duplicates, time spent, and what
+        ``to_sft`` would keep and drop; see ``nb_feedback.report.report``."""
+        from nb_feedback.report import report
+
+        return report(self, **to_sft_options)
 
     def prepare_for_training(self, *args: Any, **kwargs: Any) -> Any:
         """Argilla v1's ``prepare_for_training``; see ``nb_feedback.training``."""

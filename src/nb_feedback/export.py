@@ -107,9 +107,9 @@ def _strings(values: Any) -> pa.Array:
         return values.cast(pa.string())
     if isinstance(values, pd.Series):
         values = values.to_numpy(dtype=object, na_value=None)
-    arr = np.asarray(values, dtype=object)
-    mask = pd.isna(arr)
-    return pa.array(np.where(mask, None, arr), type=pa.string(), from_pandas=True)
+    arr = np.array(values, dtype=object)  # a copy: missing cells are set to None below
+    arr[np.asarray(pd.isna(arr), dtype=bool)] = None
+    return pa.array(arr, type=pa.string(), from_pandas=True)
 
 
 def _column(series: pd.Series) -> pa.Array:
@@ -321,7 +321,7 @@ def _loads() -> Callable[[str], Any]:
     try:
         import orjson
 
-        return orjson.loads  # type: ignore[no-any-return]
+        return orjson.loads
     except ImportError:
         return json.loads
 

@@ -14,10 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import anywidget
 import numpy as np
-import orjson
 import traitlets
 
-from nb_feedback import _tables as T
 from nb_feedback._protocol import FILTERS, RecordPayload
 from nb_feedback.errors import FeedbackError, ResponseError
 
@@ -128,32 +126,22 @@ class FeedbackWidget(anywidget.AnyWidget):
 
     def _payload(self, position: int) -> RecordPayload:
         index = position if self._order is None else int(self._order[position])
-        row = self._dataset._records_frame().iloc[index]
-        record_id = str(row[T.ID])
-        suggestions: dict[str, Any] = {}
-        raw = row[T.SUGGESTIONS]
-        if isinstance(raw, str):
-            for s in orjson.loads(raw):
-                suggestions[s["question_name"]] = {
-                    "value": s["value"],
-                    "agent": s.get("agent"),
-                    "score": s.get("score"),
-                }
-        response = self._dataset._response_row(record_id, self.user)
+        record = self._dataset.record_at(index)
+        mine = next((r for r in record.responses if r.user == self.user), None)
         return {
-            "id": record_id,
+            "id": str(record.id),
             "index": position,
-            "fields": {
-                f: ("" if _missing(row[f]) else str(row[f]))
-                for f in self._dataset.schema.field_names
+            "fields": {name: text or "" for name, text in record.fields.items()},
+            "suggestions": {
+                s.question_name: {"value": s.value, "agent": s.agent, "score": s.score}
+                for s in record.suggestions
             },
-            "suggestions": suggestions,
             "response": None
-            if response is None
+            if mine is None
             else {
-                "values": orjson.loads(response["values"]),
-                "status": response["status"],
-                "updated_at": float(response["updated_at"]),
+                "values": mine.values,
+                "status": mine.status,
+                "updated_at": float(mine.updated_at or 0.0),
             },
         }
 
