@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -418,21 +417,36 @@ class FeedbackDataset:
         return out
 
     def to_pandas(self) -> pd.DataFrame:
-        """Return one row per record: id, fields, metadata, suggestions, responses, external_id."""
+        """Return one row per record: id, fields, metadata, suggestions, responses, external_id.
+
+        ``responses`` holds a list of ``{user, values, status, updated_at, time_spent}`` dicts.
+        """
         frame = self._responses.frame()
         grouped: dict[str, list[dict[str, Any]]] = {}
-        for row in frame.to_dict("records"):
-            grouped.setdefault(str(row["record_id"]), []).append(_response(row).to_dict())
-        recs = self._records
-        out = pd.DataFrame({"id": recs[T.ID].astype(object)})
+        if len(frame):
+            cols = {c: frame[c].tolist() for c in T.RESPONSE_COLUMNS}
+            for k, record_id in enumerate(cols["record_id"]):
+                spent = cols["time_spent"][k]
+                grouped.setdefault(record_id, []).append(
+                    {
+                        "user": cols["user"][k],
+                        "values": orjson.loads(cols["values"][k]),
+                        "status": cols["status"][k],
+                        "updated_at": cols["updated_at"][k],
+                        "time_spent": None if spent != spent else spent,  # NaN -> None
+                    }
+                )
+        arrow = self._columns()
+        ids = arrow[T.ID].to_pylist()
+        out = pd.DataFrame({"id": pd.Series(ids, dtype=object)})
         for name in self._schema.field_names:
-            out[name] = recs[name].to_numpy()
-        out["metadata"] = [json.loads(m) if isinstance(m, str) else {} for m in recs[T.METADATA]]
+            out[name] = self._records[name].to_numpy()
+        out["metadata"] = [orjson.loads(m) if m else {} for m in arrow[T.METADATA].to_pylist()]
         out["suggestions"] = [
-            json.loads(s) if isinstance(s, str) else [] for s in recs[T.SUGGESTIONS]
+            orjson.loads(s) if s else [] for s in arrow[T.SUGGESTIONS].to_pylist()
         ]
-        out["responses"] = [grouped.get(i, []) for i in recs[T.ID]]
-        out["external_id"] = recs[T.EXTERNAL_ID].to_numpy()
+        out["responses"] = [grouped.get(i, []) for i in ids]
+        out["external_id"] = pd.Series(arrow[T.EXTERNAL_ID].to_pylist(), dtype=object)
         return out
 
     def responses_frame(self) -> pd.DataFrame:
@@ -461,8 +475,11 @@ class FeedbackDataset:
         return to_sft(self, *args, **kwargs)
 
     def report(self, **to_sft_options: Any) -> Any:
-        """Show answers per status and annotator, lengths, duplicates, time spent, and what
-        ``to_sft`` would keep and drop; see ``nb_feedback.report.report``."""
+        """Return a report to look at before training; see ``nb_feedback.report.report``.
+
+        It shows answers per status and annotator, lengths, duplicate prompts, time spent,
+        and what ``to_sft`` would keep and drop, and why.
+        """
         from nb_feedback.report import report
 
         return report(self, **to_sft_options)
