@@ -144,10 +144,12 @@ def save_folder(
             )
         old = read_manifest(folder)
     elif folder.exists() and any(folder.iterdir()):
-        raise StorageError(
-            f"{folder}: is not empty and holds no nb_feedback dataset; "
-            "choose an empty or new folder"
-        )
+        if not _only_leftovers(folder):
+            raise StorageError(
+                f"{folder}: is not empty and holds no nb_feedback dataset; "
+                "choose an empty or new folder"
+            )
+        _remove_leftovers(folder)  # a first save that crashed before its manifest: start over
     folder.mkdir(parents=True, exist_ok=True)
     tag = secrets.token_hex(6)
     part = {
@@ -175,6 +177,24 @@ def save_folder(
             _write_manifest(folder, manifest)
     if old is not None:  # the new manifest is in place: drop what only the old one named
         _remove_unreferenced(folder, old)
+
+
+_LEFTOVER = re.compile(r"^(records|responses)-[0-9a-f]+\.parquet$|^answers-[0-9a-f]+$|^\..*\.tmp$")
+
+
+def _only_leftovers(folder: Path) -> bool:
+    """Tell whether ``folder`` holds only what a save writes before its manifest."""
+    return all(_LEFTOVER.match(p.name) for p in folder.iterdir())
+
+
+def _remove_leftovers(folder: Path) -> None:
+    for path in folder.iterdir():
+        if path.is_dir():
+            for inner in path.iterdir():
+                inner.unlink()
+            path.rmdir()
+        else:
+            path.unlink()
 
 
 def _remove_unreferenced(folder: Path, old: dict[str, Any]) -> None:

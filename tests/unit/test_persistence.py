@@ -274,6 +274,27 @@ def test_crash_mid_save_leaves_the_previous_version_readable(
     assert_same_data(expected, loaded)
 
 
+def test_a_first_save_that_crashed_can_be_retried_to_the_same_folder(
+    make_dataset: DatasetFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "ds"
+    ds = make_dataset(3)
+    monkeypatch.setattr(persistence, "_write_manifest", _boom)
+    with pytest.raises(OSError, match="simulated crash"):
+        ds.save(folder)
+    monkeypatch.undo()
+    assert any(folder.iterdir())  # parquet parts without a manifest were left behind
+    ds.save(folder)  # the leftovers are the library's own: retrying starts over
+    assert sorted(p.name.split("-")[0] for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "answers",
+        "nb_feedback.json",
+        "records",
+        "responses",
+    ]
+    assert len(reopen(folder)) == 3
+    ds.close()
+
+
 def test_crash_while_adding_records_after_save_changes_nothing(
     make_dataset: DatasetFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
