@@ -6,12 +6,20 @@ and Notebook 7 at ``/notebooks/...``. Each test writes its own notebook (one ker
 first cell builds a small dataset, saves it in the server's root dir and shows the widget; the
 test then proves what the kernel did by reopening that folder with ``FeedbackDataset.from_disk``.
 
+Setup (a venv of its own; NEVER `playwright install`, its download fails here)::
+
+    python3 -m venv /tmp/e2e-venv && /tmp/e2e-venv/bin/pip install -e '.[dev]'
+    /tmp/e2e-venv/bin/python -m pytest tests/e2e -v        # ~1.5 min on 2 cores
+
+Skipped when Chromium or Playwright is missing; deselect with ``-m "not e2e"``.
+
 Debugging: ``--tracing retain-on-failure --screenshot only-on-failure --output /tmp/e2e-out``,
 ``E2E_SHOW_CONSOLE=1`` (browser console), ``E2E_SHOW_SERVER_LOG=1``, ``E2E_CHROMIUM=/path``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -30,12 +38,12 @@ import pytest
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 
-if not Path(CHROMIUM).exists():  # pragma: no cover - depends on the machine
-    pytest.skip(f"no Chromium at {CHROMIUM} (set E2E_CHROMIUM)", allow_module_level=True)
-pytest.importorskip("playwright")
-pytest.importorskip("jupyterlab")
+HAVE_CHROMIUM = Path(CHROMIUM).exists()
 
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
+try:
+    from playwright.sync_api import Locator, Page, expect
+except ImportError:  # no [dev] extra: the test modules skip themselves (importorskip)
+    expect = None
 
 # Playwright makes its own temp --user-data-dir; passing one in args is an error.
 CHROMIUM_ARGS = [
@@ -49,6 +57,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 60_000  # first kernel start + first page load on a busy 2-core box
+# expect() polls; 5 s (its default) is short for a kernel round trip on a loaded 2-core box
+if expect is not None:
+    expect.set_options(timeout=15_000)
 UIS = ["lab", "notebook7"]
 
 SERVER_CONFIG = {
@@ -117,13 +128,27 @@ class Jupyter:
         path = {"lab": f"/lab/tree/{name}?reset&", "notebook7": f"/notebooks/{name}?"}[ui]
         return f"{self.base}{path}token={self.token}"
 
+    def start_session(self, notebook: str) -> None:
+        body = {
+            "path": notebook,
+            "name": notebook,
+            "type": "notebook",
+            "kernel": {"name": "python3"},
+        }
+        req = urllib.request.Request(
+            self.base + "/api/sessions",
+            method="POST",
+            data=json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
+
     def shutdown_sessions(self) -> None:
         """Stop every kernel, so each test's kernel (and its writer locks) ends with it."""
         for s in json.loads(self.api("/api/sessions")):
-            try:
+            with contextlib.suppress(OSError):
                 self.api(f"/api/sessions/{s['id']}", method="DELETE")
-            except OSError:
-                pass
 
 
 @pytest.fixture(scope="session")
@@ -215,7 +240,7 @@ HOSTILE_PROMPTS = {
 HOSTILE_MARKDOWN = {
     "script": "Look: <script>window.__pwned=1</script> **bold**",
     "img": 'An image <img src=x onerror="window.__pwned=1"> and <b>raw bold</b>',
-    "link": "[click](javascript:window.__pwned=1) and <a href=\"javascript:window.__pwned=1\" "
+    "link": '[click](javascript:window.__pwned=1) and <a href="javascript:window.__pwned=1" '
     'onclick="window.__pwned=1">raw link</a> <svg onload="window.__pwned=1"></svg>',
 }
 
@@ -223,7 +248,9 @@ HOSTILE_MARKDOWN = {
 def records_source() -> str:
     """Python literal of the six records: three plain, then three hostile ones."""
     recs = [{"prompt": p, "context": f"*context {i + 1}*"} for i, p in enumerate(PLAIN_RECORDS)]
-    recs += [{"prompt": HOSTILE_PROMPTS[k], "context": HOSTILE_MARKDOWN[k]} for k in HOSTILE_PROMPTS]
+    recs += [
+        {"prompt": HOSTILE_PROMPTS[k], "context": HOSTILE_MARKDOWN[k]} for k in HOSTILE_PROMPTS
+    ]
     return repr(recs)
 
 
@@ -320,6 +347,8 @@ def open_notebook(jupyter: Jupyter, page: Page, request: pytest.FixtureRequest):
     ``cells`` are appended after the dataset cell; ``saved=False`` keeps the dataset in memory.
     """
     page.set_default_timeout(20_000)
+    t_start = time.monotonic()
+    timings: dict[str, float] = {}
     if os.environ.get("E2E_SHOW_CONSOLE"):
         page.on("console", lambda m: print(f"[console.{m.type}] {m.text}"))
 
@@ -334,10 +363,10 @@ def open_notebook(jupyter: Jupyter, page: Page, request: pytest.FixtureRequest):
         stem = request.node.name.replace("[", "_").replace("]", "").replace("-", "_")
         folder_name = f"{stem}_data" if saved else None
         name = f"{stem}.ipynb"
-        write_notebook(
-            jupyter.root, name, [dataset_cell(folder_name, show=show), *cells]
-        )
+        write_notebook(jupyter.root, name, [dataset_cell(folder_name, show=show), *cells])
         t0 = time.monotonic()
+        # start the kernel now, so it boots while the page loads; the UI joins this session
+        jupyter.start_session(name)
         page.goto(jupyter.url(ui, name))
         page.wait_for_function(KERNEL_IDLE_JS, timeout=TIMEOUT_MS)
         t_kernel = time.monotonic()
@@ -347,14 +376,19 @@ def open_notebook(jupyter: Jupyter, page: Page, request: pytest.FixtureRequest):
             ui=ui,
             panel=page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)"),
             folder=(jupyter.root / folder_name) if folder_name else None,
-            timings={"kernel": t_kernel - t0},
+            timings=timings,
         )
+        timings["kernel idle"] = t_kernel - t0
         opened.wait_ready(n_widgets)
-        opened.timings["widget"] = time.monotonic() - t_kernel
+        timings["widget shown"] = time.monotonic() - t_kernel
         return opened
 
     yield _open
+    t_end = time.monotonic()
     jupyter.shutdown_sessions()
+    if os.environ.get("E2E_SHOW_TIMINGS"):
+        steps = ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
+        print(f"\n[{request.node.name}] {steps}, test total {t_end - t_start:.1f}s")
 
 
 def load(folder: Path | None):
