@@ -11,6 +11,7 @@ so answering costs the same at 100 records and at 1,000,000.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,24 @@ def latest_per_key(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates(["record_id", "user"], keep="last").reset_index(drop=True)
 
 
+class _Positions:
+    """Rows of the consolidated frame per record id.
+
+    One dict entry per record (the common case: a plain int), lists only for records answered
+    by several users.
+    """
+
+    def __init__(self, first: dict[str, int], several: dict[str, list[int]]) -> None:
+        self._first, self._several = first, several
+
+    def get(self, record_id: str, default: tuple[()] = ()) -> Sequence[int]:
+        rows = self._several.get(record_id)
+        if rows is not None:
+            return rows
+        row = self._first.get(record_id)
+        return default if row is None else (row,)
+
+
 class ResponseTable:
     """Responses with O(1) single-answer updates and a consolidated frame for bulk readers."""
 
@@ -74,27 +93,25 @@ class ResponseTable:
         self._frame = empty_responses() if frame is None else frame.reset_index(drop=True)
         self._pending: dict[tuple[str, str], dict[str, Any]] = {}
         self._pending_by_record: dict[str, set[str]] = {}
-        self._positions: dict[str, list[int]] | None = None  # record_id -> rows in _frame
+        self._positions: _Positions | None = None  # record_id -> rows in _frame
         self._columns: dict[str, pa.Array] = {}
         self._counts: dict[str, Counter[str]] = {}  # user -> status counts, kept up to date
 
     def __len__(self) -> int:
         return len(self.frame())
 
-    def _frame_positions(self) -> dict[str, list[int]]:
+    def _frame_positions(self) -> _Positions:
         # Built once per consolidation: a dict over the record ids (fast in CPython, unlike
         # pandas' groupby().indices), plus Arrow columns to read single rows without pandas.
         if self._positions is None:
             ids = self._frame["record_id"].tolist()
             first = dict(zip(ids, range(len(ids)), strict=True))
-            positions: dict[str, list[int]] = {k: [v] for k, v in first.items()}
+            several: dict[str, list[int]] = {}
             if len(first) < len(ids):  # a record answered by several users
                 dup = self._frame["record_id"].duplicated(keep=False).to_numpy()
                 for i in np.flatnonzero(dup):
-                    positions[ids[i]] = []
-                for i in np.flatnonzero(dup):
-                    positions[ids[i]].append(int(i))
-            self._positions = positions
+                    several.setdefault(ids[i], []).append(int(i))
+            self._positions = _Positions(first, several)
             self._columns = {
                 c: pa.array(self._frame[c], from_pandas=True) for c in RESPONSE_COLUMNS
             }

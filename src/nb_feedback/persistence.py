@@ -246,24 +246,36 @@ def load_folder(
     records = (
         pd.concat(record_parts, ignore_index=True) if len(record_parts) > 1 else record_parts[0]
     )
-    _check_records(folder, records, schema)
+    _check_records(folder, records, schema, several_parts=len(record_parts) > 1)
     answers = folder / str(manifest.get("answers_dir", "answers"))
-    response_parts.extend(read_answer_log(path) for path in sorted(answers.glob("*.jsonl")))
-    responses = pd.concat(response_parts, ignore_index=True) if response_parts else None
-    if responses is None or responses.empty:
+    logs = [read_answer_log(path) for path in sorted(answers.glob("*.jsonl"))]
+    logs = [log for log in logs if not log.empty]
+    snapshot = (
+        pd.concat(response_parts, ignore_index=True)
+        if len(response_parts) > 1
+        else (response_parts[0] if response_parts else T.empty_responses())
+    )
+    if logs:
+        # Log lines were written by other processes at any time: check them against the
+        # records; the snapshot parts were checked when they were written.
+        fresh = pd.concat(logs, ignore_index=True).astype(T.empty_responses().dtypes.to_dict())
+        known = T.isin(fresh["record_id"], records[T.ID])
+        bad_status = ~T.isin(fresh["status"], [*STATUSES, REMOVED])
+        if (~known).any() or bad_status.any():
+            warnings.warn(
+                f"{folder}: skipped {int((~known).sum())} answer(s) to unknown records and "
+                f"{int(bad_status.sum())} with an unknown status",
+                LoadWarning,
+                stacklevel=3,
+            )
+            fresh = fresh[(known & ~bad_status).to_numpy()]
+        snapshot = pd.concat([snapshot, fresh], ignore_index=True)
+    if snapshot.empty:
         return schema, records, T.empty_responses()
-    responses = T.latest_per_key(responses.astype(T.empty_responses().dtypes.to_dict()))
-    responses = responses[(responses["status"] != REMOVED).to_numpy()]
-    known = T.isin(responses["record_id"], records[T.ID])
-    bad_status = ~T.isin(responses["status"], list(STATUSES))
-    if (~known).any() or bad_status.any():
-        warnings.warn(
-            f"{folder}: skipped {int((~known).sum())} answer(s) to unknown records and "
-            f"{int(bad_status.sum())} with an unknown status",
-            LoadWarning,
-            stacklevel=3,
-        )
-        responses = responses[known & ~bad_status]
+    responses = snapshot.astype(T.empty_responses().dtypes.to_dict())
+    if logs or len(response_parts) > 1:  # a later answer replaces an earlier one
+        responses = T.latest_per_key(responses)
+        responses = responses[(responses["status"] != REMOVED).to_numpy()]
     return schema, records, responses.reset_index(drop=True)
 
 
@@ -274,11 +286,15 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise StorageError(f"{path}: unreadable ({exc}); the folder is damaged") from None
 
 
-def _check_records(folder: Path, records: pd.DataFrame, schema: Schema) -> None:
+def _check_records(
+    folder: Path, records: pd.DataFrame, schema: Schema, *, several_parts: bool
+) -> None:
     missing = [c for c in (T.ID, *schema.field_names) if c not in records.columns]
     if missing:
         raise StorageError(f"{folder}: records lack column {missing[0]!r}; the folder is damaged")
-    if records[T.ID].duplicated().any():
+    # ids are unique within a part when it is written; only parts written by different
+    # processes (add_records after save) could clash
+    if several_parts and records[T.ID].duplicated().any():
         raise StorageError(f"{folder}: two records share an id; the folder is damaged")
 
 
