@@ -36,6 +36,19 @@ def _check_bool(owner: str, attr: str, value: object) -> None:
 def _check_optional_str(owner: str, attr: str, value: object) -> None:
     if value is not None and not isinstance(value, str):
         raise SchemaError(f"{owner}: {attr} must be a string or None, got {value!r}")
+    if value is not None and not is_unicode(value):
+        raise SchemaError(
+            f"{owner}: {attr} must be valid Unicode text, got a lone surrogate character"
+        )
+
+
+def is_unicode(text: str) -> bool:
+    """Tell whether ``text`` can be stored as UTF-8 (it holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def text_problem(value: object) -> str | None:
