@@ -22,7 +22,14 @@ from nb_feedback.records import (
     normalize_response,
     normalize_suggestions,
 )
-from nb_feedback.schema import MAX_TEXT_CHARS, RatingQuestion, Schema, TextQuestion, text_problem
+from nb_feedback.schema import (
+    MAX_TEXT_CHARS,
+    RatingQuestion,
+    Schema,
+    TextQuestion,
+    is_unicode,
+    text_problem,
+)
 from nb_feedback.validation import check_values, is_missing, to_json, values_to_json
 
 _SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
@@ -350,7 +357,7 @@ def check_answer_frame(
     users = _column_or_default(frame, "user", user)
     statuses = _column_or_default(frame, "status", status)
     for i, (u, st) in _rows_to_check(users, statuses):
-        if not isinstance(u, str) or not u.strip():
+        if not isinstance(u, str) or not u.strip() or not is_unicode(u):
             raise ResponseError(
                 f"answer {i}: record {ids.iloc[i]!r}: user must be a non-empty "
                 f"string, got {u!r}; no answer of this batch was added"
@@ -426,6 +433,7 @@ def _rows_to_check(users: pd.Series, statuses: pd.Series) -> Any:
     fine = (
         pd.api.types.infer_dtype(users, skipna=False) == "string"
         and not users.str.strip().eq("").any()
+        and all(is_unicode(u) for u in users.unique())  # few distinct users, usually one
         and pd.api.types.infer_dtype(statuses, skipna=False) == "string"
         and T.isin(statuses.astype(object), list(STATUSES)).all()
     )

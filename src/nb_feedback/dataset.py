@@ -26,7 +26,7 @@ from nb_feedback.records import (
     check_time_spent,
     unwrap_values,
 )
-from nb_feedback.schema import MetadataProperty, Question, Schema, TextField
+from nb_feedback.schema import MetadataProperty, Question, Schema, TextField, is_unicode
 from nb_feedback.validation import check_values, values_to_json
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ class FeedbackDataset:
         """
         where = f"record {record_id!r}"
         self.position_of(record_id)
-        if not isinstance(user, str) or not user.strip():
+        if not isinstance(user, str) or not user.strip() or not is_unicode(user):
             raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
         status = check_status(status, where)
         if not isinstance(values, Mapping):

@@ -11,6 +11,7 @@ from typing import Any
 
 from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import ResponseError
+from nb_feedback.schema import is_unicode
 
 
 class ResponseStatus(str, Enum):
@@ -139,7 +140,7 @@ def normalize_response(raw: Any, where: str) -> Response:
     if not isinstance(raw, Mapping):
         raise ResponseError(f"{where}: expected a response dict, got {type(raw).__name__}")
     user = raw.get("user", raw.get("user_id"))
-    if not isinstance(user, str) or not user.strip():
+    if not isinstance(user, str) or not user.strip() or not is_unicode(user):
         raise ResponseError(f"{where}: expected 'user' (a non-empty string), got {user!r}")
     values = raw.get("values")
     if not isinstance(values, Mapping):

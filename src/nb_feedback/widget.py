@@ -18,6 +18,7 @@ import traitlets
 
 from nb_feedback._protocol import FILTERS, RecordPayload
 from nb_feedback.errors import FeedbackError, ResponseError
+from nb_feedback.schema import is_unicode
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -65,7 +66,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         window_after: int = 6,
         **kwargs: Any,
     ) -> None:
-        if not isinstance(user, str) or not user.strip():
+        if not isinstance(user, str) or not user.strip() or not is_unicode(user):
             raise ResponseError(f"annotate: user must be a non-empty string, got {user!r}")
         if dataset.folder is not None:
             dataset._log_for(user)  # take the annotator's lock now: a clash errors here, not later
