@@ -1,11 +1,14 @@
 """Side-by-side workflow benchmark: nb_feedback vs Argilla v1's local FeedbackDataset.
 
 For each size N, runs the same workflow (build N records, submit an answer on half, select the
-submitted ones, make 80/20 SFT splits) once per library, each in its own fresh subprocess, and
-prints a Markdown table of seconds per step, peak RSS and the nb_feedback-vs-Argilla ratios.
+submitted ones, make 80/20 SFT splits) in three variants, each run in its own fresh subprocess:
+Argilla v1, nb_feedback answering with add_response per record ("loop"), and nb_feedback answering
+with one add_responses call ("bulk"). With --repeat k the variants are interleaved (A, loop, bulk,
+A, loop, bulk, ...) so that a change in machine load hits all three alike. Prints a Markdown table
+of seconds per step, peak RSS and, for the nb_feedback rows, the ratios to Argilla at the same N.
 
     .venv/bin/python benchmarks/run.py                        # N = 50,000 and 200,000
-    .venv/bin/python benchmarks/run.py --sizes 50000 --repeat 3
+    .venv/bin/python benchmarks/run.py --sizes 50000 200000 --repeat 3
     .venv/bin/python benchmarks/run.py --skip-argilla         # reuse the last Argilla numbers
 
 Argilla v1 runs in benchmarks/.venv-argilla, created by setup_argilla_venv.sh when missing.
@@ -32,17 +35,16 @@ ARGILLA_VENV = HERE / ".venv-argilla"
 ARGILLA_PY = ARGILLA_VENV / "bin" / "python"
 PROJECT_PY = REPO / ".venv" / "bin" / "python"
 
-LIBS = {
-    "argilla_v1": "workflow_argilla.py",
-    "nb_feedback": "workflow_nb_feedback.py",
+# variant -> (library, workflow script, extra arguments)
+VARIANTS: dict[str, tuple[str, str, list[str]]] = {
+    "argilla_v1": ("argilla_v1", "workflow_argilla.py", []),
+    "nb_feedback loop": ("nb_feedback", "workflow_nb_feedback.py", ["--respond", "loop"]),
+    "nb_feedback bulk": ("nb_feedback", "workflow_nb_feedback.py", ["--respond", "bulk"]),
 }
 STEPS = ["build", "respond", "select", "split", "total"]
 # DESIGN.md section 5: at least 20x faster than Argilla v1, at most half its peak memory.
 TARGET_SPEEDUP = 20.0
 TARGET_MEMORY_RATIO = 0.5
-# How the nb_feedback side answers: "loop" (add_response per record, the public contract) or
-# "bulk" (one add_responses call); set from --nb-respond.
-NB_RESPOND = "loop"
 
 
 def ensure_argilla_venv() -> None:
@@ -63,8 +65,9 @@ def python_for(lib: str) -> Path:
     return PROJECT_PY if PROJECT_PY.exists() else Path(sys.executable)
 
 
-def run_once(lib: str, n: int) -> dict[str, Any]:
-    """Run one library's workflow at size n in a fresh process; return its JSON result."""
+def run_once(variant: str, n: int) -> dict[str, Any]:
+    """Run one variant's workflow at size n in a fresh process; return its JSON result."""
+    lib, script, extra = VARIANTS[variant]
     env = dict(os.environ)
     # Same conditions for both: no progress bars drawn, never reach for a hub.
     env.update(TQDM_DISABLE="1", HF_DATASETS_OFFLINE="1", HF_HUB_OFFLINE="1", PYTHONHASHSEED="0")
@@ -73,12 +76,11 @@ def run_once(lib: str, n: int) -> dict[str, Any]:
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(REPO / "src"), env.get("PYTHONPATH")) if p
         )
-    cmd = [str(python_for(lib)), str(HERE / LIBS[lib]), "--n", str(n)]
-    if lib == "nb_feedback":
-        cmd += ["--respond", NB_RESPOND]
+    cmd = [str(python_for(lib)), str(HERE / script), "--n", str(n), *extra]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     result: dict[str, Any] = json.loads(lines[-1]) if lines else {"lib": lib, "n": n}
+    result["variant"] = variant
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
         result.setdefault("error", "\n".join(tail) or f"exit code {proc.returncode}")
@@ -86,34 +88,54 @@ def run_once(lib: str, n: int) -> dict[str, Any]:
     return result
 
 
-def run_lib(lib: str, n: int, repeat: int) -> dict[str, Any]:
-    """Run `repeat` fresh processes and keep the one with the median total time."""
-    runs = []
+def run_size(variants: list[str], n: int, repeat: int) -> list[dict[str, Any]]:
+    """Run each variant `repeat` times at size n, interleaved, each in a fresh process.
+
+    For each variant, keeps the run with the median total time (its steps add up to its total)
+    and records every run's totals, the per-step medians and every run's peak RSS beside it.
+    """
+    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
+    failed: dict[str, dict[str, Any]] = {}
     for k in range(repeat):
-        print(f"  {lib:<12} n={n:>9,}  run {k + 1}/{repeat} ...", file=sys.stderr, flush=True)
-        res = run_once(lib, n)
-        if "error" in res:
-            print(f"  {lib} failed:\n{res['error']}", file=sys.stderr)
-            return res
-        runs.append(res)
-    runs.sort(key=lambda r: r["seconds"]["total"])
-    chosen = dict(runs[len(runs) // 2])
-    if repeat > 1:
-        chosen["all_totals"] = [r["seconds"]["total"] for r in runs]
-        chosen["median_total"] = statistics.median(chosen["all_totals"])
-    return chosen
+        for v in variants:
+            if v in failed:
+                continue
+            print(f"  {v:<17} n={n:>9,}  run {k + 1}/{repeat} ...", file=sys.stderr, flush=True)
+            load = round(os.getloadavg()[0], 2)
+            res = run_once(v, n)
+            res["loadavg_1m_before"] = load
+            if "error" in res:
+                print(f"  {v} failed:\n{res['error']}", file=sys.stderr)
+                failed[v] = res
+                continue
+            runs[v].append(res)
+    out = []
+    for v in variants:
+        if v in failed:
+            out.append(failed[v])
+            continue
+        rs = sorted(runs[v], key=lambda r: r["seconds"]["total"])
+        chosen = dict(rs[len(rs) // 2])
+        chosen["all_totals"] = [r["seconds"]["total"] for r in rs]
+        chosen["all_peak_rss_mb"] = [r["peak_rss_mb"] for r in rs]
+        chosen["all_loadavg_1m_before"] = [r["loadavg_1m_before"] for r in rs]
+        chosen["median_seconds"] = {
+            s: round(statistics.median(r["seconds"][s] for r in rs), 3) for s in STEPS
+        }
+        out.append(chosen)
+    return out
 
 
-def previous_results(lib: str) -> dict[int, dict[str, Any]]:
-    """The last recorded results for lib from results/workflow.json, by n."""
-    path = RESULTS / "workflow.json"  # Argilla's numbers do not depend on --nb-respond
+def previous_results(variant: str) -> dict[int, dict[str, Any]]:
+    """The last recorded results for variant from results/workflow.json, by n."""
+    path = RESULTS / "workflow.json"
     if not path.exists():
         return {}
     old = json.loads(path.read_text())
     return {
-        int(r["n"]): {**r, "reused_from": old.get("meta", {}).get("date")}
+        int(r["n"]): {**r, "variant": variant, "reused_from": old.get("meta", {}).get("date")}
         for r in old.get("results", [])
-        if r.get("lib") == lib and "error" not in r
+        if r.get("variant", r.get("lib")) == variant and "error" not in r
     }
 
 
@@ -121,56 +143,77 @@ def _fmt_s(x: float) -> str:
     return f"{x:.3f}" if x < 10 else f"{x:.1f}"
 
 
+def _load_range(meta: dict[str, Any]) -> str:
+    seen = meta["loadavg_1m"].get("before_each_run") or []
+    return f"{min(seen)}-{max(seen)}" if seen else "n/a"
+
+
 def markdown(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
-    head = "| N | library | " + " | ".join(STEPS) + " | peak RSS (MB) |"
-    sep = "| ---: | --- | " + " | ".join("---:" for _ in STEPS) + " | ---: |"
+    head = (
+        "| N | variant | "
+        + " | ".join(STEPS)
+        + " | peak RSS (MB) | speed-up (total) | mem ratio | target |"
+    )
+    sep = "| ---: | --- | " + " | ".join("---:" for _ in STEPS) + " | ---: | ---: | ---: | --- |"
     lines = [
-        "Seconds per step (lower is better) and peak resident memory, each library in its own "
-        "fresh process, on the same generated data.",
+        "Seconds per step (lower is better) and peak resident memory, each run in its own fresh "
+        f"process, on the same generated data; per variant, the run with the median total of "
+        f"{meta['repeat']}.",
         "",
         head,
         sep,
     ]
     by_n: dict[int, dict[str, dict[str, Any]]] = {}
     for r in results:
-        by_n.setdefault(int(r["n"]), {})[r["lib"]] = r
+        by_n.setdefault(int(r["n"]), {})[r["variant"]] = r
     verdicts: list[str] = []
     errors: list[str] = []
     for n in sorted(by_n):
         row = by_n[n]
-        for lib in LIBS:
-            r = row.get(lib)
-            if r is None:
+        a_row = row.get("argilla_v1")
+        a = a_row if a_row is not None and "error" not in a_row else None
+        for variant in VARIANTS:
+            if variant not in row:
                 continue
+            r = row[variant]
             if "error" in r:
                 done = r.get("seconds", {})
                 cells = " | ".join(_fmt_s(done[s]) if s in done else "error" for s in STEPS)
-                lines.append(f"| {n:,} | {lib} (failed: {r.get('failed_step', '?')}) | {cells} | |")
-                errors.append(f"- N = {n:,}, {lib}: {r['error'].splitlines()[-1]}")
+                lines.append(
+                    f"| {n:,} | {variant} (failed: {r.get('failed_step', '?')}) | {cells} | | | | |"
+                )
+                errors.append(f"- N = {n:,}, {variant}: {r['error'].splitlines()[-1]}")
                 continue
             secs = " | ".join(_fmt_s(r["seconds"][s]) for s in STEPS)
             mark = " (earlier run)" if r.get("reused_from") else ""
-            lines.append(f"| {n:,} | {lib}{mark} | {secs} | {r['peak_rss_mb']:,.0f} |")
-        a, b = row.get("argilla_v1"), row.get("nb_feedback")
-        if a and b and "error" not in a and "error" not in b:
-            speed = " | ".join(
-                f"**{a['seconds'][s] / b['seconds'][s]:.1f}x**" if b["seconds"][s] > 0 else "n/a"
-                for s in STEPS
-            )
-            mem = b["peak_rss_mb"] / a["peak_rss_mb"]
-            lines.append(f"| {n:,} | speed-up, mem ratio | {speed} | **{mem:.2f}** |")
-            total_x = a["seconds"]["total"] / b["seconds"]["total"]
-            ok = total_x >= TARGET_SPEEDUP and mem <= TARGET_MEMORY_RATIO
-            verdicts.append(
-                f"- N = {n:,}: nb_feedback is {total_x:.1f}x faster end to end and uses "
-                f"{mem:.2f}x Argilla's peak memory: target (>= {TARGET_SPEEDUP:.0f}x, <= "
-                f"{TARGET_MEMORY_RATIO}x) {'met' if ok else 'NOT met'}."
+            ratio_cells = " | |"
+            verdict_cell = ""
+            if variant != "argilla_v1" and a is not None:
+                total_x = a["seconds"]["total"] / r["seconds"]["total"]
+                mem = r["peak_rss_mb"] / a["peak_rss_mb"]
+                speed_ok = total_x >= TARGET_SPEEDUP
+                mem_ok = mem <= TARGET_MEMORY_RATIO
+                ratio_cells = f" {total_x:.1f}x | {mem:.2f} |"
+                verdict_cell = (
+                    f"speed {'PASS' if speed_ok else 'MISS'}, memory {'PASS' if mem_ok else 'MISS'}"
+                )
+                verdicts.append(
+                    f"- N = {n:,}, {variant}: {total_x:.1f}x faster end to end "
+                    f"({'met' if speed_ok else 'missed'}: target >= {TARGET_SPEEDUP:.0f}x), "
+                    f"{mem:.2f}x Argilla's peak memory "
+                    f"({'met' if mem_ok else 'missed'}: target <= {TARGET_MEMORY_RATIO}x)."
+                )
+            lines.append(
+                f"| {n:,} | {variant}{mark} | {secs} | {r['peak_rss_mb']:,.0f} |"
+                f"{ratio_cells} {verdict_cell} |"
             )
     lines += [
         "",
-        "Speed-up = Argilla seconds / nb_feedback seconds; mem ratio = nb_feedback peak RSS / "
-        "Argilla peak RSS. Peak RSS includes the interpreter, imports and the generated prompts "
-        "(the same for both).",
+        "Speed-up = Argilla total seconds / nb_feedback total seconds; mem ratio = nb_feedback "
+        "peak RSS / Argilla peak RSS, both against Argilla at the same N in the same run. "
+        "Targets (DESIGN.md section 5): >= 20x faster and <= 0.5x the peak memory. Peak RSS "
+        "includes the interpreter, imports and the generated prompts and answers (the same for "
+        "both).",
     ]
     if verdicts:
         lines += ["", *verdicts]
@@ -180,23 +223,23 @@ def markdown(results: list[dict[str, Any]], meta: dict[str, Any]) -> str:
         "",
         f"Machine: {meta['cpus']} CPUs, {meta['platform']}, Python {meta['python']}; "
         f"{meta['date']}, commit {meta['commit'][:10]}; 1-minute load average "
-        f"{meta['loadavg_1m']['start']} at start, {meta['loadavg_1m']['end']} at end; "
-        f"median of {meta['repeat']} run(s) per point.",
+        f"{meta['loadavg_1m']['start']} at start, {meta['loadavg_1m']['end']} at end, "
+        f"{_load_range(meta)} before the individual runs (other work was running on the "
+        f"machine); {meta['repeat']} run(s) per point.",
         "",
         "Steps: **build** = create the dataset (one TextField, one TextQuestion) and add N "
         "records of ~300-character prompts; **respond** = one submitted demonstration on every "
-        "other record; **select** = the records with a submitted answer; **split** = 80/20 SFT "
-        "train/test splits (seed 0). Argilla v1 1.29.1 runs locally (no server): its local "
-        "`filter_by` is a no-op, so the select step filters the records by hand into a new "
-        'FeedbackDataset, and the split step is `prepare_for_training(framework="trl", '
-        "task=TrainingTask.for_supervised_fine_tuning(...), train_size=0.8, seed=0)`. "
-        "nb_feedback uses `add_records(DataFrame)`, "
-        + (
-            "`add_response` per record, "
-            if meta["nb_respond"] == "loop"
-            else "one `add_responses(DataFrame)` call (ids from iteration), "
-        )
-        + '`filter_by(response_status="submitted")` and `to_sft(test_size=0.2, seed=0)`.',
+        "other record (answer texts generated before the timers); **select** = the records with "
+        "a submitted answer; **split** = 80/20 SFT train/test splits (seed 0). `datasets` is "
+        "imported before the timers on both sides. Argilla v1 1.29.1 runs locally (no server): "
+        "locally there is no add_response, so each answer is a `ResponseSchema` assigned to "
+        "`record.responses`; its local `filter_by` is a no-op, so the select step filters the "
+        "records by hand into a new FeedbackDataset; the split step is "
+        '`prepare_for_training(framework="trl", task=TrainingTask.for_supervised_fine_tuning('
+        "...), train_size=0.8, seed=0)`. nb_feedback uses `add_records(DataFrame)`; respond is "
+        "`add_response(ds[i].id, ...)` per answer (**loop**) or "
+        '`ids = ds.to_pandas()["id"]` then one `add_responses(DataFrame)` call (**bulk**); then '
+        '`filter_by(response_status="submitted")` and `to_sft(test_size=0.2, seed=0)`.',
     ]
     return "\n".join(lines) + "\n"
 
@@ -214,43 +257,22 @@ def main() -> None:
     parser.add_argument(
         "--skip-argilla",
         action="store_true",
-        help="don't run Argilla; reuse its last numbers from results/ if any",
-    )
-    parser.add_argument(
-        "--skip-nb-feedback",
-        action="store_true",
-        help="don't run nb_feedback; reuse its last numbers from results/ if any",
-    )
-    parser.add_argument(
-        "--nb-respond",
-        choices=["loop", "bulk"],
-        default="loop",
-        help="nb_feedback answers with add_response per record (loop, default) or one "
-        "add_responses call (bulk); bulk results go to workflow_bulk_responses.{json,md}",
+        help="don't run Argilla; reuse its last numbers from results/workflow.json if any",
     )
     args = parser.parse_args()
-    global NB_RESPOND
-    NB_RESPOND = args.nb_respond
-    stem = "workflow" if NB_RESPOND == "loop" else "workflow_bulk_responses"
 
-    libs = [
-        lib
-        for lib in LIBS
-        if not (lib == "argilla_v1" and args.skip_argilla)
-        and not (lib == "nb_feedback" and args.skip_nb_feedback)
-    ]
-    if "argilla_v1" in libs:
+    variants = [v for v in VARIANTS if not (v == "argilla_v1" and args.skip_argilla)]
+    if "argilla_v1" in variants:
         ensure_argilla_venv()
-    reused = {lib: previous_results(lib) for lib in LIBS if lib not in libs}
+    reused = {v: previous_results(v) for v in VARIANTS if v not in variants}
 
     load_start = os.getloadavg()
     results: list[dict[str, Any]] = []
     for n in args.sizes:
-        for lib in LIBS:
-            if lib in libs:
-                results.append(run_lib(lib, n, args.repeat))
-            elif n in reused[lib]:
-                results.append(reused[lib][n])
+        for v in reused:
+            if n in reused[v]:
+                results.append(reused[v][n])
+        results.extend(run_size(variants, n, args.repeat))
 
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
@@ -263,14 +285,18 @@ def main() -> None:
         "python": platform.python_version(),
         "sizes": args.sizes,
         "repeat": args.repeat,
-        "nb_respond": NB_RESPOND,
-        # Other work on the machine slows both libraries; the 1-minute load says how busy it was.
-        "loadavg_1m": {"start": round(load_start[0], 2), "end": round(os.getloadavg()[0], 2)},
+        "variants": list(VARIANTS),
+        # Other work on the machine slows every variant; the 1-minute load says how busy it was.
+        "loadavg_1m": {
+            "start": round(load_start[0], 2),
+            "end": round(os.getloadavg()[0], 2),
+            "before_each_run": [x for r in results for x in r.get("all_loadavg_1m_before", [])],
+        },
     }
     md = markdown(results, meta)
     RESULTS.mkdir(exist_ok=True)
-    _write(RESULTS / f"{stem}.json", json.dumps({"meta": meta, "results": results}, indent=2))
-    _write(RESULTS / f"{stem}.md", md)
+    _write(RESULTS / "workflow.json", json.dumps({"meta": meta, "results": results}, indent=2))
+    _write(RESULTS / "workflow.md", md)
     print(md)
     if any("error" in r for r in results):
         sys.exit(1)

@@ -58,7 +58,11 @@ def run(n: int) -> dict:
     answers = {i: make_answer(i) for i in range(0, n, 2)}
 
     t_import = time.perf_counter()
+    # datasets untimed, as in workflow_nb_feedback.py: importing argilla_v1 does not import it
+    # (prepare_for_training does, inside the split step), so without this line Argilla's split
+    # step alone would pay the one-time import of a library both sides use for the splits.
     import argilla_v1 as rg
+    import datasets  # noqa: F401
     from argilla_v1.feedback import ResponseSchema, TrainingTask, ValueSchema
 
     import_s = time.perf_counter() - t_import
