@@ -460,3 +460,50 @@ def _text_columns_ok(
         if col.str.strip().eq("").any() or col.str.len().gt(MAX_TEXT_CHARS).any():
             return False
     return True
+
+
+def lone_surrogate_error(data: Any, schema: Schema) -> RecordError:
+    """Name the record and key whose text holds a lone surrogate (which UTF-8 cannot store)."""
+    if isinstance(data, pd.DataFrame) or hasattr(data, "to_pandas"):
+        frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
+        items: Any = frame.to_dict("records")
+    elif isinstance(data, FeedbackRecord | Mapping):
+        items = [data]
+    else:
+        items = data
+    for i, item in enumerate(items):
+        if isinstance(item, FeedbackRecord):
+            item = vars(item)
+        if not isinstance(item, Mapping):
+            continue
+        flat = {k: v for k, v in item.items() if k != "fields"}
+        if isinstance(item.get("fields"), Mapping):
+            flat = {**item["fields"], **flat}
+        for key, value in flat.items():
+            if _has_lone_surrogate(key) or _has_lone_surrogate(value):
+                what = f"field {key!r}" if key in schema.field_names else repr(key)
+                return RecordError(
+                    f"record {i}: {what}: expected valid Unicode text, got a lone surrogate "
+                    "character; no record of this batch was added"
+                )
+    return RecordError(
+        "add_records: a text holds a lone surrogate character, which cannot be stored; "
+        "no record of this batch was added"
+    )
+
+
+def _has_lone_surrogate(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return not is_unicode(value)
+    if depth > 50:
+        return False
+    if isinstance(value, Mapping):
+        return any(
+            _has_lone_surrogate(k, depth + 1) or _has_lone_surrogate(v, depth + 1)
+            for k, v in value.items()
+        )
+    if isinstance(value, list | tuple):
+        return any(_has_lone_surrogate(v, depth + 1) for v in value)
+    if hasattr(value, "__dataclass_fields__"):  # Suggestion, Response
+        return _has_lone_surrogate(vars(value), depth + 1)
+    return False

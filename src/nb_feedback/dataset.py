@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence
-from nb_feedback._ingest import check_answer_frame, check_frame, to_frame
+from nb_feedback._ingest import check_answer_frame, check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import ResponseError, StorageError
@@ -212,11 +212,14 @@ class FeedbackDataset:
         the batch is written there before this returns.
         """
         self._check_writable()
-        frame = to_frame(records, self._schema)
-        if frame.empty:
-            return
-        taken = pd.Index(self._records[T.ID])
-        new_records, new_responses = check_frame(frame, self._schema, taken)
+        try:
+            frame = to_frame(records, self._schema)
+            if frame.empty:
+                return
+            taken = pd.Index(self._records[T.ID])
+            new_records, new_responses = check_frame(frame, self._schema, taken)
+        except UnicodeEncodeError:  # pandas' Arrow strings refuse a lone surrogate
+            raise lone_surrogate_error(records, self._schema) from None
         for _ in progress([0], desc="add_records", rows=len(new_records), enabled=show_progress):
             if self._folder is not None:
                 persistence.append_part(self._folder, new_records, new_responses)
