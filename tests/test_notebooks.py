@@ -11,7 +11,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 @pytest.mark.parametrize(
-    "name", sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")), ids=lambda n: n.removesuffix(".ipynb")
+    "name",
+    sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")),
+    ids=lambda n: n.removesuffix(".ipynb"),
 )
 def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
     nbformat = pytest.importorskip("nbformat")
@@ -25,7 +27,10 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
     )
     client.execute()
     errors = [
-        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]
     assert not errors

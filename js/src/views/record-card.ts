@@ -37,7 +37,7 @@ export function recordCard(
   );
   const el = h("div", { class: "nbf-card" }, [
     h("div", { class: "nbf-card-head" }, [
-      h("span", { class: "nbf-record-index" }, [`index ${record.index}`]),
+      h("span", { class: "nbf-record-index", title: "Record id" }, [`id ${record.id}`]),
       badge,
     ]),
     h("div", { class: "nbf-fields" }, fields),
