@@ -222,7 +222,12 @@ def _labels_map(owner: str, labels: object) -> dict[str, str]:
         raise SchemaError(f"{owner}: labels must hold at least 2 labels, got {len(pairs)}")
     seen: dict[str, str] = {}
     for value, text in pairs:
-        if not isinstance(value, str) or not value.strip() or not isinstance(text, str):
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or not isinstance(text, str)
+            or not is_unicode(value + text)
+        ):
             raise SchemaError(f"{owner}: each label must be a non-empty string, got {value!r}")
         if value in seen:
             raise SchemaError(f"{owner}: label {value!r} appears twice")
@@ -402,7 +407,7 @@ class TermsMetadataProperty(_MetadataProperty):
         super().__post_init__()
         if self.values is not None:
             vals = list(self.values)
-            if not vals or any(not isinstance(v, str) for v in vals):
+            if not vals or any(not isinstance(v, str) or not is_unicode(v) for v in vals):
                 raise SchemaError(
                     f"metadata property {self.name!r}: values must be a non-empty list of strings"
                 )
