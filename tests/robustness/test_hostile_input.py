@@ -118,6 +118,16 @@ SCHEMA_BUILD_CASES = [
         r"dataset: guidelines must be valid Unicode text",
         id="schema-surrogate-guidelines",
     ),
+    pytest.param(
+        lambda: rg.LabelQuestion(name="q", labels={"a": "shown" + SURROGATE, "b": "b"}),
+        r"question 'q': each label must be a non-empty string",
+        id="schema-surrogate-label-text",
+    ),
+    pytest.param(
+        lambda: rg.TermsMetadataProperty(name="m", values=["x" + SURROGATE]),
+        r"metadata property 'm': values must be a non-empty list of strings",
+        id="schema-surrogate-terms",
+    ),
 ]
 
 
