@@ -49,7 +49,7 @@ DEMO = textwrap.dedent(
     )
     prompts = load_sample_prompts(40)
     ds.add_records(prompts)
-    ds.save("screenshot_data")
+    ds.save(FOLDER, overwrite=True)
     for r in ds[:7]:
         ds.add_response(r.id, {"demonstration": "An answer written earlier."}, user="labeler-1")
     ds.add_response(ds[7].id, {"demonstration": "Half-written"}, user="labeler-1",
@@ -63,7 +63,8 @@ DEMO = textwrap.dedent(
 @pytest.mark.parametrize("theme", ["JupyterLab Light", "JupyterLab Dark"])
 def test_widget_screenshot(jupyter: Jupyter, page: Page, theme: str) -> None:
     name = f"shot_{theme.split()[-1].lower()}.ipynb"
-    write_notebook(jupyter.root, name, [DEMO])
+    folder = f"shot_{theme.split()[-1].lower()}_data"
+    write_notebook(jupyter.root, name, [f"FOLDER = {folder!r}\n" + DEMO])
     jupyter.start_session(name)
     page.set_viewport_size({"width": 1100, "height": 900})
     page.goto(jupyter.url("lab", name))
@@ -71,6 +72,8 @@ def test_widget_screenshot(jupyter: Jupyter, page: Page, theme: str) -> None:
     page.evaluate(
         "theme => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
     )
+    # the menu is rebuilt while the theme loads: wait for it before Run All
+    page.wait_for_function("t => document.body.dataset.jpThemeName === t", arg=theme)
     run_all_cells(page)
     root = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").get_by_test_id("nbf-root")
     expect(root.get_by_test_id("nbf-position")).to_have_text("Record 9 of 40", timeout=TIMEOUT_MS)
