@@ -157,7 +157,17 @@ class FeedbackDataset:
 
     def record_at(self, position: int) -> FeedbackRecord:
         """Return the record at ``position`` with its suggestions and responses."""
-        return self._records_between(position, position + 1)[0]
+        cols = self._columns()
+        record_id = cols[T.ID][position].as_py()
+        meta, sugg = cols[T.METADATA][position].as_py(), cols[T.SUGGESTIONS][position].as_py()
+        return FeedbackRecord(
+            fields={f: cols[f][position].as_py() for f in self._schema.field_names},
+            metadata=orjson.loads(meta) if meta is not None else {},
+            suggestions=[Suggestion(**x) for x in orjson.loads(sugg)] if sugg is not None else [],
+            responses=self.responses_for(record_id),
+            external_id=cols[T.EXTERNAL_ID][position].as_py(),
+            id=record_id,
+        )
 
     def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
         # Arrow views of the record columns (zero-copy for Arrow-backed strings), rebuilt
@@ -440,15 +450,13 @@ class FeedbackDataset:
                     }
                 )
         arrow = self._columns()
-        ids = arrow[T.ID].to_pylist()
-        out = pd.DataFrame({"id": pd.Series(ids, dtype=object)})
+        n = len(self._records)
+        out = pd.DataFrame({"id": self._records[T.ID].to_numpy(dtype=object)})
         for name in self._schema.field_names:
             out[name] = self._records[name].to_numpy()
-        out["metadata"] = [orjson.loads(m) if m else {} for m in arrow[T.METADATA].to_pylist()]
-        out["suggestions"] = [
-            orjson.loads(s) if s else [] for s in arrow[T.SUGGESTIONS].to_pylist()
-        ]
-        out["responses"] = [grouped.get(i, []) for i in ids]
+        out["metadata"] = _decoded(arrow[T.METADATA], n, dict)
+        out["suggestions"] = _decoded(arrow[T.SUGGESTIONS], n, list)
+        out["responses"] = [grouped.get(i, []) for i in out["id"]] if grouped else _fresh(n, list)
         out["external_id"] = pd.Series(arrow[T.EXTERNAL_ID].to_pylist(), dtype=object)
         return out
 
@@ -554,8 +562,15 @@ class FeedbackDataset:
             listener(kind, record_ids)
 
 
-def _text_or_none(value: object) -> Any:
-    return None if value is None or (isinstance(value, float) and value != value) else value
+def _fresh(n: int, kind: type[Any]) -> list[Any]:
+    return [kind() for _ in range(n)]  # distinct objects: users may mutate one row's value
+
+
+def _decoded(column: pa.ChunkedArray | pa.Array, n: int, kind: type[Any]) -> list[Any]:
+    """Decode a column of JSON texts, with ``kind()`` for missing ones (fast when all are)."""
+    if column.null_count == n:
+        return _fresh(n, kind)
+    return [orjson.loads(t) if t else kind() for t in column.to_pylist()]
 
 
 def _response(row: Mapping[str, Any]) -> Response:
