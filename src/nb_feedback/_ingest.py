@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
 from nb_feedback._protocol import STATUSES
@@ -120,7 +122,8 @@ def _from_columns(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
             raise RecordError(_unknown_key_message(0, str(col), schema).replace("record 0: ", ""))
     out = pd.DataFrame(index=range(len(frame)))
     for name in schema.field_names:
-        out[name] = frame[name].to_numpy() if name in frame else None
+        # .array keeps Arrow-backed text as it is; to_numpy() would make a Python str per cell
+        out[name] = frame[name].array if name in frame else None
     for s in _SPECIAL:
         out["@" + s] = frame[s].to_numpy() if s in frame and s not in schema.field_names else None
     meta_cols = [p for p in props if p in frame.columns and p not in schema.field_names]
@@ -143,10 +146,14 @@ def _field_problems(frame: pd.DataFrame, schema: Schema) -> list[tuple[int, str]
         col = frame[field.name]
         if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
             # Arrow-backed strings: only NA, blanks and length can be wrong, all vectorised.
-            missing = col.isna()
-            blank = ~missing & col.str.strip().eq("")
-            long_ = ~missing & col.str.len().gt(10**6)
-            bad = (missing & field.required) | blank | long_
+            # utf8_is_space: non-empty and all Unicode whitespace, computed without a copy
+            arrow = pa.array(col.array)
+            lengths = pc.utf8_length(arrow).fill_null(0).to_numpy(zero_copy_only=False)
+            missing = col.isna().to_numpy()
+            spaces = pc.utf8_is_space(arrow).fill_null(False).to_numpy(zero_copy_only=False)
+            blank = ~missing & ((lengths == 0) | spaces)
+            long_ = ~missing & (lengths > MAX_TEXT_CHARS)
+            bad = pd.Series((missing & field.required) | blank | long_)
             for i in bad[bad].index[: _MAX_LISTED + 1]:
                 problems.append(
                     (int(i), f"field {field.name!r}: {_text_problem(col[i], field.required)}")

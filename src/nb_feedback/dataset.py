@@ -451,9 +451,10 @@ class FeedbackDataset:
                 )
         arrow = self._columns()
         n = len(self._records)
-        out = pd.DataFrame({"id": self._records[T.ID].to_numpy(dtype=object)})
+        # .array: Arrow-backed text stays as it is (to_numpy would make a Python str per cell)
+        out = pd.DataFrame({"id": self._records[T.ID].array})
         for name in self._schema.field_names:
-            out[name] = self._records[name].to_numpy()
+            out[name] = self._records[name].array
         out["metadata"] = _decoded(arrow[T.METADATA], n, dict)
         out["suggestions"] = _decoded(arrow[T.SUGGESTIONS], n, list)
         out["responses"] = [grouped.get(i, []) for i in out["id"]] if grouped else _fresh(n, list)

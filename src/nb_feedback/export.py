@@ -549,7 +549,6 @@ def plan_sft(
             "time_spent": sub["time_spent"].to_numpy(dtype="float64")[keep][final],
             "prompt": arrow(prompts.take(rows)),
             "completion": arrow(comp.take(rows)),
-            "group": arrow(keys.take(pa.array(g))),
             "split": arrow(pa.array(np.where(group_test[g], "test", "train"), type=pa.string())),
         }
     )
@@ -698,6 +697,8 @@ def to_sft(
     unknown = [c for c in include if c not in INCLUDE]
     if unknown:
         raise ExportError(f"{where}: include={unknown!r} unknown; expected some of {list(INCLUDE)}")
+    if system_prompt is not None and not isinstance(system_prompt, str):
+        raise ExportError(f"{where}: system_prompt must be a string, got {system_prompt!r}")
     datasets = _require_datasets()
     n_answers = len(ds._responses_raw())
     steps = progress(range(3), desc="to_sft", rows=n_answers, enabled=show_progress, total=3)
@@ -714,13 +715,48 @@ def to_sft(
         stratify_by=stratify_by,
     )
     next(steps, None)
-    examples = plan.examples
     records = ds._records_frame()
-    positions = examples["position"].to_numpy()
+    # Render each split from its own rows: no full-size table that is then filtered in two.
+    is_test = (plan.examples["split"] == "test").to_numpy(dtype=bool)
+    result = datasets.DatasetDict(
+        {
+            name: _dataset(
+                _sft_table(
+                    plan.examples[mask].reset_index(drop=True),
+                    records,
+                    ds.schema.field_names,
+                    format=format,
+                    prompt_template=prompt_template,
+                    template=template,
+                    system_prompt=system_prompt,
+                    include=include,
+                ),
+                _sft_features(format, include),
+            )
+            for name, mask in (("train", ~is_test), ("test", is_test))
+        }
+    )
+    for _ in steps:
+        pass
+    return result
+
+
+def _sft_table(
+    examples: pd.DataFrame,
+    records: pd.DataFrame,
+    fields: list[str],
+    *,
+    format: str,
+    prompt_template: str,
+    template: str,
+    system_prompt: str | None,
+    include: Sequence[str],
+) -> pa.Table:
+    """Build one split's Arrow table in the asked format from its rows of the plan."""
+    where = "to_sft"
+    take = pa.array(examples["position"].to_numpy())
     prompts = pa.array(examples["prompt"].array)
     completions = pa.array(examples["completion"].array)
-    fields = ds.schema.field_names
-    take = pa.array(positions)
     columns: dict[str, pa.Array] = {"prompt": prompts, "completion": completions}
 
     def column(name: str) -> pa.Array | None:
@@ -739,8 +775,6 @@ def to_sft(
             template, column, f"{where}: template", ["prompt", "completion", *fields]
         )
     else:
-        if system_prompt is not None and not isinstance(system_prompt, str):
-            raise ExportError(f"{where}: system_prompt must be a string, got {system_prompt!r}")
         out["messages"] = _messages(prompts, completions, system_prompt)
     for name in include:
         if name in ("record_id", "user"):
@@ -751,18 +785,7 @@ def to_sft(
             out[name] = _column(records[T.EXTERNAL_ID]).take(take)
         else:
             out[name] = _column(records[T.METADATA]).take(take)
-    features = _sft_features(format, include)
-    table = pa.Table.from_pydict(out).cast(features.arrow_schema)
-    is_test = pa.array((examples["split"] == "test").to_numpy(dtype=bool))
-    result = datasets.DatasetDict(
-        {
-            "train": _dataset(table.filter(pc.invert(is_test)), features),
-            "test": _dataset(table.filter(is_test), features),
-        }
-    )
-    for _ in steps:
-        pass
-    return result
+    return pa.Table.from_pydict(out).cast(_sft_features(format, include).arrow_schema)
 
 
 def _dataset(table: pa.Table, features: Any) -> Dataset:
