@@ -11,11 +11,13 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
+from nb_feedback._gc import gc_paused
 from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import FeedbackError, RecordError, ResponseError
 from nb_feedback.records import (
@@ -387,9 +389,9 @@ def check_answer_frame(
     # Fast path: all-submitted text answers with no gaps are checked column-wise; anything
     # else (or any problem found) goes through the per-answer check that names the culprit.
     checked = _text_columns_ok(schema, frame, questions, statuses)
-    values_json: list[str] = []
+    values_json: list[str] = _fast_values_json(questions, columns) if checked else []
     id_list = ids.tolist()
-    for i in range(n):
+    for i in range(0 if values_json else n):
         values = {q: columns[q][i] for q in questions if not is_missing(columns[q][i])}
         where = f"answer {i}: record {id_list[i]!r}" if not checked else "answer"
         if not checked:
@@ -399,9 +401,10 @@ def check_answer_frame(
                 raise ResponseError(f"{exc}; no answer of this batch was added") from None
         values_json.append(values_to_json(values, where))
     spent = frame["time_spent"] if "time_spent" in frame.columns else pd.Series([None] * n)
-    for i, value in enumerate(spent.tolist()):
-        if not is_missing(value):
-            check_time_spent(value, f"answer {i}: record {ids.iloc[i]!r}")
+    if "time_spent" in frame.columns:
+        for i, value in enumerate(spent.tolist()):
+            if not is_missing(value):
+                check_time_spent(value, f"answer {i}: record {ids.iloc[i]!r}")
     now = time.time()
     out = pd.DataFrame(
         {
@@ -437,13 +440,10 @@ def _rows_to_check(users: pd.Series, statuses: pd.Series) -> Any:
     The column-wise test covers the common batch (one user, one valid status); any doubt
     falls back to the per-row loop, which names the first bad row.
     """
-    fine = (
-        pd.api.types.infer_dtype(users, skipna=False) == "string"
-        and not users.str.strip().eq("").any()
-        and all(is_unicode(u) for u in users.unique())  # few distinct users, usually one
-        and pd.api.types.infer_dtype(statuses, skipna=False) == "string"
-        and T.isin(statuses.astype(object), list(STATUSES)).all()
-    )
+    # few distinct users and statuses, usually one each: check those, not every row
+    fine = all(
+        isinstance(u, str) and u.strip() and is_unicode(u) for u in pd.unique(users)
+    ) and all(isinstance(st, str) and st in STATUSES for st in pd.unique(statuses))
     if fine:
         return iter(())
     return enumerate(zip(users.tolist(), statuses.tolist(), strict=True))
@@ -464,9 +464,31 @@ def _text_columns_ok(
             return False
         if pd.api.types.infer_dtype(col, skipna=False) != "string":
             return False
-        if col.str.strip().eq("").any() or col.str.len().gt(MAX_TEXT_CHARS).any():
+        try:
+            arrow = pa.array(col.to_numpy(dtype=object), type=pa.string())
+        except (pa.ArrowException, UnicodeEncodeError):  # e.g. a lone surrogate: go slowly
+            return False
+        lengths = pc.utf8_length(arrow)
+        if pc.any(pc.equal(lengths, 0)).as_py() or pc.any(pc.utf8_is_space(arrow)).as_py():
+            return False
+        if pc.any(pc.greater(lengths, MAX_TEXT_CHARS)).as_py():
             return False
     return True
+
+
+def _fast_values_json(questions: list[str], columns: dict[str, list[Any]]) -> list[str]:
+    """JSON texts of answers checked column-wise; [] if one cannot be encoded (go slowly)."""
+    try:
+        if len(questions) == 1:  # names are [a-z0-9_-]: safe in JSON as they are
+            head = '{"' + questions[0] + '":'
+            return [head + orjson.dumps(v).decode("utf-8") + "}" for v in columns[questions[0]]]
+        with gc_paused():
+            return [
+                orjson.dumps(dict(zip(questions, row, strict=True))).decode("utf-8")
+                for row in zip(*(columns[q] for q in questions), strict=True)
+            ]
+    except TypeError:  # a lone surrogate: the per-answer path names the culprit
+        return []
 
 
 def lone_surrogate_error(data: Any, schema: Schema) -> RecordError:

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence
+from nb_feedback._gc import gc_paused
 from nb_feedback._ingest import check_answer_frame, check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
@@ -434,6 +435,10 @@ class FeedbackDataset:
 
         ``responses`` holds a list of ``{user, values, status, updated_at, time_spent}`` dicts.
         """
+        with gc_paused():
+            return self._to_pandas()
+
+    def _to_pandas(self) -> pd.DataFrame:
         frame = self._responses.frame()
         grouped: dict[str, list[dict[str, Any]]] = {}
         if len(frame):

@@ -14,6 +14,7 @@ The same selection, without building datasets, is ``plan_sft``: the report uses 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import string
@@ -27,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.json as pa_json
 
 from nb_feedback import _tables as T
 from nb_feedback._progress import progress
@@ -138,10 +140,14 @@ def normalize_prompts(values: Any) -> pa.Array:
     >>> normalize_prompts(["  Hello\u00a0  WORLD ", "hello world"]).to_pylist()
     ['hello world', 'hello world']
     """
-    arr = pc.utf8_normalize(_strings(values), form="NFKC")
+    arr = _strings(values)
+    ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
+    if not pc.all(ascii_rows).as_py():  # NFKC leaves ASCII as it is: skip the pass if all are
+        arr = pc.utf8_normalize(arr, form="NFKC")
+        ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
     # casefold is stricter than lower() ("ß" -> "ss") and pyarrow has none: ASCII rows go
     # through pyarrow's lower (the same thing there), the others through Python.
-    non_ascii = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+    non_ascii = pc.invert(ascii_rows)
     arr = _python_where(
         pc.utf8_lower(arr), non_ascii, lambda s: unicodedata.normalize("NFKC", s.casefold())
     )
@@ -326,6 +332,28 @@ def _loads() -> Callable[[str], Any]:
         return json.loads
 
 
+def _answer_texts(values: pd.Series, question: str) -> pa.Array:
+    """Return the text answer to ``question`` in each JSON ``values`` (null if absent or not text).
+
+    Arrow's JSON reader parses all of them in one C++ pass; a value of another type makes it
+    fail, and then Python's parser goes one by one.
+    """
+    texts = values.tolist()
+    schema = pa.schema([(question, pa.string())])
+    try:
+        # one object a line: serialised JSON never holds a raw newline
+        data = ("\n".join(texts) + "\n").encode("utf-8")
+        options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+        table = pa_json.read_json(io.BytesIO(data), parse_options=options)
+        if table.num_rows == len(texts):
+            return table.column(question).combine_chunks()
+    except (pa.ArrowInvalid, UnicodeEncodeError):
+        pass
+    loads = _loads()
+    answers = [loads(v).get(question) for v in texts]
+    return pa.array([a if isinstance(a, str) else None for a in answers], type=pa.string())
+
+
 def resolve_names(
     ds: FeedbackDataset, prompt: str | None, completion: str | None, where: str = "to_sft"
 ) -> tuple[str, str]:
@@ -438,11 +466,7 @@ def plan_sft(
             f"(responses by status: {responses or 'none'}); submit answers first"
         )
 
-    loads = _loads()
-    answers = [loads(v).get(completion) for v in sub["values"].tolist()]
-    comp = pc.utf8_trim_whitespace(
-        pa.array([a if isinstance(a, str) else None for a in answers], type=pa.string())
-    )
+    comp = pc.utf8_trim_whitespace(_answer_texts(sub["values"], completion))
     pos = np.asarray(
         pc.index_in(_column(sub["record_id"]), value_set=_column(records[T.ID])).to_numpy(
             zero_copy_only=False
