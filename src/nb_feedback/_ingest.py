@@ -376,9 +376,10 @@ def check_answer_frame(
                 f"answer {i}: record {ids.iloc[i]!r}: status must be one of "
                 f"{list(STATUSES)}, got {st!r}; no answer of this batch was added"
             )
-    keys = pd.DataFrame({"r": ids.to_numpy(), "u": users.to_numpy()})
-    if keys.duplicated().any():
-        i = int(keys.duplicated().to_numpy().argmax())
+    one_user = users.nunique(dropna=False) == 1  # the usual batch: a key is its record id
+    twice = ids.duplicated() if one_user else pd.DataFrame({"r": ids, "u": users}).duplicated()
+    if twice.any():
+        i = int(twice.to_numpy().argmax())
         raise ResponseError(
             f"answer {i}: record {ids.iloc[i]!r}: user {users.iloc[i]!r} answers "
             "it twice in this batch; no answer of this batch was added"

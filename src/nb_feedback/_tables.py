@@ -64,6 +64,8 @@ def latest_per_key(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep the latest row per (record, user): a later answer replaces an earlier one."""
     if frame.empty:
         return frame.reset_index(drop=True)
+    if frame["user"].nunique() == 1 and not frame["record_id"].duplicated().any():
+        return frame.reset_index(drop=True)  # one row per key already (a bulk batch, say)
     ordered = frame.sort_values("updated_at", kind="stable")
     return ordered.drop_duplicates(["record_id", "user"], keep="last").reset_index(drop=True)
 
@@ -167,8 +169,14 @@ class ResponseTable:
         self._consolidate()
         if frame.empty:
             return
-        merged = pd.concat([self._frame, frame[RESPONSE_COLUMNS]], ignore_index=True)
-        self._frame = latest_per_key(merged)
+        new = frame[RESPONSE_COLUMNS]
+        if self._frame.empty:
+            self._frame = latest_per_key(new)
+        elif not isin(new["record_id"], self._frame["record_id"]).any():
+            # no record answered before: nothing to replace, so no sort and dedupe of it all
+            self._frame = pd.concat([self._frame, latest_per_key(new)], ignore_index=True)
+        else:
+            self._frame = latest_per_key(pd.concat([self._frame, new], ignore_index=True))
         self._positions = None
         self._counts.clear()
 
