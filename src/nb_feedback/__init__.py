@@ -15,6 +15,11 @@ from nb_feedback.errors import (
     WriterLockedError,
 )
 from nb_feedback.filters import FloatMetadataFilter, IntegerMetadataFilter, TermsMetadataFilter
+from nb_feedback.metadata import (
+    FloatMetadataProperty,
+    IntegerMetadataProperty,
+    TermsMetadataProperty,
+)
 from nb_feedback.persistence import LoadWarning
 from nb_feedback.records import (
     FeedbackRecord,
@@ -25,13 +30,10 @@ from nb_feedback.records import (
     SuggestionSchema,
 )
 from nb_feedback.schema import (
-    FloatMetadataProperty,
-    IntegerMetadataProperty,
     LabelQuestion,
     MultiLabelQuestion,
     RankingQuestion,
     RatingQuestion,
-    TermsMetadataProperty,
     TextField,
     TextQuestion,
 )

@@ -6,12 +6,16 @@ Internal columns start with '@', which no field or question name can hold, so a 
 The responses table holds one row per (record, user). Single answers go into a small dict of
 pending rows (O(1) per answer) and are merged into the frame only when a bulk reader asks for it,
 so answering costs the same at 100 records and at 1,000,000.
+
+``_column`` and ``_loads`` read these tables for the exporters: a column as one Arrow string
+array, and the JSON parser for the ``values`` and ``@suggestions`` texts.
 """
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +43,23 @@ def _arrow_strings(values: Any) -> pa.Array:
     if isinstance(values, pd.Series | pd.Index):
         return pa.array(values, type=pa.string(), from_pandas=True)
     return pa.array(list(values), type=pa.string())
+
+
+def _column(series: pd.Series) -> pa.Array:
+    """Return a frame column as one pyarrow string array (no copy when Arrow-backed)."""
+    arr = pa.Array.from_pandas(series.array if hasattr(series.array, "__arrow_array__") else series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string())
+
+
+def _loads() -> Callable[[str], Any]:
+    try:
+        import orjson
+
+        return orjson.loads
+    except ImportError:
+        return json.loads
 
 
 def meta_column(name: str) -> str:

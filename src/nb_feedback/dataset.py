@@ -13,12 +13,15 @@ import pyarrow as pa
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence
+from nb_feedback._answers import check_answer_frame
+from nb_feedback._checks import is_unicode
 from nb_feedback._gc import gc_paused
-from nb_feedback._ingest import check_answer_frame, check_frame, lone_surrogate_error, to_frame
+from nb_feedback._ingest import check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import ResponseError, StorageError
 from nb_feedback.filters import MetadataFilter
+from nb_feedback.metadata import MetadataProperty
 from nb_feedback.records import (
     FeedbackRecord,
     Response,
@@ -27,7 +30,7 @@ from nb_feedback.records import (
     check_time_spent,
     unwrap_values,
 )
-from nb_feedback.schema import MetadataProperty, Question, Schema, TextField, is_unicode
+from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.validation import check_values, values_to_json
 
 if TYPE_CHECKING:
@@ -481,13 +484,13 @@ class FeedbackDataset:
     # ----------------------------------------------------------------- export
     def format_as(self, format: str) -> Any:
         """Return the dataset in Argilla v1's ``format_as("datasets")`` column layout."""
-        from nb_feedback.export import format_as
+        from nb_feedback.argilla_format import format_as
 
         return format_as(self, format)
 
     def to_sft(self, *args: Any, **kwargs: Any) -> DatasetDict:
-        """Build SFT train/test splits from submitted answers; see ``nb_feedback.export.to_sft``."""
-        from nb_feedback.export import to_sft
+        """Build SFT train/test splits from submitted answers; see ``nb_feedback.sft.to_sft``."""
+        from nb_feedback.sft import to_sft
 
         return to_sft(self, *args, **kwargs)
 

@@ -9,7 +9,8 @@ import pandas as pd
 
 from nb_feedback import _tables as T
 from nb_feedback.errors import SchemaError
-from nb_feedback.schema import Schema, TermsMetadataProperty
+from nb_feedback.metadata import TermsMetadataProperty
+from nb_feedback.schema import Schema
 
 
 @dataclass(frozen=True)

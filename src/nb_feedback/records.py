@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from nb_feedback._checks import is_unicode
 from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import ResponseError
-from nb_feedback.schema import is_unicode
 
 
 class ResponseStatus(str, Enum):

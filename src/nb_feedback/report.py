@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from nb_feedback.errors import ExportError
-from nb_feedback.export import plan_sft, resolve_names
+from nb_feedback.sft_plan import plan_sft, resolve_names
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset

@@ -1,74 +1,26 @@
-"""Fields, questions and metadata properties: what a dataset's records hold and what it asks.
+"""Fields and questions, and the ``Schema`` that holds them with the metadata properties.
 
-Each is a frozen dataclass checked when built, with ``to_dict``/``from_dict`` for ``schema.json``
-and ``check_value`` that validates one answer (or metadata value) and says what was expected.
+Each field and question is a frozen dataclass checked when built, with ``to_dict``/``from_dict``
+for ``schema.json`` and ``check_value`` that validates one answer and says what was expected.
+The metadata properties live in ``metadata``, the shared name and text checks in ``_checks``.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
+from nb_feedback._checks import (
+    _check_bool,
+    _check_name,
+    _check_optional_str,
+    _short,
+    is_unicode,
+    text_problem,
+)
 from nb_feedback.errors import SchemaError
-
-# Argilla v1's name rule: lower-case letters, digits, '_' and '-', with at least one of the first two.
-_NAME = re.compile(r"^(?=.*[a-z0-9])[a-z0-9_-]+$")
-MAX_TEXT_CHARS = 1_000_000
-"""Longest text a field or text answer may hold (characters)."""
-
-
-def _check_name(kind: str, name: object) -> None:
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise SchemaError(
-            f"{kind} name {name!r}: expected lower-case letters, digits, '_' or '-' "
-            "(e.g. 'prompt' or 'demonstration')"
-        )
-
-
-def _check_bool(owner: str, attr: str, value: object) -> None:
-    if not isinstance(value, bool):
-        raise SchemaError(f"{owner}: {attr} must be True or False, got {value!r}")
-
-
-def _check_optional_str(owner: str, attr: str, value: object) -> None:
-    if value is not None and not isinstance(value, str):
-        raise SchemaError(f"{owner}: {attr} must be a string or None, got {value!r}")
-    if value is not None and not is_unicode(value):
-        raise SchemaError(
-            f"{owner}: {attr} must be valid Unicode text, got a lone surrogate character"
-        )
-
-
-def is_unicode(text: str) -> bool:
-    """Tell whether ``text`` can be stored as UTF-8 (it holds no lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def text_problem(value: object) -> str | None:
-    """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
-    if not isinstance(value, str):
-        return f"expected text (str), got {type(value).__name__} {_short(value)}"
-    if not value.strip():
-        return "expected non-empty text, got empty or whitespace-only text"
-    if len(value) > MAX_TEXT_CHARS:
-        return f"expected at most {MAX_TEXT_CHARS:,} characters, got {len(value):,}"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "expected valid Unicode text, got a lone surrogate character"
-    return None
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+from nb_feedback.metadata import _METADATA, MetadataProperty
 
 
 @dataclass(frozen=True)
@@ -361,130 +313,11 @@ class RankingQuestion(_Question):
         return None
 
 
-@dataclass(frozen=True)
-class _MetadataProperty:
-    name: str
-    title: str | None = None
-    visible_for_annotators: bool = True
-    kind: ClassVar[str] = ""
-
-    def __post_init__(self) -> None:
-        _check_name("metadata property", self.name)
-        _check_optional_str(f"metadata property {self.name!r}", "title", self.title)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form stored in ``schema.json``."""
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "title": self.title or self.name,
-            "visible_for_annotators": self.visible_for_annotators,
-            **self._extra(),
-        }
-
-    def _extra(self) -> dict[str, Any]:
-        return {}
-
-    def check_value(self, value: object) -> str | None:
-        """Say what is wrong with ``value`` for this property, or return None."""
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class TermsMetadataProperty(_MetadataProperty):
-    """A categorical metadata value (a string), optionally from a fixed set.
-
-    Examples
-    --------
-    >>> TermsMetadataProperty(name="topic", values=["a", "b"]).check_value("c")
-    "expected one of ['a', 'b'], got 'c'"
-    """
-
-    values: Sequence[str] | None = None
-    kind: ClassVar[str] = "terms"
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.values is not None:
-            vals = list(self.values)
-            if not vals or any(not isinstance(v, str) or not is_unicode(v) for v in vals):
-                raise SchemaError(
-                    f"metadata property {self.name!r}: values must be a non-empty list of strings"
-                )
-            object.__setattr__(self, "values", tuple(vals))
-
-    def _extra(self) -> dict[str, Any]:
-        return {"values": None if self.values is None else list(self.values)}
-
-    def check_value(self, value: object) -> str | None:
-        """Say what is wrong with ``value`` as a term, or return None."""
-        if not isinstance(value, str):
-            return f"expected a string, got {_short(value)}"
-        if self.values is not None and value not in self.values:
-            return f"expected one of {list(self.values)}, got {_short(value)}"
-        return None
-
-
-@dataclass(frozen=True)
-class _NumberMetadataProperty(_MetadataProperty):
-    min: float | None = None
-    max: float | None = None
-    _types: ClassVar[tuple[type, ...]] = (int,)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        for bound in (self.min, self.max):
-            if bound is not None and (
-                isinstance(bound, bool) or not isinstance(bound, int | float)
-            ):
-                raise SchemaError(f"metadata property {self.name!r}: min/max must be numbers")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise SchemaError(f"metadata property {self.name!r}: min is greater than max")
-
-    def _extra(self) -> dict[str, Any]:
-        return {"min": self.min, "max": self.max}
-
-    def check_value(self, value: object) -> str | None:
-        """Say what is wrong with ``value`` as a number in range, or return None."""
-        kind = "an integer" if self._types == (int,) else "a number"
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, self._types)
-            or (isinstance(value, float) and not math.isfinite(value))
-        ):
-            return f"expected {kind}, got {_short(value)}"
-        assert isinstance(value, int | float)  # for mypy; checked just above
-        if (self.min is not None and value < self.min) or (
-            self.max is not None and value > self.max
-        ):
-            return f"expected {kind} in [{self.min}, {self.max}], got {value!r}"
-        return None
-
-
-@dataclass(frozen=True)
-class IntegerMetadataProperty(_NumberMetadataProperty):
-    """An integer metadata value, optionally bounded."""
-
-    kind: ClassVar[str] = "integer"
-
-
-@dataclass(frozen=True)
-class FloatMetadataProperty(_NumberMetadataProperty):
-    """A real-number metadata value, optionally bounded."""
-
-    kind: ClassVar[str] = "float"
-    _types: ClassVar[tuple[type, ...]] = (int, float)
-
-
 Question = TextQuestion | RatingQuestion | LabelQuestion | MultiLabelQuestion | RankingQuestion
-MetadataProperty = TermsMetadataProperty | IntegerMetadataProperty | FloatMetadataProperty
 
 _QUESTIONS: dict[str, type[Any]] = {
     c.kind: c
     for c in (TextQuestion, RatingQuestion, LabelQuestion, MultiLabelQuestion, RankingQuestion)
-}
-_METADATA: dict[str, type[Any]] = {
-    c.kind: c for c in (TermsMetadataProperty, IntegerMetadataProperty, FloatMetadataProperty)
 }
 
 

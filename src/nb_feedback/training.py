@@ -23,15 +23,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nb_feedback._grouping import _check_seed, normalize_prompts, split_groups
+from nb_feedback.argilla_format import argilla_columns
 from nb_feedback.errors import ExportError
-from nb_feedback.export import (
-    _check_seed,
-    _dataset,
-    _require_datasets,
-    argilla_columns,
-    normalize_prompts,
-    split_groups,
-)
+from nb_feedback.export import _dataset, _require_datasets
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict

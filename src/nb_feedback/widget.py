@@ -16,9 +16,9 @@ import anywidget
 import numpy as np
 import traitlets
 
+from nb_feedback._checks import is_unicode
 from nb_feedback._protocol import FILTERS, RecordPayload
 from nb_feedback.errors import FeedbackError, ResponseError
-from nb_feedback.schema import is_unicode
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset

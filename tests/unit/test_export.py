@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import nb_feedback as rg
+from nb_feedback._grouping import group_hashes, normalize_prompts
 from nb_feedback.errors import ExportError
-from nb_feedback.export import group_hashes, normalize_prompts, plan_sft
+from nb_feedback.sft_plan import plan_sft
 
 datasets = pytest.importorskip("datasets")
 datasets.disable_progress_bars()
@@ -290,7 +291,7 @@ def test_group_hashes_are_the_same_in_another_process() -> None:
     keys = ["alpha", "beta", "gamma"]
     here = [int(h) for h in group_hashes(keys, 7)]
     code = (
-        "import json; from nb_feedback.export import group_hashes; "
+        "import json; from nb_feedback._grouping import group_hashes; "
         f"print(json.dumps([int(h) for h in group_hashes({keys!r}, 7)]))"
     )
     out = subprocess.run(

@@ -1,0 +1,183 @@
+"""Check a frame of answers for ``add_responses`` and turn it into response rows, all or nothing.
+
+The common batch (one user, one status, submitted non-blank text answers) is checked column by
+column; anything else, or any problem found, goes through the per-answer check that names the
+first bad row.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import orjson
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nb_feedback import _tables as T
+from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
+from nb_feedback._gc import gc_paused
+from nb_feedback._protocol import STATUSES
+from nb_feedback.errors import ResponseError
+from nb_feedback.records import check_time_spent
+from nb_feedback.schema import RatingQuestion, Schema, TextQuestion
+from nb_feedback.validation import check_values, is_missing, values_to_json
+
+
+def check_answer_frame(
+    dataset: Any, frame: pd.DataFrame, *, user: str | None, status: str
+) -> pd.DataFrame:
+    """Check a frame of answers (``add_responses``) and return response rows, or raise."""
+    schema: Schema = dataset.schema
+    if "record_id" not in frame.columns:
+        raise ResponseError("add_responses: expected a 'record_id' column")
+    allowed = {"record_id", "user", "status", "time_spent", *schema.question_names}
+    extra = [c for c in frame.columns if c not in allowed]
+    if extra:
+        raise ResponseError(
+            f"add_responses: unknown column {extra[0]!r}: expected record_id, "
+            f"user, status, time_spent or a question {schema.question_names}"
+        )
+    n = len(frame)
+    if n == 0:
+        return T.empty_responses()
+    ids = frame["record_id"]
+    if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # ints, NaN: never a record id
+        ids = ids.map(lambda v: v if isinstance(v, str) else None)
+    known = T.isin(ids.astype(object).where(ids.notna(), ""), dataset._records_frame()[T.ID])
+    if not known.all():
+        i = int((~known).to_numpy().argmax())
+        raise ResponseError(
+            f"answer {i}: record {ids.iloc[i]!r}: no record with this id; "
+            "no answer of this batch was added"
+        )
+    # a row that leaves user or status empty (a list of dicts where only some rows set it)
+    # takes the keyword default, as a frame without that column does
+    users = _column_or_default(frame, "user", user)
+    statuses = _column_or_default(frame, "status", status)
+    for i, (u, st) in _rows_to_check(users, statuses):
+        if not isinstance(u, str) or not u.strip() or not is_unicode(u):
+            raise ResponseError(
+                f"answer {i}: record {ids.iloc[i]!r}: user must be a non-empty "
+                f"string, got {u!r}; no answer of this batch was added"
+            )
+        if st not in STATUSES:
+            raise ResponseError(
+                f"answer {i}: record {ids.iloc[i]!r}: status must be one of "
+                f"{list(STATUSES)}, got {st!r}; no answer of this batch was added"
+            )
+    one_user = users.nunique(dropna=False) == 1  # the usual batch: a key is its record id
+    twice = ids.duplicated() if one_user else pd.DataFrame({"r": ids, "u": users}).duplicated()
+    if twice.any():
+        i = int(twice.to_numpy().argmax())
+        raise ResponseError(
+            f"answer {i}: record {ids.iloc[i]!r}: user {users.iloc[i]!r} answers "
+            "it twice in this batch; no answer of this batch was added"
+        )
+    questions = [q for q in schema.question_names if q in frame.columns]
+    columns = {q: _answer_column(schema, q, frame[q]) for q in questions}
+    status_list = statuses.tolist()
+    # Fast path: all-submitted text answers with no gaps are checked column-wise; anything
+    # else (or any problem found) goes through the per-answer check that names the culprit.
+    checked = _text_columns_ok(schema, frame, questions, statuses)
+    values_json: list[str] = _fast_values_json(questions, columns) if checked else []
+    id_list = ids.tolist()
+    for i in range(0 if values_json else n):
+        values = {q: columns[q][i] for q in questions if not is_missing(columns[q][i])}
+        where = f"answer {i}: record {id_list[i]!r}" if not checked else "answer"
+        if not checked:
+            try:
+                check_values(schema, values, status_list[i], where)
+            except ResponseError as exc:
+                raise ResponseError(f"{exc}; no answer of this batch was added") from None
+        values_json.append(values_to_json(values, where))
+    spent = frame["time_spent"] if "time_spent" in frame.columns else pd.Series([None] * n)
+    if "time_spent" in frame.columns:
+        for i, value in enumerate(spent.tolist()):
+            if not is_missing(value):
+                check_time_spent(value, f"answer {i}: record {ids.iloc[i]!r}")
+    now = time.time()
+    out = pd.DataFrame(
+        {
+            "record_id": ids.to_numpy(dtype=object),
+            "user": users.to_numpy(dtype=object),
+            "status": statuses.to_numpy(dtype=object),
+            "values": values_json,
+            "updated_at": now,
+            "time_spent": pd.to_numeric(spent, errors="coerce").to_numpy(dtype=float),
+        }
+    )
+    return out.astype(T.empty_responses().dtypes.to_dict())
+
+
+def _answer_column(schema: Schema, name: str, column: pd.Series) -> list[Any]:
+    values: list[Any] = column.tolist()
+    if isinstance(schema.question(name), RatingQuestion) and pd.api.types.is_float_dtype(column):
+        # pandas stores an int column with gaps as float64: 3.0 there is the rating 3
+        return [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    return values
+
+
+def _column_or_default(frame: pd.DataFrame, name: str, default: str | None) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+    column = frame[name].astype(object)
+    return column if default is None else column.where(column.notna(), default)
+
+
+def _rows_to_check(users: pd.Series, statuses: pd.Series) -> Any:
+    """Yield (i, (user, status)) to check one by one, or nothing when all are clearly fine.
+
+    The column-wise test covers the common batch (one user, one valid status); any doubt
+    falls back to the per-row loop, which names the first bad row.
+    """
+    # few distinct users and statuses, usually one each: check those, not every row
+    fine = all(
+        isinstance(u, str) and u.strip() and is_unicode(u) for u in pd.unique(users)
+    ) and all(isinstance(st, str) and st in STATUSES for st in pd.unique(statuses))
+    if fine:
+        return iter(())
+    return enumerate(zip(users.tolist(), statuses.tolist(), strict=True))
+
+
+def _text_columns_ok(
+    schema: Schema, frame: pd.DataFrame, questions: list[str], statuses: pd.Series
+) -> bool:
+    """Tell whether every answer is a submitted, non-blank text answer to a text question."""
+    if not (statuses == "submitted").all():
+        return False
+    if any(q.required and q.name not in questions for q in schema.questions):
+        return False
+    for name in questions:
+        question = schema.question(name)
+        col = frame[name]
+        if not isinstance(question, TextQuestion) or col.isna().any():
+            return False
+        if pd.api.types.infer_dtype(col, skipna=False) != "string":
+            return False
+        try:
+            arrow = pa.array(col.to_numpy(dtype=object), type=pa.string())
+        except (pa.ArrowException, UnicodeEncodeError):  # e.g. a lone surrogate: go slowly
+            return False
+        lengths = pc.utf8_length(arrow)
+        if pc.any(pc.equal(lengths, 0)).as_py() or pc.any(pc.utf8_is_space(arrow)).as_py():
+            return False
+        if pc.any(pc.greater(lengths, MAX_TEXT_CHARS)).as_py():
+            return False
+    return True
+
+
+def _fast_values_json(questions: list[str], columns: dict[str, list[Any]]) -> list[str]:
+    """JSON texts of answers checked column-wise; [] if one cannot be encoded (go slowly)."""
+    try:
+        if len(questions) == 1:  # names are [a-z0-9_-]: safe in JSON as they are
+            head = '{"' + questions[0] + '":'
+            return [head + orjson.dumps(v).decode("utf-8") + "}" for v in columns[questions[0]]]
+        with gc_paused():
+            return [
+                orjson.dumps(dict(zip(questions, row, strict=True))).decode("utf-8")
+                for row in zip(*(columns[q] for q in questions), strict=True)
+            ]
+    except TypeError:  # a lone surrogate: the per-answer path names the culprit
+        return []

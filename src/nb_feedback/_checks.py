@@ -1,0 +1,67 @@
+"""Name and text checks shared by the schema's fields, questions and metadata properties.
+
+``schema`` and ``metadata`` both import these, and this module imports neither, so there is no
+cycle. ``is_unicode`` and ``text_problem`` also serve the record and answer checks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nb_feedback.errors import SchemaError
+
+# Argilla v1's name rule: lower-case letters, digits, '_' and '-', with at least one of the first two.
+_NAME = re.compile(r"^(?=.*[a-z0-9])[a-z0-9_-]+$")
+MAX_TEXT_CHARS = 1_000_000
+"""Longest text a field or text answer may hold (characters)."""
+
+
+def _check_name(kind: str, name: object) -> None:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise SchemaError(
+            f"{kind} name {name!r}: expected lower-case letters, digits, '_' or '-' "
+            "(e.g. 'prompt' or 'demonstration')"
+        )
+
+
+def _check_bool(owner: str, attr: str, value: object) -> None:
+    if not isinstance(value, bool):
+        raise SchemaError(f"{owner}: {attr} must be True or False, got {value!r}")
+
+
+def _check_optional_str(owner: str, attr: str, value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise SchemaError(f"{owner}: {attr} must be a string or None, got {value!r}")
+    if value is not None and not is_unicode(value):
+        raise SchemaError(
+            f"{owner}: {attr} must be valid Unicode text, got a lone surrogate character"
+        )
+
+
+def is_unicode(text: str) -> bool:
+    """Tell whether ``text`` can be stored as UTF-8 (it holds no lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def text_problem(value: object) -> str | None:
+    """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
+    if not isinstance(value, str):
+        return f"expected text (str), got {type(value).__name__} {_short(value)}"
+    if not value.strip():
+        return "expected non-empty text, got empty or whitespace-only text"
+    if len(value) > MAX_TEXT_CHARS:
+        return f"expected at most {MAX_TEXT_CHARS:,} characters, got {len(value):,}"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "expected valid Unicode text, got a lone surrogate character"
+    return None
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

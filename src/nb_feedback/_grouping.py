@@ -1,0 +1,203 @@
+"""Prompt groups and the seeded split by group, shared by ``to_sft`` and the training tasks.
+
+Prompts that are the same after normalisation (NFKC, casefold, collapsed whitespace) form one
+group, and a split puts whole groups on one side, so no prompt ever lands in both train and
+test. Groups are ordered by a keyed hash of (seed, normalised prompt): the same seed gives the
+same split in any process and any order of records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nb_feedback.errors import ExportError
+
+
+def _strings(values: Any) -> pa.Array:
+    """Return ``values`` (Series, array or list) as a pyarrow string array, nulls kept."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, pa.Array):
+        return values.cast(pa.string())
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype=object, na_value=None)
+    arr = np.array(values, dtype=object)  # a copy: missing cells are set to None below
+    arr[np.asarray(pd.isna(arr), dtype=bool)] = None
+    return pa.array(arr, type=pa.string(), from_pandas=True)
+
+
+def normalize_prompts(values: Any) -> pa.Array:
+    r"""Return the grouping key of each prompt: NFKC, casefolded, whitespace collapsed, stripped.
+
+    Parameters
+    ----------
+    values : sequence of str
+        Prompt texts (None stays None).
+
+    Returns
+    -------
+    pyarrow.Array
+        The normalised texts, as strings.
+
+    Examples
+    --------
+    >>> normalize_prompts(["  Hello\u00a0  WORLD ", "hello world"]).to_pylist()
+    ['hello world', 'hello world']
+    """
+    arr = _strings(values)
+    ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
+    if not pc.all(ascii_rows).as_py():  # NFKC leaves ASCII as it is: skip the pass if all are
+        arr = pc.utf8_normalize(arr, form="NFKC")
+        ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
+    # casefold is stricter than lower() ("ß" -> "ss") and pyarrow has none: ASCII rows go
+    # through pyarrow's lower (the same thing there), the others through Python.
+    non_ascii = pc.invert(ascii_rows)
+    arr = _python_where(
+        pc.utf8_lower(arr), non_ascii, lambda s: unicodedata.normalize("NFKC", s.casefold())
+    )
+    # Collapse whitespace as str.split() sees it; only rows that need it go through Python.
+    messy = pc.fill_null(pc.match_substring_regex(arr, pattern=_MESSY_SPACE), False)
+    arr = _python_where(arr, messy, lambda s: " ".join(s.split()))
+    return pc.utf8_trim_whitespace(arr)
+
+
+_MESSY_SPACE = "  |[\t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]"
+"""Whitespace that NFKC leaves alone and a single-space collapse must handle."""
+
+
+def _python_where(arr: pa.Array, mask: pa.Array, fn: Callable[[str], str]) -> pa.Array:
+    """Apply ``fn`` to the strings of ``arr`` where ``mask`` holds; others stay as they are."""
+    where = mask.to_numpy(zero_copy_only=False)
+    if not where.any():
+        return arr
+    chosen = arr.filter(mask).to_pylist()
+    fixed = pa.array([None if s is None else fn(s) for s in chosen], type=pa.string())
+    return pc.replace_with_mask(arr, mask, fixed)
+
+
+def _hash_key(seed: int) -> str:
+    return hashlib.sha256(f"nb_feedback split seed={seed}".encode()).hexdigest()[:16]
+
+
+def group_hashes(keys: Any, seed: int) -> np.ndarray:
+    """Return a uint64 hash of (seed, key) per key, the same in every process.
+
+    Parameters
+    ----------
+    keys : sequence of str
+        Group keys (normalised prompts).
+    seed : int
+        The split seed.
+
+    Returns
+    -------
+    numpy.ndarray
+        One uint64 per key: SipHash keyed by ``seed`` (never Python's salted ``hash()``).
+    """
+    arr = np.asarray(_strings(keys).to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(pd.util.hash_array(arr, hash_key=_hash_key(seed), categorize=False))
+
+
+def _check_seed(seed: object, where: str) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ExportError(f"{where}: seed must be an integer, got {seed!r}")
+    return int(seed)
+
+
+def n_test_groups(n_groups: int, test_size: float | int, where: str) -> int:
+    """Return how many of ``n_groups`` groups go to test, or raise if a split would be empty.
+
+    Parameters
+    ----------
+    n_groups : int
+        Number of prompt groups to split.
+    test_size : float or int
+        A fraction in (0, 1) of the groups, or a number of groups.
+    where : str
+        The caller's name, for messages.
+
+    Returns
+    -------
+    int
+        The number of test groups (at least 1, at most ``n_groups - 1``).
+    """
+    if isinstance(test_size, bool) or not isinstance(test_size, int | float | np.number):
+        raise ExportError(f"{where}: test_size must be a number, got {test_size!r}")
+    if isinstance(test_size, int | np.integer):
+        n_test = int(test_size)
+        if n_test < 1:
+            raise ExportError(f"{where}: test_size must be at least 1 group, got {test_size}")
+    else:
+        if not 0.0 < float(test_size) < 1.0:
+            raise ExportError(
+                f"{where}: test_size must be a fraction in (0, 1) or a number of prompt groups, "
+                f"got {test_size!r}"
+            )
+        n_test = math.ceil(float(test_size) * n_groups - 1e-9)
+    if n_groups < 2 or n_test >= n_groups:
+        raise ExportError(
+            f"{where}: too few rows to split: {n_groups} distinct prompt(s) after grouping "
+            f"duplicates, test_size={test_size!r} leaves the train split with "
+            f"{max(n_groups - n_test, 0)} and the test split with {min(n_test, n_groups)}; "
+            "need at least one prompt in each (add answers or lower test_size)"
+        )
+    return n_test
+
+
+def split_groups(
+    keys: pa.Array | Sequence[str],
+    strata: Sequence[Any] | None,
+    test_size: float | int,
+    seed: int,
+    where: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Assign each unique group to train or test; return (order, is_test) per group.
+
+    Groups are ranked by the seeded hash (within their stratum when ``strata`` is given, each
+    stratum spread evenly over the ranking), and the first ones go to test.
+
+    Parameters
+    ----------
+    keys : sequence of str
+        Unique group keys.
+    strata : sequence, optional
+        One stratum per group.
+    test_size : float or int
+        See ``n_test_groups``.
+    seed : int
+        The split seed.
+    where : str
+        The caller's name, for messages.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``order`` (position of each group in the output) and ``is_test`` (bool per group).
+    """
+    n = len(keys)
+    n_test = n_test_groups(n, test_size, where)
+    h = group_hashes(keys, seed)
+    if strata is None:
+        primary = np.zeros(n)
+    else:
+        filled = pd.Series(strata, dtype=object).fillna("\x00missing").astype(str)
+        code = pd.factorize(filled.to_numpy(dtype=object))[0]
+        by_stratum = np.lexsort((h, code))
+        size = np.bincount(code)
+        start = np.concatenate(([0], np.cumsum(size)[:-1]))
+        rank = np.empty(n, dtype=np.int64)
+        rank[by_stratum] = np.arange(n) - start[code[by_stratum]]
+        primary = (rank + 0.5) / size[code]
+    order = np.lexsort((h, primary))  # by primary, ties by hash
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    return position, position < n_test

@@ -1,0 +1,134 @@
+"""Argilla v1's ``format_as("datasets")`` layout of a dataset, as a ``datasets.Dataset``.
+
+One row per record: a column per field and, per question, its answers, its suggestion and the
+suggestion's metadata, then ``external_id`` and ``metadata``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from nb_feedback import _tables as T
+from nb_feedback._tables import _loads
+from nb_feedback.errors import ExportError
+from nb_feedback.export import _require_datasets
+
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+    from nb_feedback.dataset import FeedbackDataset
+
+
+def _value_feature(kind: str) -> Any:
+    datasets = _require_datasets()
+    value = datasets.Value
+    if kind == "rating_question":
+        return value("int32")
+    if kind == "multi_label_question":
+        return datasets.List(value("string"))
+    if kind == "ranking_question":
+        return datasets.List({"rank": value("uint8"), "value": value("string")})
+    return value("string")
+
+
+def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
+    """Return Argilla v1's ``format_as("datasets")`` columns (Python lists) and features.
+
+    Parameters
+    ----------
+    ds : FeedbackDataset
+        The dataset.
+
+    Returns
+    -------
+    tuple
+        ``(columns, features)``: ``columns`` maps column name to one value per record.
+    """
+    datasets = _require_datasets()
+    value = datasets.Value
+    schema = ds.schema
+    records = ds._records_frame()
+    n = len(records)
+    columns: dict[str, list[Any]] = {}
+    spec: dict[str, Any] = {}
+    for f in schema.fields:
+        columns[f.name] = list(records[f.name].to_numpy(dtype=object, na_value=None))
+        spec[f.name] = value("string")
+
+    raw = ds._responses_raw()
+    pos = pd.Index(records[T.ID]).get_indexer(raw["record_id"])
+    order = np.argsort(pos, kind="stable")
+    loads = _loads()
+    parsed = [loads(v) for v in raw["values"].to_numpy(dtype=object)[order]]
+    users = raw["user"].to_numpy(dtype=object)[order]
+    statuses = raw["status"].to_numpy(dtype=object)[order]
+    sorted_pos = pos[order]
+
+    suggestions: list[dict[str, dict[str, Any]]] = [{} for _ in range(n)]
+    for i, text in enumerate(records[T.SUGGESTIONS].to_numpy(dtype=object)):
+        if isinstance(text, str):
+            for s in loads(text):
+                suggestions[i].setdefault(s["question_name"], s)
+
+    for q in schema.questions:
+        answers: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        for p, vals, user, st in zip(sorted_pos, parsed, users, statuses, strict=True):
+            if q.name in vals:
+                answers[p].append({"user_id": user, "value": vals[q.name], "status": st})
+        columns[q.name] = answers
+        feat = _value_feature(q.kind)
+        spec[q.name] = [{"user_id": value("string"), "value": feat, "status": value("string")}]
+        score = value("float32")
+        if q.kind in ("multi_label_question", "ranking_question"):
+            score = datasets.List(score)
+        sugg_values, sugg_meta = [], []
+        for per in suggestions:
+            s = per.get(q.name)
+            sugg_values.append(None if s is None else s.get("value"))
+            sugg_meta.append(
+                {"type": None, "score": None, "agent": None}
+                if s is None
+                else {"type": s.get("type"), "score": s.get("score"), "agent": s.get("agent")}
+            )
+        columns[f"{q.name}-suggestion"] = sugg_values
+        spec[f"{q.name}-suggestion"] = feat
+        columns[f"{q.name}-suggestion-metadata"] = sugg_meta
+        spec[f"{q.name}-suggestion-metadata"] = {
+            "type": value("string"),
+            "score": score,
+            "agent": value("string"),
+        }
+    columns["external_id"] = list(records[T.EXTERNAL_ID].to_numpy(dtype=object, na_value=None))
+    spec["external_id"] = value("string")
+    columns["metadata"] = [
+        m if isinstance(m, str) else None for m in records[T.METADATA].to_numpy(dtype=object)
+    ]
+    spec["metadata"] = value("string")
+    return columns, datasets.Features(spec)
+
+
+def format_as(ds: FeedbackDataset, format: str) -> Dataset:
+    """Return the dataset as a ``datasets.Dataset`` in Argilla v1's column layout.
+
+    Parameters
+    ----------
+    ds : FeedbackDataset
+        The dataset.
+    format : {"datasets"}
+        The only format Argilla v1 had.
+
+    Returns
+    -------
+    datasets.Dataset
+        One row per record: a column per field; per question ``q``, ``q`` (a list of
+        ``{"user_id", "value", "status"}``), ``q-suggestion`` and ``q-suggestion-metadata``
+        (``{"type", "score", "agent"}``); ``external_id``; ``metadata`` as JSON text.
+    """
+    if format != "datasets":
+        raise ExportError(f"format_as: format={format!r}; expected 'datasets'")
+    datasets = _require_datasets()
+    columns, features = argilla_columns(ds)
+    return datasets.Dataset.from_dict(columns, features=features)

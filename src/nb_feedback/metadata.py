@@ -1,0 +1,139 @@
+"""Metadata properties: the typed values a record may carry besides its fields.
+
+``TermsMetadataProperty`` (a string, optionally from a fixed set), ``IntegerMetadataProperty``
+and ``FloatMetadataProperty`` (optionally bounded) are frozen dataclasses checked when built,
+with ``to_dict`` for ``schema.json`` and ``check_value`` for one value. ``Schema`` (``schema``)
+holds them and rebuilds them through ``_METADATA``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from nb_feedback._checks import _check_name, _check_optional_str, _short, is_unicode
+from nb_feedback.errors import SchemaError
+
+
+@dataclass(frozen=True)
+class _MetadataProperty:
+    name: str
+    title: str | None = None
+    visible_for_annotators: bool = True
+    kind: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        _check_name("metadata property", self.name)
+        _check_optional_str(f"metadata property {self.name!r}", "title", self.title)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form stored in ``schema.json``."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "title": self.title or self.name,
+            "visible_for_annotators": self.visible_for_annotators,
+            **self._extra(),
+        }
+
+    def _extra(self) -> dict[str, Any]:
+        return {}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` for this property, or return None."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class TermsMetadataProperty(_MetadataProperty):
+    """A categorical metadata value (a string), optionally from a fixed set.
+
+    Examples
+    --------
+    >>> TermsMetadataProperty(name="topic", values=["a", "b"]).check_value("c")
+    "expected one of ['a', 'b'], got 'c'"
+    """
+
+    values: Sequence[str] | None = None
+    kind: ClassVar[str] = "terms"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.values is not None:
+            vals = list(self.values)
+            if not vals or any(not isinstance(v, str) or not is_unicode(v) for v in vals):
+                raise SchemaError(
+                    f"metadata property {self.name!r}: values must be a non-empty list of strings"
+                )
+            object.__setattr__(self, "values", tuple(vals))
+
+    def _extra(self) -> dict[str, Any]:
+        return {"values": None if self.values is None else list(self.values)}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a term, or return None."""
+        if not isinstance(value, str):
+            return f"expected a string, got {_short(value)}"
+        if self.values is not None and value not in self.values:
+            return f"expected one of {list(self.values)}, got {_short(value)}"
+        return None
+
+
+@dataclass(frozen=True)
+class _NumberMetadataProperty(_MetadataProperty):
+    min: float | None = None
+    max: float | None = None
+    _types: ClassVar[tuple[type, ...]] = (int,)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for bound in (self.min, self.max):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, int | float)
+            ):
+                raise SchemaError(f"metadata property {self.name!r}: min/max must be numbers")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise SchemaError(f"metadata property {self.name!r}: min is greater than max")
+
+    def _extra(self) -> dict[str, Any]:
+        return {"min": self.min, "max": self.max}
+
+    def check_value(self, value: object) -> str | None:
+        """Say what is wrong with ``value`` as a number in range, or return None."""
+        kind = "an integer" if self._types == (int,) else "a number"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, self._types)
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
+            return f"expected {kind}, got {_short(value)}"
+        assert isinstance(value, int | float)  # for mypy; checked just above
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):
+            return f"expected {kind} in [{self.min}, {self.max}], got {value!r}"
+        return None
+
+
+@dataclass(frozen=True)
+class IntegerMetadataProperty(_NumberMetadataProperty):
+    """An integer metadata value, optionally bounded."""
+
+    kind: ClassVar[str] = "integer"
+
+
+@dataclass(frozen=True)
+class FloatMetadataProperty(_NumberMetadataProperty):
+    """A real-number metadata value, optionally bounded."""
+
+    kind: ClassVar[str] = "float"
+    _types: ClassVar[tuple[type, ...]] = (int, float)
+
+
+MetadataProperty = TermsMetadataProperty | IntegerMetadataProperty | FloatMetadataProperty
+
+_METADATA: dict[str, type[Any]] = {
+    c.kind: c for c in (TermsMetadataProperty, IntegerMetadataProperty, FloatMetadataProperty)
+}

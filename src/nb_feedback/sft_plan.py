@@ -1,0 +1,327 @@
+"""Which submitted answers ``to_sft`` keeps, which it drops and why, and their split.
+
+``plan_sft`` is one vectorised pass over the responses table: keep submitted answers, drop empty
+and too-short ones, group prompts that are the same after normalisation, pick answers by the
+``multiple`` policy, then split by *group* (``_grouping``). It builds no datasets: ``to_sft``
+renders its result, and the report uses it to show what ``to_sft`` keeps and drops, and why.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
+from nb_feedback import _tables as T
+from nb_feedback._grouping import _check_seed, normalize_prompts, split_groups
+from nb_feedback._tables import _column, _loads
+from nb_feedback.errors import ExportError
+
+if TYPE_CHECKING:
+    from nb_feedback.dataset import FeedbackDataset
+
+MULTIPLE = ("latest", "first", "all")
+
+# Why an answer was left out, in the order a reader meets them (the report shows these).
+DROP_DRAFT = "draft (not submitted)"
+DROP_DISCARDED = "discarded"
+DROP_NO_ANSWER = "submitted without an answer to the completion question"
+DROP_EMPTY_PROMPT = "empty prompt field"
+DROP_TOO_SHORT = "completion shorter than min_length"
+DROP_SAME_RECORD = "another answer to the same record kept (multiple={multiple!r})"
+DROP_DUPLICATE_PROMPT = "duplicate prompt: an answer to another record kept (multiple={multiple!r})"
+DROP_SAME_COMPLETION = "same completion already kept for this prompt"
+
+
+@dataclass
+class SFTPlan:
+    """What ``to_sft`` keeps, what it drops and why, and how it splits.
+
+    Attributes
+    ----------
+    examples : pandas.DataFrame
+        One row per kept answer, in output order: ``record_id``, ``user``, ``prompt``,
+        ``completion``, ``group`` (normalised prompt), ``split`` ("train"/"test"),
+        ``updated_at``, ``time_spent`` and the record ``position``.
+    dropped : dict
+        Number of answers left out, by reason (only reasons that happened).
+    responses : dict
+        Number of responses by status, before any filter.
+    duplicate_groups : int
+        Prompt groups (after normalisation) that hold more than one record.
+    prompt, completion : str
+        The field and question used.
+    """
+
+    examples: pd.DataFrame
+    dropped: dict[str, int]
+    responses: dict[str, int]
+    duplicate_groups: int
+    prompt: str
+    completion: str
+    groups: dict[str, int] = field(default_factory=dict)
+
+
+def _answer_texts(values: pd.Series, question: str) -> pa.Array:
+    """Return the text answer to ``question`` in each JSON ``values`` (null if absent or not text).
+
+    Arrow's JSON reader parses all of them in one C++ pass; a value of another type makes it
+    fail, and then Python's parser goes one by one.
+    """
+    texts = values.tolist()
+    schema = pa.schema([(question, pa.string())])
+    try:
+        # one object a line: serialised JSON never holds a raw newline
+        data = ("\n".join(texts) + "\n").encode("utf-8")
+        options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+        table = pa_json.read_json(io.BytesIO(data), parse_options=options)
+        if table.num_rows == len(texts):
+            return table.column(question).combine_chunks()
+    except (pa.ArrowInvalid, UnicodeEncodeError):
+        pass
+    loads = _loads()
+    answers = [loads(v).get(question) for v in texts]
+    return pa.array([a if isinstance(a, str) else None for a in answers], type=pa.string())
+
+
+def resolve_names(
+    ds: FeedbackDataset, prompt: str | None, completion: str | None, where: str = "to_sft"
+) -> tuple[str, str]:
+    """Return the (prompt field, completion question) to use, defaulting when unambiguous.
+
+    Parameters
+    ----------
+    ds : FeedbackDataset
+        The dataset.
+    prompt : str, optional
+        A field name; defaults to the only field.
+    completion : str, optional
+        A text question's name; defaults to the only text question.
+    where : str
+        The caller's name, for messages.
+
+    Returns
+    -------
+    tuple of str
+        The field name and the question name.
+    """
+    schema = ds.schema
+    fields = schema.field_names
+    texts = [q.name for q in schema.questions if q.kind == "text_question"]
+    if prompt is None:
+        if len(fields) != 1:
+            raise ExportError(
+                f"{where}: the dataset has {len(fields)} fields {fields}; "
+                "pass prompt=<field name> to say which one holds the prompt"
+            )
+        prompt = fields[0]
+    elif schema.field(prompt) is None:
+        raise ExportError(f"{where}: prompt={prompt!r} is not a field; expected one of {fields}")
+    if completion is None:
+        if len(texts) != 1:
+            raise ExportError(
+                f"{where}: the dataset has {len(texts)} text questions {texts}; "
+                "pass completion=<question name> to say which one holds the demonstration"
+            )
+        completion = texts[0]
+    else:
+        question = schema.question(completion)
+        if question is None:
+            raise ExportError(
+                f"{where}: completion={completion!r} is not a question; expected one of "
+                f"{schema.question_names}"
+            )
+        if question.kind != "text_question":
+            raise ExportError(
+                f"{where}: completion={completion!r} is a {question.kind}; "
+                f"expected a text_question, one of {texts}"
+            )
+    return prompt, completion
+
+
+# ------------------------------------------------------------------------------- plan
+def plan_sft(
+    ds: FeedbackDataset,
+    prompt: str | None = None,
+    completion: str | None = None,
+    *,
+    test_size: float | int = 0.2,
+    seed: int = 0,
+    multiple: str = "latest",
+    min_length: int = 1,
+    dedupe: bool = True,
+    stratify_by: str | None = None,
+    split: bool = True,
+) -> SFTPlan:
+    """Select the answers ``to_sft`` would use and assign them to splits (no datasets built).
+
+    Parameters are those of ``to_sft``; with ``split=False`` no split is made (``split`` column
+    is "train"), and too few rows to split is not an error.
+
+    Returns
+    -------
+    SFTPlan
+        Kept rows, dropped counts by reason and status counts.
+    """
+    where = "to_sft"
+    prompt, completion = resolve_names(ds, prompt, completion, where)
+    seed = _check_seed(seed, where)
+    if multiple not in MULTIPLE:
+        raise ExportError(f"{where}: multiple={multiple!r}; expected one of {list(MULTIPLE)}")
+    if isinstance(min_length, bool) or not isinstance(min_length, int) or min_length < 0:
+        raise ExportError(f"{where}: min_length must be an integer >= 0, got {min_length!r}")
+    if stratify_by is not None and ds.schema.metadata_property(stratify_by) is None:
+        names = [p.name for p in ds.schema.metadata_properties]
+        raise ExportError(
+            f"{where}: stratify_by={stratify_by!r} is not a declared metadata property; "
+            f"expected one of {names}"
+        )
+
+    records = ds._records_frame()
+    raw = ds._responses_raw()
+    status = raw["status"].to_numpy(dtype=object)
+    responses = {s: int(n) for s, n in pd.Series(status).value_counts().items()}
+    dropped: dict[str, int] = {}
+
+    def drop(reason: str, n: int) -> None:
+        if n:
+            dropped[reason] = dropped.get(reason, 0) + int(n)
+
+    drop(DROP_DRAFT, responses.get("draft", 0))
+    drop(DROP_DISCARDED, responses.get("discarded", 0))
+    sub = raw[status == "submitted"]
+    if sub.empty:
+        raise ExportError(
+            f"{where}: no submitted answers in {len(records)} records "
+            f"(responses by status: {responses or 'none'}); submit answers first"
+        )
+
+    comp = pc.utf8_trim_whitespace(_answer_texts(sub["values"], completion))
+    pos = np.asarray(
+        pc.index_in(_column(sub["record_id"]), value_set=_column(records[T.ID])).to_numpy(
+            zero_copy_only=False
+        ),
+        dtype=np.int64,
+    )
+    prompts = pc.utf8_trim_whitespace(_column(records[prompt]).take(pa.array(pos)))
+
+    def null_or(mask: pa.Array) -> np.ndarray:
+        return np.asarray(pc.fill_null(mask, True).to_numpy(zero_copy_only=False), dtype=bool)
+
+    comp_len = pc.utf8_length(comp)
+    no_answer = null_or(pc.equal(comp_len, 0))
+    no_prompt = null_or(pc.equal(pc.utf8_length(prompts), 0)) & ~no_answer
+    short = null_or(pc.less(comp_len, min_length)) & ~no_answer & ~no_prompt
+    drop(DROP_NO_ANSWER, no_answer.sum())
+    drop(DROP_EMPTY_PROMPT, no_prompt.sum())
+    drop(DROP_TOO_SHORT, short.sum())
+    keep = np.flatnonzero(~(no_answer | no_prompt | short))
+    if split and not keep.size:
+        reasons = {k: v for k, v in dropped.items() if k not in (DROP_DRAFT, DROP_DISCARDED)}
+        raise ExportError(
+            f"{where}: none of the {len(sub)} submitted answers is usable ({reasons}); "
+            f"check completion={completion!r} and min_length={min_length}"
+        )
+
+    # Everything below works on integer codes; strings are taken once, at the end.
+    encoded = pc.dictionary_encode(normalize_prompts(prompts))
+    all_groups = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    users_enc = pc.dictionary_encode(_column(sub["user"]))
+    user_rank = np.argsort(np.argsort(np.asarray(users_enc.dictionary.to_pylist(), dtype=object)))
+    all_users = user_rank[np.asarray(users_enc.indices.to_numpy(zero_copy_only=False))]
+    group_raw, position = all_groups[keep], pos[keep]
+    # renumber the groups still present, so every group below has an answer
+    present, group = np.unique(group_raw, return_inverse=True)
+    keys = encoded.dictionary.take(pa.array(present))
+    user_code = all_users[keep]
+    updated = sub["updated_at"].to_numpy(dtype="float64")[keep]
+
+    # Duplicate prompt groups: groups holding more than one record with a usable answer.
+    pairs = np.unique(group * (len(records) + 1) + position)
+    duplicate_groups = int((np.bincount(pairs // (len(records) + 1)) > 1).sum())
+
+    unit = group if dedupe else position
+    order = np.lexsort((position, user_code, updated, unit))
+    su = unit[order]
+    first_of_unit = np.ones(len(su), dtype=bool)
+    first_of_unit[1:] = su[1:] != su[:-1]
+    if multiple == "all":
+        comp_code = np.asarray(
+            pc.dictionary_encode(comp.take(pa.array(keep))).indices.to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )[order]
+        pair = np.lexsort((np.arange(len(order)), comp_code, su))
+        ps, pcs = su[pair], comp_code[pair]
+        dup_sorted = np.zeros(len(ps), dtype=bool)
+        dup_sorted[1:] = (ps[1:] == ps[:-1]) & (pcs[1:] == pcs[:-1])
+        dup = np.empty(len(order), dtype=bool)
+        dup[pair] = dup_sorted
+        drop(DROP_SAME_COMPLETION, dup.sum())
+        chosen = order[~dup]
+    else:
+        last_of_unit = np.ones(len(su), dtype=bool)
+        last_of_unit[:-1] = su[1:] != su[:-1]
+        pick = last_of_unit if multiple == "latest" else first_of_unit
+        # for each sorted row, the record whose answer its unit keeps
+        unit_index = np.cumsum(first_of_unit) - 1
+        winner_pos = position[order][pick][unit_index]
+        lost = ~pick
+        same_record = winner_pos[lost] == position[order][lost]
+        drop(DROP_SAME_RECORD.format(multiple=multiple), same_record.sum())
+        drop(DROP_DUPLICATE_PROMPT.format(multiple=multiple), (~same_record).sum())
+        chosen = order[pick]
+
+    # Split by group: every answer of a group lands on the same side.
+    n_groups = len(keys)
+    strata = None
+    if stratify_by is not None:
+        first_pos = np.full(n_groups, -1, dtype=np.int64)
+        first_pos[group[chosen][::-1]] = position[chosen][::-1]
+        column = records[T.meta_column(stratify_by)].to_numpy(dtype=object)
+        strata = list(column[first_pos])
+    if split:
+        group_order, group_test = split_groups(keys, strata, test_size, seed, where)
+    else:
+        group_order = np.arange(n_groups)
+        group_test = np.zeros(n_groups, dtype=bool)
+    g = group[chosen]
+    final = chosen[
+        np.lexsort((position[chosen], user_code[chosen], updated[chosen], group_order[g]))
+    ]
+    g = group[final]
+    rows = pa.array(keep[final])  # rows of `sub`
+
+    def arrow(values: pa.Array) -> pd.api.extensions.ExtensionArray:
+        return pd.arrays.ArrowExtensionArray(values)
+
+    frame = pd.DataFrame(
+        {
+            "position": position[final],
+            "record_id": arrow(_column(sub["record_id"]).take(rows)),
+            "user": arrow(_column(sub["user"]).take(rows)),
+            "updated_at": updated[final],
+            "time_spent": sub["time_spent"].to_numpy(dtype="float64")[keep][final],
+            "prompt": arrow(prompts.take(rows)),
+            "completion": arrow(comp.take(rows)),
+            "split": arrow(pa.array(np.where(group_test[g], "test", "train"), type=pa.string())),
+        }
+    )
+    return SFTPlan(
+        examples=frame,
+        dropped=dropped,
+        responses=responses,
+        duplicate_groups=duplicate_groups,
+        prompt=prompt,
+        completion=completion,
+        groups={
+            "total": n_groups,
+            "train": int((~group_test).sum()),
+            "test": int(group_test.sum()),
+        },
+    )
