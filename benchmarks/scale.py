@@ -38,6 +38,7 @@ def run_one(n: int, answers: int) -> dict[str, object]:
 
     out: dict[str, object] = {"n": n, "answers": answers}
     seconds: dict[str, float] = {}
+    peaks: dict[str, int] = {}  # process peak RSS (MB) right after each step
     prompts = make_prompts(n, seed=0)
     frame = pd.DataFrame({"prompt": prompts})
     del prompts
@@ -47,30 +48,32 @@ def run_one(n: int, answers: int) -> dict[str, object]:
     )
     ds.add_records(frame, show_progress=False)
     seconds["add_records"] = time.perf_counter() - t
+    peaks["add_records"] = round(peak_rss_mb())
     del frame
     ids = ds._records_frame()["@id"]
     if answers:
-        t = time.perf_counter()
         answered = ids.iloc[1 : 2 * answers : 2]
-        ds.add_responses(
-            pd.DataFrame(
-                {
-                    "record_id": answered.to_numpy(),
-                    "demonstration": [make_answer(i) for i in range(len(answered))],
-                }
-            ),
-            user="bulk",
-            show_progress=False,
+        bulk = pd.DataFrame(  # the answers' texts are made before the timer
+            {
+                "record_id": answered.to_numpy(),
+                "demonstration": [make_answer(i) for i in range(len(answered))],
+            }
         )
+        t = time.perf_counter()
+        ds.add_responses(bulk, user="bulk", show_progress=False)
+        del bulk
         seconds["add_responses_bulk"] = time.perf_counter() - t
+        peaks["add_responses_bulk"] = round(peak_rss_mb())
     folder = Path(tempfile.mkdtemp(prefix="nbf-scale-")) / "ds"
     t = time.perf_counter()
     ds.save(folder, show_progress=False)
     seconds["save"] = time.perf_counter() - t
+    peaks["save"] = round(peak_rss_mb())
 
     t = time.perf_counter()
     w = ds.annotate(user="bench")
     seconds["open_widget"] = time.perf_counter() - t
+    peaks["open_widget"] = round(peak_rss_mb())
     sent: list[dict[str, object]] = []
     w.send = sent.append  # collect replies instead of a comm
 
@@ -80,10 +83,12 @@ def run_one(n: int, answers: int) -> dict[str, object]:
         w.position = p
         sizes.append(len(json.dumps(w.window)) + len(json.dumps(w.counts)))
     seconds["next_x200"] = time.perf_counter() - t
+    peaks["next_x200"] = round(peak_rss_mb())
     out["bytes_per_next_median"] = statistics.median(sizes)
 
     lat = []
     mine: set[str] = set()
+    t_answers = time.perf_counter()
     for k in range(1000):
         record_id = str(ids.iloc[(2 * k) % n])
         mine.add(record_id)
@@ -99,6 +104,8 @@ def run_one(n: int, answers: int) -> dict[str, object]:
         w._on_message(w, msg, [])
         lat.append((time.perf_counter() - t) * 1000)
         w.position = k + 1  # what the view does right after: move on
+    seconds["answer_x1000"] = time.perf_counter() - t_answers
+    peaks["answer_x1000"] = round(peak_rss_mb())
     acks = [m for m in sent if m.get("type") == "ack"]
     assert len(acks) == 1000, sent[-1]
     lat.sort()
@@ -109,10 +116,12 @@ def run_one(n: int, answers: int) -> dict[str, object]:
     t = time.perf_counter()
     again = rg.FeedbackDataset.from_disk(folder, show_progress=False)
     seconds["reopen"] = time.perf_counter() - t
+    peaks["reopen"] = round(peak_rss_mb())
     got = len(again.responses_frame())
     assert got == answers + len(mine), (got, answers)
     out["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
     out["peak_rss_mb"] = round(peak_rss_mb())
+    out["peak_rss_mb_after"] = peaks
     return out
 
 
@@ -146,19 +155,36 @@ def main() -> None:
     result = {"runs": rows, "bundle_gzip_bytes": bundle_gzip_bytes()}
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "scale.json").write_text(json.dumps(result, indent=1))
-    lines = [
-        "| records (answers) | add | bulk answers | save | open widget | reopen | bytes per next "
-        "| answer->ack p50 / p95 | peak RSS |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    steps = [
+        ("add_records", "add the records (`add_records(DataFrame)`)"),
+        ("add_responses_bulk", "add answers to half (`add_responses`)"),
+        ("save", "save"),
+        ("open_widget", "open the widget (`annotate`)"),
+        ("next_x200", "move through 200 records (`position` + 1)"),
+        ("answer_x1000", "answer 1,000 records through the widget's handler"),
+        ("reopen", "reopen (`from_disk`)"),
     ]
-    for r in rows:
-        s = r["seconds"]
-        lines.append(
-            f"| {r['n']:,} ({r['answers']:,}) | {s['add_records']:.2f} s | "
-            f"{s.get('add_responses_bulk', 0):.2f} s | {s['save']:.2f} s | {s['open_widget']:.2f} s | "
-            f"{s['reopen']:.2f} s | {r['bytes_per_next_median']:,.0f} B | "
-            f"{r['answer_ack_ms_p50']} / {r['answer_ack_ms_p95']} ms | {r['peak_rss_mb']:,} MB |"
+    head = " | ".join(f"{r['n']:,} records ({r['answers']:,} answers)" for r in rows)
+    lines = [
+        f"| step | {head} |",
+        "| --- |" + " ---: |" * len(rows),
+    ]
+    for key, label in steps:
+        cells = " | ".join(
+            f"{r['seconds'].get(key, 0):.2f} s, peak {r['peak_rss_mb_after'].get(key, 0):,} MB"
+            for r in rows
         )
+        lines.append(f"| {label} | {cells} |")
+    lines.append(
+        '| bytes sent per "next record" (median) | '
+        + " | ".join(f"{r['bytes_per_next_median']:,.0f} B" for r in rows)
+        + " |"
+    )
+    lines.append(
+        "| answer -> ack in the kernel, p50 / p95 | "
+        + " | ".join(f"{r['answer_ack_ms_p50']} / {r['answer_ack_ms_p95']} ms" for r in rows)
+        + " |"
+    )
     b = result["bundle_gzip_bytes"]
     lines.append("")
     lines.append(
