@@ -76,3 +76,9 @@ def make_answer(i: int) -> str:
     m = len(words)
     body = " ".join(words[(i * 7919 + k * 104729) % m] for k in range(36))
     return f"Answer {i}: {body[: body.rfind(' ', 0, 180)]}."
+
+
+def make_answers(n: int, answered: str = "half") -> dict[int, str]:
+    """Return ``{record index: demonstration}`` for every other record ("half") or all ("all")."""
+    step = {"half": 2, "all": 1}[answered]
+    return {i: make_answer(i) for i in range(0, n, step)}

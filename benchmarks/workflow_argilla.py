@@ -18,11 +18,17 @@ Prints one JSON line: {"lib", "n", "seconds": {build, respond, select, split, to
            outside the timed steps), so a user has to filter by hand.
 - split:   prepare_for_training(framework="trl",
            task=TrainingTask.for_supervised_fine_tuning(formatting_func), train_size=0.8, seed=0)
+
+--answered all answers every record instead of every other one. --split-only (used by
+benchmarks/split.py) builds the dataset untimed, each FeedbackRecord created with its submitted
+response, and times prepare_for_training(...) alone, with the RSS just before it and the peak
+RSS during it.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import sys
@@ -33,7 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import make_answer, make_prompts
+from data import make_answers, make_prompts
+from procmem import peak_mb, reset_peak, rss_mb
 
 SEED = 0
 USER_ID = uuid.uuid5(uuid.NAMESPACE_URL, "nb_feedback-benchmark/labeler-1")
@@ -53,9 +60,16 @@ def formatting_func(sample: dict) -> str | None:
     return TEMPLATE.format(prompt=sample["prompt"], response=answers[0])
 
 
-def run(n: int) -> dict:
+def _response(text: str, ResponseSchema, ValueSchema):
+    """One submitted demonstration by the benchmark's user."""
+    return ResponseSchema(
+        user_id=USER_ID, values={"demonstration": ValueSchema(value=text)}, status="submitted"
+    )
+
+
+def run(n: int, answered: str = "half") -> dict:
     prompts = make_prompts(n, SEED)
-    answers = {i: make_answer(i) for i in range(0, n, 2)}
+    answers = make_answers(n, answered)
 
     t_import = time.perf_counter()
     # datasets untimed, as in workflow_nb_feedback.py: importing argilla_v1 does not import it
@@ -82,13 +96,7 @@ def run(n: int) -> dict:
     t0 = time.perf_counter()
     records = ds.records
     for i, text in answers.items():
-        records[i].responses = [
-            ResponseSchema(
-                user_id=USER_ID,
-                values={"demonstration": ValueSchema(value=text)},
-                status="submitted",
-            )
-        ]
+        records[i].responses = [_response(text, ResponseSchema, ValueSchema)]
     seconds["respond"] = time.perf_counter() - t0
 
     # select: filter_by is a no-op locally, so filter by hand into a new dataset
@@ -132,15 +140,88 @@ def run(n: int) -> dict:
         "notes": {
             "filter_by_is_noop_locally": filter_by_noop,
             "filter_by_warning": str(caught[0].message)[:80] if caught else None,
+            "answered": answered,
         },
+    }
+
+
+def run_split(n: int, answered: str = "all") -> dict:
+    """Build the answered dataset untimed, then time prepare_for_training alone (split.py)."""
+    prompts = make_prompts(n, SEED)
+    answers = make_answers(n, answered)
+    # Untimed, as in run(): datasets is imported before the split on both sides.
+    import argilla_v1 as rg
+    import datasets  # noqa: F401
+    from argilla_v1.feedback import ResponseSchema, TrainingTask, ValueSchema
+
+    t0 = time.perf_counter()
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.TextQuestion(name="demonstration")],
+    )
+    ds.add_records(
+        [
+            rg.FeedbackRecord(
+                fields={"prompt": p},
+                responses=(
+                    [_response(answers[i], ResponseSchema, ValueSchema)] if i in answers else []
+                ),
+            )
+            for i, p in enumerate(prompts)
+        ]
+    )
+    build_s = time.perf_counter() - t0
+    gc.collect()
+    peak_build = peak_mb()
+    reset_peak()
+    rss_before = rss_mb()
+
+    t0 = time.perf_counter()
+    task = TrainingTask.for_supervised_fine_tuning(formatting_func=formatting_func)
+    splits = ds.prepare_for_training(framework="trl", task=task, train_size=0.8, seed=SEED)
+    split_s = time.perf_counter() - t0
+    peak_split = peak_mb()
+
+    # Checks, outside the timed step.
+    n_sub = len(answers)
+    assert splits["train"].num_rows + splits["test"].num_rows == n_sub, splits
+    assert "### Response: Answer " in splits["train"][0]["text"], splits["train"][0]
+    return {
+        "lib": "argilla_v1",
+        "version": rg.__version__,
+        "n": n,
+        "answered": n_sub,
+        "seconds": {"split": round(split_s, 3)},
+        "build_seconds_untimed": round(build_s, 3),
+        "rss_before_split_mb": round(rss_before, 1),
+        "peak_during_split_mb": round(peak_split, 1),
+        "peak_before_split_mb": round(peak_build, 1),
+        "process_peak_mb": round(max(peak_build, peak_split), 1),
+        "split_peak_increase_mb": round(peak_split - rss_before, 1),
+        "rows": {"train": splits["train"].num_rows, "test": splits["test"].num_rows},
+        "columns": splits["train"].column_names,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, required=True)
+    parser.add_argument(
+        "--answered",
+        choices=["half", "all"],
+        default="half",
+        help="half: a submitted answer on every other record; all: on every record",
+    )
+    parser.add_argument(
+        "--split-only",
+        action="store_true",
+        help="build with the responses untimed, then time prepare_for_training alone",
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.n)))
+    if args.split_only:
+        print(json.dumps(run_split(args.n, args.answered)))
+    else:
+        print(json.dumps(run(args.n, args.answered)))
 
 
 if __name__ == "__main__":

@@ -13,11 +13,17 @@ Prints one JSON line in the same shape as workflow_argilla.py. Steps:
            (--respond bulk: ids = ds.to_pandas()["id"], then one add_responses(DataFrame) call)
 - select:  filter_by(response_status="submitted")
 - split:   to_sft(test_size=0.2, seed=0)
+
+--answered all answers every record instead of every other one. --split-only (used by
+benchmarks/split.py) builds the answered dataset untimed, with add_records(DataFrame) and one
+add_responses(DataFrame) call, and times to_sft(test_size=0.2, seed=0) alone, with the RSS
+just before it and the peak RSS during it.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import resource
 import sys
@@ -26,7 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import make_answer, make_prompts
+from data import make_answers, make_prompts
+from procmem import peak_mb, reset_peak, rss_mb
 
 SEED = 0
 
@@ -36,9 +43,21 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(n: int, respond: str = "loop") -> dict:
+def _bulk_answers(ds, answers: dict[int, str], pd) -> None:
+    """ids = ds.to_pandas()["id"], then one add_responses(DataFrame) call (README bulk recipe)."""
+    ids = ds.to_pandas()["id"]
+    bulk = pd.DataFrame(
+        {
+            "record_id": ids.iloc[list(answers)].to_numpy(),
+            "demonstration": list(answers.values()),
+        }
+    )
+    ds.add_responses(bulk, user="labeler-1", status="submitted")
+
+
+def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
     prompts = make_prompts(n, SEED)
-    answers = {i: make_answer(i) for i in range(0, n, 2)}
+    answers = make_answers(n, answered)
 
     t_import = time.perf_counter()
     # datasets is imported here, untimed, so that the split step times to_sft and not a one-time
@@ -75,14 +94,7 @@ def run(n: int, respond: str = "loop") -> dict:
                     ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted"
                 )
         else:  # "bulk": ids from to_pandas(), then one add_responses call (README bulk recipe)
-            ids = ds.to_pandas()["id"]
-            bulk = pd.DataFrame(
-                {
-                    "record_id": ids.iloc[list(answers)].to_numpy(),
-                    "demonstration": list(answers.values()),
-                }
-            )
-            ds.add_responses(bulk, user="labeler-1", status="submitted")
+            _bulk_answers(ds, answers, pd)
         seconds["respond"] = time.perf_counter() - t0
 
         # select
@@ -130,7 +142,57 @@ def run(n: int, respond: str = "loop") -> dict:
             "test": splits["test"].num_rows,
         },
         "columns": splits["train"].column_names,
-        "notes": {"respond": respond},
+        "notes": {"respond": respond, "answered": answered},
+    }
+
+
+def run_split(n: int, answered: str = "all") -> dict:
+    """Build the answered dataset untimed, then time to_sft alone (benchmarks/split.py)."""
+    prompts = make_prompts(n, SEED)
+    answers = make_answers(n, answered)
+    # Untimed, as in run(): datasets is imported before the split on both sides.
+    import datasets  # noqa: F401
+    import pandas as pd
+
+    import nb_feedback as rg
+
+    t0 = time.perf_counter()
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.TextQuestion(name="demonstration")],
+    )
+    ds.add_records(pd.DataFrame({"prompt": prompts}))
+    _bulk_answers(ds, answers, pd)
+    build_s = time.perf_counter() - t0
+    # The generated prompts and answers stay alive on both sides (Argilla's records hold them).
+    gc.collect()
+    peak_build = peak_mb()
+    reset_peak()
+    rss_before = rss_mb()
+
+    t0 = time.perf_counter()
+    splits = ds.to_sft(test_size=0.2, seed=SEED)
+    split_s = time.perf_counter() - t0
+    peak_split = peak_mb()
+
+    # Checks, outside the timed step.
+    n_sub = len(answers)
+    assert splits["train"].num_rows + splits["test"].num_rows == n_sub, splits
+    assert splits["train"][0]["completion"].startswith("Answer "), splits["train"][0]
+    return {
+        "lib": "nb_feedback",
+        "version": rg.__version__,
+        "n": n,
+        "answered": n_sub,
+        "seconds": {"split": round(split_s, 3)},
+        "build_seconds_untimed": round(build_s, 3),
+        "rss_before_split_mb": round(rss_before, 1),
+        "peak_during_split_mb": round(peak_split, 1),
+        "peak_before_split_mb": round(peak_build, 1),
+        "process_peak_mb": round(max(peak_build, peak_split), 1),
+        "split_peak_increase_mb": round(peak_split - rss_before, 1),
+        "rows": {"train": splits["train"].num_rows, "test": splits["test"].num_rows},
+        "columns": splits["train"].column_names,
     }
 
 
@@ -143,8 +205,22 @@ def main() -> None:
         default="loop",
         help="loop: add_response per record (the public contract); bulk: one add_responses call",
     )
+    parser.add_argument(
+        "--answered",
+        choices=["half", "all"],
+        default="half",
+        help="half: a submitted answer on every other record; all: on every record",
+    )
+    parser.add_argument(
+        "--split-only",
+        action="store_true",
+        help="build and answer untimed (bulk), then time to_sft alone, with its memory",
+    )
     args = parser.parse_args()
-    result = run(args.n, args.respond)
+    if args.split_only:
+        result = run_split(args.n, args.answered)
+    else:
+        result = run(args.n, args.respond, args.answered)
     print(json.dumps(result))
     if "error" in result:
         sys.exit(1)
