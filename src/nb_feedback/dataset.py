@@ -88,7 +88,7 @@ class FeedbackDataset:
             records = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         self._records = records.reset_index(drop=True)
         self._responses = T.ResponseTable(responses)
-        self._id_index: pd.Index | None = None
+        self._id_positions: dict[str, int] | None = None  # id -> position, built on first use
         self._arrow: dict[str, pa.ChunkedArray | pa.Array] | None = None
         self._folder: Path | None = None
         self._logs: dict[str, persistence.AnswerLog] = {}
@@ -205,15 +205,17 @@ class FeedbackDataset:
 
     def position_of(self, record_id: str) -> int:
         """Return the position of the record with id ``record_id``, or raise naming it."""
-        if self._id_index is None:
-            self._id_index = pd.Index(self._records[T.ID])
+        if self._id_positions is None:
+            # a plain dict: ~50 ns a lookup against ~1.5 us for pandas' Index.get_loc, and
+            # every answer looks its record up
+            ids = self._records[T.ID].tolist()
+            self._id_positions = dict(zip(ids, range(len(ids)), strict=True))
         if not isinstance(record_id, str):
             raise ResponseError(f"record id must be a string, got {record_id!r}")
-        try:
-            loc = self._id_index.get_loc(record_id)
-        except KeyError:
-            raise ResponseError(f"record {record_id!r}: no record with this id") from None
-        return int(loc)  # ids are unique, so get_loc returns an int
+        position = self._id_positions.get(record_id)
+        if position is None:
+            raise ResponseError(f"record {record_id!r}: no record with this id")
+        return position
 
     def responses_for(self, record_id: str) -> list[Response]:
         """Return every response to a record."""
@@ -239,7 +241,7 @@ class FeedbackDataset:
                 persistence.append_part(self._folder, new_records, new_responses)
         combined = pd.concat([self._records, new_records], ignore_index=True)
         self._records = combined if len(self._records) else new_records.reset_index(drop=True)
-        self._id_index = None
+        self._id_positions = None
         self._arrow = None
         self._responses.put_frame(new_responses)
         if self._listeners:
@@ -269,16 +271,17 @@ class FeedbackDataset:
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
         check_values(self._schema, plain, status, where)
+        now, spent = time.time(), check_time_spent(time_spent, where)
         row = {
             "record_id": record_id,
             "user": user,
             "status": status,
             "values": values_to_json(plain, where),
-            "updated_at": time.time(),
-            "time_spent": check_time_spent(time_spent, where),
+            "updated_at": now,
+            "time_spent": spent,
         }
         self._write_row(row)
-        return _response(row)
+        return Response(user, dict(plain), status, now, spent)
 
     def add_responses(
         self,
