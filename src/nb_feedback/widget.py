@@ -242,7 +242,3 @@ class FeedbackWidget(anywidget.AnyWidget):
                 "message": message,
             }
         )
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
