@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -228,22 +228,38 @@ class FeedbackDataset:
         the batch is written there before this returns.
         """
         self._check_writable()
+        rows = (
+            len(records) if isinstance(records, Sized) and not isinstance(records, Mapping) else 0
+        )
+        # a bar over the steps, so that a large batch never looks frozen (argilla#3888)
+        steps = progress(
+            ["read", "check", "write", "apply"],
+            desc="add_records",
+            rows=rows,
+            enabled=show_progress,
+            total=4,
+        )
         try:
+            next(steps)
             frame = to_frame(records, self._schema)
             if frame.empty:
                 return
+            next(steps)
             taken = pd.Index(self._records[T.ID])
             new_records, new_responses = check_frame(frame, self._schema, taken)
         except UnicodeEncodeError:  # pandas' Arrow strings refuse a lone surrogate
             raise lone_surrogate_error(records, self._schema) from None
-        for _ in progress([0], desc="add_records", rows=len(new_records), enabled=show_progress):
-            if self._folder is not None:
-                persistence.append_part(self._folder, new_records, new_responses)
+        next(steps)
+        if self._folder is not None:
+            persistence.append_part(self._folder, new_records, new_responses)
+        next(steps)
         combined = pd.concat([self._records, new_records], ignore_index=True)
         self._records = combined if len(self._records) else new_records.reset_index(drop=True)
         self._id_positions = None
         self._arrow = None
         self._responses.put_frame(new_responses)
+        for _ in steps:  # close the bar
+            pass
         if self._listeners:
             self._notify("records", new_records[T.ID].tolist())
 
