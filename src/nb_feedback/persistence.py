@@ -334,11 +334,17 @@ def _read_log_slowly(path: Path, data: bytes) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
 
 
+_WRITERS: dict[str, AnswerLog] = {}
+"""The log that holds each annotator's lock in this process, by log path."""
+
+
 class AnswerLog:
     """The append-only answer log of one annotator in one folder, held by one process.
 
-    Raises ``WriterLockedError`` when another process (or another open dataset in this one)
-    already writes that annotator's answers there.
+    Raises ``WriterLockedError`` when another process already writes that annotator's answers
+    there. Within one process the newest opener takes over: re-running a notebook cell that
+    opens the dataset again must not lock the annotator out, and the older copy's next write
+    gets a ``WriterLockedError`` saying which copy now writes (never interleaved lines).
     """
 
     def __init__(self, folder: Path, user: str) -> None:
@@ -347,20 +353,36 @@ class AnswerLog:
         answers.mkdir(exist_ok=True)
         name = _user_file(user)
         self.path = answers / f"{name}.jsonl"
+        self.user, self._closed, self._superseded = user, False, False
+        key = str(self.path.resolve())
+        previous = _WRITERS.get(key)
+        if previous is not None:
+            previous._superseded = True
+            previous.close()
         # thread_local=False + is_singleton=False: one lock object per writer, checked across
-        # processes by flock, and a second open in the same process conflicts as well.
+        # processes by flock.
         self._lock = FileLock(str(answers / f"{name}.lock"), thread_local=False, is_singleton=False)
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
             raise WriterLockedError(
                 f"annotator {user!r}: another writer already holds this annotator's answers in "
-                f"{folder} (another kernel, or another open copy of this dataset; lock "
-                f"{self._lock.lock_file}); use another user name, or close the other one "
-                "(dataset.close() or restart its kernel)"
+                f"{folder} (another kernel or process; lock {self._lock.lock_file}); use another "
+                "user name, or close the other one (dataset.close() or stop its kernel)"
             ) from None
         self._repair_tail()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        _WRITERS[key] = self
+
+    def _check_open(self) -> None:
+        if not self._closed:
+            return
+        if self._superseded:
+            raise WriterLockedError(
+                f"annotator {self.user!r}: a newer copy of this dataset opened in this kernel "
+                "(a re-run cell, say) now writes this annotator's answers; use that copy"
+            )
+        raise StorageError(f"annotator {self.user!r}: this dataset was closed; open it again")
 
     def _repair_tail(self) -> None:
         if not self.path.exists():
@@ -378,6 +400,7 @@ class AnswerLog:
 
     def append(self, row: dict[str, Any]) -> None:
         """Append one answer and return only once it is flushed and synced to disk."""
+        self._check_open()
         line = (to_json({c: row[c] for c in T.RESPONSE_COLUMNS}, "answer") + "\n").encode("utf-8")
         written = os.write(self._fd, line)  # one write() on an O_APPEND fd: no interleaving
         if written != len(line):
@@ -386,6 +409,7 @@ class AnswerLog:
 
     def append_many(self, rows: pd.DataFrame) -> None:
         """Append many answers in one write and one fsync."""
+        self._check_open()
         frame = rows[T.RESPONSE_COLUMNS].astype(object)
         frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not invalid JSON
         lines = "".join(to_json(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
@@ -398,10 +422,16 @@ class AnswerLog:
         os.fsync(self._fd)
 
     def close(self) -> None:
-        """Close the file and release the annotator's lock."""
+        """Close the file and release the annotator's lock (once; later calls do nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         with contextlib.suppress(OSError):
             os.close(self._fd)
         self._lock.release()
+        key = str(self.path.resolve())
+        if _WRITERS.get(key) is self:
+            del _WRITERS[key]
 
 
 def iter_user_logs(folder: Path) -> Iterator[Path]:

@@ -520,23 +520,28 @@ def test_undo_of_an_answer_from_the_snapshot_survives_reload(
 # ----------------------------------------------------------------------------------- locks
 
 
-def test_same_user_twice_in_one_process_is_locked(
+def test_reopening_in_the_same_process_takes_the_annotator_over(
     make_dataset: DatasetFactory, tmp_path: Path
 ) -> None:
+    # a re-run notebook cell opens the dataset again: the newest copy writes, the old one
+    # gets a clear error, and no line is ever written by both
     folder = tmp_path / "ds"
     ds = make_dataset(2)
     ds.save(folder)
     ds.add_response(ds[0].id, {"demonstration": "a"}, user="ann")
     other = reopen(folder)
-    with pytest.raises(WriterLockedError, match="annotator 'ann': another writer already holds"):
-        other.add_response(other[1].id, {"demonstration": "b"}, user="ann")
-    assert other[1].responses == []
-    other.add_response(other[1].id, {"demonstration": "b"}, user="bob")  # other users are fine
-    ds.close()  # releasing the lock lets the other copy write as ann
-    other.add_response(other[1].id, {"demonstration": "c"}, user="ann")
+    other.add_response(other[1].id, {"demonstration": "b"}, user="ann")
+    with pytest.raises(WriterLockedError, match="a newer copy of this dataset opened in this"):
+        ds.add_response(ds[1].id, {"demonstration": "stale"}, user="ann")
+    assert ds[1].responses == []  # the refused answer changed nothing
+    ds.add_response(ds[1].id, {"demonstration": "x"}, user="bob")  # other users are fine
+    ds.close()
     other.close()
     got = {r.user: r.values for r in reopen(folder)[1].responses}
-    assert got == {"bob": {"demonstration": "b"}, "ann": {"demonstration": "c"}}
+    assert got == {"ann": {"demonstration": "b"}, "bob": {"demonstration": "x"}}
+    assert {r.user: r.values for r in reopen(folder)[0].responses} == {
+        "ann": {"demonstration": "a"}
+    }
 
 
 # ------------------------------------------------------------------------------ processes

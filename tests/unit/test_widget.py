@@ -558,3 +558,25 @@ def test_any_json_gets_exactly_one_reply_and_only_acks_change_data(
         assert w.counts == ds.status_counts("u")
     finally:
         w.close()
+
+
+def test_rerunning_the_cell_that_opens_the_dataset_moves_the_annotator_to_the_new_view(
+    make_dataset: DatasetFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quickstart's cells, run twice in one kernel: from_disk + annotate, again.
+    folder = tmp_path / "ds"
+    make_dataset(3).save(folder)
+    first = Harness(rg.FeedbackDataset.from_disk(folder).annotate(user="ann"), monkeypatch)
+    assert first.answer(first.widget.window[0]["id"], {"demonstration": "one"})["type"] == "ack"
+    second = Harness(rg.FeedbackDataset.from_disk(folder).annotate(user="ann"), monkeypatch)
+    reply = second.answer(second.widget.window[1]["id"], {"demonstration": "two"})
+    assert reply["type"] == "ack" and reply["saved"] is True
+    stale = first.answer(first.widget.window[2]["id"], {"demonstration": "stale"})
+    assert stale["type"] == "error"
+    assert "a newer copy of this dataset opened in this kernel" in stale["message"]
+    second.widget.dataset.close()
+    answers = {
+        r.fields["prompt"]: [x.values["demonstration"] for x in r.responses]
+        for r in rg.FeedbackDataset.from_disk(folder)
+    }
+    assert sorted(v for vs in answers.values() for v in vs) == ["one", "two"]
