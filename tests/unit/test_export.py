@@ -6,13 +6,16 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import orjson
+import pandas as pd
 import pytest
 
 import nb_feedback as rg
 from nb_feedback._grouping import group_hashes, normalize_prompts
 from nb_feedback.errors import ExportError
-from nb_feedback.sft_plan import plan_sft
+from nb_feedback.sft_plan import _answer_texts, _parsed_answer_texts, plan_sft
 
 datasets = pytest.importorskip("datasets")
 datasets.disable_progress_bars()
@@ -473,3 +476,34 @@ def test_to_sft_on_filter_by_result_matches_whole_dataset() -> None:
             ds.add_response(r.id, {"demonstration": f"a{i}"}, user="u")
     selected = ds.filter_by(response_status="submitted")
     assert selected.to_sft(seed=5)["test"]["prompt"] == ds.to_sft(seed=5)["test"]["prompt"]
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda v: orjson.dumps(v).decode(),
+        lambda v: json.dumps(v, ensure_ascii=False),
+        lambda v: json.dumps(v, separators=(",", ":")),
+    ],
+    ids=["orjson", "stdlib-spaced", "stdlib-ascii"],
+)
+def test_answer_texts_fast_slice_agrees_with_parsing(encode: Any) -> None:
+    values = [
+        {"demonstration": "plain"},
+        {"demonstration": 'with "quote"'},
+        {"demonstration": "line\nbreak"},
+        {"demonstration": "a", "other": "b"},
+        {"other": "x"},
+        {"demonstration": 3},
+        {"demonstration": "émoji 👩‍💻 שלום"},
+        {"demonstration": "back\\slash"},
+        {},
+        {"demonstration": ""},
+        {"demonstration": 'x"}'},
+    ]
+    series = pd.Series([encode(v) for v in values])
+    expected = [
+        v.get("demonstration") if isinstance(v.get("demonstration"), str) else None for v in values
+    ]
+    assert _answer_texts(series, "demonstration").to_pylist() == expected
+    assert _parsed_answer_texts(series, "demonstration").to_pylist() == expected
