@@ -253,8 +253,11 @@ class FeedbackDataset:
         if self._folder is not None:
             persistence.append_part(self._folder, new_records, new_responses)
         next(steps)
-        combined = pd.concat([self._records, new_records], ignore_index=True)
-        self._records = combined if len(self._records) else new_records.reset_index(drop=True)
+        self._records = (
+            pd.concat([self._records, new_records], ignore_index=True)
+            if len(self._records)
+            else new_records.reset_index(drop=True)  # the first batch: nothing to concatenate
+        )
         self._id_positions = None
         self._arrow = None
         self._responses.put_frame(new_responses)
