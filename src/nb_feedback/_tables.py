@@ -7,15 +7,13 @@ The responses table holds one row per (record, user). Single answers go into a s
 pending rows (O(1) per answer) and are merged into the frame only when a bulk reader asks for it,
 so answering costs the same at 100 records and at 1,000,000.
 
-``_column`` and ``_loads`` read these tables for the exporters: a column as one Arrow string
-array, and the JSON parser for the ``values`` and ``@suggestions`` texts.
+``_column`` reads these tables for the exporters: a column as one Arrow string array.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -51,15 +49,6 @@ def _column(series: pd.Series) -> pa.Array:
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     return arr.cast(pa.string())
-
-
-def _loads() -> Callable[[str], Any]:
-    try:
-        import orjson
-
-        return orjson.loads
-    except ImportError:
-        return json.loads
 
 
 def meta_column(name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,7 +22,7 @@ import pyarrow.json as pa_json
 
 from nb_feedback import _tables as T
 from nb_feedback._grouping import _check_seed, normalize_prompts, split_groups
-from nb_feedback._tables import _column, _loads
+from nb_feedback._tables import _column
 from nb_feedback.errors import ExportError
 
 if TYPE_CHECKING:
@@ -100,8 +101,7 @@ def _parsed_answer_texts(values: pd.Series, question: str) -> pa.Array:
             return table.column(question).combine_chunks()
     except (pa.ArrowInvalid, UnicodeEncodeError):
         pass
-    loads = _loads()
-    answers = [loads(v).get(question) for v in texts]
+    answers = [orjson.loads(v).get(question) for v in texts]
     return pa.array([a if isinstance(a, str) else None for a in answers], type=pa.string())
 
 
