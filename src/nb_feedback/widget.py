@@ -76,6 +76,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         self._order: np.ndarray | None = None  # dataset positions in the filter; None = all
         self._undo: list[tuple[str, dict[str, Any] | None]] = []
         self._window_ids: set[str] = set()
+        self._observing = False  # True once _on_position follows the position trait
         with self.hold_sync():
             self.schema = dataset.schema.to_dict()
             self.user = user
@@ -84,6 +85,7 @@ class FeedbackWidget(anywidget.AnyWidget):
             self._apply_filter()
         self._unsubscribe = dataset.subscribe(self._on_dataset_change)
         self.observe(self._on_position, names=["position"])
+        self._observing = True
         self.observe(self._on_filter, names=["status_filter"])
         self.on_msg(self._on_message)  # called as (widget, content, buffers)
 
@@ -112,8 +114,10 @@ class FeedbackWidget(anywidget.AnyWidget):
             statuses = self._dataset.user_statuses(self.user).to_numpy()
             self._order = np.flatnonzero(statuses == wanted)
             self.total = len(self._order)
+        moved = self.position != 0
         self.position = 0
-        self._send_window()
+        if not (moved and self._observing):  # else the position observer has sent the window
+            self._send_window()
 
     def _send_window(self) -> None:
         start = max(0, self.position - self._before)
