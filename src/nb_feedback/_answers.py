@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
@@ -42,6 +43,9 @@ def check_answer_frame(
     n = len(frame)
     if n == 0:
         return T.empty_responses()
+    fast = _text_batch_rows(dataset, frame, user, status)
+    if fast is not None:
+        return fast
     ids = frame["record_id"]
     if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # ints, NaN: never a record id
         ids = ids.map(lambda v: v if isinstance(v, str) else None)
@@ -181,3 +185,122 @@ def _fast_values_json(questions: list[str], columns: dict[str, list[Any]]) -> li
             ]
     except TypeError:  # a lone surrogate: the per-answer path names the culprit
         return []
+
+
+# Characters JSON must escape (and two that some encoders do): a row holding one is encoded by
+# orjson; every other text answer is spliced between quotes as it is.
+_JSON_ESCAPE = r'["\\\x00-\x1f\x7f\x{2028}\x{2029}]'
+
+
+def _text_batch_rows(
+    dataset: Any, frame: pd.DataFrame, user: str | None, status: str
+) -> pd.DataFrame | None:
+    """Response rows for the common bulk batch, checked and encoded in Arrow; None otherwise.
+
+    The common batch: one user and status from the keywords, submitted, every question column a
+    text question with a non-blank text in every row, distinct known record ids. It never
+    raises: anything else (or any problem) returns None, and the per-answer path names it.
+    """
+    schema: Schema = dataset.schema
+    if status != "submitted" or not isinstance(user, str) or not user.strip():
+        return None
+    if not is_unicode(user) or {"user", "status", "time_spent"} & set(frame.columns):
+        return None
+    questions = [q for q in schema.question_names if q in frame.columns]
+    if any(q.required and q.name not in questions for q in schema.questions):
+        return None
+    if not questions or not all(isinstance(schema.question(q), TextQuestion) for q in questions):
+        return None
+    n = len(frame)
+    ids = _text_array(frame["record_id"])
+    if ids is None or ids.null_count:
+        return None
+    positions = pc.index_in(ids, value_set=dataset._columns()[T.ID])
+    if positions.null_count:  # an unknown record
+        return None
+    if np.bincount(positions.to_numpy(), minlength=len(dataset)).max() > 1:  # a record twice
+        return None
+    texts = []
+    for name in questions:
+        text = _text_array(frame[name])
+        if text is None or text.null_count:
+            return None
+        lengths = pc.utf8_length(text)
+        if pc.min(lengths).as_py() == 0 or pc.max(lengths).as_py() > MAX_TEXT_CHARS:
+            return None
+        if pc.any(pc.utf8_is_space(text)).as_py():  # whitespace only
+            return None
+        texts.append(text)
+    return pd.DataFrame(
+        {
+            "record_id": pd.array(ids, dtype="str"),
+            "user": pd.array(pa.repeat(user, n), dtype="str"),
+            "status": pd.array(pa.repeat(status, n), dtype="str"),
+            "values": pd.array(_json_objects(questions, texts), dtype="str"),
+            "updated_at": np.full(n, time.time()),
+            "time_spent": np.full(n, np.nan),
+        }
+    )
+
+
+def _text_array(column: pd.Series) -> pa.Array | None:
+    """Return ``column`` as Arrow large text if every cell is a str or missing, else None."""
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        arr = pa.array(column.array)  # Arrow-backed: no copy
+    elif pd.api.types.infer_dtype(column, skipna=True) == "string":
+        try:
+            arr = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate
+            return None
+    else:
+        return None
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string())  # shares the text buffer
+
+
+def _json_objects(questions: list[str], texts: list[pa.Array]) -> pa.Array:
+    """Return ``{"q1":"t1",...}`` per row, byte for byte what orjson writes for that dict.
+
+    Question names are [a-z0-9_-] and need no escaping; texts without a character JSON
+    escapes are joined in one Arrow pass, and the rows that have one go through orjson.
+    """
+    large = pa.large_string()
+    pieces: list[Any] = []
+    for k, (name, text) in enumerate(zip(questions, texts, strict=True)):
+        pieces += [pa.scalar(('{"' if k == 0 else '","') + name + '":"', large), text]
+    pieces += [pa.scalar('"}', large), pa.scalar("", large)]  # the last is the separator
+    joined = pc.binary_join_element_wise(*pieces)
+    if not any(_may_need_escape(text) for text in texts):
+        return joined
+    escape = pc.match_substring_regex(texts[0], pattern=_JSON_ESCAPE)
+    for text in texts[1:]:
+        escape = pc.or_(escape, pc.match_substring_regex(text, pattern=_JSON_ESCAPE))
+    if not pc.any(escape).as_py():
+        return joined
+    rows = pa.array(np.flatnonzero(escape.to_numpy(zero_copy_only=False)))
+    values = zip(*(text.take(rows).to_pylist() for text in texts), strict=True)
+    encoded = [orjson.dumps(dict(zip(questions, v, strict=True))).decode() for v in values]
+    return pc.replace_with_mask(joined, escape, pa.array(encoded, type=large))
+
+
+def _may_need_escape(text: pa.Array) -> bool:
+    """Tell whether any string of ``text`` may hold a character of ``_JSON_ESCAPE``.
+
+    A scan of the raw UTF-8 bytes (~5x faster than the regex per row): a control byte, '"',
+    '\\', DEL, or 0xE2 (the lead byte of U+2028 and U+2029, and of other characters).
+    """
+    offsets_buffer, data_buffer = text.buffers()[1:3]
+    if offsets_buffer is None or data_buffer is None:
+        return False
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    data = data[int(offsets[text.offset]) : int(offsets[text.offset + len(text)])]
+    if not data.size or data.min() < 0x20:
+        return bool(data.size)
+    step = 1 << 23  # copy 8 MB at a time: bytes' `in` is a fast C search, numpy has none
+    for start in range(0, data.size, step):
+        chunk = data[start : start + step].tobytes()
+        if any(b in chunk for b in (b'"', b"\\", b"\x7f", b"\xe2")):
+            return True
+    return False

@@ -7,11 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+import orjson
 import pandas as pd
+import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import DatasetFactory, assert_unchanged, make_records, make_schema_kwargs, snapshot
+from nb_feedback._answers import _json_objects
 from nb_feedback.errors import RecordError, ResponseError, SchemaError, StorageError
 
 # ------------------------------------------------------------------ add_records: input forms
@@ -591,6 +596,83 @@ def test_add_responses_is_all_or_nothing(
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
     assert_unchanged(ds, before)
+
+
+# The common batch (user and status from the keywords, text answers only) is checked and
+# encoded in Arrow; a bad row there must still raise naming it and add nothing.
+BAD_TEXT_BATCH = [
+    pytest.param("nope", "x", ["answer 2", "'nope'", "no record"], id="unknown record"),
+    pytest.param("@0", "x", ["answers it twice"], id="twice"),
+    pytest.param("@2", " \t", ["answer 2", "question 'demonstration'"], id="blank"),
+    pytest.param("@2", "", ["answer 2", "question 'demonstration'"], id="empty"),
+    pytest.param("@2", None, ["answer 2", "required question 'demonstration'"], id="missing"),
+    pytest.param("@2", 3, ["answer 2", "question 'demonstration'"], id="int"),
+    pytest.param(None, "x", ["answer 2", "no record"], id="no record id"),
+    pytest.param(7, "x", ["answer 2", "no record"], id="int record id"),
+]
+
+
+@pytest.mark.parametrize(("record", "text", "expected"), BAD_TEXT_BATCH)
+@pytest.mark.parametrize("dtype", [None, "str"], ids=["object", "arrow"])
+def test_add_responses_text_batch_is_all_or_nothing(
+    ds: rg.FeedbackDataset, record: Any, text: Any, expected: list[str], dtype: str | None
+) -> None:
+    ids = [r.id for r in ds]
+    ds.add_response(ids[4], {"demonstration": "kept"}, user="u")
+    before = snapshot(ds)
+    if isinstance(record, str) and record.startswith("@"):
+        record = ids[int(record[1:])]
+    frame = pd.DataFrame(
+        {"record_id": [ids[0], ids[1], record], "demonstration": ["a", "b", text]}, dtype=object
+    )
+    if dtype == "str" and all(isinstance(v, str) for v in frame["record_id"]):
+        frame["record_id"] = frame["record_id"].astype("str")
+    with pytest.raises(ResponseError) as info:
+        ds.add_responses(frame, user="u")
+    message = str(info.value)
+    for part in expected:
+        assert part in message, f"{part!r} not in {message!r}"
+    assert_unchanged(ds, before)
+
+
+TRICKY_TEXTS = [
+    'say "hi"',
+    "back\\slash",
+    "tab\there",
+    "line\nbreak",
+    "\x00nul",
+    "del\x7f",
+    "sep\u2028ara\u2029tors",
+    "em \u2014 dash",
+    "emoji \U0001f600 and \u05e9\u05dc\u05d5\u05dd",
+    "plain",
+]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"], ids=["object", "arrow"])
+def test_add_responses_text_batch_stores_what_orjson_writes(
+    make_dataset: DatasetFactory, dtype: Any
+) -> None:
+    ds = make_dataset(len(TRICKY_TEXTS))
+    ids = [r.id for r in ds]
+    frame = pd.DataFrame({"record_id": ids, "demonstration": TRICKY_TEXTS}, dtype=dtype)
+    assert ds.add_responses(frame, user="u") == len(ids)
+    raw = ds._responses_raw().set_index("record_id")["values"]
+    for record_id, text in zip(ids, TRICKY_TEXTS, strict=True):
+        assert raw[record_id] == orjson.dumps({"demonstration": text}).decode()
+    assert [ds[i].responses[0].values["demonstration"] for i in range(len(ids))] == TRICKY_TEXTS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1), st.text(min_size=1)), min_size=1, max_size=20))
+def test_json_objects_match_orjson(rows: list[tuple[str, str]]) -> None:
+    texts = [[a for a, _ in rows], [b for _, b in rows]]
+    try:
+        arrays = [pa.array(t, type=pa.large_string()) for t in texts]
+    except (pa.ArrowException, UnicodeEncodeError):  # lone surrogates never reach this path
+        return
+    joined = _json_objects(["q", "r-2"], arrays).to_pylist()
+    assert joined == [orjson.dumps({"q": a, "r-2": b}).decode() for a, b in rows]
 
 
 # -------------------------------------------------------------------------------- filter_by
