@@ -288,7 +288,7 @@ def _may_need_escape(text: pa.Array) -> bool:
     """Tell whether any string of ``text`` may hold a character of ``_JSON_ESCAPE``.
 
     A scan of the raw UTF-8 bytes (~5x faster than the regex per row): a control byte, '"',
-    '\\', DEL, or 0xE2 (the lead byte of U+2028 and U+2029, and of other characters).
+    a backslash, DEL, or 0xE2 (the lead byte of U+2028 and U+2029, and of other characters).
     """
     offsets_buffer, data_buffer = text.buffers()[1:3]
     if offsets_buffer is None or data_buffer is None:
