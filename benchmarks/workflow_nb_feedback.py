@@ -48,7 +48,7 @@ def _bulk_answers(ds, answers: dict[int, str], pd) -> None:
     ids = ds.to_pandas()["id"]
     bulk = pd.DataFrame(
         {
-            "record_id": ids.iloc[list(answers)].to_numpy(),
+            "record_id": ids.iloc[list(answers)].array,
             "demonstration": list(answers.values()),
         }
     )

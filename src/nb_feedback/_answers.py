@@ -20,6 +20,7 @@ from nb_feedback import _tables as T
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
 from nb_feedback._gc import gc_paused
 from nb_feedback._protocol import STATUSES
+from nb_feedback._textbuf import has_any
 from nb_feedback.errors import ResponseError
 from nb_feedback.records import check_time_spent
 from nb_feedback.schema import RatingQuestion, Schema, TextQuestion
@@ -190,6 +191,7 @@ def _fast_values_json(questions: list[str], columns: dict[str, list[Any]]) -> li
 # Characters JSON must escape (and two that some encoders do): a row holding one is encoded by
 # orjson; every other text answer is spliced between quotes as it is.
 _JSON_ESCAPE = r'["\\\x00-\x1f\x7f\x{2028}\x{2029}]'
+_JSON_ESCAPE_BYTES = (b'"', b"\\", b"\x7f", b"\xe2")
 
 
 def _text_batch_rows(
@@ -271,7 +273,9 @@ def _json_objects(questions: list[str], texts: list[pa.Array]) -> pa.Array:
         pieces += [pa.scalar(('{"' if k == 0 else '","') + name + '":"', large), text]
     pieces += [pa.scalar('"}', large), pa.scalar("", large)]  # the last is the separator
     joined = pc.binary_join_element_wise(*pieces)
-    if not any(_may_need_escape(text) for text in texts):
+    # a scan of the raw bytes first (~5x faster than the regex per row): a control byte, '"',
+    # a backslash, DEL, or 0xE2 (the lead byte of U+2028 and U+2029, and of other characters)
+    if not any(has_any(text, _JSON_ESCAPE_BYTES, below=0x20) for text in texts):
         return joined
     escape = pc.match_substring_regex(texts[0], pattern=_JSON_ESCAPE)
     for text in texts[1:]:
@@ -282,25 +286,3 @@ def _json_objects(questions: list[str], texts: list[pa.Array]) -> pa.Array:
     values = zip(*(text.take(rows).to_pylist() for text in texts), strict=True)
     encoded = [orjson.dumps(dict(zip(questions, v, strict=True))).decode() for v in values]
     return pc.replace_with_mask(joined, escape, pa.array(encoded, type=large))
-
-
-def _may_need_escape(text: pa.Array) -> bool:
-    """Tell whether any string of ``text`` may hold a character of ``_JSON_ESCAPE``.
-
-    A scan of the raw UTF-8 bytes (~5x faster than the regex per row): a control byte, '"',
-    a backslash, DEL, or 0xE2 (the lead byte of U+2028 and U+2029, and of other characters).
-    """
-    offsets_buffer, data_buffer = text.buffers()[1:3]
-    if offsets_buffer is None or data_buffer is None:
-        return False
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)
-    data = data[int(offsets[text.offset]) : int(offsets[text.offset + len(text)])]
-    if not data.size or data.min() < 0x20:
-        return bool(data.size)
-    step = 1 << 23  # copy 8 MB at a time: bytes' `in` is a fast C search, numpy has none
-    for start in range(0, data.size, step):
-        chunk = data[start : start + step].tobytes()
-        if any(b in chunk for b in (b'"', b"\\", b"\x7f", b"\xe2")):
-            return True
-    return False

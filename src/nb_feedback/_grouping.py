@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nb_feedback._textbuf import has_any, is_ascii, may_have_edge_space
 from nb_feedback.errors import ExportError
 
 
@@ -54,25 +55,35 @@ def normalize_prompts(values: Any) -> pa.Array:
     ['hello world', 'hello world']
     """
     arr = _strings(values)
-    ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
-    if not pc.all(ascii_rows).as_py():  # NFKC leaves ASCII as it is: skip the pass if all are
+    if is_ascii(arr):  # one scan of the bytes; NFKC leaves ASCII as it is
+        arr = pc.ascii_lower(arr)
+    else:
         arr = pc.utf8_normalize(arr, form="NFKC")
-        ascii_rows = pc.fill_null(pc.string_is_ascii(arr), True)
-    # casefold is stricter than lower() ("ß" -> "ss") and pyarrow has none: ASCII rows go
-    # through pyarrow's ascii_lower (the same thing there, and 5x faster than utf8_lower), the
-    # others are replaced whole through Python.
-    non_ascii = pc.invert(ascii_rows)
-    arr = _python_where(
-        pc.ascii_lower(arr), non_ascii, lambda s: unicodedata.normalize("NFKC", s.casefold())
-    )
-    # Collapse whitespace as str.split() sees it; only rows that need it go through Python.
-    messy = pc.fill_null(pc.match_substring_regex(arr, pattern=_MESSY_SPACE), False)
-    arr = _python_where(arr, messy, lambda s: " ".join(s.split()))
-    return pc.utf8_trim_whitespace(arr)
+        # casefold is stricter than lower() ("ß" -> "ss") and pyarrow has none: ASCII rows go
+        # through pyarrow's ascii_lower (the same thing there, and 5x faster than utf8_lower),
+        # the others are replaced whole through Python.
+        non_ascii = pc.invert(pc.fill_null(pc.string_is_ascii(arr), True))
+        arr = _python_where(
+            pc.ascii_lower(arr), non_ascii, lambda s: unicodedata.normalize("NFKC", s.casefold())
+        )
+    # Collapse whitespace as str.split() sees it; only rows that need it go through Python,
+    # and a scan of the bytes tells whether any row may (most batches: none).
+    if has_any(arr, _MESSY_SPACE_BYTES, below=0x20):
+        messy = pc.fill_null(pc.match_substring_regex(arr, pattern=_MESSY_SPACE), False)
+        arr = _python_where(arr, messy, lambda s: " ".join(s.split()))
+    return pc.utf8_trim_whitespace(arr) if may_have_edge_space(arr) else arr
 
 
 _MESSY_SPACE = "  |[\t\n\r\x0b\x0c\x1c-\x1f\x85\u1680\u2028\u2029]"
 """Whitespace that NFKC leaves alone and a single-space collapse must handle."""
+_MESSY_SPACE_BYTES = (
+    b"  ",
+    "\x85".encode(),
+    "\u1680".encode(),
+    "\u2028".encode(),
+    "\u2029".encode(),
+)
+"""The UTF-8 of ``_MESSY_SPACE`` but its control characters (``below=0x20`` finds those)."""
 
 
 def _python_where(arr: pa.Array, mask: pa.Array, fn: Callable[[str], str]) -> pa.Array:
@@ -104,8 +115,57 @@ def group_hashes(keys: Any, seed: int) -> np.ndarray:
     numpy.ndarray
         One uint64 per key: SipHash keyed by ``seed`` (never Python's salted ``hash()``).
     """
-    arr = np.asarray(_strings(keys).to_numpy(zero_copy_only=False), dtype=object)
-    return np.asarray(pd.util.hash_array(arr, hash_key=_hash_key(seed), categorize=False))
+    arr = _strings(keys)
+    key = _hash_key(seed)
+    out = np.empty(len(arr), dtype=np.uint64)
+    # in slices: a Python str per key costs ~350 bytes for a 300-character prompt, and only a
+    # slice of them is alive at once
+    for start in range(0, len(arr), _HASH_SLICE):
+        part = arr.slice(start, _HASH_SLICE).to_numpy(zero_copy_only=False)
+        out[start : start + len(part)] = pd.util.hash_array(
+            np.asarray(part, dtype=object), hash_key=key, categorize=False
+        )
+    return out
+
+
+_HASH_SLICE = 16_384
+
+
+def prompt_groups(prompts: pa.Array, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group equal prompts (after ``normalize_prompts``): return (group per row, hash per group).
+
+    Rows are grouped by the seeded 64-bit hash of their normalised prompt, with no table of
+    the texts themselves; rows that share a hash are then compared, so that two different
+    prompts never share a group even if their hashes collide.
+
+    Parameters
+    ----------
+    prompts : pyarrow.Array
+        Prompt texts, none missing.
+    seed : int
+        The split seed.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The group (0..k-1) of each row, and the ``group_hashes`` value of each group.
+    """
+    keys = normalize_prompts(prompts)
+    hashes = group_hashes(keys, seed)
+    unique, first, group = np.unique(hashes, return_index=True, return_inverse=True)
+    shared = np.flatnonzero(np.bincount(group)[group] > 1)
+    if shared.size:
+        rows = pa.array(shared)
+        firsts = pa.array(first[group[shared]])
+        if not pc.all(pc.equal(keys.take(rows), keys.take(firsts))).as_py():
+            # two different prompts with one hash: group by the texts themselves
+            encoded = pc.dictionary_encode(keys)
+            codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+            present, group = np.unique(codes, return_inverse=True)
+            first = np.full(len(present), len(codes))
+            np.minimum.at(first, group, np.arange(len(codes)))
+            return group, hashes[first]
+    return group.reshape(-1), unique
 
 
 def _check_seed(seed: object, where: str) -> int:
@@ -184,9 +244,15 @@ def split_groups(
     tuple of numpy.ndarray
         ``order`` (position of each group in the output) and ``is_test`` (bool per group).
     """
-    n = len(keys)
+    return split_by_hash(group_hashes(keys, seed), strata, test_size, where)
+
+
+def split_by_hash(
+    h: np.ndarray, strata: Sequence[Any] | None, test_size: float | int, where: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``split_groups`` for groups whose ``group_hashes`` are known: (order, is_test) per group."""
+    n = len(h)
     n_test = n_test_groups(n, test_size, where)
-    h = group_hashes(keys, seed)
     if strata is None:
         primary = np.zeros(n)
     else:

@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence
@@ -416,7 +418,10 @@ class FeedbackDataset:
         ``response_status`` is a status or a list of them, "pending" meaning no response;
         a record matches when at least one response (by ``user``, if given) has that status.
         """
-        mask = pd.Series(True, index=self._records.index)
+        n = len(self._records)
+        keep = np.ones(n, dtype=bool)
+        responses = self._responses.frame()
+        record_of = None
         if response_status is not None:
             wanted = (
                 [response_status] if isinstance(response_status, str) else list(response_status)
@@ -428,28 +433,41 @@ class FeedbackDataset:
                     f"{[*STATUSES, 'pending']}, got {response_status!r}"
                 )
             wanted = [str(s) for s in wanted]
-            frame = self._responses.frame()
+            record_of = self._record_positions(responses)
+            by_user = np.ones(len(responses), dtype=bool)
             if user is not None:
-                frame = frame[frame["user"] == user]
-            ids = self._records[T.ID]
-            status_mask = T.isin(ids, frame.loc[T.isin(frame["status"], wanted), "record_id"])
+                by_user = (responses["user"] == user).to_numpy(dtype=bool)
+            hit = by_user & T.isin(responses["status"], wanted).to_numpy()
+            status_mask = np.zeros(n + 1, dtype=bool)  # the extra slot: no record
+            status_mask[record_of[hit]] = True
             if "pending" in wanted:
-                status_mask |= ~T.isin(ids, frame["record_id"])
-            mask &= status_mask
+                answered = np.zeros(n + 1, dtype=bool)
+                answered[record_of[by_user]] = True
+                status_mask |= ~answered
+            keep &= status_mask[:n]
         if metadata_filters is not None:
             filters = (
                 metadata_filters if isinstance(metadata_filters, Sequence) else [metadata_filters]
             )
             for f in filters:
-                mask &= f.mask(self._records, self._schema).fillna(False).astype(bool)
-        return self._subset(mask)
+                keep &= f.mask(self._records, self._schema).fillna(False).to_numpy(dtype=bool)
+        return self._subset(keep, responses, record_of)
 
-    def _subset(self, mask: pd.Series) -> FeedbackDataset:
+    def _record_positions(self, responses: pd.DataFrame) -> np.ndarray:
+        """Return the position of each response's record (len(self) for none), in one hash pass."""
+        found = pc.index_in(T._column(responses["record_id"]), value_set=self._columns()[T.ID])
+        return np.asarray(found.fill_null(len(self._records)).to_numpy(), dtype=np.int64)
+
+    def _subset(
+        self, keep: np.ndarray, responses: pd.DataFrame, record_of: np.ndarray | None
+    ) -> FeedbackDataset:
         out = FeedbackDataset.__new__(FeedbackDataset)
-        records = self._records[mask.to_numpy()]
-        responses = self._responses.frame()
-        responses = responses[T.isin(responses["record_id"], records[T.ID]).to_numpy()]
-        out._init(self._schema, records, responses)
+        if record_of is None:
+            record_of = self._record_positions(responses)
+        kept = np.append(keep, False)[record_of]
+        # copy-on-write frames: a filter that keeps everything shares them, and no copy is made
+        records = self._records if keep.all() else self._records[keep]
+        out._init(self._schema, records, responses if kept.all() else responses[kept])
         out._read_only = (
             "this dataset is a filter_by() result; add answers to the dataset it came from"
         )
@@ -488,7 +506,12 @@ class FeedbackDataset:
         out["metadata"] = _decoded(arrow[T.METADATA], n, dict)
         out["suggestions"] = _decoded(arrow[T.SUGGESTIONS], n, list)
         out["responses"] = [grouped.get(i, []) for i in out["id"]] if grouped else _fresh(n, list)
-        out["external_id"] = pd.Series(arrow[T.EXTERNAL_ID].to_pylist(), dtype=object)
+        external = arrow[T.EXTERNAL_ID]
+        out["external_id"] = (
+            np.full(n, None, dtype=object)
+            if external.null_count == n
+            else pd.Series(external.to_pylist(), dtype=object)
+        )
         return out
 
     def responses_frame(self) -> pd.DataFrame:
@@ -594,7 +617,8 @@ class FeedbackDataset:
 
 
 def _fresh(n: int, kind: type[Any]) -> list[Any]:
-    return [kind() for _ in range(n)]  # distinct objects: users may mutate one row's value
+    # distinct objects: users may mutate one row's value (a literal is ~25% faster than kind())
+    return [{} for _ in range(n)] if kind is dict else [[] for _ in range(n)]
 
 
 def _decoded(column: pa.ChunkedArray | pa.Array, n: int, kind: type[Any]) -> list[Any]:

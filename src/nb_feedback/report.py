@@ -144,14 +144,14 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     sft: dict[str, Any] = {
         "prompt": prompt,
         "completion": completion,
-        "kept": len(plan.examples),
+        "kept": len(plan.rows),
         "prompt_groups": plan.groups["total"],
         "dropped": dict(plan.dropped),
     }
     try:
         split = plan_sft(ds, **options, **{k: v for k, v in sft_options.items() if k in split_keys})
-        sft["train"] = int((split.examples["split"] == "train").sum())
-        sft["test"] = int((split.examples["split"] == "test").sum())
+        sft["train"] = int((~split.is_test).sum())
+        sft["test"] = int(split.is_test.sum())
     except ExportError as exc:
         sft["train"] = sft["test"] = None
         summary["sft_error"] = str(exc)

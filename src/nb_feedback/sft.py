@@ -21,7 +21,7 @@ from nb_feedback._progress import progress
 from nb_feedback._tables import _column
 from nb_feedback.errors import ExportError
 from nb_feedback.export import _dataset, _require_datasets
-from nb_feedback.sft_plan import plan_sft
+from nb_feedback.sft_plan import SFTPlan, plan_sft
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -221,12 +221,12 @@ def to_sft(
     next(steps, None)
     records = ds._records_frame()
     # Render each split from its own rows: no full-size table that is then filtered in two.
-    is_test = (plan.examples["split"] == "test").to_numpy(dtype=bool)
     result = datasets.DatasetDict(
         {
             name: _dataset(
                 _sft_table(
-                    plan.examples[mask].reset_index(drop=True),
+                    plan,
+                    np.flatnonzero(mask),
                     records,
                     ds.schema.field_names,
                     format=format,
@@ -237,7 +237,7 @@ def to_sft(
                 ),
                 _sft_features(format, include),
             )
-            for name, mask in (("train", ~is_test), ("test", is_test))
+            for name, mask in (("train", ~plan.is_test), ("test", plan.is_test))
         }
     )
     for _ in steps:
@@ -246,7 +246,8 @@ def to_sft(
 
 
 def _sft_table(
-    examples: pd.DataFrame,
+    plan: SFTPlan,
+    which: np.ndarray,
     records: pd.DataFrame,
     fields: list[str],
     *,
@@ -256,11 +257,11 @@ def _sft_table(
     system_prompt: str | None,
     include: Sequence[str],
 ) -> pa.Table:
-    """Build one split's Arrow table in the asked format from its rows of the plan."""
+    """Build one split's Arrow table in the asked format from its rows (``which``) of the plan."""
     where = "to_sft"
-    take = pa.array(examples["position"].to_numpy())
-    prompts = pa.array(examples["prompt"].array)
-    completions = pa.array(examples["completion"].array)
+    take = pa.array(plan.position[which])
+    prompts = plan.prompt_texts(which)
+    completions = plan.completion_texts(which)
     columns: dict[str, pa.Array] = {"prompt": prompts, "completion": completions}
 
     def column(name: str) -> pa.Array | None:
@@ -282,9 +283,9 @@ def _sft_table(
         out["messages"] = _messages(prompts, completions, system_prompt)
     for name in include:
         if name in ("record_id", "user"):
-            out[name] = pa.array(examples[name].array)
+            out[name] = plan.column(name, which)
         elif name in ("time_spent", "updated_at"):
-            out[name] = pa.array(examples[name].to_numpy(dtype="float64"), from_pandas=True)
+            out[name] = pa.array(plan.column(name, which), from_pandas=True)
         elif name == "external_id":
             out[name] = _column(records[T.EXTERNAL_ID]).take(take)
         else:

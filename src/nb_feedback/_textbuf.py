@@ -1,0 +1,99 @@
+"""Whole-array scans of the UTF-8 bytes behind an Arrow string array.
+
+Arrow's per-row kernels (regex, utf8_is_ascii, trim) decode every string; most batches need
+none of that work, and one pass over the raw bytes says so: ~5 ms for 30 MB against ~50 ms for
+a regex. Each test here is conservative: "maybe" sends the caller to its exact per-row path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+_CHUNK = 1 << 23
+"""Bytes copied at a time for ``in`` (a fast C search numpy lacks) so no full copy is made."""
+
+
+def data_bytes(text: pa.Array) -> np.ndarray:
+    """Return the UTF-8 bytes of every string of ``text``, back to back (a view, no copy)."""
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if not len(text):
+        return np.zeros(0, dtype=np.uint8)
+    offsets_buffer, data_buffer = text.buffers()[1:3]
+    if offsets_buffer is None or data_buffer is None:
+        return np.zeros(0, dtype=np.uint8)
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)
+    start, stop = int(offsets[text.offset]), int(offsets[text.offset + len(text)])
+    return np.frombuffer(data_buffer, dtype=np.uint8)[start:stop]
+
+
+def row_bounds(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Return where each string of ``text`` starts and stops within ``data_bytes(text)``."""
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    offsets_buffer = text.buffers()[1]
+    if offsets_buffer is None or not len(text):
+        empty = np.zeros(len(text), dtype=np.int64)
+        return empty, empty
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)[text.offset : text.offset + len(text) + 1]
+    offsets = offsets.astype(np.int64) - int(offsets[0])
+    return offsets[:-1], offsets[1:]
+
+
+def has_any(text: pa.Array, needles: tuple[bytes, ...], *, below: int = 0) -> bool:
+    """Tell whether any string of ``text`` holds a byte below ``below`` or one of ``needles``."""
+    data = data_bytes(text)
+    if not data.size:
+        return False
+    if below and int(data.min()) < below:
+        return True
+    for needle in needles:
+        if len(needle) == 2 and needle[0] < 0x80:  # e.g. two spaces, whose first byte is common
+            if _has_pair(data, needle):
+                return True
+        elif _contains(data, needle[:1]) and (len(needle) == 1 or _contains(data, needle)):
+            return True
+    return False
+
+
+def _contains(data: np.ndarray, needle: bytes) -> bool:
+    # bytes' `in` is a fast C search (memchr for one byte) that numpy lacks; chunks overlap by
+    # len(needle) - 1 so that a needle across two chunks is found
+    for start in range(0, data.size, _CHUNK):
+        if needle in data[start : start + _CHUNK + len(needle) - 1].tobytes():
+            return True
+    return False
+
+
+def _has_pair(data: np.ndarray, pair: bytes) -> bool:
+    # every two adjacent bytes, as 16-bit words from even and from odd offsets: two passes,
+    # ~4x faster than `in` for a pair whose first byte is frequent
+    value = int.from_bytes(pair, "little")
+    n = data.size
+    even = data[: n // 2 * 2].view("<u2")
+    odd = data[1 : 1 + (n - 1) // 2 * 2].view("<u2")
+    return bool((even == value).any() or (odd == value).any())
+
+
+def is_ascii(text: pa.Array) -> bool:
+    """Tell whether every string of ``text`` is ASCII."""
+    data = data_bytes(text)
+    return not data.size or int(data.max()) < 0x80
+
+
+def may_have_edge_space(text: pa.Array) -> bool:
+    """Tell whether a string of ``text`` may start or end with whitespace (so needs a trim).
+
+    Whitespace is ASCII <= 0x20 or a non-ASCII character; a string whose first and last bytes
+    are printable ASCII has none at its edges.
+    """
+    data = data_bytes(text)
+    if not data.size:
+        return False
+    starts, stops = row_bounds(text)
+    filled = stops > starts
+    edges = np.concatenate((data[starts[filled]], data[stops[filled] - 1]))
+    return bool(((edges <= 0x20) | (edges >= 0x7F)).any())
