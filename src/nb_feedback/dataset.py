@@ -84,6 +84,7 @@ class FeedbackDataset:
         self, schema: Schema, records: pd.DataFrame | None, responses: pd.DataFrame | None
     ) -> None:
         self._schema = schema
+        self._view: tuple[pd.DataFrame, np.ndarray] | None = None  # see _subset
         if records is None:
             columns = [T.ID, *schema.field_names, T.EXTERNAL_ID, T.METADATA, T.SUGGESTIONS]
             columns += [T.meta_column(p.name) for p in schema.metadata_properties]
@@ -129,8 +130,31 @@ class FeedbackDataset:
         return self._folder
 
     # ---------------------------------------------------------------- records
+    @property
+    def _records(self) -> pd.DataFrame:
+        if self._view is not None:  # a filter_by() result, read for the first time
+            base, positions = self._view
+            self._records = base.take(positions).reset_index(drop=True)
+        return self._records_table
+
+    @_records.setter
+    def _records(self, frame: pd.DataFrame) -> None:
+        self._records_table = frame
+        self._view = None
+
+    def _record_source(self) -> tuple[pd.DataFrame, int]:
+        """Return a frame holding this dataset's records, and how many records it has.
+
+        A ``filter_by()`` result answers with the records it came from, not copied: its
+        responses name the records it holds, and readers that look records up by id (to_sft)
+        need no copy of the texts.
+        """
+        if self._view is not None:
+            return self._view[0], len(self._view[1])
+        return self._records, len(self._records)
+
     def __len__(self) -> int:
-        return len(self._records)
+        return self._record_source()[1]
 
     def __repr__(self) -> str:
         where = f"folder={str(self._folder)!r}" if self._folder else "in memory"
@@ -466,8 +490,10 @@ class FeedbackDataset:
             record_of = self._record_positions(responses)
         kept = np.append(keep, False)[record_of]
         # copy-on-write frames: a filter that keeps everything shares them, and no copy is made
-        records = self._records if keep.all() else self._records[keep]
-        out._init(self._schema, records, responses if kept.all() else responses[kept])
+        out._init(self._schema, self._records, responses if kept.all() else responses[kept])
+        if not keep.all():
+            # the records are copied only when first read (to_sft needs no copy)
+            out._view = (self._records, np.flatnonzero(keep))
         out._read_only = (
             "this dataset is a filter_by() result; add answers to the dataset it came from"
         )

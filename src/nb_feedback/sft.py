@@ -219,7 +219,7 @@ def to_sft(
         stratify_by=stratify_by,
     )
     next(steps, None)
-    records = ds._records_frame()
+    records = ds._record_source()[0]  # the frame plan_sft's positions point into
     # Render each split from its own rows: no full-size table that is then filtered in two.
     result = datasets.DatasetDict(
         {

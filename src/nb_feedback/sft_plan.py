@@ -273,7 +273,8 @@ def plan_sft(
             f"expected one of {names}"
         )
 
-    records = ds._records_frame()
+    # a filter_by() result gives the records it came from: positions below are in that frame
+    records, n_records = ds._record_source()
     raw = ds._responses_raw()
     status = _column(raw["status"])
     responses = {
@@ -293,7 +294,7 @@ def plan_sft(
         sub = raw[pc.equal(status, "submitted").to_numpy(zero_copy_only=False)]
     if sub.empty:
         raise ExportError(
-            f"{where}: no submitted answers in {len(records)} records "
+            f"{where}: no submitted answers in {n_records} records "
             f"(responses by status: {responses or 'none'}); submit answers first"
         )
 

@@ -478,6 +478,33 @@ def test_to_sft_on_filter_by_result_matches_whole_dataset() -> None:
     assert selected.to_sft(seed=5)["test"]["prompt"] == ds.to_sft(seed=5)["test"]["prompt"]
 
 
+def test_a_filter_by_view_reads_the_records_it_came_from() -> None:
+    # filter_by() copies no record text: to_sft reads the records it came from by position
+    prompts = [f"p{i}" for i in range(30)]
+    ds = simple(prompts, topics=[["a", "b", "c"][i % 3] for i in range(30)])
+    for i, r in enumerate(ds):
+        if i % 3:
+            ds.add_response(r.id, {"demonstration": f"a{i}"}, user="u")
+    by_id = {r.id: r.fields["prompt"] for r in ds}
+    selected = ds.filter_by(response_status="submitted")
+    before = selected.to_sft(seed=1, include=["record_id", "metadata"], prompt_template="{prompt}")
+    # the dataset it came from changes afterwards; the view does not
+    ds.add_records([{"prompt": "later", "metadata": {"topic": "a"}}])
+    ds.add_response(ds[0].id, {"demonstration": "late"}, user="u")
+    assert len(selected) == 20
+    after = selected.to_sft(seed=1, include=["record_id", "metadata"], prompt_template="{prompt}")
+    for name in ("train", "test"):
+        assert after[name].to_list() == before[name].to_list()
+        for row in after[name]:
+            i = int(by_id[row["record_id"]][1:])
+            assert row["prompt"] == f"p{i}" and row["completion"] == f"a{i}"
+            assert json.loads(row["metadata"]) == {"topic": ["a", "b", "c"][i % 3]}
+    # a filter of the view, and reading it record by record
+    nested = selected.filter_by(metadata_filters=rg.TermsMetadataFilter(name="topic", values=["b"]))
+    assert [r.fields["prompt"] for r in nested] == [f"p{i}" for i in range(1, 30, 3)]
+    assert [r.fields["prompt"] for r in selected] == [p for i, p in enumerate(prompts) if i % 3]
+
+
 @pytest.mark.parametrize(
     "encode",
     [
