@@ -6,8 +6,9 @@ Run in the project venv, one fresh process per size:
 
 Prints one JSON line in the same shape as workflow_argilla.py. Steps:
 
-- build:   FeedbackDataset(TextField "prompt", TextQuestion "demonstration") and
-           add_records(DataFrame with a "prompt" column), the bulk path a user would take
+- build:   pd.DataFrame({"prompt": prompts}) from the generated list, FeedbackDataset(TextField
+           "prompt", TextQuestion "demonstration") and add_records(that DataFrame), the bulk
+           path a user would take
 - respond: add_response(ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted")
            for every other record, one call each: the public contract for answers from code
            (--respond bulk: ids = ds.to_pandas()["id"], then one add_responses(DataFrame) call)
@@ -71,13 +72,14 @@ def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
     import nb_feedback as rg
 
     import_s = time.perf_counter() - t_import
-    frame = pd.DataFrame({"prompt": prompts})
     rss_before = _rss_mb()
     seconds: dict[str, float] = {}
     step = "build"
     try:
-        # build
+        # build: from the same list of prompts Argilla's build starts from, so the user's
+        # DataFrame is made (and its memory counted) inside the step, as Argilla's records are
         t0 = time.perf_counter()
+        frame = pd.DataFrame({"prompt": prompts})
         ds = rg.FeedbackDataset(
             fields=[rg.TextField(name="prompt")],
             questions=[rg.TextQuestion(name="demonstration")],
