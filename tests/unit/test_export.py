@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback._grouping import group_hashes, normalize_prompts
+from nb_feedback import _grouping as grouping
+from nb_feedback._grouping import _MESSY_SPACE, group_hashes, normalize_prompts, prompt_groups
 from nb_feedback.errors import ExportError
 from nb_feedback.sft_plan import _answer_texts, _parsed_answer_texts, plan_sft
 
@@ -230,6 +238,56 @@ def test_min_length_filters_completions(min_length, kept) -> None:
 )
 def test_normalisation(text, same_as) -> None:
     assert normalize_prompts([text]).to_pylist() == [same_as]
+
+
+def _normalized_row_by_row(texts: list[str | None]) -> list[str | None]:
+    """normalize_prompts with no shortcut: every pass on every row, as it was first written."""
+    out: list[str | None] = []
+    for text in pc.utf8_normalize(pa.array(texts, pa.string()), form="NFKC").to_pylist():
+        if text is not None:
+            text = (
+                text.lower() if text.isascii() else unicodedata.normalize("NFKC", text.casefold())
+            )
+            if re.search(_MESSY_SPACE, text):
+                text = " ".join(text.split())
+        out.append(text)
+    return pc.utf8_trim_whitespace(pa.array(out, pa.string())).to_pylist()
+
+
+SPACEY = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aB .?ß\t\n\x0b\x1c\u00a0\u0085\u1680\u2028\u3000Ｗﬁ")),
+        st.characters(exclude_categories=["Cs"]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), SPACEY), max_size=8))
+def test_normalisation_shortcuts_change_nothing(texts: list[str | None]) -> None:
+    # the byte scans only skip passes that would change nothing
+    assert normalize_prompts(texts).to_pylist() == _normalized_row_by_row(texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(["a", "A ", "b", " B", "ß", "ss", "c\td"]), min_size=1, max_size=10)
+)
+def test_prompt_groups_are_equal_normalised_prompts(prompts: list[str]) -> None:
+    group, hashes = prompt_groups(pa.array(prompts), seed=3)
+    keys = normalize_prompts(prompts).to_pylist()
+    for i, j in [(i, j) for i in range(len(keys)) for j in range(len(keys))]:
+        assert (group[i] == group[j]) == (keys[i] == keys[j])
+    assert list(hashes[group]) == list(group_hashes(keys, 3))
+
+
+def test_prompt_groups_survive_a_hash_collision(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every key hashes alike: the rows that share a hash are compared, and differ
+    monkeypatch.setattr(grouping, "group_hashes", lambda keys, seed: np.zeros(len(keys), np.uint64))
+    group, hashes = prompt_groups(pa.array(["x", "y", "X", "z", "y "]), seed=0)
+    assert list(group) == [0, 1, 0, 2, 1]
+    assert len(hashes) == 3
 
 
 def test_duplicate_prompts_never_cross_splits_and_collapse_by_default() -> None:
