@@ -154,7 +154,8 @@ class FeedbackDataset:
         return self._records, len(self._records)
 
     def __len__(self) -> int:
-        return self._record_source()[1]
+        view = self._view  # every answer asks for the length: no frame is built for it
+        return len(view[1]) if view is not None else len(self._records_table)
 
     def __repr__(self) -> str:
         where = f"folder={str(self._folder)!r}" if self._folder else "in memory"
