@@ -362,8 +362,12 @@ class FeedbackDataset:
         if rows.empty:
             return 0
         if self._folder is not None:
+            users = pd.unique(rows["user"])
+            groups = (
+                [(users[0], rows)] if len(users) == 1 else list(rows.groupby("user", sort=False))
+            )
             for name, group in progress(
-                list(rows.groupby("user", sort=False)),
+                groups,
                 desc="add_responses",
                 rows=len(rows),
                 enabled=show_progress,

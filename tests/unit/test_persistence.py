@@ -689,3 +689,58 @@ def test_same_user_in_two_processes_gets_writer_locked_error(
     loaded = reopen(folder)
     assert [r.values for r in loaded[0].responses] == [{"demonstration": "first"}]
     assert loaded[1].responses == []
+
+
+# ------------------------------------------------------------------ bulk log lines (Arrow)
+
+TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=10)
+TIMES = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.just(float("nan")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(TEXT, TEXT, st.sampled_from(["submitted", "draft"]), TEXT, TIMES, TIMES),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_bulk_log_lines_say_what_the_row_by_row_encoder_says(rows: list[tuple[Any, ...]]) -> None:
+    frame = pd.DataFrame(
+        [
+            {
+                "record_id": r,
+                "user": u,
+                "status": s,
+                "values": json.dumps({"q": v}, ensure_ascii=False),
+                "updated_at": abs(t) if t == t else 1.5,
+                "time_spent": spent,
+            }
+            for r, u, s, v, t, spent in rows
+        ]
+    )
+    lines = persistence.log_lines(frame)
+    plain = not any(c in x for r, u, *_ in rows for x in (r, u) for c in '"\\') and all(
+        ord(c) >= 0x20 for r, u, _, v, *_ in rows for c in r + u + v
+    )
+    if lines is None:  # only when a text needs the row-by-row encoder
+        assert not plain
+        return
+    expected = [
+        {**row, "time_spent": None if row["time_spent"] != row["time_spent"] else row["time_spent"]}
+        for row in frame.to_dict("records")
+    ]
+    assert [json.loads(line) for line in lines.decode().splitlines()] == expected
+    assert lines.endswith(b"\n") and lines.count(b"\n") == len(rows)
+
+
+def test_bulk_answers_reach_the_log_and_reload(tmp_path: Path) -> None:
+    ds = rg.FeedbackDataset(**make_schema_kwargs())
+    ds.add_records(make_records(4))
+    ds.save(tmp_path / "d")
+    texts = ['say "hi"', "back\\slash", "line\nbreak", "plain \u2028 é"]
+    frame = pd.DataFrame({"record_id": [r.id for r in ds], "demonstration": texts})
+    assert ds.add_responses(frame, user="bulk") == 4
+    ds.close()
+    again = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert [r.responses[0].values["demonstration"] for r in again] == texts
