@@ -33,7 +33,12 @@ RESPONSE_COLUMNS = ["record_id", "user", "status", "values", "updated_at", "time
 
 def isin(values: pd.Series, allowed: Any) -> pd.Series:
     """Vectorised ``values.isin(allowed)`` for string columns (pandas' Arrow path loops in Python)."""
-    mask = pc.is_in(_arrow_strings(values), value_set=_arrow_strings(allowed))
+    arr, value_set = _arrow_strings(values), _arrow_strings(allowed)
+    if len(value_set) > 4 * len(arr) + 1_000:
+        # a few values against many allowed ones (log lines against 1,000,000 record ids):
+        # hash the few and keep the allowed ones among them, not a table of all the allowed
+        value_set = value_set.filter(pc.is_in(value_set, value_set=arr))
+    mask = pc.is_in(arr, value_set=value_set)
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
