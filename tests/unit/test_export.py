@@ -557,6 +557,13 @@ def test_a_filter_by_view_reads_the_records_it_came_from() -> None:
             i = int(by_id[row["record_id"]][1:])
             assert row["prompt"] == f"p{i}" and row["completion"] == f"a{i}"
             assert json.loads(row["metadata"]) == {"topic": ["a", "b", "c"][i % 3]}
+    # the same splits once the view has copied its records (reading them does)
+    stratified = selected.to_sft(seed=2, stratify_by="topic", include=["record_id"])
+    assert len(selected.to_pandas()) == 20  # copies the records
+    again = selected.to_sft(seed=2, stratify_by="topic", include=["record_id"])
+    assert {k: v.to_list() for k, v in stratified.items()} == {
+        k: v.to_list() for k, v in again.items()
+    }
     # a filter of the view, and reading it record by record
     nested = selected.filter_by(metadata_filters=rg.TermsMetadataFilter(name="topic", values=["b"]))
     assert [r.fields["prompt"] for r in nested] == [f"p{i}" for i in range(1, 30, 3)]
