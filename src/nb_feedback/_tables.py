@@ -13,7 +13,7 @@ so answering costs the same at 100 records and at 1,000,000.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -108,8 +108,10 @@ class ResponseTable:
 
     def __init__(self, frame: pd.DataFrame | None = None) -> None:
         self._frame = empty_responses() if frame is None else frame.reset_index(drop=True)
-        self._pending: dict[tuple[str, str], dict[str, Any]] = {}
-        self._pending_by_record: dict[str, set[str]] = {}
+        # Answers not yet in _frame, by record: one row tuple (in RESPONSE_COLUMNS order) for a
+        # record one user answered, the common case, or {user: row tuple} for several users.
+        # Tuples, not dicts: ~250 bytes less per answer, 100,000 single answers hold ~25 MB less.
+        self._pending: dict[str, tuple[Any, ...] | dict[str, tuple[Any, ...]]] = {}
         self._positions: _Positions | None = None  # record_id -> rows in _frame
         self._columns: dict[str, pa.Array] = {}
         self._counts: dict[str, Counter[str]] = {}  # user -> status counts, kept up to date
@@ -143,23 +145,35 @@ class ResponseTable:
         for i in self._frame_positions().get(record_id, ()):
             row = self._row(i)
             out[str(row["user"])] = row
-        for user in self._pending_by_record.get(record_id, ()):
-            out[user] = self._pending[(record_id, user)]
+        for held in self._pending_rows(record_id):
+            out[held[1]] = dict(zip(RESPONSE_COLUMNS, held, strict=True))
         return out
+
+    def _pending_rows(self, record_id: str) -> Iterable[tuple[Any, ...]]:
+        held = self._pending.get(record_id)
+        if held is None:
+            return ()
+        return (held,) if isinstance(held, tuple) else held.values()
 
     def get(self, record_id: str, user: str) -> dict[str, Any] | None:
         """Return the response of ``user`` to ``record_id``, or None."""
-        pending = self._pending.get((record_id, user))
-        if pending is not None:
-            return pending
+        for row in self._pending_rows(record_id):
+            if row[1] == user:
+                return dict(zip(RESPONSE_COLUMNS, row, strict=True))
         return self.for_record(record_id).get(user)
 
     def put(self, row: dict[str, Any]) -> dict[str, Any] | None:
         """Set one response (replacing the same user's earlier one); return the replaced row."""
         key = (row["record_id"], row["user"])
         previous = self.get(*key)
-        self._pending[key] = row
-        self._pending_by_record.setdefault(key[0], set()).add(key[1])
+        values = tuple(row[c] for c in RESPONSE_COLUMNS)
+        held = self._pending.get(key[0])
+        if held is None or (isinstance(held, tuple) and held[1] == key[1]):
+            self._pending[key[0]] = values
+        elif isinstance(held, tuple):  # a second user answers this record
+            self._pending[key[0]] = {held[1]: held, key[1]: values}
+        else:
+            held[key[1]] = values
         counts = self._counts.get(key[1])
         if counts is not None:
             if previous is not None:
@@ -216,16 +230,16 @@ class ResponseTable:
         drop: list[int] = []
         positions = self._frame_positions()
         users = self._frame["user"].to_numpy()
-        for record_id, user in self._pending:
+        pending = [row for record_id in self._pending for row in self._pending_rows(record_id)]
+        for record_id, user, *_ in pending:
             rows = positions.get(record_id)
             if rows is not None:
                 drop.extend(int(i) for i in rows if users[i] == user)
         kept = self._frame.drop(index=drop) if drop else self._frame
-        fresh = pd.DataFrame(list(self._pending.values()), columns=RESPONSE_COLUMNS)
+        fresh = pd.DataFrame(pending, columns=RESPONSE_COLUMNS)
         fresh = fresh.astype(empty_responses().dtypes.to_dict())
         self._frame = (
             fresh if kept.empty else pd.concat([kept, fresh], ignore_index=True)
         ).reset_index(drop=True)
         self._pending.clear()
-        self._pending_by_record.clear()
         self._positions = None
