@@ -50,20 +50,20 @@ def has_any(text: pa.Array, needles: tuple[bytes, ...], *, below: int = 0) -> bo
         return False
     if below and int(data.min()) < below:
         return True
-    for needle in needles:
-        if len(needle) == 2 and needle[0] < 0x80:  # e.g. two spaces, whose first byte is common
-            if _has_pair(data, needle):
-                return True
-        elif _contains(data, needle[:1]) and (len(needle) == 1 or _contains(data, needle)):
-            return True
-    return False
-
-
-def _contains(data: np.ndarray, needle: bytes) -> bool:
-    # bytes' `in` is a fast C search (memchr for one byte) that numpy lacks; chunks overlap by
-    # len(needle) - 1 so that a needle across two chunks is found
+    # two ASCII bytes (two spaces, say) have a frequent first byte: numpy compares word-wise
+    pairs = [n for n in needles if len(n) == 2 and n[0] < 0x80]
+    if any(_has_pair(data, pair) for pair in pairs):
+        return True
+    others = [n for n in needles if n not in pairs]
+    if not others:
+        return False
+    # bytes' `in` is a fast C search (memchr for one byte) that numpy lacks: copy a chunk at a
+    # time (overlapping by the longest needle less one byte) and look for every needle in it,
+    # its first byte first (a rare lead byte rules a needle out at memchr speed)
+    overlap = max(len(n) for n in others) - 1
     for start in range(0, data.size, _CHUNK):
-        if needle in data[start : start + _CHUNK + len(needle) - 1].tobytes():
+        chunk = data[start : start + _CHUNK + overlap].tobytes()
+        if any(n[:1] in chunk and n in chunk for n in others):
             return True
     return False
 
