@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from nb_feedback.errors import ExportError
-from nb_feedback.sft_plan import plan_sft, resolve_names
+from nb_feedback.sft_plan import SFTPlan, _answer_texts, _trimmed, plan_sft, resolve_names
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -123,9 +124,9 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
         return DatasetReport(summary, lengths)
     sub = raw[status == "submitted"]
     if len(sub):
-        values = ds.responses_frame().loc[status == "submitted", "values"]
-        texts = [v.get(completion) for v in values]
-        lengths = np.array([len(t.strip()) for t in texts if isinstance(t, str)], dtype=np.int64)
+        # characters after stripping, as to_sft's min_length counts them (in Arrow, no dicts)
+        texts = _trimmed(_answer_texts(sub["values"], completion))
+        lengths = np.asarray(pc.utf8_length(texts).drop_null().to_numpy(), dtype=np.int64)
     summary["demonstration_length"] = {
         "count": int(lengths.size),
         "min": int(lengths.min()) if lengths.size else None,
@@ -135,11 +136,18 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     }
     options = {k: v for k, v in sft_options.items() if k in keys}
     options.update(prompt=prompt, completion=completion)
-    try:
-        plan = plan_sft(ds, **options, split=False)
+    split_options = {k: v for k, v in sft_options.items() if k in split_keys}
+    split: SFTPlan | None = None
+    split_error: ExportError | None = None
+    try:  # one plan gives the selection and the split, unless there is too little to split
+        plan = split = plan_sft(ds, **options, **split_options)
     except ExportError as exc:
-        summary["sft_error"] = str(exc)
-        return DatasetReport(summary, lengths)
+        split_error = exc
+        try:
+            plan = plan_sft(ds, **options, split=False)
+        except ExportError as exc:
+            summary["sft_error"] = str(exc)
+            return DatasetReport(summary, lengths)
     summary["duplicate_prompt_groups"] = plan.duplicate_groups
     sft: dict[str, Any] = {
         "prompt": prompt,
@@ -148,13 +156,12 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
         "prompt_groups": plan.groups["total"],
         "dropped": dict(plan.dropped),
     }
-    try:
-        split = plan_sft(ds, **options, **{k: v for k, v in sft_options.items() if k in split_keys})
+    if split is not None:
         sft["train"] = int((~split.is_test).sum())
         sft["test"] = int(split.is_test.sum())
-    except ExportError as exc:
+    else:
         sft["train"] = sft["test"] = None
-        summary["sft_error"] = str(exc)
+        summary["sft_error"] = str(split_error)
     summary["sft"] = sft
     return DatasetReport(summary, lengths)
 
