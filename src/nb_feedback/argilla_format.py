@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
 
 from nb_feedback import _tables as T
 from nb_feedback.errors import ExportError
-from nb_feedback.export import _require_datasets
+from nb_feedback.export import _dataset, _require_datasets
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -83,15 +84,20 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
         score = value("float32")
         if q.kind in ("multi_label_question", "ranking_question"):
             score = datasets.List(score)
+        per_item = q.kind in ("multi_label_question", "ranking_question")
         sugg_values, sugg_meta = [], []
         for per in suggestions:
             s = per.get(q.name)
             sugg_values.append(None if s is None else s.get("value"))
-            sugg_meta.append(
-                {"type": None, "score": None, "agent": None}
-                if s is None
-                else {"type": s.get("type"), "score": s.get("score"), "agent": s.get("agent")}
-            )
+            if s is None:
+                sugg_meta.append({"type": None, "score": None, "agent": None})
+                continue
+            given = s.get("score")
+            if per_item and given is not None:
+                # v1 scores each label (or ranked item) of such a suggestion: ours has one
+                # score for the whole suggestion, given to each of its items
+                given = [given] * len(s.get("value") or [])
+            sugg_meta.append({"type": s.get("type"), "score": given, "agent": s.get("agent")})
         columns[f"{q.name}-suggestion"] = sugg_values
         spec[f"{q.name}-suggestion"] = feat
         columns[f"{q.name}-suggestion-metadata"] = sugg_meta
@@ -128,6 +134,7 @@ def format_as(ds: FeedbackDataset, format: str) -> Dataset:
     """
     if format != "datasets":
         raise ExportError(f"format_as: format={format!r}; expected 'datasets'")
-    datasets = _require_datasets()
     columns, features = argilla_columns(ds)
-    return datasets.Dataset.from_dict(columns, features=features)
+    # pyarrow converts the nested lists and dicts in C++ against the features' schema;
+    # Dataset.from_dict would encode every value in Python first (~10x slower at 200k rows)
+    return _dataset(pa.Table.from_pydict(columns, schema=features.arrow_schema), features)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import nb_feedback as rg
 from nb_feedback import _grouping as grouping
 from nb_feedback._grouping import _MESSY_SPACE, group_hashes, normalize_prompts, prompt_groups
+from nb_feedback.argilla_format import argilla_columns
 from nb_feedback.errors import ExportError
 from nb_feedback.sft_plan import _answer_texts, _parsed_answer_texts, plan_sft
 
@@ -520,6 +521,30 @@ def test_format_as_datasets_follows_argilla_v1(make_dataset) -> None:
     assert last["demonstration-suggestion"] is None
     assert out.features["quality"].feature["value"].dtype == "int32"
     assert out.features["best-suggestion-metadata"]["score"].feature.dtype == "float32"
+    # built in Arrow directly: the same as datasets' own encoding of the same columns
+    ranking = [{"value": "reply-2", "rank": 1}, {"value": "reply-1", "rank": 2}]
+    ds.add_response(ds[1].id, {"demonstration": "x", "best": ranking}, user="a")
+    ds.add_records(
+        [
+            {
+                "fields": {"prompt": "more suggestions"},
+                "suggestions": [
+                    {"question_name": "tags", "value": ["long"], "score": 0.25, "agent": "m"},
+                    {"question_name": "best", "value": ranking, "agent": "r"},
+                ],
+            }
+        ]
+    )
+    columns, features = argilla_columns(ds)
+    expected = datasets.Dataset.from_dict(columns, features=features)
+    out = ds.format_as("datasets")
+    assert out.features == expected.features
+    assert out.to_list() == expected.to_list()
+    assert out[1]["best"] == [{"user_id": "a", "value": ranking, "status": "submitted"}]
+    # one score for a multi-label suggestion: v1's layout scores each label
+    assert out[4]["tags-suggestion"] == ["long"]
+    assert out[4]["tags-suggestion-metadata"] == {"type": None, "score": [0.25], "agent": "m"}
+    assert out[4]["best-suggestion-metadata"]["score"] is None
 
 
 def test_format_as_rejects_other_formats(ds) -> None:
