@@ -446,6 +446,8 @@ class FeedbackDataset:
 
         ``response_status`` is a status or a list of them, "pending" meaning no response;
         a record matches when at least one response (by ``user``, if given) has that status.
+        The result is a snapshot: later changes to this dataset do not show in it. It copies
+        no record text until its records are read one by one (``to_sft`` reads none).
         """
         n = len(self._records)
         keep = np.ones(n, dtype=bool)
