@@ -18,7 +18,6 @@ import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
-from nb_feedback._gc import gc_paused
 from nb_feedback._protocol import STATUSES
 from nb_feedback._textbuf import has_any
 from nb_feedback.errors import ResponseError
@@ -81,22 +80,23 @@ def check_answer_frame(
             "it twice in this batch; no answer of this batch was added"
         )
     questions = [q for q in schema.question_names if q in frame.columns]
-    columns = {q: _answer_column(schema, q, frame[q]) for q in questions}
-    status_list = statuses.tolist()
     # Fast path: all-submitted text answers with no gaps are checked column-wise; anything
     # else (or any problem found) goes through the per-answer check that names the culprit.
-    checked = _text_columns_ok(schema, frame, questions, statuses)
-    values_json: list[str] = _fast_values_json(questions, columns) if checked else []
-    id_list = ids.tolist()
-    for i in range(0 if values_json else n):
-        values = {q: columns[q][i] for q in questions if not is_missing(columns[q][i])}
-        where = f"answer {i}: record {id_list[i]!r}" if not checked else "answer"
-        if not checked:
+    texts = _checked_texts(schema, frame, questions) if (statuses == "submitted").all() else None
+    if texts is not None:
+        values_json: list[str] = _json_objects(questions, texts).to_pylist()
+    else:
+        columns = {q: _answer_column(schema, q, frame[q]) for q in questions}
+        status_list, id_list = statuses.tolist(), ids.tolist()
+        values_json = []
+        for i in range(n):
+            values = {q: columns[q][i] for q in questions if not is_missing(columns[q][i])}
+            where = f"answer {i}: record {id_list[i]!r}"
             try:
                 check_values(schema, values, status_list[i], where)
             except ResponseError as exc:
                 raise ResponseError(f"{exc}; no answer of this batch was added") from None
-        values_json.append(values_to_json(values, where))
+            values_json.append(values_to_json(values, where))
     spent = frame["time_spent"] if "time_spent" in frame.columns else pd.Series([None] * n)
     if "time_spent" in frame.columns:
         for i, value in enumerate(spent.tolist()):
@@ -146,48 +146,6 @@ def _rows_to_check(users: pd.Series, statuses: pd.Series) -> Any:
     return enumerate(zip(users.tolist(), statuses.tolist(), strict=True))
 
 
-def _text_columns_ok(
-    schema: Schema, frame: pd.DataFrame, questions: list[str], statuses: pd.Series
-) -> bool:
-    """Tell whether every answer is a submitted, non-blank text answer to a text question."""
-    if not (statuses == "submitted").all():
-        return False
-    if any(q.required and q.name not in questions for q in schema.questions):
-        return False
-    for name in questions:
-        question = schema.question(name)
-        col = frame[name]
-        if not isinstance(question, TextQuestion) or col.isna().any():
-            return False
-        if pd.api.types.infer_dtype(col, skipna=False) != "string":
-            return False
-        try:
-            arrow = pa.array(col.to_numpy(dtype=object), type=pa.string())
-        except (pa.ArrowException, UnicodeEncodeError):  # e.g. a lone surrogate: go slowly
-            return False
-        lengths = pc.utf8_length(arrow)
-        if pc.any(pc.equal(lengths, 0)).as_py() or pc.any(pc.utf8_is_space(arrow)).as_py():
-            return False
-        if pc.any(pc.greater(lengths, MAX_TEXT_CHARS)).as_py():
-            return False
-    return True
-
-
-def _fast_values_json(questions: list[str], columns: dict[str, list[Any]]) -> list[str]:
-    """JSON texts of answers checked column-wise; [] if one cannot be encoded (go slowly)."""
-    try:
-        if len(questions) == 1:  # names are [a-z0-9_-]: safe in JSON as they are
-            head = '{"' + questions[0] + '":'
-            return [head + orjson.dumps(v).decode("utf-8") + "}" for v in columns[questions[0]]]
-        with gc_paused():
-            return [
-                orjson.dumps(dict(zip(questions, row, strict=True))).decode("utf-8")
-                for row in zip(*(columns[q] for q in questions), strict=True)
-            ]
-    except TypeError:  # a lone surrogate: the per-answer path names the culprit
-        return []
-
-
 # Characters JSON must escape (and two that some encoders do): a row holding one is encoded by
 # orjson; every other text answer is spliced between quotes as it is.
 _JSON_ESCAPE = r'["\\\x00-\x1f\x7f\x{2028}\x{2029}]'
@@ -209,9 +167,8 @@ def _text_batch_rows(
     if not is_unicode(user) or {"user", "status", "time_spent"} & set(frame.columns):
         return None
     questions = [q for q in schema.question_names if q in frame.columns]
-    if any(q.required and q.name not in questions for q in schema.questions):
-        return None
-    if not questions or not all(isinstance(schema.question(q), TextQuestion) for q in questions):
+    texts = _checked_texts(schema, frame, questions)
+    if texts is None:
         return None
     n = len(frame)
     ids = _text_array(frame["record_id"])
@@ -222,17 +179,6 @@ def _text_batch_rows(
         return None
     if np.bincount(positions.to_numpy(), minlength=len(dataset)).max() > 1:  # a record twice
         return None
-    texts = []
-    for name in questions:
-        text = _text_array(frame[name])
-        if text is None or text.null_count:
-            return None
-        lengths = pc.utf8_length(text)
-        if pc.min(lengths).as_py() == 0 or pc.max(lengths).as_py() > MAX_TEXT_CHARS:
-            return None
-        if pc.any(pc.utf8_is_space(text)).as_py():  # whitespace only
-            return None
-        texts.append(text)
     return pd.DataFrame(
         {
             "record_id": pd.array(ids, dtype="str"),
@@ -243,6 +189,32 @@ def _text_batch_rows(
             "time_spent": np.full(n, np.nan),
         }
     )
+
+
+def _checked_texts(
+    schema: Schema, frame: pd.DataFrame, questions: list[str]
+) -> list[pa.Array] | None:
+    """Return the answer columns as Arrow text, or None unless every answer is a valid text.
+
+    Valid: every question given is a text question answered with non-blank text of at most
+    ``MAX_TEXT_CHARS`` in every row, and no required question is left out.
+    """
+    if not questions or any(q.required and q.name not in questions for q in schema.questions):
+        return None
+    texts = []
+    for name in questions:
+        if not isinstance(schema.question(name), TextQuestion):
+            return None
+        text = _text_array(frame[name])
+        if text is None or text.null_count:
+            return None
+        lengths = pc.utf8_length(text)
+        if pc.min(lengths).as_py() == 0 or pc.max(lengths).as_py() > MAX_TEXT_CHARS:
+            return None
+        if pc.any(pc.utf8_is_space(text)).as_py():  # whitespace only
+            return None
+        texts.append(text)
+    return texts
 
 
 def _text_array(column: pd.Series) -> pa.Array | None:
