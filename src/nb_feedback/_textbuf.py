@@ -14,31 +14,35 @@ _CHUNK = 1 << 23
 """Bytes copied at a time for ``in`` (a fast C search numpy lacks) so no full copy is made."""
 
 
+def _offsets(text: pa.Array) -> np.ndarray | None:
+    """Return the ``len(text) + 1`` offsets of ``text``'s strings (a view), or None if empty."""
+    offsets_buffer = text.buffers()[1]
+    if offsets_buffer is None or not len(text):
+        return None
+    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=width)
+    return offsets[text.offset : text.offset + len(text) + 1]
+
+
 def data_bytes(text: pa.Array) -> np.ndarray:
     """Return the UTF-8 bytes of every string of ``text``, back to back (a view, no copy)."""
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    if not len(text):
+    offsets = _offsets(text)
+    data_buffer = None if offsets is None else text.buffers()[2]
+    if offsets is None or data_buffer is None:
         return np.zeros(0, dtype=np.uint8)
-    offsets_buffer, data_buffer = text.buffers()[1:3]
-    if offsets_buffer is None or data_buffer is None:
-        return np.zeros(0, dtype=np.uint8)
-    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=width)
-    start, stop = int(offsets[text.offset]), int(offsets[text.offset + len(text)])
-    return np.frombuffer(data_buffer, dtype=np.uint8)[start:stop]
+    return np.frombuffer(data_buffer, dtype=np.uint8)[int(offsets[0]) : int(offsets[-1])]
 
 
 def row_bounds(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Return where each string of ``text`` starts and stops within ``data_bytes(text)``."""
     if isinstance(text, pa.ChunkedArray):
         text = text.combine_chunks()
-    offsets_buffer = text.buffers()[1]
-    if offsets_buffer is None or not len(text):
+    offsets = _offsets(text)
+    if offsets is None:
         empty = np.zeros(len(text), dtype=np.int64)
         return empty, empty
-    width = np.int64 if pa.types.is_large_string(text.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=width)[text.offset : text.offset + len(text) + 1]
     offsets = offsets.astype(np.int64) - int(offsets[0])
     return offsets[:-1], offsets[1:]
 
