@@ -81,10 +81,8 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
         columns[q.name] = answers
         feat = _value_feature(q.kind)
         spec[q.name] = [{"user_id": value("string"), "value": feat, "status": value("string")}]
-        score = value("float32")
-        if q.kind in ("multi_label_question", "ranking_question"):
-            score = datasets.List(score)
         per_item = q.kind in ("multi_label_question", "ranking_question")
+        score = datasets.List(value("float32")) if per_item else value("float32")
         sugg_values, sugg_meta = [], []
         for per in suggestions:
             s = per.get(q.name)

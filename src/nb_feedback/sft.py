@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -219,7 +218,6 @@ def to_sft(
         stratify_by=stratify_by,
     )
     next(steps, None)
-    records = ds._record_source()[0]  # the frame plan_sft's positions point into
     # Render each split from its own rows: no full-size table that is then filtered in two.
     result = datasets.DatasetDict(
         {
@@ -227,7 +225,6 @@ def to_sft(
                 _sft_table(
                     plan,
                     np.flatnonzero(mask),
-                    records,
                     ds.schema.field_names,
                     format=format,
                     prompt_template=prompt_template,
@@ -248,7 +245,6 @@ def to_sft(
 def _sft_table(
     plan: SFTPlan,
     which: np.ndarray,
-    records: pd.DataFrame,
     fields: list[str],
     *,
     format: str,
@@ -259,6 +255,7 @@ def _sft_table(
 ) -> pa.Table:
     """Build one split's Arrow table in the asked format from its rows (``which``) of the plan."""
     where = "to_sft"
+    records = plan.records  # the frame plan.position points into
     take = pa.array(plan.position[which])
     prompts = plan.prompt_texts(which)
     completions = plan.completion_texts(which)

@@ -80,6 +80,7 @@ class SFTPlan:
     """The trimmed prompt of each submitted response, or None when the records' own texts
     need no trim (then they are taken from the records, and no copy is held)."""
     records: pd.DataFrame
+    """The records ``position`` points into (for a filter_by() view, those it came from)."""
 
     def prompt_texts(self, which: np.ndarray) -> pa.Array:
         """Return the prompt of each kept answer at ``which`` (indices into ``rows``)."""
