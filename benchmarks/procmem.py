@@ -1,4 +1,4 @@
-"""Resident memory of the current process, for the split benchmark (Linux, standard library only).
+"""Resident memory of the current process, for the workflow benchmarks (Linux, stdlib only).
 
 Imported from the project venv and from benchmarks/.venv-argilla alike.
 """
@@ -30,3 +30,14 @@ def peak_mb() -> float:
 def reset_peak() -> None:
     """Reset the peak to the current RSS (Linux >= 4.0), so that peak_mb() covers what follows."""
     Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+
+
+def split_memory(rss_before: float, peak_build: float, peak_split: float) -> dict[str, float]:
+    """The split benchmark's memory fields, the same on both sides (MB, one decimal)."""
+    return {
+        "rss_before_split_mb": round(rss_before, 1),
+        "peak_during_split_mb": round(peak_split, 1),
+        "peak_before_split_mb": round(peak_build, 1),
+        "process_peak_mb": round(max(peak_build, peak_split), 1),
+        "split_peak_increase_mb": round(peak_split - rss_before, 1),
+    }

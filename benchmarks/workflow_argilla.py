@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import resource
 import sys
 import time
 import uuid
@@ -40,16 +39,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from data import make_answers, make_prompts
-from procmem import peak_mb, reset_peak, rss_mb
+from procmem import peak_mb, reset_peak, rss_mb, split_memory
 
 SEED = 0
 USER_ID = uuid.uuid5(uuid.NAMESPACE_URL, "nb_feedback-benchmark/labeler-1")
 TEMPLATE = "### Instruction: {prompt}\n### Response: {response}"
-
-
-def _rss_mb() -> float:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def formatting_func(sample: dict) -> str | None:
@@ -80,7 +74,7 @@ def run(n: int, answered: str = "half") -> dict:
     from argilla_v1.feedback import ResponseSchema, TrainingTask, ValueSchema
 
     import_s = time.perf_counter() - t_import
-    rss_before = _rss_mb()
+    rss_before = peak_mb()  # what imports and data grew to: nothing is freed before the build
     seconds: dict[str, float] = {}
 
     # build
@@ -112,7 +106,7 @@ def run(n: int, answered: str = "half") -> dict:
     splits = selected.prepare_for_training(framework="trl", task=task, train_size=0.8, seed=SEED)
     seconds["split"] = time.perf_counter() - t0
     seconds["total"] = sum(seconds.values())
-    peak = _rss_mb()
+    peak = peak_mb()
 
     # Checks, outside the timed steps.
     n_sub = len(answers)
@@ -193,11 +187,7 @@ def run_split(n: int, answered: str = "all") -> dict:
         "answered": n_sub,
         "seconds": {"split": round(split_s, 3)},
         "build_seconds_untimed": round(build_s, 3),
-        "rss_before_split_mb": round(rss_before, 1),
-        "peak_during_split_mb": round(peak_split, 1),
-        "peak_before_split_mb": round(peak_build, 1),
-        "process_peak_mb": round(max(peak_build, peak_split), 1),
-        "split_peak_increase_mb": round(peak_split - rss_before, 1),
+        **split_memory(rss_before, peak_build, peak_split),
         "rows": {"train": splits["train"].num_rows, "test": splits["test"].num_rows},
         "columns": splits["train"].column_names,
     }

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import resource
 import sys
 import time
 from pathlib import Path
@@ -34,14 +33,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from data import make_answers, make_prompts
-from procmem import peak_mb, reset_peak, rss_mb
+from procmem import peak_mb, reset_peak, rss_mb, split_memory
 
 SEED = 0
-
-
-def _rss_mb() -> float:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _bulk_answers(ds, answers: dict[int, str], pd) -> None:
@@ -72,7 +66,7 @@ def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
     import nb_feedback as rg
 
     import_s = time.perf_counter() - t_import
-    rss_before = _rss_mb()
+    rss_before = peak_mb()  # what imports and data grew to: nothing is freed before the build
     seconds: dict[str, float] = {}
     step = "build"
     try:
@@ -118,10 +112,10 @@ def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
             "error": f"{step}: {type(exc).__name__}: {exc}",
             "failed_step": step,
             "seconds": {k: round(v, 3) for k, v in seconds.items()},
-            "peak_rss_mb": round(_rss_mb(), 1),
+            "peak_rss_mb": round(peak_mb(), 1),
         }
     seconds["total"] = sum(seconds.values())
-    peak = _rss_mb()
+    peak = peak_mb()
 
     # Checks, outside the timed steps.
     n_sub = len(answers)
@@ -188,11 +182,7 @@ def run_split(n: int, answered: str = "all") -> dict:
         "answered": n_sub,
         "seconds": {"split": round(split_s, 3)},
         "build_seconds_untimed": round(build_s, 3),
-        "rss_before_split_mb": round(rss_before, 1),
-        "peak_during_split_mb": round(peak_split, 1),
-        "peak_before_split_mb": round(peak_build, 1),
-        "process_peak_mb": round(max(peak_build, peak_split), 1),
-        "split_peak_increase_mb": round(peak_split - rss_before, 1),
+        **split_memory(rss_before, peak_build, peak_split),
         "rows": {"train": splits["train"].num_rows, "test": splits["test"].num_rows},
         "columns": splits["train"].column_names,
     }
