@@ -407,6 +407,22 @@ class FeedbackDataset:
         self._responses.remove(record_id, user)
         self._notify("responses", [record_id])
 
+    def response_of(self, record_id: str, user: str) -> Response | None:
+        """Return ``user``'s response to the record ``record_id``, or None."""
+        self.position_of(record_id)
+        row = self._responses.get(record_id, user)
+        return None if row is None else _response(row)
+
+    def remove_response(self, record_id: str, user: str) -> None:
+        """Withdraw ``user``'s response to ``record_id`` (durably, when the dataset has a folder)."""
+        self.position_of(record_id)
+        self._restore_response(record_id, user, None)
+
+    def claim_writer(self, user: str) -> None:
+        """Take ``user``'s answer-log lock now, so that a clash with another process errors here."""
+        if self._folder is not None:
+            self._log_for(user)
+
     def _response_row(self, record_id: str, user: str) -> dict[str, Any] | None:
         return self._responses.get(record_id, user)
 

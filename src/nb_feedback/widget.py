@@ -19,6 +19,7 @@ import traitlets
 from nb_feedback._checks import is_unicode
 from nb_feedback._protocol import FILTERS, RecordPayload
 from nb_feedback.errors import FeedbackError, ResponseError
+from nb_feedback.records import Response
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -68,13 +69,12 @@ class FeedbackWidget(anywidget.AnyWidget):
     ) -> None:
         if not isinstance(user, str) or not user.strip() or not is_unicode(user):
             raise ResponseError(f"annotate: user must be a non-empty string, got {user!r}")
-        if dataset.folder is not None:
-            dataset._log_for(user)  # take the annotator's lock now: a clash errors here, not later
+        dataset.claim_writer(user)  # take the annotator's lock now: a clash errors here, not later
         super().__init__(**kwargs)
         self._dataset = dataset
         self._before, self._after = window_before, window_after
         self._order: np.ndarray | None = None  # dataset positions in the filter; None = all
-        self._undo: list[tuple[str, dict[str, Any] | None]] = []
+        self._undo: list[tuple[str, Response | None]] = []
         self._window_ids: set[str] = set()
         self._observing = False  # True once _on_position follows the position trait
         with self.hold_sync():
@@ -216,7 +216,7 @@ class FeedbackWidget(anywidget.AnyWidget):
                 f"record {record_id!r}: expected values as an object, got {values!r}"
             )
         spent = content.get("time_spent")  # NaN or inf is malformed: add_response rejects it
-        previous = self._dataset._response_row(record_id, self.user)
+        previous = self._dataset.response_of(record_id, self.user)
         self._dataset.add_response(
             record_id,
             values,
@@ -233,7 +233,16 @@ class FeedbackWidget(anywidget.AnyWidget):
         for i in range(len(self._undo) - 1, -1, -1):
             if self._undo[i][0] == record_id:
                 _, previous = self._undo.pop(i)
-                self._dataset._restore_response(record_id, self.user, previous)
+                if previous is None:
+                    self._dataset.remove_response(record_id, self.user)
+                else:  # put the earlier answer back, as a new change
+                    self._dataset.add_response(
+                        record_id,
+                        previous.values,
+                        user=self.user,
+                        status=previous.status,
+                        time_spent=previous.time_spent,
+                    )
                 return
         raise ResponseError(f"record {record_id!r}: nothing to undo for this record")
 
