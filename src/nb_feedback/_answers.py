@@ -11,19 +11,19 @@ import time
 from typing import Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
+from nb_feedback._arrowtext import dumps, texts_or_none
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
 from nb_feedback._protocol import STATUSES
 from nb_feedback._textbuf import has_any
 from nb_feedback.errors import ResponseError
 from nb_feedback.records import check_time_spent
 from nb_feedback.schema import RatingQuestion, Schema, TextQuestion
-from nb_feedback.validation import check_values, is_missing, values_to_json
+from nb_feedback.validation import check_values, is_missing
 
 
 def check_answer_frame(
@@ -96,7 +96,7 @@ def check_answer_frame(
                 check_values(schema, values, status_list[i], where)
             except ResponseError as exc:
                 raise ResponseError(f"{exc}; no answer of this batch was added") from None
-            values_json.append(values_to_json(values, where))
+            values_json.append(dumps(values, where))
     spent = frame["time_spent"] if "time_spent" in frame.columns else pd.Series([None] * n)
     if "time_spent" in frame.columns:
         for i, value in enumerate(spent.tolist()):
@@ -171,7 +171,7 @@ def _text_batch_rows(
     if texts is None:
         return None
     n = len(frame)
-    ids = _text_array(frame["record_id"])
+    ids = texts_or_none(frame["record_id"], large=True)
     if ids is None or ids.null_count:
         return None
     positions = pc.index_in(ids, value_set=dataset._columns()[T.ID])
@@ -205,7 +205,7 @@ def _checked_texts(
     for name in questions:
         if not isinstance(schema.question(name), TextQuestion):
             return None
-        text = _text_array(frame[name])
+        text = texts_or_none(frame[name], large=True)
         if text is None or text.null_count:
             return None
         lengths = pc.utf8_length(text)
@@ -215,22 +215,6 @@ def _checked_texts(
             return None
         texts.append(text)
     return texts
-
-
-def _text_array(column: pd.Series) -> pa.Array | None:
-    """Return ``column`` as Arrow large text if every cell is a str or missing, else None."""
-    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
-        arr = pa.array(column.array)  # Arrow-backed: no copy
-    elif pd.api.types.infer_dtype(column, skipna=True) == "string":
-        try:
-            arr = pa.array(column.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
-        except (pa.ArrowException, UnicodeEncodeError):  # a lone surrogate
-            return None
-    else:
-        return None
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.large_string())  # shares the text buffer
 
 
 def _json_objects(questions: list[str], texts: list[pa.Array]) -> pa.Array:
@@ -256,5 +240,5 @@ def _json_objects(questions: list[str], texts: list[pa.Array]) -> pa.Array:
         return joined
     rows = pa.array(np.flatnonzero(escape.to_numpy(zero_copy_only=False)))
     values = zip(*(text.take(rows).to_pylist() for text in texts), strict=True)
-    encoded = [orjson.dumps(dict(zip(questions, v, strict=True))).decode() for v in values]
+    encoded = [dumps(dict(zip(questions, v, strict=True)), "answer") for v in values]
     return pc.replace_with_mask(joined, escape, pa.array(encoded, type=large))

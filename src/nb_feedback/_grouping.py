@@ -19,21 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nb_feedback._arrowtext import strings
 from nb_feedback._textbuf import has_any, is_ascii, may_have_edge_space
 from nb_feedback.errors import ExportError
-
-
-def _strings(values: Any) -> pa.Array:
-    """Return ``values`` (Series, array or list) as a pyarrow string array, nulls kept."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    if isinstance(values, pa.Array):
-        return values.cast(pa.string())
-    if isinstance(values, pd.Series):
-        values = values.to_numpy(dtype=object, na_value=None)
-    arr = np.array(values, dtype=object)  # a copy: missing cells are set to None below
-    arr[np.asarray(pd.isna(arr), dtype=bool)] = None
-    return pa.array(arr, type=pa.string(), from_pandas=True)
 
 
 def normalize_prompts(values: Any) -> pa.Array:
@@ -54,7 +42,7 @@ def normalize_prompts(values: Any) -> pa.Array:
     >>> normalize_prompts(["  Hello\u00a0  WORLD ", "hello world"]).to_pylist()
     ['hello world', 'hello world']
     """
-    arr = _strings(values)
+    arr = strings(values)
     if is_ascii(arr):  # one scan of the bytes; NFKC leaves ASCII as it is
         arr = pc.ascii_lower(arr)
     else:
@@ -115,7 +103,7 @@ def group_hashes(keys: Any, seed: int) -> np.ndarray:
     numpy.ndarray
         One uint64 per key: SipHash keyed by ``seed`` (never Python's salted ``hash()``).
     """
-    arr = _strings(keys)
+    arr = strings(keys)
     key = _hash_key(seed)
     out = np.empty(len(arr), dtype=np.uint64)
     # in slices: a Python str per key costs ~350 bytes for a 300-character prompt, and only a

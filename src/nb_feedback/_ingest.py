@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
+from nb_feedback._arrowtext import dumps
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode, text_problem
 from nb_feedback.errors import FeedbackError, RecordError
 from nb_feedback.records import (
@@ -25,7 +26,7 @@ from nb_feedback.records import (
     normalize_suggestions,
 )
 from nb_feedback.schema import Schema
-from nb_feedback.validation import check_values, is_missing, to_json, values_to_json
+from nb_feedback.validation import check_values, is_missing
 
 _SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
 _MAX_LISTED = 3
@@ -257,7 +258,7 @@ def _metadata(frame: pd.DataFrame, schema: Schema) -> tuple[list[str | None], di
                     raise _fail(i, frame, f"metadata {prop.name!r}: {problem}")
             typed[prop.name].append(value)
         try:
-            texts.append(to_json(dict(meta), "metadata") if meta else None)
+            texts.append(dumps(dict(meta), "metadata") if meta else None)
         except FeedbackError as exc:
             raise _fail(i, frame, str(exc)) from None
     return texts, typed
@@ -287,7 +288,7 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
                 problem = question.check_value(s.value)
                 if problem:
                     raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
-            out.append(to_json([s.to_dict() for s in items], "suggestions"))
+            out.append(dumps([s.to_dict() for s in items], "suggestions"))
         except FeedbackError as exc:
             message = str(exc).removeprefix(_where(i) + ": ")
             raise _fail(i, frame, message) from None
@@ -318,7 +319,7 @@ def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFr
                     "record_id": ids.iloc[i],
                     "user": response.user,
                     "status": response.status,
-                    "values": values_to_json(response.values, f"response {j}"),
+                    "values": dumps(response.values, f"response {j}"),
                     "updated_at": response.updated_at,
                     "time_spent": response.time_spent,
                 }

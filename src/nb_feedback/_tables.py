@@ -21,6 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from nb_feedback._arrowtext import strings
+
 ID = "@id"
 EXTERNAL_ID = "@external_id"
 METADATA = "@metadata"  # the whole metadata dict as JSON text (or None)
@@ -33,27 +35,13 @@ RESPONSE_COLUMNS = ["record_id", "user", "status", "values", "updated_at", "time
 
 def isin(values: pd.Series, allowed: Any) -> pd.Series:
     """Vectorised ``values.isin(allowed)`` for string columns (pandas' Arrow path loops in Python)."""
-    arr, value_set = _arrow_strings(values), _arrow_strings(allowed)
+    arr, value_set = strings(values), strings(allowed)
     if len(value_set) > 4 * len(arr) + 1_000:
         # a few values against many allowed ones (log lines against 1,000,000 record ids):
         # hash the few and keep the allowed ones among them, not a table of all the allowed
         value_set = value_set.filter(pc.is_in(value_set, value_set=arr))
     mask = pc.is_in(arr, value_set=value_set)
     return pd.Series(mask.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
-
-
-def _arrow_strings(values: Any) -> pa.Array:
-    if isinstance(values, pd.Series | pd.Index):
-        return pa.array(values, type=pa.string(), from_pandas=True)
-    return pa.array(list(values), type=pa.string())
-
-
-def _column(series: pd.Series) -> pa.Array:
-    """Return a frame column as one pyarrow string array (no copy when Arrow-backed)."""
-    arr = pa.Array.from_pandas(series.array if hasattr(series.array, "__arrow_array__") else series)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.string())
 
 
 def meta_column(name: str) -> str:

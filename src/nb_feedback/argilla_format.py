@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 
 from nb_feedback import _tables as T
+from nb_feedback._arrowtext import loads
 from nb_feedback.errors import ExportError
 from nb_feedback.export import _dataset, _require_datasets
 
@@ -62,7 +62,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
     raw = ds._responses_raw()
     pos = pd.Index(records[T.ID]).get_indexer(raw["record_id"])
     order = np.argsort(pos, kind="stable")
-    parsed = [orjson.loads(v) for v in raw["values"].to_numpy(dtype=object)[order]]
+    parsed = [loads(v) for v in raw["values"].to_numpy(dtype=object)[order]]
     users = raw["user"].to_numpy(dtype=object)[order]
     statuses = raw["status"].to_numpy(dtype=object)[order]
     sorted_pos = pos[order]
@@ -70,7 +70,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
     suggestions: list[dict[str, dict[str, Any]]] = [{} for _ in range(n)]
     for i, text in enumerate(records[T.SUGGESTIONS].to_numpy(dtype=object)):
         if isinstance(text, str):
-            for s in orjson.loads(text):
+            for s in loads(text):
                 suggestions[i].setdefault(s["question_name"], s)
 
     for q in schema.questions:

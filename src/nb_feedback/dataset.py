@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from nb_feedback import _tables as T
 from nb_feedback import persistence
 from nb_feedback._answers import check_answer_frame
+from nb_feedback._arrowtext import dumps, strings
 from nb_feedback._checks import is_unicode
 from nb_feedback._gc import gc_paused
 from nb_feedback._ingest import check_frame, lone_surrogate_error, to_frame
@@ -33,7 +34,7 @@ from nb_feedback.records import (
     unwrap_values,
 )
 from nb_feedback.schema import Question, Schema, TextField
-from nb_feedback.validation import check_values, values_to_json
+from nb_feedback.validation import check_values
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -322,7 +323,7 @@ class FeedbackDataset:
             "record_id": record_id,
             "user": user,
             "status": status,
-            "values": values_to_json(plain, where),
+            "values": dumps(plain, where),
             "updated_at": now,
             "time_spent": spent,
         }
@@ -502,7 +503,7 @@ class FeedbackDataset:
 
     def _record_positions(self, responses: pd.DataFrame) -> np.ndarray:
         """Return the position of each response's record (len(self) for none), in one hash pass."""
-        found = pc.index_in(T._column(responses["record_id"]), value_set=self._columns()[T.ID])
+        found = pc.index_in(strings(responses["record_id"]), value_set=self._columns()[T.ID])
         return np.asarray(found.fill_null(len(self._records)).to_numpy(), dtype=np.int64)
 
     def _subset(

@@ -37,12 +37,12 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from nb_feedback import _tables as T
+from nb_feedback._arrowtext import dumps, strings
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
 from nb_feedback._textbuf import data_bytes, has_any
 from nb_feedback.errors import StorageError, WriterLockedError
 from nb_feedback.schema import Schema
-from nb_feedback.validation import to_json
 
 FORMAT_VERSION = 1
 REMOVED = "_removed"
@@ -417,7 +417,7 @@ class AnswerLog:
     def append(self, row: dict[str, Any]) -> None:
         """Append one answer and return only once it is flushed and synced to disk."""
         self._check_open()
-        line = (to_json({c: row[c] for c in T.RESPONSE_COLUMNS}, "answer") + "\n").encode("utf-8")
+        line = (dumps({c: row[c] for c in T.RESPONSE_COLUMNS}, "answer") + "\n").encode("utf-8")
         written = os.write(self._fd, line)  # one write() on an O_APPEND fd: no interleaving
         if written != len(line):
             raise StorageError(f"{self.path}: short write ({written} of {len(line)} bytes)")
@@ -430,9 +430,9 @@ class AnswerLog:
         if lines is None:  # a text JSON must escape: one row at a time
             frame = rows[T.RESPONSE_COLUMNS].astype(object)
             frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not NaN
-            lines = "".join(
-                to_json(row, "answer") + "\n" for row in frame.to_dict("records")
-            ).encode("utf-8")
+            lines = "".join(dumps(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
+                "utf-8"
+            )
         view = memoryview(lines)
         while view:
             written = os.write(self._fd, view)
@@ -460,7 +460,7 @@ def log_lines(rows: pd.DataFrame) -> bytes | None:
     ``values``, a missing text or a time that is not finite.
     """
     try:
-        texts = {c: T._column(rows[c]) for c in ("record_id", "user", "status", "values")}
+        texts = {c: strings(rows[c]) for c in ("record_id", "user", "status", "values")}
     except (pa.ArrowException, UnicodeEncodeError):
         return None
     if any(t.null_count for t in texts.values()):

@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
+from nb_feedback._arrowtext import strings
 from nb_feedback._progress import progress
-from nb_feedback._tables import _column
 from nb_feedback.errors import ExportError
 from nb_feedback.export import _dataset, _require_datasets
 from nb_feedback.sft_plan import SFTPlan, plan_sft
@@ -263,7 +263,7 @@ def _sft_table(
 
     def column(name: str) -> pa.Array | None:
         if name not in columns and name in fields:
-            columns[name] = _column(records[name]).take(take)
+            columns[name] = strings(records[name]).take(take)
         return columns.get(name)
 
     out: dict[str, pa.Array] = {}
@@ -284,7 +284,7 @@ def _sft_table(
         elif name in ("time_spent", "updated_at"):
             out[name] = pa.array(plan.column(name, which), from_pandas=True)
         elif name == "external_id":
-            out[name] = _column(records[T.EXTERNAL_ID]).take(take)
+            out[name] = strings(records[T.EXTERNAL_ID]).take(take)
         else:
-            out[name] = _column(records[T.METADATA]).take(take)
+            out[name] = strings(records[T.METADATA]).take(take)
     return pa.Table.from_pydict(out).cast(_sft_features(format, include).arrow_schema)

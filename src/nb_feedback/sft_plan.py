@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from nb_feedback import _tables as T
+from nb_feedback._arrowtext import loads, strings
 from nb_feedback._grouping import _check_seed, prompt_groups, split_by_hash
-from nb_feedback._tables import _column
 from nb_feedback._textbuf import data_bytes, has_any, may_have_edge_space
 from nb_feedback.errors import ExportError
 
@@ -86,7 +85,7 @@ class SFTPlan:
         """Return the prompt of each kept answer at ``which`` (indices into ``rows``)."""
         if self.prompts is not None:
             return self.prompts.take(pa.array(self.rows[which]))
-        return _column(self.records[self.prompt]).take(pa.array(self.position[which]))
+        return strings(self.records[self.prompt]).take(pa.array(self.position[which]))
 
     def completion_texts(self, which: np.ndarray) -> pa.Array:
         """Return the completion of each kept answer at ``which`` (indices into ``rows``)."""
@@ -96,7 +95,7 @@ class SFTPlan:
         """Return ``record_id``/``user`` (Arrow) or ``updated_at``/``time_spent`` (float64)."""
         rows = self.rows[which]
         if name in ("record_id", "user"):
-            return _column(self.submitted[name]).take(pa.array(rows))
+            return strings(self.submitted[name]).take(pa.array(rows))
         return self.submitted[name].to_numpy(dtype="float64")[rows]
 
     @property
@@ -131,7 +130,7 @@ def _answer_texts(values: pd.Series, question: str) -> pa.Array:
     Arrow's JSON reader parses all of them in one C++ pass; a value of another type makes it
     fail, and then Python's parser goes one by one.
     """
-    arr = pa.array(values.array, type=pa.string())
+    arr = strings(values)
     # Most answers are stored as exactly {"<question>":"<text>"} with nothing escaped in the
     # text: those are sliced out without parsing (names are [a-z0-9_-], never escaped).
     head = '{"' + question + '":"'
@@ -177,7 +176,7 @@ def _parsed_answer_texts(values: pd.Series, question: str) -> pa.Array:
             return table.column(question).combine_chunks()
     except (pa.ArrowInvalid, UnicodeEncodeError):
         pass
-    answers = [orjson.loads(v).get(question) for v in texts]
+    answers = [loads(v).get(question) for v in texts]
     return pa.array([a if isinstance(a, str) else None for a in answers], type=pa.string())
 
 
@@ -277,7 +276,7 @@ def plan_sft(
     # a filter_by() result gives the records it came from: positions below are in that frame
     records, n_records = ds._record_source()
     raw = ds._responses_raw()
-    status = _column(raw["status"])
+    status = strings(raw["status"])
     responses = {
         str(row["values"]): int(row["counts"]) for row in pc.value_counts(status).to_pylist()
     }
@@ -301,12 +300,12 @@ def plan_sft(
 
     comp = _trimmed(_answer_texts(sub["values"], completion))
     pos = np.asarray(
-        pc.index_in(_column(sub["record_id"]), value_set=_column(records[T.ID])).to_numpy(
+        pc.index_in(strings(sub["record_id"]), value_set=strings(records[T.ID])).to_numpy(
             zero_copy_only=False
         ),
         dtype=np.int64,
     )
-    raw_prompts = _column(records[prompt]).take(pa.array(pos))
+    raw_prompts = strings(records[prompt]).take(pa.array(pos))
     prompts = _trimmed(raw_prompts)
     trimmed_prompts = prompts is not raw_prompts
     del raw_prompts
@@ -337,7 +336,7 @@ def plan_sft(
     del kept_prompts
     if not trimmed_prompts:
         prompts = None  # to_sft takes the texts from the records: no copy is held
-    users_enc = pc.dictionary_encode(_column(sub["user"]))
+    users_enc = pc.dictionary_encode(strings(sub["user"]))
     user_rank = np.argsort(np.argsort(np.asarray(users_enc.dictionary.to_pylist(), dtype=object)))
     all_users = user_rank[np.asarray(users_enc.indices.to_numpy(zero_copy_only=False))]
     position = pos[keep]

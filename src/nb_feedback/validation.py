@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from typing import Any
-
-import orjson
 
 from nb_feedback.errors import ResponseError
 from nb_feedback.schema import Schema, TextQuestion
@@ -46,26 +43,6 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
             raise ResponseError(
                 f"{where}: a submitted response must answer required question {missing[0]!r}"
             )
-
-
-def to_json(value: Any, where: str) -> str:
-    """Serialise ``value`` as strict JSON (no NaN), or raise naming ``where``."""
-    try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    except (TypeError, ValueError) as exc:
-        raise ResponseError(f"{where}: expected JSON-compatible values ({exc})") from None
-
-
-def values_to_json(values: Mapping[str, Any], where: str) -> str:
-    """Serialise answers already checked by ``check_values`` (fast path: orjson).
-
-    Checked answers hold only str, int, lists and small dicts, so orjson's one leniency
-    (writing NaN as null) cannot apply; lone surrogates still raise.
-    """
-    try:
-        return orjson.dumps(values).decode("utf-8")
-    except TypeError as exc:
-        raise ResponseError(f"{where}: expected JSON-compatible values ({exc})") from None
 
 
 def is_missing(value: object) -> bool:
