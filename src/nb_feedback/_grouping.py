@@ -156,7 +156,8 @@ def prompt_groups(prompts: pa.Array, seed: int) -> tuple[np.ndarray, np.ndarray]
     return group.reshape(-1), unique
 
 
-def _check_seed(seed: object, where: str) -> int:
+def check_seed(seed: object, where: str) -> int:
+    """Return ``seed`` as an int, or raise an ExportError naming ``where`` and the bad value."""
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise ExportError(f"{where}: seed must be an integer, got {seed!r}")
     return int(seed)

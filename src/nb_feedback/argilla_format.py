@@ -15,7 +15,7 @@ import pyarrow as pa
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import loads
 from nb_feedback.errors import ExportError
-from nb_feedback.export import _dataset, _require_datasets
+from nb_feedback.export import arrow_dataset, require_datasets
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 def _value_feature(kind: str) -> Any:
-    datasets = _require_datasets()
+    datasets = require_datasets()
     value = datasets.Value
     if kind == "rating_question":
         return value("int32")
@@ -48,7 +48,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
     tuple
         ``(columns, features)``: ``columns`` maps column name to one value per record.
     """
-    datasets = _require_datasets()
+    datasets = require_datasets()
     value = datasets.Value
     schema = ds.schema
     records = ds._records_frame()
@@ -135,4 +135,4 @@ def format_as(ds: FeedbackDataset, format: str) -> Dataset:
     columns, features = argilla_columns(ds)
     # pyarrow converts the nested lists and dicts in C++ against the features' schema;
     # Dataset.from_dict would encode every value in Python first (~10x slower at 200k rows)
-    return _dataset(pa.Table.from_pydict(columns, schema=features.arrow_schema), features)
+    return arrow_dataset(pa.Table.from_pydict(columns, schema=features.arrow_schema), features)

@@ -589,6 +589,18 @@ class FeedbackDataset:
 
         return to_sft(self, *args, **kwargs)
 
+    def to_preference(self, *args: Any, **kwargs: Any) -> DatasetDict:
+        """Build preference pairs for TRL from rankings; see ``nb_feedback.preference``."""
+        from nb_feedback.preference import to_preference
+
+        return to_preference(self, *args, **kwargs)
+
+    def to_kto(self, *args: Any, **kwargs: Any) -> DatasetDict:
+        """Build TRL's unpaired KTO splits from ratings or labels; see ``nb_feedback.preference``."""
+        from nb_feedback.preference import to_kto
+
+        return to_kto(self, *args, **kwargs)
+
     def report(self, **to_sft_options: Any) -> Any:
         """Return a report to look at before training; see ``nb_feedback.report.report``.
 

@@ -1,8 +1,8 @@
 """Write SFT splits to files, and the bridge to ``datasets`` that every exporter uses.
 
 ``export_sft`` writes each split as JSONL, parquet or a ``save_to_disk`` folder. ``datasets`` is
-imported inside functions (``_require_datasets``, with an ImportError naming the package), and
-``_dataset`` wraps an Arrow table as an in-memory ``datasets.Dataset``.
+imported inside functions (``require_datasets``, with an ImportError naming the package), and
+``arrow_dataset`` wraps an Arrow table as an in-memory ``datasets.Dataset``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
 
 
-def _require_datasets() -> Any:
+def require_datasets() -> Any:
+    """Import and return the ``datasets`` module, with an ImportError naming it if missing."""
     try:
         import datasets
     except ImportError:  # pragma: no cover - datasets is a core dependency
@@ -29,14 +30,14 @@ def _require_datasets() -> Any:
     return datasets
 
 
-def _dataset(table: pa.Table, features: Any) -> Dataset:
+def arrow_dataset(table: pa.Table, features: Any) -> Dataset:
     """Wrap an Arrow table as an in-memory ``datasets.Dataset`` with the given features.
 
     ``Dataset.from_pandas`` would fingerprint the data by pickling all of it (a third of the
     time at 100,000 rows); an in-memory dataset gets a random fingerprint, as datasets itself
     gives the results of transforms it cannot hash.
     """
-    datasets = _require_datasets()
+    datasets = require_datasets()
     from datasets.fingerprint import generate_random_fingerprint
     from datasets.table import InMemoryTable
 
@@ -75,7 +76,7 @@ def export_sft(
     leaves a half-written file under the final name. To publish, call
     ``splits.push_to_hub(repo_id)`` (``datasets``' own method).
     """
-    datasets = _require_datasets()
+    datasets = require_datasets()
     if isinstance(formats, str):
         formats = (formats,)
     bad = [f for f in formats if f not in ("jsonl", "parquet", "disk")]

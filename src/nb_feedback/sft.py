@@ -19,7 +19,7 @@ from nb_feedback import _tables as T
 from nb_feedback._arrowtext import strings
 from nb_feedback._progress import progress
 from nb_feedback.errors import ExportError
-from nb_feedback.export import _dataset, _require_datasets
+from nb_feedback.export import arrow_dataset, require_datasets
 from nb_feedback.sft_plan import SFTPlan, plan_sft
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _render(
 
 
 def _sft_features(format: str, include: Sequence[str]) -> Any:
-    datasets = _require_datasets()
+    datasets = require_datasets()
     value = datasets.Value
     if format == "prompt_completion":
         spec: dict[str, Any] = {"prompt": value("string"), "completion": value("string")}
@@ -202,7 +202,7 @@ def to_sft(
         raise ExportError(f"{where}: include={unknown!r} unknown; expected some of {list(INCLUDE)}")
     if system_prompt is not None and not isinstance(system_prompt, str):
         raise ExportError(f"{where}: system_prompt must be a string, got {system_prompt!r}")
-    datasets = _require_datasets()
+    datasets = require_datasets()
     n_answers = len(ds._responses_raw())
     steps = progress(range(3), desc="to_sft", rows=n_answers, enabled=show_progress, total=3)
     next(steps, None)
@@ -221,7 +221,7 @@ def to_sft(
     # Render each split from its own rows: no full-size table that is then filtered in two.
     result = datasets.DatasetDict(
         {
-            name: _dataset(
+            name: arrow_dataset(
                 _sft_table(
                     plan,
                     np.flatnonzero(mask),

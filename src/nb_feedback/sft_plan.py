@@ -21,7 +21,7 @@ import pyarrow.json as pa_json
 
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import loads, strings
-from nb_feedback._grouping import _check_seed, prompt_groups, split_by_hash
+from nb_feedback._grouping import check_seed, prompt_groups, split_by_hash
 from nb_feedback._textbuf import data_bytes, has_any, may_have_edge_space
 from nb_feedback.errors import ExportError
 
@@ -261,7 +261,7 @@ def plan_sft(
     """
     where = "to_sft"
     prompt, completion = resolve_names(ds, prompt, completion, where)
-    seed = _check_seed(seed, where)
+    seed = check_seed(seed, where)
     if multiple not in MULTIPLE:
         raise ExportError(f"{where}: multiple={multiple!r}; expected one of {list(MULTIPLE)}")
     if isinstance(min_length, bool) or not isinstance(min_length, int) or min_length < 0:

@@ -23,10 +23,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback._grouping import _check_seed, normalize_prompts, split_groups
+from nb_feedback._grouping import check_seed, normalize_prompts, split_groups
 from nb_feedback.argilla_format import argilla_columns
 from nb_feedback.errors import ExportError
-from nb_feedback.export import _dataset, _require_datasets
+from nb_feedback.export import arrow_dataset, require_datasets
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
@@ -168,11 +168,11 @@ def prepare_for_training(
             f"{where}: train_size={train_size} and test_size={test_size} must be >= 0 "
             "and add up to 1"
         )
-    seed = _check_seed(0 if seed is None else seed, where)
+    seed = check_seed(0 if seed is None else seed, where)
     if len(ds) < 1:
         raise ExportError(f"{where}: the dataset has no records; add records first")
 
-    datasets = _require_datasets()
+    datasets = require_datasets()
     columns, _ = argilla_columns(ds)
     names = list(columns)
     texts: list[str] = []
@@ -191,7 +191,7 @@ def prepare_for_training(
         {"id": pa.array(np.arange(len(texts), dtype=np.int32)), "text": pa.array(texts)}
     )
     if np.isclose(test_size, 0.0):
-        return _dataset(table, features)
+        return arrow_dataset(table, features)
 
     # Group key per record: its fields, normalised and joined.
     fields = ds.schema.field_names
@@ -209,7 +209,7 @@ def prepare_for_training(
     train_rows = rows[~is_test[group[rows]]]
     return datasets.DatasetDict(
         {
-            "train": _dataset(table.take(pa.array(train_rows)), features),
-            "test": _dataset(table.take(pa.array(test_rows)), features),
+            "train": arrow_dataset(table.take(pa.array(train_rows)), features),
+            "test": arrow_dataset(table.take(pa.array(test_rows)), features),
         }
     )
