@@ -21,4 +21,4 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # torch is pinned in the [train] extra and installed in this same pip command: without the pin
 # pip resolves a multi-GB CUDA build.
-.venv/bin/pip install -q --disable-pip-version-check -e ".[dev,train]"
+.venv/bin/pip install -q --disable-pip-version-check -e ".[dev,train,argilla]"

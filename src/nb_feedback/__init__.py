@@ -6,6 +6,7 @@ the submitted answers into SFT splits for TRL. The guide's code runs with
 """
 
 from nb_feedback.dataset import FeedbackDataset
+from nb_feedback.distribution import TaskDistribution
 from nb_feedback.errors import (
     FeedbackError,
     RecordError,
@@ -63,6 +64,7 @@ __all__ = [
     "StorageError",
     "Suggestion",
     "SuggestionSchema",
+    "TaskDistribution",
     "TermsMetadataFilter",
     "TermsMetadataProperty",
     "TextField",

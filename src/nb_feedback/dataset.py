@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
@@ -22,6 +23,14 @@ from nb_feedback._gc import gc_paused
 from nb_feedback._ingest import check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
+from nb_feedback.annotator_queue import queue_positions, user_order
+from nb_feedback.distribution import (
+    RECORD_STATUSES,
+    TaskDistribution,
+    check_distribution,
+    record_status,
+    record_statuses,
+)
 from nb_feedback.errors import ResponseError, StorageError
 from nb_feedback.filters import MetadataFilter
 from nb_feedback.metadata import MetadataProperty
@@ -34,6 +43,8 @@ from nb_feedback.records import (
     unwrap_values,
 )
 from nb_feedback.schema import Question, Schema, TextField
+from nb_feedback.tail import LogTail
+from nb_feedback.team_progress import team_progress
 from nb_feedback.validation import check_values
 
 if TYPE_CHECKING:
@@ -58,6 +69,8 @@ class FeedbackDataset:
         Markdown shown above the records in the widget.
     metadata_properties : list, optional
         Declared metadata, checked on add and usable in ``filter_by``.
+    distribution : TaskDistribution, optional
+        How many submitted responses complete a record (default ``min_submitted=1``).
 
     Examples
     --------
@@ -77,8 +90,15 @@ class FeedbackDataset:
         questions: Sequence[Question],
         guidelines: str | None = None,
         metadata_properties: Sequence[MetadataProperty] | None = None,
+        distribution: TaskDistribution | None = None,
     ) -> None:
-        schema = Schema(fields, questions, tuple(metadata_properties or ()), guidelines)  # type: ignore[arg-type]
+        schema = Schema(
+            fields,  # type: ignore[arg-type]
+            questions,  # type: ignore[arg-type]
+            tuple(metadata_properties or ()),
+            guidelines,
+            check_distribution(distribution),
+        )
         self._init(schema, None, None)
 
     def _init(
@@ -98,6 +118,8 @@ class FeedbackDataset:
         self._logs: dict[str, persistence.AnswerLog] = {}
         self._listeners: list[Listener] = []
         self._read_only: str | None = None
+        self._tail: LogTail | None = None  # see refresh()
+        self._orders: dict[str, np.ndarray] = {}  # user -> record positions in their order
 
     # ----------------------------------------------------------------- schema
     @property
@@ -124,6 +146,29 @@ class FeedbackDataset:
     def metadata_properties(self) -> list[MetadataProperty]:
         """The declared metadata properties."""
         return list(self._schema.metadata_properties)
+
+    @property
+    def distribution(self) -> TaskDistribution:
+        """How many submitted responses complete a record (Argilla 2's ``TaskDistribution``).
+
+        It can be changed while no record has a response; with a folder, the change is saved.
+        """
+        return self._schema.distribution
+
+    @distribution.setter
+    def distribution(self, value: TaskDistribution) -> None:
+        self._check_writable()
+        new = check_distribution(value)
+        answered = len(self._responses)
+        if answered and new != self._schema.distribution:
+            raise StorageError(
+                f"distribution: cannot change to {new!r}: {answered} response(s) exist; "
+                "the distribution can change only before the first answer"
+            )
+        schema = dataclasses.replace(self._schema, distribution=new)
+        if self._folder is not None:
+            persistence.write_schema(self._folder, schema)
+        self._schema = schema
 
     @property
     def folder(self) -> Path | None:
@@ -192,13 +237,15 @@ class FeedbackDataset:
         cols = self._columns()
         record_id = cols[T.ID][position].as_py()
         meta, sugg = cols[T.METADATA][position].as_py(), cols[T.SUGGESTIONS][position].as_py()
+        responses = self.responses_for(record_id)
         return FeedbackRecord(
             fields={f: cols[f][position].as_py() for f in self._schema.field_names},
             metadata=orjson.loads(meta) if meta is not None else {},
             suggestions=[Suggestion(**x) for x in orjson.loads(sugg)] if sugg is not None else [],
-            responses=self.responses_for(record_id),
+            responses=responses,
             external_id=cols[T.EXTERNAL_ID][position].as_py(),
             id=record_id,
+            status=record_status(responses, self._schema.distribution.min_submitted),
         )
 
     def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
@@ -215,8 +262,10 @@ class FeedbackDataset:
         cols = {c: a.slice(start, stop - start).to_pylist() for c, a in self._columns().items()}
         field_cols = [(f, cols[f]) for f in self._schema.field_names]
         out = []
+        need = self._schema.distribution.min_submitted
         for k, record_id in enumerate(cols[T.ID]):
             meta, sugg = cols[T.METADATA][k], cols[T.SUGGESTIONS][k]
+            responses = self.responses_for(record_id)
             out.append(
                 FeedbackRecord(
                     fields={f: col[k] for f, col in field_cols},
@@ -224,9 +273,10 @@ class FeedbackDataset:
                     suggestions=[Suggestion(**x) for x in orjson.loads(sugg)]
                     if sugg is not None
                     else [],
-                    responses=self.responses_for(record_id),
+                    responses=responses,
                     external_id=cols[T.EXTERNAL_ID][k],
                     id=record_id,
+                    status=record_status(responses, need),
                 )
             )
         return out
@@ -451,6 +501,94 @@ class FeedbackDataset:
         out = self._records[T.ID].map(by_id)
         return out.fillna("pending").astype(object)
 
+    # ------------------------------------------------------------------- team
+    def queue(self, user: str) -> list[str]:
+        """Return the ids of the records ``user`` should do next, in the order the widget shows.
+
+        Pending records (see ``TaskDistribution``) that ``user`` has not submitted or
+        discarded, in an order seeded by the user's name: the same in every process, and
+        different for every annotator, so people working at once rarely collide. Call
+        ``refresh()`` first to see what other processes wrote to the folder.
+        """
+        positions = self.queue_positions(user)
+        ids: list[str] = (
+            self._columns()[T.ID].take(pa.array(positions, type=pa.int64())).to_pylist()
+        )
+        return ids
+
+    def queue_positions(self, user: str) -> np.ndarray:
+        """Return the record positions of ``queue(user)``."""
+        if not isinstance(user, str) or not user.strip():
+            raise ResponseError(f"queue: user must be a non-empty string, got {user!r}")
+        ids = self._columns()[T.ID]
+        cached = self._orders.get(user)
+        if cached is None or len(cached) != len(ids):  # records were added: a new order
+            cached = self._orders[user] = user_order(ids, user)
+        need = self._schema.distribution.min_submitted
+        return queue_positions(ids, self._responses.frame(), user, need, cached)
+
+    def progress(self, with_users_distribution: bool = False) -> dict[str, Any]:
+        """Return the team's progress in Argilla 2's shape; see ``nb_feedback.team_progress``.
+
+        Examples
+        --------
+        >>> import nb_feedback as rg
+        >>> ds = rg.FeedbackDataset(fields=[rg.TextField(name="prompt")],
+        ...                         questions=[rg.TextQuestion(name="demonstration")])
+        >>> ds.add_records([{"prompt": "a"}, {"prompt": "b"}])
+        >>> _ = ds.add_response(ds[0].id, {"demonstration": "A"}, user="ana")
+        >>> ds.progress()
+        {'total': 2, 'completed': 1, 'pending': 1}
+        """
+        return team_progress(
+            self._columns()[T.ID],
+            self._responses.frame(),
+            self._schema.distribution.min_submitted,
+            with_users_distribution=with_users_distribution,
+        )
+
+    def refresh(self) -> list[str]:
+        """Take in the answers other processes appended to this dataset's folder since last time.
+
+        Only the new bytes of the annotators' logs are read (a line still being written waits
+        for the next call). Returns the ids of the records whose responses changed; open views
+        are told. A dataset with no folder has nothing to read.
+        """
+        if self._folder is None or self._read_only:
+            return []
+        if self._tail is None:
+            self._tail = LogTail(self._folder)
+        return self._apply_external(self._tail.read_new())
+
+    def _apply_external(self, rows: Sequence[dict[str, Any]]) -> list[str]:
+        """Apply answer lines read from the folder; a line older than what we hold is stale."""
+        changed: list[str] = []
+        for row in rows:
+            record_id, user = row["record_id"], row["user"]
+            try:
+                self.position_of(record_id)
+            except ResponseError:
+                continue  # a record this copy does not hold (added by another process)
+            current = self._responses.get(record_id, user)
+            if current is not None:
+                if float(current["updated_at"]) > float(row["updated_at"]):
+                    continue  # e.g. our own earlier line, since replaced
+                if (current["status"], current["values"]) == (row["status"], row["values"]):
+                    continue  # what we hold already (our own answer, read back)
+            if row["status"] == persistence.REMOVED:
+                if current is None:
+                    continue
+                self._responses.remove(record_id, user)
+            elif row["status"] in STATUSES:
+                self._responses.put(row)
+            else:
+                continue
+            changed.append(record_id)
+        changed = list(dict.fromkeys(changed))  # each record once, in the order seen
+        if changed:
+            self._notify("responses", changed)
+        return changed
+
     # ---------------------------------------------------------------- queries
     def filter_by(
         self,
@@ -458,11 +596,14 @@ class FeedbackDataset:
         response_status: str | Sequence[str] | None = None,
         metadata_filters: MetadataFilter | Sequence[MetadataFilter] | None = None,
         user: str | None = None,
+        record_status: str | Sequence[str] | None = None,
     ) -> FeedbackDataset:
         """Return a read-only dataset of the matching records (it really filters).
 
         ``response_status`` is a status or a list of them, "pending" meaning no response;
         a record matches when at least one response (by ``user``, if given) has that status.
+        ``record_status`` ("pending" or "completed", or a list) keeps records by their status
+        under the dataset's ``TaskDistribution``.
         The result is a snapshot: later changes to this dataset do not show in it. It copies
         no record text until its records are read one by one (``to_sft`` reads none).
         """
@@ -493,6 +634,15 @@ class FeedbackDataset:
                 answered[record_of[by_user]] = True
                 status_mask |= ~answered
             keep &= status_mask[:n]
+        if record_status is not None:
+            wanted = [record_status] if isinstance(record_status, str) else list(record_status)
+            if not wanted or any(str(s) not in RECORD_STATUSES for s in wanted):
+                raise ResponseError(
+                    f"filter_by: record_status must be among {list(RECORD_STATUSES)}, "
+                    f"got {record_status!r}"
+                )
+            statuses = self._record_statuses(responses)
+            keep &= np.isin(statuses, [str(s) for s in wanted])
         if metadata_filters is not None:
             filters = (
                 metadata_filters if isinstance(metadata_filters, Sequence) else [metadata_filters]
@@ -500,6 +650,13 @@ class FeedbackDataset:
             for f in filters:
                 keep &= f.mask(self._records, self._schema).fillna(False).to_numpy(dtype=bool)
         return self._subset(keep, responses, record_of)
+
+    def _record_statuses(self, responses: pd.DataFrame | None = None) -> np.ndarray:
+        """Return "pending" / "completed" per record position."""
+        if responses is None:
+            responses = self._responses.frame()
+        ids = self._columns()[T.ID]
+        return record_statuses(ids, responses, self._schema.distribution.min_submitted)
 
     def _record_positions(self, responses: pd.DataFrame) -> np.ndarray:
         """Return the position of each response's record (len(self) for none), in one hash pass."""
@@ -524,9 +681,10 @@ class FeedbackDataset:
         return out
 
     def to_pandas(self) -> pd.DataFrame:
-        """Return one row per record: id, fields, metadata, suggestions, responses, external_id.
+        """Return one row per record: id, fields, metadata, suggestions, responses, external_id, status.
 
-        ``responses`` holds a list of ``{user, values, status, updated_at, time_spent}`` dicts.
+        ``responses`` holds a list of ``{user, values, status, updated_at, time_spent}`` dicts;
+        ``status`` is the record's status, "pending" or "completed" (see ``TaskDistribution``).
         """
         with gc_paused():
             return self._to_pandas()
@@ -562,6 +720,7 @@ class FeedbackDataset:
             if external.null_count == n
             else pd.Series(external.to_pylist(), dtype=object)
         )
+        out["status"] = self._record_statuses(frame)
         return out
 
     def responses_frame(self) -> pd.DataFrame:
@@ -611,6 +770,14 @@ class FeedbackDataset:
 
         return report(self, **to_sft_options)
 
+    def to_argilla(
+        self, client: Any, *, name: str, workspace: str | None = None, **kwargs: Any
+    ) -> Any:
+        """Push this dataset to an Argilla 2 server; see ``nb_feedback.to_argilla``."""
+        from nb_feedback.to_argilla import to_argilla
+
+        return to_argilla(self, client, name=name, workspace=workspace, **kwargs)
+
     def prepare_for_training(self, *args: Any, **kwargs: Any) -> Any:
         """Argilla v1's ``prepare_for_training``; see ``nb_feedback.training``."""
         from nb_feedback.training import prepare_for_training
@@ -639,16 +806,23 @@ class FeedbackDataset:
         )
         self.close()
         self._folder = folder
+        self._tail = LogTail(folder)  # a fresh folder: its logs are empty
         return folder
 
     @classmethod
     def from_disk(cls, path: str | Path, *, show_progress: bool | None = None) -> FeedbackDataset:
         """Open a saved dataset; later changes are written back to the same folder."""
         folder = Path(path).expanduser().resolve()
+        # the log ends before loading: what is appended meanwhile is read by refresh(), at
+        # worst twice (applying a line again changes nothing)
+        tail = LogTail(folder)
+        if persistence.is_dataset_folder(folder):
+            tail.skip_to_ends()
         schema, records, responses = persistence.load_folder(folder, show_progress=show_progress)
         out = cls.__new__(cls)
         out._init(schema, records, responses)
         out._folder = folder
+        out._tail = tail
         return out
 
     def close(self) -> None:

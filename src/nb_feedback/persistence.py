@@ -247,6 +247,14 @@ def append_part(folder: Path, records: pd.DataFrame, responses: pd.DataFrame) ->
         _write_manifest(folder, manifest)
 
 
+def write_schema(folder: Path, schema: Schema) -> None:
+    """Replace the schema in a saved dataset's manifest, atomically (e.g. a new distribution)."""
+    with FileLock(str(folder / ".manifest.lock")):  # other kernels may add records meanwhile
+        manifest = read_manifest(folder)
+        manifest["schema"] = schema.to_dict()
+        _write_manifest(folder, manifest)
+
+
 def load_folder(
     folder: Path, *, show_progress: bool | None
 ) -> tuple[Schema, pd.DataFrame, pd.DataFrame]:

@@ -99,6 +99,8 @@ class FeedbackRecord:
     """One item to annotate: its fields, metadata, suggestions and responses.
 
     ``id`` is set when the record is added to a dataset and kept across save and load.
+    ``status`` is "completed" once the record has as many submitted responses as the dataset's
+    ``TaskDistribution(min_submitted=...)`` asks for, else "pending".
 
     Examples
     --------
@@ -113,6 +115,7 @@ class FeedbackRecord:
     responses: Any = None
     external_id: str | None = None
     id: str | None = None
+    status: str = "pending"
 
     def __post_init__(self) -> None:
         self.metadata = dict(self.metadata) if self.metadata is not None else {}

@@ -19,6 +19,7 @@ from nb_feedback._checks import (
     is_unicode,
     text_problem,
 )
+from nb_feedback.distribution import TaskDistribution, check_distribution
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
 
@@ -346,8 +347,10 @@ class Schema:
     questions: tuple[Question, ...]
     metadata_properties: tuple[MetadataProperty, ...] = ()
     guidelines: str | None = None
+    distribution: TaskDistribution = field(default_factory=TaskDistribution)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "distribution", check_distribution(self.distribution))
         fields_ = self._as_tuple("fields", self.fields, (TextField,))
         questions = self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values()))
         props = self._as_tuple(
@@ -423,6 +426,7 @@ class Schema:
             "questions": [q.to_dict() for q in self.questions],
             "metadata_properties": [p.to_dict() for p in self.metadata_properties],
             "guidelines": self.guidelines,
+            "distribution": self.distribution.to_dict(),
         }
 
     @classmethod
@@ -436,4 +440,7 @@ class Schema:
             props = [_from_dict(_METADATA, d) for d in data.get("metadata_properties", [])]
         except (KeyError, TypeError, AttributeError) as exc:
             raise SchemaError(f"schema: malformed ({exc!r})") from None
-        return cls(tuple(fields_), tuple(questions), tuple(props), data.get("guidelines"))
+        distribution = TaskDistribution.from_dict(data.get("distribution"))
+        return cls(
+            tuple(fields_), tuple(questions), tuple(props), data.get("guidelines"), distribution
+        )

@@ -832,6 +832,7 @@ def test_to_pandas_columns_and_content(answered: rg.FeedbackDataset) -> None:
         "suggestions",
         "responses",
         "external_id",
+        "status",
     ]
     assert len(frame) == 8
     assert frame["prompt"].tolist() == [f"Prompt number {i}?" for i in range(8)]

@@ -1,0 +1,101 @@
+"""How many submitted answers finish a record (Argilla 2's ``TaskDistribution``), and record status.
+
+A record is ``completed`` once it has ``min_submitted`` submitted responses (from anyone), else
+``pending``. Drafts and discards never complete a record. The distribution is stored with the
+schema in the dataset's folder, so every process sharing the folder judges records alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nb_feedback.errors import SchemaError
+
+RECORD_STATUSES = ("pending", "completed")
+
+
+@dataclass(frozen=True)
+class TaskDistribution:
+    """Overlap distribution: a record is completed once ``min_submitted`` people submitted it.
+
+    Examples
+    --------
+    >>> TaskDistribution(min_submitted=2).to_dict()
+    {'strategy': 'overlap', 'min_submitted': 2}
+    """
+
+    min_submitted: int = 1
+    strategy: str = "overlap"
+
+    def __post_init__(self) -> None:
+        n = self.min_submitted
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+            raise SchemaError(f"TaskDistribution: min_submitted must be an integer >= 1, got {n!r}")
+        if self.strategy != "overlap":
+            raise SchemaError(
+                f"TaskDistribution: strategy must be 'overlap' (Argilla 2's only one), "
+                f"got {self.strategy!r}"
+            )
+        object.__setattr__(self, "min_submitted", int(n))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form stored in the manifest."""
+        return {"strategy": self.strategy, "min_submitted": self.min_submitted}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> TaskDistribution:
+        """Rebuild from ``to_dict`` output; None (a folder written before 0.2) is the default."""
+        if data is None:
+            return cls()
+        if not isinstance(data, Mapping):
+            raise SchemaError(f"distribution: expected an object, got {data!r}")
+        return cls(
+            min_submitted=data.get("min_submitted", 1), strategy=data.get("strategy", "overlap")
+        )
+
+
+def check_distribution(value: object) -> TaskDistribution:
+    """Return ``value`` as a TaskDistribution (None is the default), or raise naming it."""
+    if value is None:
+        return TaskDistribution()
+    if isinstance(value, TaskDistribution):
+        return value
+    if isinstance(value, Mapping):
+        return TaskDistribution.from_dict(value)
+    raise SchemaError(f"distribution: expected rg.TaskDistribution(min_submitted=n), got {value!r}")
+
+
+def record_status(responses: Iterable[Any], min_submitted: int) -> str:
+    """Return "completed" or "pending" for one record from its responses."""
+    submitted = sum(1 for r in responses if r.status == "submitted")
+    return "completed" if submitted >= min_submitted else "pending"
+
+
+def submitted_counts(record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame) -> np.ndarray:
+    """Return how many submitted responses each record (in ``record_ids`` order) has."""
+    n = len(record_ids)
+    out = np.zeros(n, dtype=np.int64)
+    if responses.empty:
+        return out
+    submitted = responses.loc[(responses["status"] == "submitted").to_numpy(), "record_id"]
+    if submitted.empty:
+        return out
+    ids = pa.array(submitted, type=pa.string(), from_pandas=True)
+    # a response to a record outside ``record_ids`` (a filter_by() view) counts for none
+    found = pc.drop_null(pc.index_in(ids, value_set=record_ids))
+    return np.bincount(found.to_numpy().astype(np.int64), minlength=n)[:n]
+
+
+def record_statuses(
+    record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame, min_submitted: int
+) -> np.ndarray:
+    """Return "completed" / "pending" per record (in ``record_ids`` order), in one pass."""
+    done = submitted_counts(record_ids, responses) >= min_submitted
+    return np.where(done, "completed", "pending").astype(object)

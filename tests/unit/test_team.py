@@ -1,0 +1,186 @@
+"""A team on one folder: distribution and record status, queues, progress, reading others' logs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nb_feedback as rg
+from conftest import make_records, make_schema_kwargs
+from nb_feedback.errors import ResponseError, SchemaError, StorageError
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def team_dataset(n: int = 6, min_submitted: int = 2) -> rg.FeedbackDataset:
+    ds = rg.FeedbackDataset(
+        **make_schema_kwargs(), distribution=rg.TaskDistribution(min_submitted=min_submitted)
+    )
+    ds.add_records(make_records(n))
+    return ds
+
+
+def answer(ds: rg.FeedbackDataset, i: int, user: str, status: str = "submitted") -> None:
+    ds.add_response(ds[i].id, {"demonstration": f"{user} {i}"}, user=user, status=status)
+
+
+# ------------------------------------------------------------------ distribution and status
+def test_distribution_defaults_to_one_and_checks_its_input() -> None:
+    assert rg.FeedbackDataset(**make_schema_kwargs()).distribution.min_submitted == 1
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(SchemaError, match="min_submitted"):
+            rg.TaskDistribution(min_submitted=bad)  # type: ignore[arg-type]
+    with pytest.raises(SchemaError, match="distribution"):
+        rg.FeedbackDataset(**make_schema_kwargs(), distribution=2)  # type: ignore[arg-type]
+
+
+def test_record_status_follows_submitted_responses_only() -> None:
+    ds = team_dataset()
+    answer(ds, 0, "ana")
+    answer(ds, 0, "bob", status="draft")
+    answer(ds, 1, "ana", status="discarded")
+    assert ds[0].status == "pending"
+    answer(ds, 0, "bob")
+    assert ds[0].status == "completed"
+    assert [r.status for r in ds] == ["completed"] + ["pending"] * 5
+    assert ds.to_pandas()["status"].tolist() == ["completed"] + ["pending"] * 5
+    completed = ds.filter_by(record_status="completed")
+    assert [r.id for r in completed] == [ds[0].id]
+    assert len(ds.filter_by(record_status=["pending", "completed"])) == 6
+    assert len(ds.filter_by(record_status="pending", response_status="discarded")) == 1
+    with pytest.raises(ResponseError, match="record_status must be among"):
+        ds.filter_by(record_status="done")
+
+
+def test_distribution_is_saved_and_changes_only_before_the_first_answer(tmp_path: Path) -> None:
+    ds = team_dataset(min_submitted=1)
+    ds.save(tmp_path / "d")
+    ds.distribution = rg.TaskDistribution(min_submitted=3)
+    assert rg.FeedbackDataset.from_disk(tmp_path / "d").distribution.min_submitted == 3
+    answer(ds, 0, "ana")
+    with pytest.raises(StorageError, match="1 response"):
+        ds.distribution = rg.TaskDistribution(min_submitted=2)
+    assert ds.distribution.min_submitted == 3
+    assert rg.FeedbackDataset.from_disk(tmp_path / "d").distribution.min_submitted == 3
+
+
+# ------------------------------------------------------------------------------- queues
+def test_queue_holds_pending_records_the_user_has_not_finished() -> None:
+    ds = team_dataset()
+    ids = [r.id for r in ds]
+    full = ds.queue("ana")
+    assert sorted(full) == sorted(ids)
+    answer(ds, 0, "ana")  # ana is done with 0
+    answer(ds, 1, "bob")
+    answer(ds, 1, "cy")  # 1 is completed by others
+    answer(ds, 2, "ana", status="draft")  # a draft stays in ana's queue
+    answer(ds, 3, "ana", status="discarded")
+    expected = [i for i in full if i not in (ids[0], ids[1], ids[3])]
+    assert ds.queue("ana") == expected  # the order itself is kept
+    assert ds[1].id not in ds.queue("dan")
+
+
+def test_queue_order_is_seeded_by_the_user_and_the_same_in_another_process() -> None:
+    ds = team_dataset(n=40)
+    orders = {u: ds.queue(u) for u in ("ana", "bob", "cy")}
+    assert len({tuple(o) for o in orders.values()}) == 3
+    assert orders["ana"] != [r.id for r in ds]
+    code = (
+        "import json, sys\n"
+        "import pyarrow as pa\n"
+        "from nb_feedback.annotator_queue import user_order\n"
+        "ids = json.loads(sys.argv[1])\n"
+        "print(json.dumps([ids[i] for i in user_order(pa.array(ids), 'ana')]))\n"
+    )
+    ids = [r.id for r in ds]
+    out = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(ids)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PYTHONHASHSEED": "12345"},
+    )
+    assert json.loads(out.stdout) == orders["ana"]
+
+
+def test_queue_order_keeps_places_when_records_are_added() -> None:
+    ds = team_dataset(n=20)
+    before = ds.queue("ana")
+    ds.add_records(make_records(5))
+    after = ds.queue("ana")
+    assert [i for i in after if i in set(before)] == before
+
+
+# ----------------------------------------------------------------------------- progress
+def test_progress_has_argilla_2_shape_and_counts() -> None:
+    ds = team_dataset()
+    answer(ds, 0, "ana")
+    answer(ds, 0, "bob")
+    answer(ds, 1, "ana")
+    answer(ds, 2, "bob", status="draft")
+    answer(ds, 0, "cy", status="discarded")
+    assert ds.progress() == {"total": 6, "completed": 1, "pending": 5}
+    full = ds.progress(with_users_distribution=True)
+    zero = {"submitted": 0, "draft": 0, "discarded": 0}
+    assert full["users"] == {
+        "ana": {"completed": {**zero, "submitted": 1}, "pending": {**zero, "submitted": 1}},
+        "bob": {"completed": {**zero, "submitted": 1}, "pending": {**zero, "draft": 1}},
+        "cy": {"completed": {**zero, "discarded": 1}, "pending": zero},
+    }
+    assert rg.FeedbackDataset(**make_schema_kwargs()).progress(True) == {
+        "total": 0,
+        "completed": 0,
+        "pending": 0,
+        "users": {},
+    }
+
+
+# ---------------------------------------------------------------- other processes' answers
+def test_refresh_reads_only_new_bytes_and_waits_for_a_torn_line(tmp_path: Path) -> None:
+    ds = team_dataset()
+    ds.save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    ids = [r.id for r in mine]
+    assert mine.refresh() == []
+    other.add_response(ids[0], {"demonstration": "from bob"}, user="bob")
+    other.add_response(ids[0], {"demonstration": "from cy"}, user="cy")
+    seen: list[tuple[str, list[str]]] = []
+    mine.subscribe(lambda kind, rids: seen.append((kind, list(rids))))
+    assert mine.refresh() == [ids[0]]
+    assert seen == [("responses", [ids[0]])]
+    assert mine[0].status == "completed"
+    assert mine.progress()["completed"] == 1
+    tail = mine._tail
+    assert tail is not None
+    read_before = tail.bytes_read
+    other.add_response(ids[1], {"demonstration": "x"}, user="bob")
+    mine.refresh()
+    log = next(p for p in tail.logs() if p.name.startswith("bob"))
+    line_bytes = len(log.read_bytes().splitlines(keepends=True)[-1])
+    assert tail.bytes_read - read_before == line_bytes  # only the new line was read
+    # a half-written line is left for the next look
+    with log.open("ab") as fh:
+        fh.write(b'{"record_id": "' + ids[2].encode())
+    assert mine.refresh() == []
+    with log.open("ab") as fh:
+        fh.write(
+            b'", "user": "bob", "status": "submitted", "values": "{\\"demonstration\\": \\"y\\"}",'
+            b' "updated_at": 1e12, "time_spent": null}\n'
+        )
+    assert mine.refresh() == [ids[2]]
+    assert mine.response_of(ids[2], "bob") is not None
+    # a removal (undo) travels too, and our own answers read back change nothing
+    other.remove_response(ids[1], "bob")
+    mine.add_response(ids[3], {"demonstration": "mine"}, user="ana")
+    assert mine.refresh() == [ids[1]]
+    assert mine.response_of(ids[1], "bob") is None
+
+
+def test_refresh_on_memory_datasets_does_nothing() -> None:
+    ds = team_dataset()
+    assert ds.refresh() == []
