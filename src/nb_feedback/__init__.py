@@ -21,6 +21,13 @@ from nb_feedback.metadata import (
     IntegerMetadataProperty,
     TermsMetadataProperty,
 )
+from nb_feedback.metrics import (
+    AgreementMetric,
+    AnnotatorMetric,
+    ModelMetric,
+    UnifiedAnnotatorMetric,
+    UnifiedModelMetric,
+)
 from nb_feedback.persistence import LoadWarning
 from nb_feedback.records import (
     FeedbackRecord,
@@ -38,11 +45,26 @@ from nb_feedback.schema import (
     TextField,
     TextQuestion,
 )
+from nb_feedback.sorting import RecordSortField, SortBy, SortOrder
 from nb_feedback.training import TrainingTask
+from nb_feedback.unification import (
+    LabelQuestionStrategy,
+    LabelQuestionUnification,
+    MultiLabelQuestionStrategy,
+    MultiLabelQuestionUnification,
+    RankingQuestionStrategy,
+    RankingQuestionUnification,
+    RatingQuestionStrategy,
+    RatingQuestionUnification,
+    TextQuestionStrategy,
+    UnifiedValueSchema,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AgreementMetric",
+    "AnnotatorMetric",
     "FeedbackDataset",
     "FeedbackError",
     "FeedbackRecord",
@@ -51,16 +73,28 @@ __all__ = [
     "IntegerMetadataFilter",
     "IntegerMetadataProperty",
     "LabelQuestion",
+    "LabelQuestionStrategy",
+    "LabelQuestionUnification",
     "LoadWarning",
+    "ModelMetric",
     "MultiLabelQuestion",
+    "MultiLabelQuestionStrategy",
+    "MultiLabelQuestionUnification",
     "RankingQuestion",
+    "RankingQuestionStrategy",
+    "RankingQuestionUnification",
     "RatingQuestion",
+    "RatingQuestionStrategy",
+    "RatingQuestionUnification",
     "RecordError",
+    "RecordSortField",
     "Response",
     "ResponseError",
     "ResponseSchema",
     "ResponseStatus",
     "SchemaError",
+    "SortBy",
+    "SortOrder",
     "StorageError",
     "Suggestion",
     "SuggestionSchema",
@@ -69,7 +103,11 @@ __all__ = [
     "TermsMetadataProperty",
     "TextField",
     "TextQuestion",
+    "TextQuestionStrategy",
     "TrainingTask",
+    "UnifiedAnnotatorMetric",
+    "UnifiedModelMetric",
+    "UnifiedValueSchema",
     "WriterLockedError",
     "__version__",
 ]

@@ -784,6 +784,63 @@ class FeedbackDataset:
 
         return prepare_for_training(self, *args, **kwargs)
 
+    # ------------------------------------------------ Argilla v1 (see v1_compat)
+    def field_by_name(self, name: str) -> TextField | None:
+        """Return the field called ``name``, or None (Argilla v1)."""
+        return self._schema.field(name)
+
+    def question_by_name(self, name: str) -> Question | None:
+        """Return the question called ``name``, or None (Argilla v1)."""
+        return self._schema.question(name)
+
+    def metadata_property_by_name(self, name: str) -> MetadataProperty | None:
+        """Return the metadata property called ``name``, or None (Argilla v1)."""
+        return self._schema.metadata_property(name)
+
+    @property
+    def unified_responses(self) -> dict[str, dict[str, list[Any]]]:
+        """Unified answers by question, then record id; see ``compute_unified_responses``."""
+        if not hasattr(self, "_unified"):
+            self._unified: dict[str, dict[str, list[Any]]] = {}
+        return self._unified
+
+    def compute_unified_responses(self, question: Any, strategy: Any = None) -> FeedbackDataset:
+        """Unify a question's submitted answers; see ``nb_feedback.unification``."""
+        from nb_feedback.unification import compute_unified_responses
+
+        return compute_unified_responses(self, question, strategy)
+
+    def compute_agreement_metrics(self, *args: Any, **kwargs: Any) -> Any:
+        """Krippendorff's alpha of one question; see ``nb_feedback.metrics``."""
+        from nb_feedback.metrics import compute_agreement_metrics
+
+        return compute_agreement_metrics(self, *args, **kwargs)
+
+    def compute_model_metrics(self, *args: Any, **kwargs: Any) -> Any:
+        """Answers against suggestions; see ``nb_feedback.metrics``."""
+        from nb_feedback.metrics import compute_model_metrics
+
+        return compute_model_metrics(self, *args, **kwargs)
+
+    def sort_by(self, sort: Any = None, order: str = "asc") -> FeedbackDataset:
+        """Return a read-only dataset of the same records, sorted; see ``nb_feedback.sorting``."""
+        from nb_feedback.sorting import sort_positions
+
+        positions = sort_positions(self, sort, order)
+        out = FeedbackDataset.__new__(FeedbackDataset)
+        out._init(self._schema, self._records, self._responses.frame())
+        out._view = (self._records, positions)
+        out._read_only = (
+            "this dataset is a sort_by() result; add answers to the dataset it came from"
+        )
+        return out
+
+    def find_similar_records(self, *args: Any, **kwargs: Any) -> Any:
+        """Return the records nearest a vector; see ``nb_feedback.vectors``."""
+        from nb_feedback.vectors import find_similar_records
+
+        return find_similar_records(self, *args, **kwargs)
+
     # ------------------------------------------------------------ persistence
     def save(
         self, path: str | Path, *, overwrite: bool = False, show_progress: bool | None = None

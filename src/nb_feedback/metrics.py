@@ -26,7 +26,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -149,7 +149,7 @@ def krippendorff_alpha(units: Mapping[str, Mapping[str, Any]], kind: str) -> flo
         krippendorff.alpha(
             reliability_data=data,
             value_domain=np.arange(len(distinct)),
-            level_of_measurement=distance,
+            level_of_measurement=cast(Any, distance),
         )
     )
 
@@ -198,7 +198,7 @@ def _metric_names(
 class _MetricBase:
     """What v1's metric classes share: the question, its kind, and the metrics it allows."""
 
-    _allowed: Mapping[str, Sequence[str]] = {}
+    _allowed: ClassVar[Mapping[str, Sequence[str]]] = {}
 
     def __init__(self, dataset: FeedbackDataset, question_name: Any) -> None:
         where = type(self).__name__
@@ -239,7 +239,9 @@ class AgreementMetric(_MetricBase):
     1.0
     """
 
-    _allowed = {k: ["alpha"] for k in ("label", "multi_label", "rating", "ranking")}
+    _allowed: ClassVar[Mapping[str, Sequence[str]]] = {
+        k: ["alpha"] for k in ("label", "multi_label", "rating", "ranking")
+    }
 
     def __init__(
         self,
@@ -283,7 +285,7 @@ class AgreementMetric(_MetricBase):
 
 # -------------------------------------------------------------------- model
 def _label_order(question: Question, values: Sequence[Any]) -> list[Any]:
-    """The question's own option order, then any other value seen (sorted)."""
+    """Return the question's own option order, then any other value seen (sorted)."""
     known: list[Any] = []
     if isinstance(question, LabelQuestion):
         known = list(question.label_values)
@@ -293,9 +295,7 @@ def _label_order(question: Question, values: Sequence[Any]) -> list[Any]:
     return [v for v in known if v in seen] + sorted(seen - set(known), key=repr)
 
 
-def _classification(
-    name: str, question: Question, truth: list[Any], pred: list[Any]
-) -> Any:
+def _classification(name: str, question: Question, truth: list[Any], pred: list[Any]) -> Any:
     from sklearn import metrics as sk
 
     if name == "accuracy":
@@ -356,9 +356,7 @@ def _ndcg(truth: list[tuple[int, ...]], pred: list[tuple[int, ...]]) -> float:
     return float(ndcg_score(relevance, scores))
 
 
-def score_pairs(
-    name: str, question: Question, responses: list[Any], predictions: list[Any]
-) -> Any:
+def score_pairs(name: str, question: Question, responses: list[Any], predictions: list[Any]) -> Any:
     """Score ``responses`` (the truth) against ``predictions`` (suggestions) with metric ``name``."""
     kind = question_kind(question)
     if kind == "multi_label":
@@ -404,7 +402,7 @@ class AnnotatorMetric(_MetricBase):
     predictions (v1's ``ModelMetric``); False swaps them.
     """
 
-    _allowed = _MODEL_METRICS
+    _allowed: ClassVar[Mapping[str, Sequence[str]]] = _MODEL_METRICS
 
     def __init__(
         self,
@@ -556,4 +554,3 @@ def compute_model_metrics(
         name = getattr(strategy, "value", strategy)
         return UnifiedModelMetric(dataset, question_name, str(name)).compute(metric_names)
     return ModelMetric(dataset, question_name).compute(metric_names)
-
