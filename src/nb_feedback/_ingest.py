@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import dumps
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode, text_problem
+from nb_feedback._columnar import SPECIAL, Columns, column_names, columns_of, frame_of
 from nb_feedback.errors import FeedbackError, RecordError
 from nb_feedback.records import (
     FeedbackRecord,
@@ -28,7 +29,7 @@ from nb_feedback.records import (
 from nb_feedback.schema import Schema
 from nb_feedback.validation import check_values, is_missing
 
-_SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
+_SPECIAL = SPECIAL
 _MAX_LISTED = 3
 
 
@@ -51,9 +52,17 @@ def to_frame(data: Any, schema: Schema) -> pd.DataFrame:
             "add_records: expected a FeedbackRecord, a dict, a list of either, a pandas "
             f"DataFrame or a datasets.Dataset, got {type(data).__name__}"
         )
-    rows = [_row(item, i, schema) for i, item in enumerate(data)]
-    columns = [*schema.field_names, *("@" + s for s in _SPECIAL)]
-    return pd.DataFrame(rows, columns=columns)
+    items = list(data)
+    columns = columns_of(items, schema)  # one pass per column for lists of one common shape
+    if columns is None:  # anything else, and every error, row by row
+        columns = rows_to_columns(items, schema)
+    return frame_of(columns, schema)
+
+
+def rows_to_columns(items: list[Any], schema: Schema) -> Columns:
+    """Read ``items`` one record at a time (the plain path ``columns_of`` is pinned to)."""
+    rows = [_row(item, i, schema) for i, item in enumerate(items)]
+    return {name: [row.get(name) for row in rows] for name in column_names(schema)}
 
 
 def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
@@ -80,11 +89,13 @@ def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
     else:  # a flat dict: field names, metadata property names and the special keys
         fields = {k: v for k, v in item.items() if k in schema.field_names}
         special = {s: item.get(s) for s in _SPECIAL if s not in schema.field_names}
-        meta = dict(special["metadata"] or {}) if isinstance(special["metadata"], Mapping) else {}
+        given = special.get("metadata")  # absent when a field is named "metadata"
+        meta = dict(given or {}) if isinstance(given, Mapping) else {}
         for prop in schema.metadata_properties:
             if prop.name in item and prop.name not in schema.field_names:
                 meta[prop.name] = item[prop.name]
-        special["metadata"] = meta or special["metadata"]
+        if "metadata" not in schema.field_names:
+            special["metadata"] = meta or given
         known = {*schema.field_names, *_SPECIAL, *(p.name for p in schema.metadata_properties)}
         extra = set(item) - known
         if extra:
@@ -92,7 +103,7 @@ def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
     unknown = set(fields) - set(schema.field_names)
     if unknown:
         raise RecordError(
-            f"{_where(i, special['external_id'])}: unknown field {sorted(unknown)[0]!r}: "
+            f"{_where(i, special.get('external_id'))}: unknown field {sorted(unknown)[0]!r}: "
             f"expected fields {schema.field_names}"
         )
     return {
