@@ -8,10 +8,13 @@ Prints one JSON line in the same shape as workflow_argilla.py. Steps:
 
 - build:   pd.DataFrame({"prompt": prompts}) from the generated list, FeedbackDataset(TextField
            "prompt", TextQuestion "demonstration") and add_records(that DataFrame), the bulk
-           path a user would take
+           path a user would take (--build records: add_records([FeedbackRecord(fields=
+           {"prompt": p}), ...]), as Argilla v1's guide and workflow_argilla.py write it)
 - respond: add_response(ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted")
            for every other record, one call each: the public contract for answers from code
-           (--respond bulk: ids = ds.to_pandas()["id"], then one add_responses(DataFrame) call)
+           (--respond bulk: ids = ds.to_pandas()["id"], then one add_responses(DataFrame) call;
+           --respond iterate: `for i, record in enumerate(ds):` and add_response(record.id, ...)
+           on every other record, as Argilla users walk their records)
 - select:  filter_by(response_status="submitted")
 - split:   to_sft(test_size=0.2, seed=0)
 
@@ -50,7 +53,17 @@ def _bulk_answers(ds, answers: dict[int, str], pd) -> None:
     ds.add_responses(bulk, user="labeler-1", status="submitted")
 
 
-def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
+def _iterate_answers(ds, answers: dict[int, str]) -> None:
+    """Walk every record, as Argilla users do, and answer the ones that have an answer."""
+    for i, record in enumerate(ds):
+        text = answers.get(i)
+        if text is not None:
+            ds.add_response(
+                record.id, {"demonstration": text}, user="labeler-1", status="submitted"
+            )
+
+
+def run(n: int, respond: str = "loop", answered: str = "half", build: str = "frame") -> dict:
     prompts = make_prompts(n, SEED)
     answers = make_answers(n, answered)
 
@@ -73,12 +86,14 @@ def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
         # build: from the same list of prompts Argilla's build starts from, so the user's
         # DataFrame is made (and its memory counted) inside the step, as Argilla's records are
         t0 = time.perf_counter()
-        frame = pd.DataFrame({"prompt": prompts})
         ds = rg.FeedbackDataset(
             fields=[rg.TextField(name="prompt")],
             questions=[rg.TextQuestion(name="demonstration")],
         )
-        ds.add_records(frame)
+        if build == "records":  # the Argilla guide's way, the same line as workflow_argilla.py
+            ds.add_records([rg.FeedbackRecord(fields={"prompt": p}) for p in prompts])
+        else:
+            ds.add_records(pd.DataFrame({"prompt": prompts}))
         seconds["build"] = time.perf_counter() - t0
 
         # respond: a submitted demonstration on every other record
@@ -89,6 +104,8 @@ def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
                 ds.add_response(
                     ds[i].id, {"demonstration": text}, user="labeler-1", status="submitted"
                 )
+        elif respond == "iterate":
+            _iterate_answers(ds, answers)
         else:  # "bulk": ids from to_pandas(), then one add_responses call (README bulk recipe)
             _bulk_answers(ds, answers, pd)
         seconds["respond"] = time.perf_counter() - t0
@@ -138,7 +155,7 @@ def run(n: int, respond: str = "loop", answered: str = "half") -> dict:
             "test": splits["test"].num_rows,
         },
         "columns": splits["train"].column_names,
-        "notes": {"respond": respond, "answered": answered},
+        "notes": {"build": build, "respond": respond, "answered": answered},
     }
 
 
@@ -192,10 +209,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument(
+        "--build",
+        choices=["frame", "records"],
+        default="frame",
+        help="frame: add_records(DataFrame); records: add_records(list of FeedbackRecord)",
+    )
+    parser.add_argument(
         "--respond",
-        choices=["loop", "bulk"],
+        choices=["loop", "bulk", "iterate"],
         default="loop",
-        help="loop: add_response per record (the public contract); bulk: one add_responses call",
+        help="loop: add_response(ds[i].id, ...) per answer; bulk: one add_responses call; "
+        "iterate: for record in ds, add_response(record.id, ...) on every other record",
     )
     parser.add_argument(
         "--answered",
@@ -212,7 +236,7 @@ def main() -> None:
     if args.split_only:
         result = run_split(args.n, args.answered)
     else:
-        result = run(args.n, args.respond, args.answered)
+        result = run(args.n, args.respond, args.answered, args.build)
     print(json.dumps(result))
     if "error" in result:
         sys.exit(1)
