@@ -16,7 +16,7 @@ import { Requests } from "./requests";
 import { UiState } from "./state";
 import { guidelines } from "./views/guidelines";
 import { pager } from "./views/pager";
-import { type RecordCard, recordCard } from "./views/record-card";
+import { type RecordCard, recordCard, shownIn } from "./views/record-card";
 import { statusBar } from "./views/status-bar";
 
 export { ACK_TIMEOUT_MS } from "./requests";
@@ -213,7 +213,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     }
     state.drafts.set(rec.id, values);
     const elapsed = Math.round(Date.now() - shownAt) / 1000;
-    send(rec.id, values, status, elapsed);
+    send(rec.id, values, status, elapsed, shownIn(card));
     const counts = model.get("counts") ?? NO_COUNTS;
     bar.announce(
       `${status === "submitted" ? "Submitted" : "Discarded"} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,

@@ -93,6 +93,23 @@ export interface RecordPayload {
   fields: Record<string, string>;
   suggestions: Record<string, SuggestionPayload>;
   response: ResponsePayload | null;
+  /** Per comparison question: the order to show its candidates in (see views/comparison.ts). */
+  display?: Record<string, DisplayPayload>;
+}
+
+/** The shuffled order a comparison shows its options in, and the seed that made it. */
+export interface DisplayPayload {
+  order: string[];
+  seed: number;
+}
+
+/** What the labeler saw of a question when answering: a pre-filled suggestion, and for a
+ * comparison the order shown. The kernel stores it with the answer (its provenance). */
+export interface ShownPayload {
+  suggestion?: unknown;
+  agent?: string | null;
+  order?: string[];
+  seed?: number;
 }
 
 export interface Counts {
@@ -125,6 +142,7 @@ export interface AnswerMessage {
   values: AnswerValues;
   status: ResponseStatusName;
   time_spent: number | null;
+  shown?: Record<string, ShownPayload>;
 }
 
 export interface UndoMessage {

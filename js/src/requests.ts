@@ -6,6 +6,7 @@ import {
   isKernelMessage,
   type KernelMessage,
   type ResponseStatusName,
+  type ShownPayload,
   type Traits,
   type ViewMessage,
 } from "./protocol";
@@ -34,6 +35,7 @@ export class Requests {
     values: AnswerValues,
     status: ResponseStatusName,
     timeSpent: number | null,
+    shown?: Record<string, ShownPayload>,
   ): void {
     const { state } = this;
     const request_id = this.track("answer", recordId, status);
@@ -48,6 +50,7 @@ export class Requests {
       values,
       status,
       time_spent: timeSpent,
+      ...(shown && Object.keys(shown).length > 0 ? { shown } : {}),
     });
   }
 

@@ -29,10 +29,16 @@ counts : dict[str, int]
 error : str
     A message to show that belongs to no request (e.g. a bad ``position``).
 
+A record's ``display`` maps each comparison question (a ranking whose options name fields)
+to ``{"order": [option, ...], "seed": int}``: the order this annotator sees the candidates in.
+
 Messages view -> kernel
 -----------------------
 {"type": "answer", "request_id": str, "record_id": str, "values": {question: value},
- "status": "submitted" | "draft" | "discarded", "time_spent": float | None}
+ "status": "submitted" | "draft" | "discarded", "time_spent": float | None,
+ "shown": {question: {"suggestion": value, "agent": str | None, "order": [...], "seed": int}}}
+    ``shown`` (optional, every key in it optional) says what the labeler saw: the suggestion
+    pre-filled, and a comparison's order; it is stored with the answer as its provenance.
 {"type": "undo", "request_id": str, "record_id": str}
     Put back the response this widget replaced with its last answer to that record.
 {"type": "ping", "request_id": str}
@@ -70,14 +76,25 @@ class ResponsePayload(TypedDict):
     updated_at: float
 
 
-class RecordPayload(TypedDict):
-    """One record as the view sees it."""
+class DisplayPayload(TypedDict):
+    """The order a comparison shows its candidates in, shuffled by ``seed``."""
 
+    order: list[str]
+    seed: int
+
+
+class _RecordPayloadBase(TypedDict):
     id: str
     index: int
     fields: dict[str, str]
     suggestions: dict[str, SuggestionPayload]
     response: ResponsePayload | None
+
+
+class RecordPayload(_RecordPayloadBase, total=False):
+    """One record as the view sees it; ``display`` only when the schema has comparisons."""
+
+    display: dict[str, DisplayPayload]
 
 
 class AnswerMessage(TypedDict):

@@ -10,14 +10,15 @@ from __future__ import annotations
 import logging
 import pathlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import anywidget
 import numpy as np
 import traitlets
 
 from nb_feedback._checks import is_unicode
-from nb_feedback._protocol import FILTERS, RecordPayload
+from nb_feedback._protocol import FILTERS, DisplayPayload, RecordPayload
+from nb_feedback.comparison import display
 from nb_feedback.errors import FeedbackError, ResponseError
 from nb_feedback.records import Response
 
@@ -133,7 +134,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         index = position if self._order is None else int(self._order[position])
         record = self._dataset.record_at(index)
         mine = next((r for r in record.responses if r.user == self.user), None)
-        return {
+        payload: RecordPayload = {
             "id": str(record.id),
             "index": position,
             "fields": {name: text or "" for name, text in record.fields.items()},
@@ -149,6 +150,10 @@ class FeedbackWidget(anywidget.AnyWidget):
                 "updated_at": float(mine.updated_at or 0.0),
             },
         }
+        shuffled = display(self._dataset.schema, str(record.id), self.user)
+        if shuffled:  # comparisons: the order this annotator sees the candidates in
+            payload["display"] = cast(dict[str, DisplayPayload], shuffled)
+        return payload
 
     def _on_dataset_change(self, kind: str, record_ids: Sequence[str]) -> None:
         if kind == "records":

@@ -2,7 +2,17 @@
  * wire: text -> string, rating -> int, label -> string, multi_label -> string[],
  * ranking -> [{value, rank}]. */
 import { h, uid } from "../dom";
-import type { AnswerValue, LabelOption, Question, RankItem, SuggestionPayload } from "../protocol";
+import type {
+  AnswerValue,
+  LabelOption,
+  Question,
+  RankItem,
+  RecordPayload,
+  ShownPayload,
+  SuggestionPayload,
+  TextField,
+} from "../protocol";
+import { comparedFields, comparisonInput } from "./comparison";
 import { rankingInput } from "./ranking";
 
 export interface QuestionInput {
@@ -13,6 +23,14 @@ export interface QuestionInput {
   setValue(value: unknown): void;
   focus(): void;
   setInvalid(message: string | null): void;
+  /** What the labeler was shown (a pre-filled suggestion, a comparison's order), if anything. */
+  shown(): ShownPayload | undefined;
+}
+
+/** The record a question is asked about, for inputs that show its fields (comparisons). */
+export interface QuestionContext {
+  fields: TextField[];
+  record: RecordPayload;
 }
 
 export interface Control {
@@ -27,11 +45,25 @@ export function questionInput(
   question: Question,
   suggestion: SuggestionPayload | undefined,
   onChange: () => void,
+  context?: QuestionContext,
 ): QuestionInput {
   const titleId = uid("title");
   const descId = uid("desc");
   const errorId = uid("err");
-  const control = makeControl(question, titleId, onChange);
+  // A pre-filled suggestion stays marked as the model's until the labeler changes or accepts it.
+  let fromModel = suggestion !== undefined;
+  const changed = () => {
+    setFromModel(false);
+    onChange();
+  };
+  const compared =
+    context && question.kind === "ranking_question"
+      ? comparedFields(question, context.fields)
+      : null;
+  const control =
+    compared && context && question.kind === "ranking_question"
+      ? comparisonInput(question, compared, context.record, titleId, changed)
+      : makeControl(question, titleId, changed);
   const { input } = control;
   input.setAttribute("data-testid", `nbf-q-${question.name}`);
   if (question.required) input.setAttribute("aria-required", "true");
@@ -47,7 +79,9 @@ export function questionInput(
     titleEl.append(h("span", { class: "nbf-required", "aria-hidden": "true" }, [" *"]));
   }
   const error = h("p", { id: errorId, class: "nbf-q-error", hidden: true });
-  const note = suggestion ? h("p", { class: "nbf-suggested" }, [suggestionNote(suggestion)]) : null;
+  const note = suggestion
+    ? h("p", { class: "nbf-suggested", "data-testid": `nbf-suggested-${question.name}` })
+    : null;
   const el = h("div", { class: `nbf-question nbf-${question.kind}` }, [
     titleEl,
     question.description
@@ -58,12 +92,47 @@ export function questionInput(
     error,
   ]);
 
+  function setFromModel(value: boolean): void {
+    fromModel = value;
+    el.classList.toggle("nbf-from-model", fromModel);
+    if (note && suggestion) {
+      note.textContent = fromModel
+        ? `${suggestionNote(suggestion)}: not yet yours (Alt+A accepts it)`
+        : `${suggestionNote(suggestion)}; accepted or edited`;
+    }
+  }
+  setFromModel(fromModel);
+  el.addEventListener("keydown", (event) => {
+    const isA = event.code === "KeyA" || event.key === "a" || event.key === "A";
+    if (!isA || !event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    if (!fromModel) return;
+    event.preventDefault(); // Option+A would type a character on macOS
+    changed();
+  });
+
   return {
     question,
     el,
     getValue: control.getValue,
-    setValue: control.setValue,
+    setValue(value) {
+      control.setValue(value);
+      const same = suggestion !== undefined && sameValue(value, suggestion.value);
+      setFromModel(same && fromModel);
+    },
     focus: control.focus,
+    shown() {
+      const out: ShownPayload = {};
+      if (suggestion) {
+        out.suggestion = suggestion.value;
+        out.agent = suggestion.agent;
+      }
+      const display = compared ? context?.record.display?.[question.name] : undefined;
+      if (display) {
+        out.order = display.order;
+        out.seed = display.seed;
+      }
+      return Object.keys(out).length > 0 ? out : undefined;
+    },
     setInvalid(message) {
       error.hidden = message === null;
       error.textContent = message ?? "";
@@ -71,6 +140,10 @@ export function questionInput(
       else input.setAttribute("aria-invalid", "true");
     },
   };
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function suggestionNote(s: SuggestionPayload): string {

@@ -2,7 +2,8 @@
  * badge and one input per question. */
 import { h } from "../dom";
 import { renderMarkdown } from "../markdown";
-import type { RecordPayload, RecordStatus, SchemaPayload } from "../protocol";
+import type { RecordPayload, RecordStatus, SchemaPayload, ShownPayload } from "../protocol";
+import { candidateFieldNames } from "./comparison";
 import { type QuestionInput, questionInput } from "./questions";
 
 export interface RecordCard {
@@ -18,22 +19,28 @@ export function recordCard(
   onChange: () => void,
 ): RecordCard {
   const badge = h("span", { class: "nbf-badge", "data-testid": "nbf-status" });
-  const fields = schema.fields.map((field) => {
-    const body = h("div", { class: "nbf-field-text", "data-testid": `nbf-field-${field.name}` });
-    const text = record.fields[field.name] ?? "";
-    if (field.use_markdown) {
-      body.classList.add("nbf-markdown");
-      renderMarkdown(body, text);
-    } else {
-      body.textContent = text;
-    }
-    return h("section", { class: "nbf-field" }, [
-      h("h4", { class: "nbf-field-title" }, [field.title || field.name]),
-      body,
-    ]);
-  });
+  const compared = candidateFieldNames(schema); // shown by their comparison, in its order
+  const fields = schema.fields
+    .filter((f) => !compared.has(f.name))
+    .map((field) => {
+      const body = h("div", { class: "nbf-field-text", "data-testid": `nbf-field-${field.name}` });
+      const text = record.fields[field.name] ?? "";
+      if (field.use_markdown) {
+        body.classList.add("nbf-markdown");
+        renderMarkdown(body, text);
+      } else {
+        body.textContent = text;
+      }
+      return h("section", { class: "nbf-field" }, [
+        h("h4", { class: "nbf-field-title" }, [field.title || field.name]),
+        body,
+      ]);
+    });
   const inputs = schema.questions.map((q) =>
-    questionInput(q, record.response ? undefined : record.suggestions[q.name], onChange),
+    questionInput(q, record.response ? undefined : record.suggestions[q.name], onChange, {
+      fields: schema.fields,
+      record,
+    }),
   );
   const el = h("div", { class: "nbf-card" }, [
     h("div", { class: "nbf-card-head" }, [
@@ -56,4 +63,14 @@ export function recordCard(
       badge.className = `nbf-badge nbf-badge-${status}`;
     },
   };
+}
+
+/** What each question showed the labeler (suggestions pre-filled, comparison orders). */
+export function shownIn(card: RecordCard): Record<string, ShownPayload> {
+  const out: Record<string, ShownPayload> = {};
+  for (const input of card.inputs) {
+    const shown = input.shown();
+    if (shown) out[input.question.name] = shown;
+  }
+  return out;
 }

@@ -1,0 +1,154 @@
+"""Comparisons (shuffled candidate order) and the provenance of answers to suggestions."""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nb_feedback as rg
+from nb_feedback.comparison import compared_fields, display, shown_order, shuffle_seed
+from nb_feedback.errors import ResponseError
+from nb_feedback.provenance import judge, provenance
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def schema(options: str = "ab") -> rg.FeedbackDataset:
+    return rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt"), *(rg.TextField(name=o) for o in options)],
+        questions=[
+            rg.RankingQuestion(name="better", values=list(options)),
+            rg.RankingQuestion(name="labels", values=["x", "y"], required=False),
+            rg.TextQuestion(name="answer", required=False),
+            rg.MultiLabelQuestion(name="tags", labels=["t1", "t2", "t3"], required=False),
+        ],
+    )
+
+
+def test_only_rankings_over_fields_are_comparisons() -> None:
+    s = schema().schema
+    assert compared_fields(s, "better") == ["a", "b"]
+    assert compared_fields(s, "labels") is None  # options that are not fields
+    assert compared_fields(s, "answer") is None
+    assert compared_fields(s, "nope") is None
+    assert set(display(s, "r1", "ann")) == {"better"}
+
+
+def test_the_order_is_seeded_per_record_and_annotator_and_balanced() -> None:
+    s = schema("abc").schema
+    first = display(s, "r1", "ann")["better"]
+    assert first == display(s, "r1", "ann")["better"]  # the same every time
+    assert sorted(first["order"]) == ["a", "b", "c"]
+    assert shown_order(["a", "b", "c"], first["seed"]) == first["order"]
+    # across records and annotators every option leads about as often (600 draws, 3 options)
+    leads = collections.Counter(
+        display(s, f"r{i}", user)["better"]["order"][0] for i in range(200) for user in "xyz"
+    )
+    assert set(leads) == {"a", "b", "c"} and min(leads.values()) > 150
+
+
+def test_the_seed_is_the_same_in_another_process() -> None:
+    code = (
+        "import json; from nb_feedback.comparison import shuffle_seed, shown_order\n"
+        "s = shuffle_seed('rec-7', 'ann')\n"
+        "print(json.dumps([s, shown_order(list('abcde'), s)]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC), "PYTHONHASHSEED": "5"},
+    )
+    seed = shuffle_seed("rec-7", "ann")
+    assert json.loads(out.stdout) == [seed, shown_order(list("abcde"), seed)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "suggestion", "answer", "expected"),
+    [
+        ("text_question", "Paris is the capital.", "Paris is the capital.", ("accepted", 0)),
+        ("text_question", " Paris. ", "Paris.", ("accepted", 0)),
+        ("text_question", "Paris is the capital.", "Paris is the capital!", ("edited", 1)),
+        ("text_question", "abcdefghij", "abcdeXXXXX", ("edited", 5)),
+        ("text_question", "abcdefghij", "abcdXXXXXX", ("replaced", 6)),
+        ("text_question", "Paris", None, ("unanswered", None)),
+        ("label_question", "spam", "spam", ("accepted", None)),
+        ("label_question", "spam", "ham", ("replaced", None)),
+        ("rating_question", 3, 4, ("replaced", None)),
+        ("multi_label_question", ["t1", "t2"], ["t2", "t1"], ("accepted", None)),
+        ("multi_label_question", ["t1", "t2"], ["t1"], ("edited", None)),
+        ("multi_label_question", ["t1"], ["t3"], ("replaced", None)),
+        (
+            "ranking_question",
+            [{"value": "a", "rank": 1}, {"value": "b", "rank": 2}],
+            [{"value": "b", "rank": 2}, {"value": "a", "rank": 1}],
+            ("accepted", None),
+        ),
+    ],
+)
+def test_judge_outcomes(kind, suggestion, answer, expected) -> None:
+    assert judge(kind, suggestion, answer) == expected
+
+
+def test_provenance_from_what_the_widget_showed() -> None:
+    s = schema().schema
+    values = {
+        "answer": "A better draft.",
+        "better": [{"value": "a", "rank": 1}, {"value": "b", "rank": 2}],
+    }
+    shown = {
+        "answer": {"suggestion": "A better draft", "agent": "tiny"},
+        "better": {"order": ["b", "a"], "seed": 12},
+    }
+    assert provenance(s, values, shown, "record 'r'") == {
+        "answer": {
+            "suggestion": "A better draft",
+            "agent": "tiny",
+            "outcome": "edited",
+            "edit_distance": 1,
+        },
+        "better": {"order": ["b", "a"], "seed": 12},
+    }
+    assert provenance(s, values, None, "record 'r'") is None
+    assert provenance(s, values, {}, "record 'r'") is None
+
+
+@pytest.mark.parametrize(
+    ("shown", "message"),
+    [
+        ("x", "'shown' must map questions"),
+        ({"nope": {}}, "'shown' names 'nope'"),
+        ({"answer": "text"}, "'shown' names 'answer'"),
+        ({"answer": {"suggestion": "s", "agent": 3}}, "agent must be a string"),
+        ({"better": {"order": ["a", "a"], "seed": 1}}, "order must list each of"),
+        ({"better": {"order": ["a", "b"], "seed": "1"}}, "integer seed"),
+        ({"labels": {"order": ["x", "y"], "seed": 1}}, "order must list each of None"),
+    ],
+)
+def test_malformed_shown_is_an_error_naming_the_record(shown, message) -> None:
+    with pytest.raises(ResponseError, match=message) as err:
+        provenance(schema().schema, {}, shown, "record 'r9'")
+    assert "record 'r9'" in str(err.value)
+
+
+def test_the_widget_sends_each_annotator_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    ds = schema("abc")
+    ds.add_records([{"prompt": f"p{i}", "a": "A", "b": "B", "c": "C"} for i in range(3)])
+    for user in ("ann", "bob"):
+        w = ds.annotate(user=user)
+        for rec in w.window:
+            assert rec["display"] == display(ds.schema, rec["id"], user)
+        w.close()
+    plain = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")], questions=[rg.TextQuestion(name="answer")]
+    )
+    plain.add_records([{"prompt": "p"}])
+    w = plain.annotate(user="ann")
+    assert "display" not in w.window[0]  # no comparison: nothing extra on the wire
+    w.close()
