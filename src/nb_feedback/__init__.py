@@ -46,7 +46,17 @@ from nb_feedback.schema import (
     TextQuestion,
 )
 from nb_feedback.sorting import RecordSortField, SortBy, SortOrder
-from nb_feedback.training import TrainingTask
+from nb_feedback.training import (
+    TrainingTask,
+    TrainingTaskForChatCompletion,
+    TrainingTaskForDPO,
+    TrainingTaskForPPO,
+    TrainingTaskForQuestionAnswering,
+    TrainingTaskForRM,
+    TrainingTaskForSentenceSimilarity,
+    TrainingTaskForSFT,
+    TrainingTaskForTextClassification,
+)
 from nb_feedback.unification import (
     LabelQuestionStrategy,
     LabelQuestionUnification,
@@ -105,6 +115,14 @@ __all__ = [
     "TextQuestion",
     "TextQuestionStrategy",
     "TrainingTask",
+    "TrainingTaskForChatCompletion",
+    "TrainingTaskForDPO",
+    "TrainingTaskForPPO",
+    "TrainingTaskForQuestionAnswering",
+    "TrainingTaskForRM",
+    "TrainingTaskForSFT",
+    "TrainingTaskForSentenceSimilarity",
+    "TrainingTaskForTextClassification",
     "UnifiedAnnotatorMetric",
     "UnifiedModelMetric",
     "UnifiedValueSchema",

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
-from nb_feedback import persistence
+from nb_feedback import persistence, templates
 from nb_feedback._answers import check_answer_frame
 from nb_feedback._arrowtext import dumps, strings
 from nb_feedback._checks import is_unicode
@@ -784,7 +784,22 @@ class FeedbackDataset:
 
         return prepare_for_training(self, *args, **kwargs)
 
-    # ------------------------------------------------ Argilla v1 (see v1_compat)
+    # -------------------------------------- Argilla v1's task templates (templates)
+    for_text_classification = classmethod(templates.text_classification)
+    for_question_answering = classmethod(templates.question_answering)
+    for_summarization = classmethod(templates.summarization)
+    for_translation = classmethod(templates.translation)
+    for_sentence_similarity = classmethod(templates.sentence_similarity)
+    for_natural_language_inference = classmethod(templates.natural_language_inference)
+    for_supervised_fine_tuning = classmethod(templates.supervised_fine_tuning)
+    for_preference_modeling = classmethod(templates.preference_modeling)
+    for_proximal_policy_optimization = classmethod(templates.proximal_policy_optimization)
+    for_direct_preference_optimization = classmethod(templates.direct_preference_optimization)
+    for_retrieval_augmented_generation = classmethod(templates.retrieval_augmented_generation)
+    for_multi_modal_classification = classmethod(templates.multi_modal_classification)
+    for_multi_modal_transcription = classmethod(templates.multi_modal_transcription)
+
+    # ----------------------------------------------------- Argilla v1's schema API
     def field_by_name(self, name: str) -> TextField | None:
         """Return the field called ``name``, or None (Argilla v1)."""
         return self._schema.field(name)

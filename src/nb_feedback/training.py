@@ -1,22 +1,22 @@
-"""Argilla v1's ``prepare_for_training`` for supervised fine-tuning, with a leak-free split.
+"""Argilla v1's ``TrainingTask`` and ``prepare_for_training``, with a leak-free split.
 
-``TrainingTask.for_supervised_fine_tuning(formatting_func)`` and
-``dataset.prepare_for_training(framework="trl", task=task, train_size=0.8, seed=None)`` behave as
-in Argilla v1: the formatting function gets each record as a ``format_as("datasets")`` row and
-returns None, a text, or a list (or generator) of texts; the result is an ``id``/``text`` dataset,
-split into train and test unless ``train_size`` is 1.
+Every ``TrainingTask.for_*`` of v1 is here (see ``nb_feedback.training_tasks`` for what each
+makes), and ``dataset.prepare_for_training(framework, task, train_size=1, test_size=None,
+seed=None)`` returns what v1 returned for the frameworks whose output is a ``datasets`` object
+(``trl``, ``transformers``, ``setfit``, ``peft``, ``span_marker``, and ``sentence-transformers``
+as a ``datasets`` object), and OpenAI's chat lists for chat completion. Any other framework gets
+an error naming the supported ones.
 
-Two things differ on purpose. The split is grouped by prompt: every text made from records whose
-fields are equal after normalisation (NFKC, casefold, collapsed whitespace) lands in the same
-split, so no prompt is trained on and evaluated on. And ``seed=None`` means seed 0, so running
-the same notebook twice gives the same split (Argilla v1 shuffled at random).
+Three things differ on purpose. The split is grouped by prompt: every row made from records
+whose fields are equal after normalisation (NFKC, casefold, collapsed whitespace) lands in the
+same split, so no prompt is trained on and evaluated on. ``seed=None`` means seed 0, so running
+the same notebook twice gives the same split (Argilla v1 shuffled at random). And class names
+from a formatting function are sorted (v1 took a set's order, which changes between runs).
 """
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,34 +27,38 @@ from nb_feedback._grouping import check_seed, normalize_prompts, split_groups
 from nb_feedback.argilla_format import argilla_columns
 from nb_feedback.errors import ExportError
 from nb_feedback.export import arrow_dataset, require_datasets
+from nb_feedback.training_tasks import (
+    TASKS,
+    FormattingFunc,
+    Rows,
+    TrainingTaskForChatCompletion,
+    TrainingTaskForDPO,
+    TrainingTaskForPPO,
+    TrainingTaskForQuestionAnswering,
+    TrainingTaskForRM,
+    TrainingTaskForSentenceSimilarity,
+    TrainingTaskForSFT,
+    TrainingTaskForTextClassification,
+)
+from nb_feedback.unification import unification_for
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
 
     from nb_feedback.dataset import FeedbackDataset
 
-FormattingFunc = Callable[[dict[str, Any]], Any]
-
-
-@dataclass(frozen=True)
-class TrainingTaskForSFT:
-    """Supervised fine-tuning data made by a formatting function (Argilla v1's task).
-
-    Parameters
-    ----------
-    formatting_func : callable
-        Gets one record as a ``format_as("datasets")`` row (a dict) and returns None (skip the
-        record), a text, or a list or generator of texts.
-    """
-
-    formatting_func: FormattingFunc
-
-    def __post_init__(self) -> None:
-        if not callable(self.formatting_func):
-            raise ExportError(
-                f"for_supervised_fine_tuning: formatting_func must be callable, "
-                f"got {self.formatting_func!r}"
-            )
+__all__ = [
+    "TrainingTask",
+    "TrainingTaskForChatCompletion",
+    "TrainingTaskForDPO",
+    "TrainingTaskForPPO",
+    "TrainingTaskForQuestionAnswering",
+    "TrainingTaskForRM",
+    "TrainingTaskForSFT",
+    "TrainingTaskForSentenceSimilarity",
+    "TrainingTaskForTextClassification",
+    "prepare_for_training",
+]
 
 
 class TrainingTask:
@@ -70,69 +74,139 @@ class TrainingTask:
     """
 
     @staticmethod
-    def for_supervised_fine_tuning(formatting_func: FormattingFunc) -> TrainingTaskForSFT:
-        """Return an SFT task whose texts ``formatting_func`` makes from each record.
+    def for_text_classification(
+        formatting_func: FormattingFunc | None = None,
+        text: Any = None,
+        label: Any = None,
+        label_strategy: Any = None,
+    ) -> TrainingTaskForTextClassification:
+        """Text classification from a ``text`` field and a ``label`` question, or a function.
 
-        Parameters
-        ----------
-        formatting_func : callable
-            See ``TrainingTaskForSFT``.
-
-        Returns
-        -------
-        TrainingTaskForSFT
-            Pass it to ``dataset.prepare_for_training(framework="trl", task=...)``.
+        ``formatting_func`` returns ``(text, label)`` (a label or a list of labels) tuples.
+        ``label_strategy`` unifies several annotators' labels (default: majority; mean for
+        ratings). Frameworks: transformers, setfit, peft, span_marker.
         """
-        return TrainingTaskForSFT(formatting_func)
+        where = "for_text_classification"
+        if formatting_func is not None and (text is not None or label is not None):
+            raise ExportError(
+                f"{where}: give either text and label, or a formatting_func, not both"
+            )
+        if formatting_func is None:
+            if text is None or label is None:
+                raise ExportError(f"{where}: give text (a field) and label (a question)")
+            if hasattr(label, "strategy") and label_strategy is not None:
+                raise ExportError(f"{where}: label_strategy is already set by the unification")
+            if not hasattr(label, "strategy") and not isinstance(label, str):
+                unification_for(label, label_strategy)  # checks the strategy fits the question
+        return TrainingTaskForTextClassification(formatting_func, text, label, label_strategy)
+
+    @staticmethod
+    def for_supervised_fine_tuning(formatting_func: FormattingFunc) -> TrainingTaskForSFT:
+        """SFT texts: ``formatting_func`` returns None, a text, or a list or generator of texts."""
+        return TrainingTaskForSFT(_required(formatting_func, "for_supervised_fine_tuning"))
+
+    @staticmethod
+    def for_reward_modeling(formatting_func: FormattingFunc) -> TrainingTaskForRM:
+        """Reward modeling: ``formatting_func`` returns ``(chosen, rejected)`` tuples."""
+        return TrainingTaskForRM(_required(formatting_func, "for_reward_modeling"))
+
+    @staticmethod
+    def for_proximal_policy_optimization(formatting_func: FormattingFunc) -> TrainingTaskForPPO:
+        """PPO queries: ``formatting_func`` returns None, a prompt, or a list of prompts."""
+        return TrainingTaskForPPO(_required(formatting_func, "for_proximal_policy_optimization"))
+
+    @staticmethod
+    def for_direct_preference_optimization(
+        formatting_func: FormattingFunc,
+    ) -> TrainingTaskForDPO:
+        """DPO: ``formatting_func`` returns ``(prompt, chosen, rejected)`` tuples."""
+        return TrainingTaskForDPO(_required(formatting_func, "for_direct_preference_optimization"))
+
+    @staticmethod
+    def for_chat_completion(formatting_func: FormattingFunc) -> TrainingTaskForChatCompletion:
+        """Chat completion: ``formatting_func`` returns ``(chat, turn, role, content)`` tuples."""
+        return TrainingTaskForChatCompletion(_required(formatting_func, "for_chat_completion"))
+
+    @staticmethod
+    def for_question_answering(
+        formatting_func: FormattingFunc | None = None,
+        question: Any = None,
+        context: Any = None,
+        answer: Any = None,
+    ) -> TrainingTaskForQuestionAnswering:
+        """Make extractive QA data from ``question``/``context`` fields and an ``answer`` question."""
+        where = "for_question_answering"
+        given = [x is not None for x in (question, context, answer)]
+        if formatting_func is not None and any(given):
+            raise ExportError(
+                f"{where}: give either question, context and answer, or a formatting_func"
+            )
+        if formatting_func is None and not all(given):
+            raise ExportError(f"{where}: give question and context (fields) and answer")
+        return TrainingTaskForQuestionAnswering(formatting_func, question, context, answer)
+
+    @staticmethod
+    def for_sentence_similarity(
+        texts: Sequence[Any] | None = None,
+        label: Any = None,
+        formatting_func: FormattingFunc | None = None,
+        label_strategy: Any = None,
+    ) -> TrainingTaskForSentenceSimilarity:
+        """Sentence pairs or triplets from ``texts`` fields and an optional ``label``."""
+        where = "for_sentence_similarity"
+        if formatting_func is not None and (texts is not None or label is not None):
+            raise ExportError(f"{where}: give either texts (and label), or a formatting_func")
+        if formatting_func is None and not texts:
+            raise ExportError(f"{where}: give texts (2 or 3 fields) or a formatting_func")
+        return TrainingTaskForSentenceSimilarity(formatting_func, texts, label, label_strategy)
 
 
-def _texts(output: Any, where: str) -> list[str]:
-    """Flatten a formatting function's output to texts (None and empty are skipped)."""
-    if output is None:
-        return []
-    if isinstance(output, str):
-        return [output] if output else []
-    if isinstance(output, list | tuple | types.GeneratorType) or (
-        isinstance(output, Iterable) and not isinstance(output, bytes | dict)
-    ):
-        texts = []
-        for item in output:
-            if item is None or item == "":
-                continue
-            if not isinstance(item, str):
-                raise ExportError(
-                    f"{where}: formatting_func returned a list holding {item!r}; "
-                    "expected None, a string, or a list of strings"
-                )
-            texts.append(item)
-        return texts
-    raise ExportError(
-        f"{where}: formatting_func returned {type(output).__name__} ({output!r:.80}); "
-        "expected None, a string, or a list of strings"
-    )
+def _required(func: FormattingFunc, where: str) -> FormattingFunc:
+    if not callable(func):
+        raise ExportError(f"{where}: formatting_func must be callable, got {func!r}")
+    return func
+
+
+def _framework(framework: Any, task: Any, where: str) -> str:
+    name = str(getattr(framework, "value", framework)).lower().replace("_", "-")
+    supported = [f.replace("_", "-") for f in task.frameworks]
+    if name not in supported:
+        others = [f for f in task.v1_frameworks if f.replace("_", "-") not in supported]
+        note = (
+            f" (Argilla v1 also had {others}, whose output is not a datasets object)"
+            if others
+            else ""
+        )
+        raise ExportError(
+            f"{where}: framework {framework!r} is not supported for "
+            f"TrainingTask.{task.factory}; supported: {task.frameworks}{note}"
+        )
+    return name
 
 
 def prepare_for_training(
     ds: FeedbackDataset,
-    framework: str = "trl",
-    task: TrainingTaskForSFT | None = None,
-    train_size: float | None = 0.8,
+    framework: Any = "trl",
+    task: Any = None,
+    train_size: float | None = 1,
     test_size: float | None = None,
     seed: int | None = None,
     lang: str | None = None,
-) -> Dataset | DatasetDict:
-    """Make an ``id``/``text`` dataset for TRL from a formatting function, as Argilla v1 did.
+) -> Dataset | DatasetDict | Any:
+    """Make the task's training data, split into train and test unless ``train_size`` is 1.
 
     Parameters
     ----------
     ds : FeedbackDataset
         The dataset.
-    framework : {"trl"}
-        Only TRL is supported.
-    task : TrainingTaskForSFT
-        From ``TrainingTask.for_supervised_fine_tuning(formatting_func)``.
+    framework : str
+        One the task supports (the error names them); ``trl`` for SFT, reward modeling, PPO
+        and DPO; ``transformers`` (or setfit, peft, span_marker) for text classification and
+        question answering; ``sentence-transformers``; ``openai`` for chat completion.
+    task : training task
+        From a ``TrainingTask.for_*`` method.
     train_size : float, optional
-        Fraction of prompt groups for training; 1 (or None) means no split.
+        Fraction of prompt groups for training; 1 (the default, as v1) or None means no split.
     test_size : float, optional
         ``1 - train_size`` when not given; the two must add up to 1.
     seed : int, optional
@@ -142,25 +216,21 @@ def prepare_for_training(
 
     Returns
     -------
-    datasets.Dataset or datasets.DatasetDict
-        ``Dataset({"id", "text"})`` when ``train_size`` is 1, else
-        ``DatasetDict({"train", "test"})``. ``id`` numbers the texts in record order.
+    datasets.Dataset or datasets.DatasetDict or list
+        One ``Dataset`` when not split, else ``DatasetDict({"train", "test"})``. For chat
+        completion (OpenAI): a list of ``{"messages": [...]}`` chats, or a (train, test) tuple.
 
     Raises
     ------
     ExportError
         Unknown framework or task, bad sizes, a formatting function returning something else
-        than texts, no texts, or too few prompts to split.
+        than the task's samples, no rows, or too few prompts to split.
     """
     del lang
     where = "prepare_for_training"
-    if str(getattr(framework, "value", framework)).lower() != "trl":
-        raise ExportError(f"{where}: framework={framework!r} is not supported; expected 'trl'")
-    if not isinstance(task, TrainingTaskForSFT):
-        raise ExportError(
-            f"{where}: task must come from TrainingTask.for_supervised_fine_tuning(...), "
-            f"got {task!r}"
-        )
+    if not isinstance(task, TASKS):
+        raise ExportError(f"{where}: task must come from a TrainingTask.for_* method, got {task!r}")
+    name = _framework(framework, task, where)
     train_size = 1.0 if train_size is None else float(train_size)
     test_size = 1.0 - train_size if test_size is None else float(test_size)
     if train_size < 0 or test_size < 0 or not np.isclose(train_size + test_size, 1.0):
@@ -171,45 +241,60 @@ def prepare_for_training(
     seed = check_seed(0 if seed is None else seed, where)
     if len(ds) < 1:
         raise ExportError(f"{where}: the dataset has no records; add records first")
-
-    datasets = require_datasets()
-    columns, _ = argilla_columns(ds)
-    names = list(columns)
-    texts: list[str] = []
-    record_of: list[int] = []
-    for i, row in enumerate(zip(*columns.values(), strict=True)):
-        out = _texts(task.formatting_func(dict(zip(names, row, strict=True))), where)
-        texts.extend(out)
-        record_of.extend([i] * len(out))
-    if not texts:
-        raise ExportError(
-            f"{where}: formatting_func returned no text for any of {len(ds)} records "
-            "(does it read the submitted answers?)"
-        )
-    features = datasets.Features({"id": datasets.Value("int32"), "text": datasets.Value("string")})
-    table = pa.table(
-        {"id": pa.array(np.arange(len(texts), dtype=np.int32)), "text": pa.array(texts)}
-    )
+    require_datasets()
+    rows = task.rows(ds, where)
+    if name == "openai":
+        return _openai_chats(ds, rows, test_size, seed, where)
     if np.isclose(test_size, 0.0):
-        return arrow_dataset(table, features)
+        return _as_dataset(rows, np.arange(len(rows)))
+    train_rows, test_rows = _grouped_split(ds, rows.record_of, test_size, seed, where)
+    datasets = require_datasets()
+    return datasets.DatasetDict(
+        {"train": _as_dataset(rows, train_rows), "test": _as_dataset(rows, test_rows)}
+    )
 
-    # Group key per record: its fields, normalised and joined.
-    fields = ds.schema.field_names
+
+def _as_dataset(rows: Rows, take: np.ndarray) -> Dataset:
+    # ids keep numbering the rows before the split, as v1's did
+    datasets = require_datasets()
+    features = datasets.Features(rows.features)
+    table = pa.Table.from_pydict(rows.columns, schema=features.arrow_schema)
+    return arrow_dataset(table.take(pa.array(take, type=pa.int64())), features)
+
+
+def _grouped_split(
+    ds: FeedbackDataset, record_of: Sequence[int], test_size: float, seed: int, where: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the rows of train and test: rows of records with equal fields share a split."""
+    columns, _ = argilla_columns(ds)
     joined = pc.binary_join_element_wise(
-        *[pc.fill_null(pa.array(columns[f], type=pa.string()), "") for f in fields], "\x1f"
+        *[pc.fill_null(pa.array(columns[f], type=pa.string()), "") for f in ds.schema.field_names],
+        "\x1f",
     )
     encoded = pc.dictionary_encode(normalize_prompts(joined))
     record_group = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    text_group = record_group[np.asarray(record_of)]
-    present, group = np.unique(text_group, return_inverse=True)
+    row_group = record_group[np.asarray(record_of, dtype=np.int64)]
+    present, group = np.unique(row_group, return_inverse=True)
     keys = encoded.dictionary.take(pa.array(present))
     order, is_test = split_groups(keys, None, test_size, seed, where)
-    rows = np.lexsort((np.arange(len(texts)), order[group]))
-    test_rows = rows[is_test[group[rows]]]
-    train_rows = rows[~is_test[group[rows]]]
-    return datasets.DatasetDict(
-        {
-            "train": arrow_dataset(table.take(pa.array(train_rows)), features),
-            "test": arrow_dataset(table.take(pa.array(test_rows)), features),
-        }
-    )
+    rows = np.lexsort((np.arange(len(row_group)), order[group]))
+    return rows[~is_test[group[rows]]], rows[is_test[group[rows]]]
+
+
+def _openai_chats(ds: FeedbackDataset, rows: Rows, test_size: float, seed: int, where: str) -> Any:
+    """Group chat turns into OpenAI's ``{"messages": [{"role", "content"}]}`` chats (v1)."""
+
+    def chats(take: np.ndarray) -> list[dict[str, list[dict[str, str]]]]:
+        c = rows.columns
+        ordered = sorted(take.tolist(), key=lambda i: (c["chat"][i], c["turn"][i]))
+        out: dict[str, list[dict[str, str]]] = {}
+        for i in ordered:
+            out.setdefault(c["chat"][i], []).append(
+                {"role": c["role"][i], "content": c["content"][i]}
+            )
+        return [{"messages": messages} for messages in out.values()]
+
+    if np.isclose(test_size, 0.0):
+        return chats(np.arange(len(rows)))
+    train, test = _grouped_split(ds, rows.record_of, test_size, seed, where)
+    return chats(train), chats(test)

@@ -86,8 +86,8 @@ def test_split_is_grouped_by_prompt_and_seeded_by_default() -> None:
         return [f"{sample['prompt']}|{k}" for k in range(3)]
 
     task = rg.TrainingTask.for_supervised_fine_tuning(several)
-    first = ds.prepare_for_training(framework="trl", task=task)
-    again = ds.prepare_for_training(framework="trl", task=task, seed=None)
+    first = ds.prepare_for_training(framework="trl", task=task, train_size=0.8)
+    again = ds.prepare_for_training(framework="trl", task=task, train_size=0.8, seed=None)
     assert list(first["test"]["text"]) == list(again["test"]["text"])
     keys = {
         name: set(normalize_prompts([t.split("|")[0] for t in split["text"]]).to_pylist())
@@ -95,15 +95,19 @@ def test_split_is_grouped_by_prompt_and_seeded_by_default() -> None:
     }
     assert not keys["train"] & keys["test"]
     assert len(keys["test"]) == 6  # 20% of 30 distinct prompts
-    other = ds.prepare_for_training(framework="trl", task=task, seed=1)
+    other = ds.prepare_for_training(framework="trl", task=task, train_size=0.8, seed=1)
     assert set(other["test"]["text"]) != set(first["test"]["text"])
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"framework": "transformers"}, "framework='transformers' is not supported"),
-        ({"task": "sft"}, "task must come from TrainingTask.for_supervised_fine_tuning"),
+        (
+            {"framework": "transformers"},
+            r"framework 'transformers' is not supported for "
+            r"TrainingTask.for_supervised_fine_tuning; supported: \('trl',\)",
+        ),
+        ({"task": "sft"}, r"task must come from a TrainingTask.for_\* method"),
         ({"train_size": 0.8, "test_size": 0.3}, "must be >= 0 and add up to 1"),
         ({"train_size": 1.2}, "must be >= 0 and add up to 1"),
         ({"train_size": 0.5, "seed": "s"}, "seed must be an integer"),
