@@ -17,7 +17,9 @@ import { UiState } from "./state";
 import { guidelines } from "./views/guidelines";
 import { pager } from "./views/pager";
 import { type RecordCard, recordCard, shownIn } from "./views/record-card";
+import { pickChord, reviewPanel } from "./views/review";
 import { statusBar } from "./views/status-bar";
+import { completedElsewhere, startNews, teamLine } from "./views/team";
 
 export { ACK_TIMEOUT_MS } from "./requests";
 export const DRAFT_DELAY_MS = 1000;
@@ -30,6 +32,12 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   state.position = model.get("position") ?? 0;
   const root = h("div", { class: "nbf-root", "data-testid": "nbf-root", [SUPPRESS]: "true" });
   const bar = statusBar();
+  const team = teamLine();
+  bar.header.append(team.el);
+  /** Review: the annotator whose answer the reviewer picked, per record. */
+  const reviewSource = new Map<string, string>();
+  /** Records this view already moved on from because others completed them. */
+  const movedOn = new Set<string>();
   const pg = pager({
     prev: () => navigate(state.position - 1, false),
     next: () => navigate(state.position + 1, false),
@@ -122,7 +130,12 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     } else {
       card = recordCard(schema(), rec, onInput);
       for (const input of card.inputs) input.setValue(initialValue(rec, input.question.name));
-      body.replaceChildren(card.el);
+      if (model.get("review")) {
+        const panel = reviewPanel(rec.answers ?? [], schema().questions, pick);
+        body.replaceChildren(panel.el, card.el);
+      } else {
+        body.replaceChildren(card.el);
+      }
       shownAt = Date.now();
       if (focusOnRender) card.inputs[0]?.focus();
       focusOnRender = false;
@@ -148,7 +161,20 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       save: state.save,
       kernelLost: state.kernelLost,
     });
+    team.update(model.get("team"));
     renderRecord();
+  }
+
+  /** Review: copy answer `index` of the shown record into the inputs, to submit or edit. */
+  function pick(index: number): void {
+    const rec = currentRecord();
+    const chosen = rec?.answers?.[index];
+    if (!rec || !card || !chosen) return;
+    for (const input of card.inputs) input.setValue(chosen.values[input.question.name]);
+    reviewSource.set(rec.id, chosen.user);
+    state.setDraft(rec.id, collect(card));
+    card.inputs[0]?.focus();
+    bar.announce(`Took ${chosen.user}'s answer: edit it or submit it`);
   }
 
   function renderGuidelines(): void {
@@ -213,7 +239,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     }
     state.drafts.set(rec.id, values);
     const elapsed = Math.round(Date.now() - shownAt) / 1000;
-    send(rec.id, values, status, elapsed, shownIn(card));
+    send(rec.id, values, status, elapsed, shownIn(card), reviewSource.get(rec.id) ?? null);
     const counts = model.get("counts") ?? NO_COUNTS;
     bar.announce(
       `${status === "submitted" ? "Submitted" : "Discarded"} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,
@@ -256,6 +282,21 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     awaitingWindow = false;
     for (const rec of windowRecords()) state.settle(rec.id);
     renderAll();
+    moveOnIfCompletedElsewhere();
+  }
+
+  /** Others' answers completed the record on screen: say so, keep the typed text as a draft
+   * (leaving the record sends it) and move on. */
+  function moveOnIfCompletedElsewhere(): void {
+    const rec = currentRecord();
+    if (!rec || model.get("review") || model.get("status_filter") !== "queue") return;
+    if (movedOn.has(rec.id) || !completedElsewhere(rec, statusOf(rec.id))) return;
+    movedOn.add(rec.id);
+    const kept = state.dirty.has(rec.id) ? "; what you typed is kept as a draft" : "";
+    const text = `Record ${state.position + 1} was completed by other annotators${kept}`;
+    team.notice(text);
+    bar.announce(text);
+    if (state.position < total() - 1) navigate(state.position + 1, keyboardFocusInCard());
   }
 
   function onPosition(): void {
@@ -285,6 +326,13 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   }
 
   const onKeydown = (event: KeyboardEvent) => {
+    const picked = model.get("review") ? pickChord(event) : null;
+    if (picked !== null) {
+      event.preventDefault();
+      event.stopPropagation();
+      pick(picked);
+      return;
+    }
     const action = chordFor(event);
     if (action) {
       event.preventDefault();
@@ -311,6 +359,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     "folder",
     "error",
     "status_filter",
+    "team",
   ]) {
     traitHandlers.push([`change:${name}`, renderAll]);
   }
@@ -319,8 +368,10 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
 
   renderGuidelines();
   renderAll();
+  const stopNews = startNews(model);
 
   return () => {
+    stopNews();
     if (card && state.dirty.has(card.recordId)) sendDraft(card.recordId);
     if (draftTimer !== null) clearTimeout(draftTimer);
     if (filterTimer !== null) clearTimeout(filterTimer);

@@ -4,7 +4,7 @@
  */
 
 export const STATUSES = ["submitted", "draft", "discarded"] as const;
-export const FILTERS = ["all", "pending", "draft", "submitted", "discarded"] as const;
+export const FILTERS = ["all", "queue", "pending", "draft", "submitted", "discarded"] as const;
 
 export type ResponseStatusName = (typeof STATUSES)[number];
 export type StatusFilter = (typeof FILTERS)[number];
@@ -95,6 +95,26 @@ export interface RecordPayload {
   response: ResponsePayload | null;
   /** Per comparison question: the order to show its candidates in (see views/comparison.ts). */
   display?: Record<string, DisplayPayload>;
+  /** "completed" once enough people submitted it (the dataset's TaskDistribution). */
+  record_status?: string;
+  /** In a reviewer's view: every other annotator's answer. */
+  answers?: ReviewAnswer[];
+}
+
+export interface ReviewAnswer {
+  user: string;
+  values: Record<string, unknown>;
+  status: ResponseStatusName;
+  updated_at: number;
+}
+
+/** The team's progress (dataset.progress()) and how often to ask for news (0: never). */
+export interface TeamPayload {
+  total: number;
+  completed: number;
+  pending: number;
+  min_submitted: number;
+  news_ms: number;
 }
 
 /** The shuffled order a comparison shows its options in, and the seed that made it. */
@@ -133,6 +153,8 @@ export interface Traits {
   window: RecordPayload[];
   counts: Counts;
   error: string;
+  review: boolean;
+  team: TeamPayload | Record<string, never>;
 }
 
 export interface AnswerMessage {
@@ -143,6 +165,8 @@ export interface AnswerMessage {
   status: ResponseStatusName;
   time_spent: number | null;
   shown?: Record<string, ShownPayload>;
+  /** A reviewer's answer: the annotator whose answer it started from. */
+  source?: string | null;
 }
 
 export interface UndoMessage {
@@ -156,7 +180,12 @@ export interface PingMessage {
   request_id: string;
 }
 
-export type ViewMessage = AnswerMessage | UndoMessage | PingMessage;
+export interface NewsMessage {
+  type: "news";
+  request_id: string;
+}
+
+export type ViewMessage = AnswerMessage | UndoMessage | PingMessage | NewsMessage;
 
 export interface AckMessage {
   type: "ack";

@@ -36,6 +36,7 @@ export class Requests {
     status: ResponseStatusName,
     timeSpent: number | null,
     shown?: Record<string, ShownPayload>,
+    source?: string | null,
   ): void {
     const { state } = this;
     const request_id = this.track("answer", recordId, status);
@@ -51,6 +52,7 @@ export class Requests {
       status,
       time_spent: timeSpent,
       ...(shown && Object.keys(shown).length > 0 ? { shown } : {}),
+      ...(source ? { source } : {}),
     });
   }
 

@@ -168,5 +168,7 @@ export function defaultTraits(): Traits {
     window,
     counts: { pending: 10, draft: 0, submitted: 0, discarded: 0, total: 10 },
     error: "",
+    review: false,
+    team: {},
   };
 }

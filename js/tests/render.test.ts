@@ -76,6 +76,7 @@ describe("layout and accessible names", () => {
     const select = el.querySelector('select[aria-label="Status filter"]') as HTMLSelectElement;
     expect([...select.options].map((o) => o.value)).toEqual([
       "all",
+      "queue",
       "pending",
       "draft",
       "submitted",

@@ -14,8 +14,9 @@ persistent : bool
 folder : str
     The dataset's folder, or "".
 status_filter : str  (view -> kernel too)
-    "all", "pending", "draft", "submitted" or "discarded": which records the pager walks,
-    judged by this annotator's own response.
+    "all", "queue", "pending", "draft", "submitted" or "discarded": which records the pager
+    walks, judged by this annotator's own response; "queue" is ``dataset.queue(user)`` (for a
+    reviewer: the records others submitted and the reviewer has not answered).
 total : int
     Records in the current filter.
 position : int  (view -> kernel too)
@@ -28,6 +29,11 @@ counts : dict[str, int]
     This annotator's records per status: pending, draft, submitted, discarded, plus "total".
 error : str
     A message to show that belongs to no request (e.g. a bad ``position``).
+review : bool
+    A reviewer's view: each record payload carries ``answers`` (the others' answers).
+team : TeamPayload | {}
+    The team's progress (``dataset.progress()``) with ``min_submitted`` and ``news_ms``: how
+    often the view sends "news" (0: never). {} for a view not in team mode.
 
 A record's ``display`` maps each comparison question (a ranking whose options name fields)
 to ``{"order": [option, ...], "seed": int}``: the order this annotator sees the candidates in.
@@ -42,6 +48,11 @@ Messages view -> kernel
 {"type": "undo", "request_id": str, "record_id": str}
     Put back the response this widget replaced with its last answer to that record.
 {"type": "ping", "request_id": str}
+{"type": "news", "request_id": str}
+    Read what other annotators appended to the folder; answered by an ack, after which the
+    window (with each record's ``record_status``), ``total`` and ``team`` traits are current.
+An answer of a reviewer's view may carry ``"source": user``: the annotator whose answer it
+started from (``dataset.add_review``).
 
 Messages kernel -> view
 -----------------------
@@ -56,7 +67,7 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict
 
 STATUSES = ("submitted", "draft", "discarded")
-FILTERS = ("all", "pending", "draft", "submitted", "discarded")
+FILTERS = ("all", "queue", "pending", "draft", "submitted", "discarded")
 ResponseStatusName = Literal["submitted", "draft", "discarded"]
 
 
@@ -89,12 +100,18 @@ class _RecordPayloadBase(TypedDict):
     fields: dict[str, str]
     suggestions: dict[str, SuggestionPayload]
     response: ResponsePayload | None
+    record_status: str
 
 
 class RecordPayload(_RecordPayloadBase, total=False):
-    """One record as the view sees it; ``display`` only when the schema has comparisons."""
+    """One record as the view sees it.
+
+    ``display`` comes only when the schema has comparisons, ``answers`` only in a reviewer's view.
+    """
 
     display: dict[str, DisplayPayload]
+    answers: list[dict[str, Any]]
+    """In a reviewer's view: every other annotator's answer (user, values, status, updated_at)."""
 
 
 class AnswerMessage(TypedDict):

@@ -42,6 +42,7 @@ from nb_feedback.records import (
     check_time_spent,
     unwrap_values,
 )
+from nb_feedback.review import ReviewNotes
 from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.tail import LogTail
 from nb_feedback.team_progress import team_progress
@@ -97,7 +98,7 @@ class FeedbackDataset:
             questions,  # type: ignore[arg-type]
             tuple(metadata_properties or ()),
             guidelines,
-            check_distribution(distribution),
+            None if distribution is None else check_distribution(distribution),
         )
         self._init(schema, None, None)
 
@@ -120,6 +121,7 @@ class FeedbackDataset:
         self._read_only: str | None = None
         self._tail: LogTail | None = None  # see refresh()
         self._orders: dict[str, np.ndarray] = {}  # user -> record positions in their order
+        self._review_notes: ReviewNotes | None = None  # read on first use
 
     # ----------------------------------------------------------------- schema
     @property
@@ -152,15 +154,16 @@ class FeedbackDataset:
         """How many submitted responses complete a record (Argilla 2's ``TaskDistribution``).
 
         It can be changed while no record has a response; with a folder, the change is saved.
+        A dataset given one is set up for a team: ``annotate()`` walks each annotator's queue.
         """
-        return self._schema.distribution
+        return self._schema.distribution or TaskDistribution()
 
     @distribution.setter
     def distribution(self, value: TaskDistribution) -> None:
         self._check_writable()
         new = check_distribution(value)
         answered = len(self._responses)
-        if answered and new != self._schema.distribution:
+        if answered and new != self.distribution:
             raise StorageError(
                 f"distribution: cannot change to {new!r}: {answered} response(s) exist; "
                 "the distribution can change only before the first answer"
@@ -245,7 +248,7 @@ class FeedbackDataset:
             responses=responses,
             external_id=cols[T.EXTERNAL_ID][position].as_py(),
             id=record_id,
-            status=record_status(responses, self._schema.distribution.min_submitted),
+            status=record_status(responses, self.distribution.min_submitted),
         )
 
     def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
@@ -262,7 +265,7 @@ class FeedbackDataset:
         cols = {c: a.slice(start, stop - start).to_pylist() for c, a in self._columns().items()}
         field_cols = [(f, cols[f]) for f in self._schema.field_names]
         out = []
-        need = self._schema.distribution.min_submitted
+        need = self.distribution.min_submitted
         for k, record_id in enumerate(cols[T.ID]):
             meta, sugg = cols[T.METADATA][k], cols[T.SUGGESTIONS][k]
             responses = self.responses_for(record_id)
@@ -524,7 +527,7 @@ class FeedbackDataset:
         cached = self._orders.get(user)
         if cached is None or len(cached) != len(ids):  # records were added: a new order
             cached = self._orders[user] = user_order(ids, user)
-        need = self._schema.distribution.min_submitted
+        need = self.distribution.min_submitted
         return queue_positions(ids, self._responses.frame(), user, need, cached)
 
     def progress(self, with_users_distribution: bool = False) -> dict[str, Any]:
@@ -543,7 +546,7 @@ class FeedbackDataset:
         return team_progress(
             self._columns()[T.ID],
             self._responses.frame(),
-            self._schema.distribution.min_submitted,
+            self.distribution.min_submitted,
             with_users_distribution=with_users_distribution,
         )
 
@@ -559,6 +562,47 @@ class FeedbackDataset:
         if self._tail is None:
             self._tail = LogTail(self._folder)
         return self._apply_external(self._tail.read_new())
+
+    def add_review(
+        self,
+        record_id: str,
+        values: Mapping[str, Any],
+        *,
+        reviewer: str,
+        source: str | None = None,
+        status: str = "submitted",
+        time_spent: float | None = None,
+    ) -> Response:
+        """Store a reviewer's answer as ``reviewer``'s response, noting the answer it came from.
+
+        ``source`` names the annotator whose answer the reviewer picked (and maybe edited),
+        or None for an answer written anew. ``reviews()`` lists the notes; ``to_sft`` and the
+        training tasks prefer reviewed answers with ``multiple="reviewed"``.
+        """
+        where = f"record {record_id!r}"
+        picked = None
+        if source is not None:
+            picked = self.response_of(record_id, source)
+            if picked is None or source == reviewer:
+                raise ResponseError(
+                    f"{where}: source {source!r} has no answer to this record to review "
+                    "(expected another annotator's name, or None for a new answer)"
+                )
+        response = self.add_response(
+            record_id, values, user=reviewer, status=status, time_spent=time_spent
+        )
+        edited = picked is None or picked.values != response.values
+        self._reviews().add(record_id, reviewer, source, edited)
+        return response
+
+    def reviews(self) -> pd.DataFrame:
+        """Return one row per reviewed record and reviewer: record_id, reviewer, source, edited, at."""
+        return self._reviews().frame()
+
+    def _reviews(self) -> ReviewNotes:
+        if self._review_notes is None or self._review_notes.folder != self._folder:
+            self._review_notes = ReviewNotes(self._folder)
+        return self._review_notes
 
     def _apply_external(self, rows: Sequence[dict[str, Any]]) -> list[str]:
         """Apply answer lines read from the folder; a line older than what we hold is stale."""
@@ -656,7 +700,7 @@ class FeedbackDataset:
         if responses is None:
             responses = self._responses.frame()
         ids = self._columns()[T.ID]
-        return record_statuses(ids, responses, self._schema.distribution.min_submitted)
+        return record_statuses(ids, responses, self.distribution.min_submitted)
 
     def _record_positions(self, responses: pd.DataFrame) -> np.ndarray:
         """Return the position of each response's record (len(self) for none), in one hash pass."""
@@ -879,6 +923,8 @@ class FeedbackDataset:
         self.close()
         self._folder = folder
         self._tail = LogTail(folder)  # a fresh folder: its logs are empty
+        if self._review_notes is not None:  # notes made in memory go with the answers
+            self._review_notes = self._review_notes.moved_to(folder)
         return folder
 
     @classmethod

@@ -62,9 +62,7 @@ class TaskDistribution:
 
 
 def check_distribution(value: object) -> TaskDistribution:
-    """Return ``value`` as a TaskDistribution (None is the default), or raise naming it."""
-    if value is None:
-        return TaskDistribution()
+    """Return ``value`` as a TaskDistribution, or raise naming it."""
     if isinstance(value, TaskDistribution):
         return value
     if isinstance(value, Mapping):

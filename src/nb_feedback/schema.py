@@ -347,10 +347,11 @@ class Schema:
     questions: tuple[Question, ...]
     metadata_properties: tuple[MetadataProperty, ...] = ()
     guidelines: str | None = None
-    distribution: TaskDistribution = field(default_factory=TaskDistribution)
+    distribution: TaskDistribution | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "distribution", check_distribution(self.distribution))
+        if self.distribution is not None:  # None: not set up for a team (min_submitted=1)
+            object.__setattr__(self, "distribution", check_distribution(self.distribution))
         fields_ = self._as_tuple("fields", self.fields, (TextField,))
         questions = self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values()))
         props = self._as_tuple(
@@ -426,7 +427,7 @@ class Schema:
             "questions": [q.to_dict() for q in self.questions],
             "metadata_properties": [p.to_dict() for p in self.metadata_properties],
             "guidelines": self.guidelines,
-            "distribution": self.distribution.to_dict(),
+            "distribution": None if self.distribution is None else self.distribution.to_dict(),
         }
 
     @classmethod
@@ -440,7 +441,8 @@ class Schema:
             props = [_from_dict(_METADATA, d) for d in data.get("metadata_properties", [])]
         except (KeyError, TypeError, AttributeError) as exc:
             raise SchemaError(f"schema: malformed ({exc!r})") from None
-        distribution = TaskDistribution.from_dict(data.get("distribution"))
+        given = data.get("distribution")
+        distribution = None if given is None else TaskDistribution.from_dict(given)
         return cls(
             tuple(fields_), tuple(questions), tuple(props), data.get("guidelines"), distribution
         )

@@ -142,12 +142,14 @@ def to_sft(
         Fraction (0, 1) of prompt groups for the test split, or a number of groups.
     seed : int
         Seed of the split; the same seed gives the same split in every process.
-    multiple : {"latest", "first", "all"}
+    multiple : {"latest", "first", "all", "reviewed"}
         How many answers a prompt keeps when several people answered it (or the same prompt
         appears in several records, with ``dedupe``). The default, "latest", keeps the most
         recent answer: one demonstration per prompt, so prompts many people answered do not
         weigh more, and a later answer (often a review or a fix after the guidelines changed)
-        wins. "first" keeps the earliest; "all" keeps every distinct answer.
+        wins. "first" keeps the earliest; "all" keeps every distinct answer. "reviewed" keeps
+        a reviewer's answer (``dataset.add_review``, the review view) where there is one, else
+        the latest.
     min_length : int
         Drop completions shorter than this many characters (after stripping whitespace).
     dedupe : bool

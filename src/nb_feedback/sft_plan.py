@@ -28,7 +28,7 @@ from nb_feedback.errors import ExportError
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
 
-MULTIPLE = ("latest", "first", "all")
+MULTIPLE = ("latest", "first", "all", "reviewed")
 
 # Why an answer was left out, in the order a reader meets them (the report shows these).
 DROP_DRAFT = "draft (not submitted)"
@@ -235,6 +235,18 @@ def resolve_names(
     return prompt, completion
 
 
+def reviewed_rows(ds: FeedbackDataset, responses: pd.DataFrame) -> np.ndarray:
+    """Return True for each response row that is a reviewer's answer (``add_review``)."""
+    notes = ds.reviews()
+    if notes.empty or responses.empty:
+        return np.zeros(len(responses), dtype=bool)
+    keys = pd.MultiIndex.from_arrays([notes["record_id"], notes["reviewer"]])
+    rows = pd.MultiIndex.from_arrays(
+        [responses["record_id"].astype(object), responses["user"].astype(object)]
+    )
+    return np.asarray(rows.isin(keys), dtype=bool)
+
+
 # ------------------------------------------------------------------------------- plan
 def plan_sft(
     ds: FeedbackDataset,
@@ -348,7 +360,10 @@ def plan_sft(
     duplicate_groups = int((np.bincount(pairs // (len(records) + 1)) > 1).sum())
 
     unit = group if dedupe else position
-    order = np.lexsort((position, user_code, updated, unit))
+    # multiple="reviewed": a reviewer's answer (dataset.add_review) sorts last in its unit and
+    # is kept; units nobody reviewed keep their latest answer
+    reviewed = reviewed_rows(ds, sub)[keep] if multiple == "reviewed" else np.zeros(len(keep))
+    order = np.lexsort((position, user_code, updated, reviewed, unit))
     su = unit[order]
     first_of_unit = np.ones(len(su), dtype=bool)
     first_of_unit[1:] = su[1:] != su[:-1]
@@ -368,7 +383,7 @@ def plan_sft(
     else:
         last_of_unit = np.ones(len(su), dtype=bool)
         last_of_unit[:-1] = su[1:] != su[:-1]
-        pick = last_of_unit if multiple == "latest" else first_of_unit
+        pick = first_of_unit if multiple == "first" else last_of_unit
         # for each sorted row, the record whose answer its unit keeps
         unit_index = np.cumsum(first_of_unit) - 1
         winner_pos = position[order][pick][unit_index]

@@ -79,7 +79,9 @@ def build_settings(schema: Schema, client: Any) -> Any:
         questions=questions,
         metadata=metadata or None,
         guidelines=schema.guidelines,
-        distribution=rg.TaskDistribution(min_submitted=schema.distribution.min_submitted),
+        distribution=rg.TaskDistribution(
+            min_submitted=schema.distribution.min_submitted if schema.distribution else 1
+        ),
     )
 
 

@@ -21,6 +21,7 @@ from nb_feedback._protocol import FILTERS, DisplayPayload, RecordPayload
 from nb_feedback.comparison import display
 from nb_feedback.errors import FeedbackError, ResponseError
 from nb_feedback.records import Response
+from nb_feedback.widget_team import answers_payload, replan, team_line, walk
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -58,6 +59,10 @@ class FeedbackWidget(anywidget.AnyWidget):
     """This annotator's records per status, plus total."""
     error = traitlets.Unicode("").tag(sync=True)
     """A message for the view that belongs to no request."""
+    review = traitlets.Bool(False).tag(sync=True)
+    """True for a reviewer's view: each record shows the other annotators' answers."""
+    team = traitlets.Dict().tag(sync=True)
+    """The team's progress (``dataset.progress()``, min_submitted, news_ms), {} when solo."""
 
     def __init__(
         self,
@@ -66,6 +71,8 @@ class FeedbackWidget(anywidget.AnyWidget):
         user: str,
         window_before: int = 2,
         window_after: int = 6,
+        review: bool = False,
+        queue: bool | None = None,
         **kwargs: Any,
     ) -> None:
         if not isinstance(user, str) or not user.strip() or not is_unicode(user):
@@ -83,6 +90,16 @@ class FeedbackWidget(anywidget.AnyWidget):
             self.user = user
             self.persistent = dataset.folder is not None
             self.folder = str(dataset.folder or "")
+            self.review = bool(review)
+            # a dataset set up for a team (given a TaskDistribution) and a reviewer walk
+            # their queue; the filter menu switches to the dataset's order ("all")
+            walks_queue = (
+                queue if queue is not None else (review or dataset.schema.distribution is not None)
+            )
+            self._team = bool(walks_queue or review)
+            self.team = team_line(dataset, self._team)
+            if walks_queue:
+                self.status_filter = "queue"
             self._apply_filter()
         self._unsubscribe = dataset.subscribe(self._on_dataset_change)
         self.observe(self._on_position, names=["position"])
@@ -111,6 +128,9 @@ class FeedbackWidget(anywidget.AnyWidget):
         if wanted == "all":
             self._order = None
             self.total = len(self._dataset)
+        elif wanted == "queue":
+            self._order = walk(self._dataset, self.user, self.review)
+            self.total = len(self._order)
         else:
             statuses = self._dataset.user_statuses(self.user).to_numpy()
             self._order = np.flatnonzero(statuses == wanted)
@@ -149,10 +169,13 @@ class FeedbackWidget(anywidget.AnyWidget):
                 "status": mine.status,
                 "updated_at": float(mine.updated_at or 0.0),
             },
+            "record_status": record.status,
         }
         shuffled = display(self._dataset.schema, str(record.id), self.user)
         if shuffled:  # comparisons: the order this annotator sees the candidates in
             payload["display"] = cast(dict[str, DisplayPayload], shuffled)
+        if self.review:
+            payload["answers"] = answers_payload(record, self.user)
         return payload
 
     def _on_dataset_change(self, kind: str, record_ids: Sequence[str]) -> None:
@@ -164,6 +187,18 @@ class FeedbackWidget(anywidget.AnyWidget):
             self._send_window()
         else:
             self.counts = self._dataset.status_counts(self.user)
+        if self._team:
+            self.team = team_line(self._dataset, True)
+
+    def _news(self) -> None:
+        """Take in the other annotators' answers; re-plan the queue ahead of the shown record."""
+        changed = self._dataset.refresh()  # notifies: the window is re-sent if it changed
+        if changed and self._order is not None and self.status_filter == "queue":
+            fresh = walk(self._dataset, self.user, self.review)
+            with self.hold_sync():
+                self._order = replan(self._order, self.position, fresh)
+                self.total = len(self._order)
+                self._send_window()
 
     def _on_position(self, change: dict[str, Any]) -> None:
         new = change["new"]
@@ -193,8 +228,12 @@ class FeedbackWidget(anywidget.AnyWidget):
                 self._answer(content)
             elif kind == "undo":
                 self._undo_last(content)
+            elif kind == "news":
+                self._news()
             elif kind != "ping":
-                raise ResponseError(f"message type {kind!r}: expected 'answer', 'undo' or 'ping'")
+                raise ResponseError(
+                    f"message type {kind!r}: expected 'answer', 'undo', 'news' or 'ping'"
+                )
         except FeedbackError as exc:
             self._reply_error(request_id, record_id, str(exc))
         except Exception as exc:  # never let a bad message kill the kernel's comm loop
@@ -222,13 +261,21 @@ class FeedbackWidget(anywidget.AnyWidget):
             )
         spent = content.get("time_spent")  # NaN or inf is malformed: add_response rejects it
         previous = self._dataset.response_of(record_id, self.user)
-        self._dataset.add_response(
-            record_id,
-            values,
-            user=self.user,
-            status=content.get("status", "submitted"),
-            time_spent=spent,
-        )
+        source = content.get("source")
+        if self.review and content.get("status", "submitted") == "submitted":
+            if source is not None and not isinstance(source, str):
+                raise ResponseError(f"record {record_id!r}: source must be a name, got {source!r}")
+            self._dataset.add_review(
+                record_id, values, reviewer=self.user, source=source, time_spent=spent
+            )
+        else:
+            self._dataset.add_response(
+                record_id,
+                values,
+                user=self.user,
+                status=content.get("status", "submitted"),
+                time_spent=spent,
+            )
         if content.get("status") != "draft":
             self._undo.append((record_id, previous))
             del self._undo[:-MAX_UNDO]

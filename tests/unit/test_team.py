@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,107 @@ def test_refresh_reads_only_new_bytes_and_waits_for_a_torn_line(tmp_path: Path) 
 def test_refresh_on_memory_datasets_does_nothing() -> None:
     ds = team_dataset()
     assert ds.refresh() == []
+
+
+# ------------------------------------------------------------------------ the widget's side
+def _send(widget: Any, content: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict:
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(widget, "send", lambda msg, buffers=None: sent.append(msg))
+    widget._on_message(widget, content, [])
+    assert len(sent) == 1, sent
+    return sent[0]
+
+
+def test_a_team_view_walks_the_queue_and_takes_in_news(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = team_dataset(n=8, min_submitted=2)
+    ds.save(tmp_path / "d")
+    w = ds.annotate(user="ana")
+    assert w.status_filter == "queue"
+    queue = ds.queue("ana")
+    assert w.total == len(queue) == 8
+    assert [r["id"] for r in w.window] == queue[: len(w.window)]
+    assert w.team == {"total": 8, "completed": 0, "pending": 8, "min_submitted": 2, "news_ms": 2000}
+    # two others, in another process's copy, complete the record on screen and one ahead
+    others = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    for user in ("bob", "cy"):
+        for rid in (queue[0], queue[3]):
+            others.add_response(rid, {"demonstration": user}, user=user)
+    reply = _send(w, {"type": "news", "request_id": "n1"}, monkeypatch)
+    assert reply["type"] == "ack"
+    assert w.window[0]["id"] == queue[0]  # the shown record stays, marked completed
+    assert w.window[0]["record_status"] == "completed"
+    assert w.total == 7  # the completed record ahead left the walk
+    assert queue[3] not in [r["id"] for r in w.window]
+    assert w.team["completed"] == 2
+    # a solo dataset keeps the dataset's order; queue=True asks for the walk
+    solo = rg.FeedbackDataset(**make_schema_kwargs())
+    solo.add_records(make_records(3))
+    assert solo.annotate(user="ana").status_filter == "all"
+    assert solo.annotate(user="bob").team == {}
+    assert solo.annotate(user="cy", queue=True).status_filter == "queue"
+
+
+def test_review_view_shows_every_answer_and_stores_the_pick(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = team_dataset(n=4, min_submitted=2)
+    ids = [r.id for r in ds]
+    ds.add_response(ids[1], {"demonstration": "bob's"}, user="bob")
+    ds.add_response(ids[1], {"demonstration": "cy's"}, user="cy")
+    ds.add_response(ids[2], {"demonstration": "cy draft"}, user="cy", status="draft")
+    ds.add_response(ids[3], {"demonstration": "ana's"}, user="ana")
+    ds.save(tmp_path / "d")
+    w = ds.annotate(user="rev", review=True)
+    assert w.review is True
+    assert [r["id"] for r in w.window] == [ids[1], ids[3]]  # records others submitted
+    answers = w.window[0]["answers"]
+    assert [(a["user"], a["values"], a["status"]) for a in answers] == [
+        ("bob", {"demonstration": "bob's"}, "submitted"),
+        ("cy", {"demonstration": "cy's"}, "submitted"),
+    ]
+    reply = _send(
+        w,
+        {
+            "type": "answer",
+            "request_id": "r1",
+            "record_id": ids[1],
+            "values": {"demonstration": "cy's, fixed"},
+            "status": "submitted",
+            "source": "cy",
+        },
+        monkeypatch,
+    )
+    assert reply["type"] == "ack", reply
+    assert ds.response_of(ids[1], "rev").values == {"demonstration": "cy's, fixed"}  # type: ignore[union-attr]
+    notes = rg.FeedbackDataset.from_disk(tmp_path / "d").reviews()
+    assert notes[["record_id", "reviewer", "source", "edited"]].values.tolist() == [
+        [ids[1], "rev", "cy", True]
+    ]
+    bad = _send(
+        w,
+        {
+            "type": "answer",
+            "request_id": "r2",
+            "record_id": ids[3],
+            "values": {"demonstration": "x"},
+            "status": "submitted",
+            "source": "nobody",
+        },
+        monkeypatch,
+    )
+    assert bad["type"] == "error" and "'nobody' has no answer" in bad["message"]
+    assert ds.response_of(ids[3], "rev") is None
+    # to_sft prefers the reviewed answer with multiple="reviewed", the latest otherwise
+    ds.add_response(ids[1], {"demonstration": "bob's, later"}, user="bob")
+    splits = ds.to_sft(
+        prompt="prompt", multiple="reviewed", test_size=1, include=["record_id", "user"]
+    )
+    rows = [r for s in splits.values() for r in s if r["record_id"] == ids[1]]
+    assert [(r["user"], r["completion"]) for r in rows] == [("rev", "cy's, fixed")]
+    latest = ds.to_sft(
+        prompt="prompt", multiple="latest", test_size=1, include=["record_id", "user"]
+    )
+    rows = [r for s in latest.values() for r in s if r["record_id"] == ids[1]]
+    assert [r["user"] for r in rows] == ["bob"]

@@ -428,7 +428,11 @@ def test_views_follow_answers_made_elsewhere(
         assert w.window[1]["response"]["values"] == {"demonstration": "from code"}
         assert w.counts["submitted"] == 1
         assert w.counts["pending"] == 4
-    assert other.window == other_window  # v's own view: no answer of v changed
+    # v's own view: no answer of v changed, but record 1 is now completed (by u)
+    assert [{**r, "record_status": None} for r in other.window] == [
+        {**r, "record_status": None} for r in other_window
+    ]
+    assert [r["record_status"] for r in other.window][:3] == ["pending", "completed", "pending"]
     assert other.counts["pending"] == 5
 
     h.answer(ds[2].id, {"demonstration": "from the first view"})

@@ -88,8 +88,8 @@ export function pager(on: PagerHandlers): Pager {
       FILTERS.forEach((f, i) => {
         const opt = select.options[i];
         if (!opt) return;
-        const n = f === "all" ? counts.total : counts[f];
-        opt.textContent = `${f} (${n ?? 0})`;
+        const n = f === "all" ? counts.total : f === "queue" ? undefined : counts[f];
+        opt.textContent = n === undefined ? f : `${f} (${n})`;
       });
     },
   };

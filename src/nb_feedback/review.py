@@ -1,0 +1,122 @@
+"""Review: which annotator's answer a reviewer's answer came from.
+
+A reviewer's answer is an ordinary response of the reviewer (``add_response``, one write path).
+What this module adds is its provenance: "reviewer-1 took labeler-2's answer to record r (and
+edited it)", kept in memory and, for a saved dataset, appended durably to the reviewer's own
+file ``reviews/<reviewer>.jsonl`` in the dataset's folder (one writer per reviewer, as for
+answers; the answer logs are left as they are).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pandas as pd
+
+REVIEWS_DIR = "reviews"
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """A reviewer's answer to a record and the annotator answer it started from (None: new)."""
+
+    record_id: str
+    reviewer: str
+    source: str | None
+    edited: bool
+    at: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form written to the reviews file."""
+        return {
+            "record_id": self.record_id,
+            "reviewer": self.reviewer,
+            "source": self.source,
+            "edited": self.edited,
+            "at": self.at,
+        }
+
+
+def _file_name(reviewer: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", reviewer)[:40] or "reviewer"
+    digest = hashlib.sha256(reviewer.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug}-{digest}.jsonl"
+
+
+class ReviewNotes:
+    """Every review note of a dataset, by (record id, reviewer); the latest note wins."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._notes: dict[tuple[str, str], ReviewNote] = {}
+        if folder is not None:
+            for path in sorted((folder / REVIEWS_DIR).glob("*.jsonl")):
+                self._read(path)
+
+    def _read(self, path: Path) -> None:
+        for line in path.read_bytes().splitlines():
+            try:
+                row = orjson.loads(line)
+                note = ReviewNote(
+                    str(row["record_id"]),
+                    str(row["reviewer"]),
+                    None if row.get("source") is None else str(row["source"]),
+                    bool(row.get("edited", False)),
+                    float(row["at"]),
+                )
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+                continue  # a torn or damaged line: the answer itself is in the answer log
+            self._keep(note)
+
+    def _keep(self, note: ReviewNote) -> None:
+        key = (note.record_id, note.reviewer)
+        held = self._notes.get(key)
+        if held is None or held.at <= note.at:
+            self._notes[key] = note
+
+    def add(self, record_id: str, reviewer: str, source: str | None, edited: bool) -> ReviewNote:
+        """Record provenance of a reviewer's answer (durably, when the dataset has a folder)."""
+        note = ReviewNote(record_id, reviewer, source, edited, time.time())
+        if self.folder is not None:
+            target = self.folder / REVIEWS_DIR
+            target.mkdir(exist_ok=True)
+            line = orjson.dumps(note.to_dict()) + b"\n"
+            fd = os.open(target / _file_name(reviewer), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+            try:
+                os.write(fd, line)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        self._keep(note)
+        return note
+
+    def moved_to(self, folder: Path) -> ReviewNotes:
+        """Return these notes written into ``folder`` (a dataset saved for the first time)."""
+        out = ReviewNotes(folder)
+        lines: dict[str, list[bytes]] = {}
+        for note in self._notes.values():
+            lines.setdefault(note.reviewer, []).append(orjson.dumps(note.to_dict()) + b"\n")
+            out._keep(note)
+        if lines:
+            (folder / REVIEWS_DIR).mkdir(exist_ok=True)
+        for reviewer, chunk in lines.items():
+            with (folder / REVIEWS_DIR / _file_name(reviewer)).open("ab") as fh:
+                fh.write(b"".join(chunk))
+                os.fsync(fh.fileno())
+        return out
+
+    def get(self, record_id: str, reviewer: str) -> ReviewNote | None:
+        """Return the note of ``reviewer`` on ``record_id``, or None."""
+        return self._notes.get((record_id, reviewer))
+
+    def frame(self) -> pd.DataFrame:
+        """Return one row per reviewed (record, reviewer): record_id, reviewer, source, edited, at."""
+        rows = [n.to_dict() for n in self._notes.values()]
+        return pd.DataFrame(rows, columns=["record_id", "reviewer", "source", "edited", "at"])

@@ -1,0 +1,67 @@
+"""The widget's team side: which records a view walks, the team line, and the review payload.
+
+- An annotator's view walks ``dataset.queue(user)``; a reviewer's view walks the records that
+  others submitted answers to and the reviewer has not answered yet.
+- When the view asks for news (a timer in the view: the kernel runs no thread, since Colab
+  does not push trait changes made from one), the dataset reads the folder's new log bytes;
+  the walk keeps what the annotator has seen and re-plans what lies ahead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from nb_feedback.dataset import FeedbackDataset
+    from nb_feedback.records import FeedbackRecord
+
+NEWS_SECONDS = 2.0
+"""How often an open view asks the kernel for the other annotators' news."""
+
+
+def walk(dataset: FeedbackDataset, user: str, review: bool) -> np.ndarray:
+    """Return the record positions this view walks, in order."""
+    if not review:
+        return dataset.queue_positions(user)
+    frame = dataset.responses_frame()
+    others = frame[(frame["user"] != user) & (frame["status"] == "submitted")]
+    mine = frame.loc[(frame["user"] == user) & (frame["status"] != "draft"), "record_id"]
+    wanted = set(others["record_id"]) - set(mine)
+    if not wanted:
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(np.fromiter((dataset.position_of(r) for r in wanted), dtype=np.int64))
+
+
+def replan(order: np.ndarray, position: int, fresh: np.ndarray) -> np.ndarray:
+    """Keep ``order`` up to ``position`` (what was seen), then what ``fresh`` still holds."""
+    seen = order[: position + 1]
+    ahead = fresh[~np.isin(fresh, seen)]
+    return np.concatenate([seen, ahead]).astype(np.int64)
+
+
+def team_line(dataset: FeedbackDataset, enabled: bool) -> dict[str, Any]:
+    """Return the ``team`` trait: the team's progress, or {} when the view is not in team mode."""
+    if not enabled:
+        return {}
+    progress = dataset.progress()
+    return {
+        **progress,
+        "min_submitted": dataset.distribution.min_submitted,
+        "news_ms": int(NEWS_SECONDS * 1000) if dataset.folder is not None else 0,
+    }
+
+
+def answers_payload(record: FeedbackRecord, reviewer: str) -> list[dict[str, Any]]:
+    """Return every other annotator's answer to ``record``, for the review view, by name."""
+    return [
+        {
+            "user": r.user,
+            "values": r.values,
+            "status": r.status,
+            "updated_at": float(r.updated_at or 0.0),
+        }
+        for r in sorted(record.responses, key=lambda r: r.user)
+        if r.user != reviewer and r.status != "draft"
+    ]
