@@ -247,7 +247,22 @@ class MultiLabelQuestion(LabelQuestion):
     True
     """
 
+    labels_order: str = "natural"
     kind: ClassVar[str] = "multi_label_question"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        order = getattr(self.labels_order, "value", self.labels_order)
+        if order not in ("natural", "suggestion"):
+            raise SchemaError(
+                f"question {self.name!r}: labels_order must be 'natural' or 'suggestion', "
+                f"got {self.labels_order!r}"
+            )
+        object.__setattr__(self, "labels_order", order)
+
+    def _extra(self) -> dict[str, Any]:
+        # Argilla v1's option; "suggestion" lists suggested labels first in its UI
+        return {**super()._extra(), "labels_order": self.labels_order}
 
     def check_value(self, value: object) -> str | None:
         """Say what is wrong with ``value`` as a list of labels, or return None."""
