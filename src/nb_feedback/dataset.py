@@ -118,6 +118,7 @@ class FeedbackDataset:
         self._folder: Path | None = None
         self._logs: dict[str, persistence.AnswerLog] = {}
         self._listeners: list[Listener] = []
+        self._unified: dict[str, dict[str, list[Any]]] = {}  # compute_unified_responses
         self._read_only: str | None = None
         self._tail: LogTail | None = None  # see refresh()
         self._orders: dict[str, np.ndarray] = {}  # user -> record positions in their order
@@ -249,6 +250,7 @@ class FeedbackDataset:
             external_id=cols[T.EXTERNAL_ID][position].as_py(),
             id=record_id,
             status=record_status(responses, self.distribution.min_submitted),
+            unified_responses=self._unified_of(record_id),
         )
 
     def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
@@ -280,6 +282,7 @@ class FeedbackDataset:
                     external_id=cols[T.EXTERNAL_ID][k],
                     id=record_id,
                     status=record_status(responses, need),
+                    unified_responses=self._unified_of(record_id),
                 )
             )
         return out
@@ -859,9 +862,10 @@ class FeedbackDataset:
     @property
     def unified_responses(self) -> dict[str, dict[str, list[Any]]]:
         """Unified answers by question, then record id; see ``compute_unified_responses``."""
-        if not hasattr(self, "_unified"):
-            self._unified: dict[str, dict[str, list[Any]]] = {}
         return self._unified
+
+    def _unified_of(self, record_id: str) -> dict[str, list[Any]]:
+        return {q: ids[record_id] for q, ids in self._unified.items() if record_id in ids}
 
     def compute_unified_responses(self, question: Any, strategy: Any = None) -> FeedbackDataset:
         """Unify a question's submitted answers; see ``nb_feedback.unification``."""

@@ -116,11 +116,14 @@ class FeedbackRecord:
     external_id: str | None = None
     id: str | None = None
     status: str = "pending"
+    unified_responses: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.metadata = dict(self.metadata) if self.metadata is not None else {}
         self.suggestions = list(self.suggestions) if self.suggestions is not None else []
         self.responses = list(self.responses) if self.responses is not None else []
+        # Argilla v1's answers unified by compute_unified_responses: {question: [values]}
+        self.unified_responses = dict(self.unified_responses or {})
 
 
 def unwrap_values(values: Mapping[str, Any]) -> dict[str, Any]:

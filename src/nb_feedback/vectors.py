@@ -34,8 +34,8 @@ def cosine_top_k(matrix: np.ndarray, query: np.ndarray, k: int) -> tuple[np.ndar
 def find_similar_records(
     ds: FeedbackDataset,
     vector_name: str,
-    record: FeedbackRecord | None = None,
     value: Any = None,
+    record: FeedbackRecord | None = None,
     max_results: int = 50,
 ) -> list[tuple[FeedbackRecord, float]]:
     """Return ``[(record, similarity), ...]``, most similar first (Argilla v1's shape).
@@ -46,10 +46,10 @@ def find_similar_records(
         The dataset searched.
     vector_name : str
         Which of the records' vectors to compare.
-    record : FeedbackRecord, optional
-        Search near this record's vector; the record itself is left out of the results.
     value : list of float, optional
-        Or search near this vector.
+        Search near this vector.
+    record : FeedbackRecord, optional
+        Or near this record's vector; the record itself is left out of the results.
     max_results : int
         At most this many results (default 50, as v1).
     """
