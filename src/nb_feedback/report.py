@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from nb_feedback.errors import ExportError
 from nb_feedback.sft_plan import SFTPlan, _answer_texts, _trimmed, plan_sft, resolve_names
+from nb_feedback.team_agreement import render_team_html, team_summary
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -35,6 +36,9 @@ class DatasetReport:
         ``duplicate_prompt_groups``, ``time_spent`` (median and p90 seconds an annotator
         spent on a record),
         ``sft`` (``kept``, ``train``, ``test``, ``dropped`` by reason) or ``sft_error``.
+        With two annotators or more, ``team``: per annotator answers by status, median time
+        per record and agreement with the others; agreement per question (Krippendorff's
+        alpha) and the most disputed records (see ``nb_feedback.team_agreement``).
     lengths : numpy.ndarray
         Length in characters of every submitted demonstration.
     """
@@ -106,6 +110,9 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
             "p90_s": _percentile(spent_per_record, 90),
         },
     }
+    team = team_summary(ds)  # per annotator, agreement and disputes: None for one annotator
+    if team is not None:
+        summary["team"] = team
 
     lengths = np.array([], dtype=np.int64)
     keys = ("prompt", "completion", "multiple", "min_length", "dedupe", "stratify_by")
@@ -272,5 +279,7 @@ def render_html(rep: DatasetReport) -> str:
             parts.append(f"<table><caption>Left out, and why</caption>{dropped}</table>")
     if s.get("sft_error"):
         parts.append(f"<p style='color:#e15759'>{e(s['sft_error'])}</p>")
+    if s.get("team"):
+        parts.append(render_team_html(s["team"]))
     parts.append("</div>")
     return "".join(parts)

@@ -289,3 +289,43 @@ def test_review_view_shows_every_answer_and_stores_the_pick(
     )
     rows = [r for s in latest.values() for r in s if r["record_id"] == ids[1]]
     assert [r["user"] for r in rows] == ["bob"]
+
+
+# ---------------------------------------------------------------------------- agreement
+def test_agreement_per_question_per_annotator_and_disputes() -> None:
+    pytest.importorskip("krippendorff")
+    from nb_feedback.team_agreement import team_agreement
+
+    ds = team_dataset(n=6)
+    ids = [r.id for r in ds]
+    topics = {  # ana and bob agree everywhere, cy disagrees on records 0 and 1
+        "ana": ["code", "math", "other", "code", "math", "other"],
+        "bob": ["code", "math", "other", "code", "math", "other"],
+        "cy": ["math", "other", "other", "code", "math", "other"],
+    }
+    for user, labels in topics.items():
+        for i, label in enumerate(labels):
+            ds.add_response(ids[i], {"demonstration": "x", "topic": label, "quality": 3}, user=user)
+    # a reviewer settles record 0: left out of the agreement
+    ds.add_review(ids[0], {"demonstration": "x", "topic": "code"}, reviewer="rev", source="ana")
+    out = team_agreement(ds)
+    topic = out["questions"]["topic"]
+    assert topic["records"] == 6 and topic["answers"] == 18
+    assert 0 < topic["alpha"] < 1
+    assert out["questions"]["quality"]["alpha"] == 1.0  # everyone rated 3
+    per_user = {u: a["topic"] for u, a in out["annotators"].items()}
+    assert set(per_user) == {"ana", "bob", "cy"}
+    assert per_user["cy"] < per_user["ana"] and per_user["cy"] < per_user["bob"]
+    assert [d["record_id"] for d in out["disputed"]] == [ids[0], ids[1]]
+    assert out["disputed"][0]["answers"]["cy"]["topic"] == "math"
+    # the report shows it
+    rep = ds.report(prompt="prompt")
+    team = rep.summary["team"]
+    assert team["annotators"]["cy"]["responses"] == {"submitted": 6}
+    assert team["annotators"]["cy"]["agreement"]["topic"] == per_user["cy"]
+    assert [d["record_id"] for d in team["disputed"]][:2] == [ids[0], ids[1]]
+    assert "Most disputed records" in rep._repr_html_()
+    # one annotator: no team section
+    solo = team_dataset(n=2)
+    answer(solo, 0, "ana")
+    assert "team" not in solo.report(prompt="prompt").summary
