@@ -34,3 +34,22 @@ def test_the_flow_and_the_bulk_example_run(tmp_path: Path, monkeypatch: pytest.M
     dataset = scope["dataset"]
     assert dataset.status_counts("model-v1")["draft"] == 100
     assert (tmp_path / "prompts.nbf").is_dir()
+
+
+def test_the_team_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (team,) = [b for b in python_blocks() if "TaskDistribution" in b]
+    # where the others answer in their own notebooks, this test answers from code
+    others = (
+        "for record in dataset:\n"
+        "    for user, ok in (('bob', 'yes'), ('cy', 'no')):\n"
+        "        dataset.add_response(record.id, {'demonstration': 'A.', 'ok': ok}, user=user)\n"
+    )
+    assert "mine.refresh()" in team
+    team = team.replace("mine.refresh()", others + "mine.refresh()", 1)
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    exec(compile(team, "README team", "exec"), scope)
+    mine = scope["mine"]
+    assert mine.distribution.min_submitted == 2  # type: ignore[attr-defined]
+    assert mine.progress() == {"total": 3, "completed": 3, "pending": 0}  # type: ignore[attr-defined]
+    assert mine.queue("ana") == []  # type: ignore[attr-defined]

@@ -21,7 +21,14 @@ from nb_feedback._protocol import FILTERS, DisplayPayload, RecordPayload
 from nb_feedback.comparison import display
 from nb_feedback.errors import FeedbackError, ResponseError
 from nb_feedback.records import Response
-from nb_feedback.widget_team import answers_payload, replan, team_line, walk
+from nb_feedback.widget_team import (
+    answers_payload,
+    drop_ahead,
+    finished,
+    replan,
+    team_line,
+    walk,
+)
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -97,6 +104,7 @@ class FeedbackWidget(anywidget.AnyWidget):
                 queue if queue is not None else (review or dataset.schema.distribution is not None)
             )
             self._team = bool(walks_queue or review)
+            self._team_stale = False
             self.team = team_line(dataset, self._team)
             if walks_queue:
                 self.status_filter = "queue"
@@ -187,18 +195,26 @@ class FeedbackWidget(anywidget.AnyWidget):
             self._send_window()
         else:
             self.counts = self._dataset.status_counts(self.user)
-        if self._team:
-            self.team = team_line(self._dataset, True)
+        # the team line costs a pass over the answers: it is brought up to date on the next
+        # news tick, not on every answer
+        self._team_stale = self._team
 
     def _news(self) -> None:
         """Take in the other annotators' answers; re-plan the queue ahead of the shown record."""
         changed = self._dataset.refresh()  # notifies: the window is re-sent if it changed
         if changed and self._order is not None and self.status_filter == "queue":
-            fresh = walk(self._dataset, self.user, self.review)
+            if self.review:  # new submissions add records to review: plan the walk again
+                order = replan(self._order, self.position, walk(self._dataset, self.user, True))
+            else:  # O(news): records others completed leave the walk ahead
+                gone = finished(self._dataset, self.user, changed)
+                order = drop_ahead(self._order, self.position, gone)
             with self.hold_sync():
-                self._order = replan(self._order, self.position, fresh)
-                self.total = len(self._order)
+                self._order = order
+                self.total = len(order)
                 self._send_window()
+        if self._team_stale:
+            self.team = team_line(self._dataset, True)
+            self._team_stale = False
 
     def _on_position(self, change: dict[str, Any]) -> None:
         new = change["new"]

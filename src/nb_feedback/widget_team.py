@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +40,28 @@ def replan(order: np.ndarray, position: int, fresh: np.ndarray) -> np.ndarray:
     seen = order[: position + 1]
     ahead = fresh[~np.isin(fresh, seen)]
     return np.concatenate([seen, ahead]).astype(np.int64)
+
+
+def finished(dataset: FeedbackDataset, user: str, record_ids: Sequence[str]) -> np.ndarray:
+    """Return the positions of the records among ``record_ids`` that left ``user``'s queue.
+
+    Costs O(len(record_ids)): the news of a refresh, not the whole dataset.
+    """
+    need = dataset.distribution.min_submitted
+    out = []
+    for record_id in set(record_ids):
+        responses = dataset.responses_for(record_id)
+        submitted = sum(r.status == "submitted" for r in responses)
+        mine = any(r.user == user and r.status != "draft" for r in responses)
+        if submitted >= need or mine:
+            out.append(dataset.position_of(record_id))
+    return np.asarray(out, dtype=np.int64)
+
+
+def drop_ahead(order: np.ndarray, position: int, gone: np.ndarray) -> np.ndarray:
+    """Remove ``gone`` from ``order`` after ``position``; what was seen stays as it is."""
+    ahead = order[position + 1 :]
+    return np.concatenate([order[: position + 1], ahead[~np.isin(ahead, gone)]]).astype(np.int64)
 
 
 def team_line(dataset: FeedbackDataset, enabled: bool) -> dict[str, Any]:
