@@ -261,13 +261,23 @@ def _metadata(frame: pd.DataFrame, schema: Schema) -> tuple[list[str | None], di
             meta = {}
         elif not isinstance(meta, Mapping):
             raise _fail(i, frame, f"metadata must be a dict, got {meta!r:.80}")
+        if not schema.allow_extra_metadata:
+            extra = [k for k in meta if k not in typed]
+            if extra:
+                raise _fail(
+                    i,
+                    frame,
+                    f"metadata {extra[0]!r} is not a declared metadata property "
+                    f"(allow_extra_metadata=False); expected one of {sorted(typed)}",
+                )
         for prop in schema.metadata_properties:
             value = meta.get(prop.name)
             if value is not None:
                 problem = prop.check_value(value)
                 if problem:
                     raise _fail(i, frame, f"metadata {prop.name!r}: {problem}")
-            typed[prop.name].append(value)
+            # a list of terms stays in the metadata JSON only: typed columns hold scalars
+            typed[prop.name].append(None if isinstance(value, list) else value)
         try:
             texts.append(dumps(dict(meta), "metadata") if meta else None)
         except FeedbackError as exc:

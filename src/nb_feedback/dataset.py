@@ -92,6 +92,7 @@ class FeedbackDataset:
         guidelines: str | None = None,
         metadata_properties: Sequence[MetadataProperty] | None = None,
         distribution: TaskDistribution | None = None,
+        allow_extra_metadata: bool = True,
     ) -> None:
         schema = Schema(
             fields,  # type: ignore[arg-type]
@@ -99,6 +100,7 @@ class FeedbackDataset:
             tuple(metadata_properties or ()),
             guidelines,
             None if distribution is None else check_distribution(distribution),
+            allow_extra_metadata,
         )
         self._init(schema, None, None)
 
@@ -847,6 +849,11 @@ class FeedbackDataset:
     for_multi_modal_transcription = classmethod(templates.multi_modal_transcription)
 
     # ----------------------------------------------------- Argilla v1's schema API
+    @property
+    def allow_extra_metadata(self) -> bool:
+        """Whether records may carry metadata keys no property declares (Argilla v1)."""
+        return self._schema.allow_extra_metadata
+
     def field_by_name(self, name: str) -> TextField | None:
         """Return the field called ``name``, or None (Argilla v1)."""
         return self._schema.field(name)

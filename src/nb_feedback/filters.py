@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import orjson
 import pandas as pd
 
 from nb_feedback import _tables as T
@@ -36,7 +38,17 @@ class TermsMetadataFilter:
             )
         if isinstance(self.values, str) or not list(self.values):
             raise SchemaError(f"metadata filter {self.name!r}: values must be a non-empty list")
-        return records[T.meta_column(self.name)].isin(list(self.values))
+        wanted = set(self.values)
+        typed = records[T.meta_column(self.name)]
+        mask = typed.isin(list(wanted))
+        # a list of terms lives only in the metadata JSON (typed columns hold scalars): a record
+        # matches when any of its terms is wanted
+        maybe = (typed.isna() & records[T.METADATA].notna()).to_numpy()
+        for i in np.flatnonzero(maybe):
+            terms = orjson.loads(records[T.METADATA].iat[i]).get(self.name)
+            if isinstance(terms, list) and wanted.intersection(terms):
+                mask.iat[i] = True
+        return mask
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,12 @@ class _MetadataProperty:
 
 @dataclass(frozen=True)
 class TermsMetadataProperty(_MetadataProperty):
-    """A categorical metadata value (a string), optionally from a fixed set.
+    """A categorical metadata value (a string, or a list of them), optionally from a fixed set.
 
     Examples
     --------
-    >>> TermsMetadataProperty(name="topic", values=["a", "b"]).check_value("c")
-    "expected one of ['a', 'b'], got 'c'"
+    >>> TermsMetadataProperty(name="topic", values=["a", "b"]).check_value(["a", "c"])
+    "expected terms from ['a', 'b'], got 'c'"
     """
 
     values: Sequence[str] | None = None
@@ -73,7 +73,14 @@ class TermsMetadataProperty(_MetadataProperty):
         return {"values": None if self.values is None else list(self.values)}
 
     def check_value(self, value: object) -> str | None:
-        """Say what is wrong with ``value`` as a term, or return None."""
+        """Say what is wrong with ``value`` as a term or a list of terms, or return None."""
+        if isinstance(value, list):  # Argilla v1: one record may carry several terms
+            if not value or any(not isinstance(t, str) for t in value):
+                return f"expected a non-empty list of strings, got {_short(value)}"
+            bad = [t for t in value if self.values is not None and t not in self.values]
+            if bad:
+                return f"expected terms from {list(self.values or [])}, got {_short(bad[0])}"
+            return None
         if not isinstance(value, str):
             return f"expected a string, got {_short(value)}"
         if self.values is not None and value not in self.values:

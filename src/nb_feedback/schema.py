@@ -363,8 +363,10 @@ class Schema:
     metadata_properties: tuple[MetadataProperty, ...] = ()
     guidelines: str | None = None
     distribution: TaskDistribution | None = None
+    allow_extra_metadata: bool = True  # Argilla v1: undeclared metadata keys are accepted
 
     def __post_init__(self) -> None:
+        _check_bool("dataset", "allow_extra_metadata", self.allow_extra_metadata)
         if self.distribution is not None:  # None: not set up for a team (min_submitted=1)
             object.__setattr__(self, "distribution", check_distribution(self.distribution))
         fields_ = self._as_tuple("fields", self.fields, (TextField,))
@@ -443,6 +445,7 @@ class Schema:
             "metadata_properties": [p.to_dict() for p in self.metadata_properties],
             "guidelines": self.guidelines,
             "distribution": None if self.distribution is None else self.distribution.to_dict(),
+            "allow_extra_metadata": self.allow_extra_metadata,
         }
 
     @classmethod
@@ -459,5 +462,10 @@ class Schema:
         given = data.get("distribution")
         distribution = None if given is None else TaskDistribution.from_dict(given)
         return cls(
-            tuple(fields_), tuple(questions), tuple(props), data.get("guidelines"), distribution
+            tuple(fields_),
+            tuple(questions),
+            tuple(props),
+            data.get("guidelines"),
+            distribution,
+            bool(data.get("allow_extra_metadata", True)),  # absent before it existed: v1's default
         )

@@ -140,6 +140,58 @@ def case_labels_order(rg: Any) -> Any:
     ]
 
 
+def _raises(fn: Any) -> str:
+    try:
+        fn()
+    except Exception:  # both libraries raise, each its own type
+        return "raised"
+    return "accepted"
+
+
+def case_allow_extra_metadata(rg: Any) -> Any:
+    def make(allow: bool) -> Any:
+        return rg.FeedbackDataset(
+            fields=[rg.TextField(name="text")],
+            questions=[rg.TextQuestion(name="q")],
+            metadata_properties=[rg.IntegerMetadataProperty(name="n")],
+            allow_extra_metadata=allow,
+        )
+
+    strict, lenient = make(False), make(True)
+    extra = {"n": 1, "source": "web"}
+    return [
+        strict.allow_extra_metadata,
+        lenient.allow_extra_metadata,
+        _raises(
+            lambda: strict.add_records([rg.FeedbackRecord(fields={"text": "a"}, metadata=extra)])
+        ),
+        _raises(
+            lambda: lenient.add_records([rg.FeedbackRecord(fields={"text": "a"}, metadata=extra)])
+        ),
+        [r.metadata for r in lenient.records],
+        len(strict),
+    ]
+
+
+def case_terms_metadata_list(rg: Any) -> Any:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text")],
+        questions=[rg.TextQuestion(name="q")],
+        metadata_properties=[rg.TermsMetadataProperty(name="tags", values=["a", "b", "c"])],
+    )
+    ok = _raises(
+        lambda: ds.add_records(
+            [rg.FeedbackRecord(fields={"text": "x"}, metadata={"tags": ["a", "c"]})]
+        )
+    )
+    bad = _raises(
+        lambda: ds.add_records(
+            [rg.FeedbackRecord(fields={"text": "y"}, metadata={"tags": ["a", "z"]})]
+        )
+    )
+    return [ok, bad, [r.metadata for r in ds.records]]
+
+
 # -------------------------------------------------------------- unification
 def _unified(rg: Any, question: str, strategy: str) -> Any:
     ds = _dataset(rg)
@@ -407,6 +459,8 @@ EXPECTED: dict[str, Any] = {
     "filter_by_status": [6, 1, 7],
     "filter_by_metadata": [["r0", "r2", "r4"], ["r2", "r3", "r4"]],
     "labels_order": ["suggestion", "natural"],
+    "allow_extra_metadata": [False, True, "raised", "accepted", [{"n": 1, "source": "web"}], 0],
+    "terms_metadata_list": ["accepted", "raised", [{"tags": ["a", "c"]}]],
     "unify_label_majority": [["a"], ["b"], ["c"], ["a"], ["b"], ["c"]],
     "unify_rating_majority": [[4], [2], [1], [5], [3], [2]],
     "unify_rating_max_min": [
