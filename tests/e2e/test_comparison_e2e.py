@@ -1,4 +1,4 @@
-"""The comparison view in a real JupyterLab: answered by keyboard only, the right winner on disk.
+"""The comparison view in JupyterLab and Notebook 7: keyboard only, the right winner on disk.
 
 The kernel shuffles each record's candidates per annotator; the test reads that order the way
 the kernel makes it (``nb_feedback.comparison.display``), presses the key of the position the
@@ -19,10 +19,12 @@ pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwr
 from playwright.sync_api import Page, expect
 
 from .conftest import (
+    CELLS_JS,
     CHROMIUM,
     HAVE_CHROMIUM,
     KERNEL_IDLE_JS,
     TIMEOUT_MS,
+    UIS,
     Jupyter,
     load,
     run_all_cells,
@@ -79,11 +81,13 @@ def record_ids() -> list[str]:
     return ids
 
 
-def open_comparison(jupyter: Jupyter, page: Page, stem: str) -> tuple[Path, object]:
+def open_comparison(
+    jupyter: Jupyter, page: Page, stem: str, ui: str = "lab"
+) -> tuple[Path, object]:
     name, folder = f"{stem}.ipynb", f"{stem}_data"
     write_notebook(jupyter.root, name, [CELL.format(ids=record_ids(), pairs=PAIRS, folder=folder)])
     jupyter.start_session(name)
-    page.goto(jupyter.url("lab", name))
+    page.goto(jupyter.url(ui, name))
     page.wait_for_function(KERNEL_IDLE_JS, timeout=TIMEOUT_MS)
     run_all_cells(page)
     root = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").get_by_test_id("nbf-root")
@@ -93,12 +97,13 @@ def open_comparison(jupyter: Jupyter, page: Page, stem: str) -> tuple[Path, obje
     return jupyter.root / folder, root
 
 
+@pytest.mark.parametrize("ui", UIS)
 def test_a_comparison_answered_by_keyboard_lands_with_the_right_winner(
-    jupyter: Jupyter, page: Page
+    jupyter: Jupyter, page: Page, ui: str
 ) -> None:
     from nb_feedback.comparison import display
 
-    folder, root = open_comparison(jupyter, page, "comparison_keys")
+    folder, root = open_comparison(jupyter, page, f"comparison_keys_{ui}", ui)
     ds = load(folder)  # saved by the first cell: its ids and schema
     orders = [display(ds.schema, rec.id, "e2e")["better"]["order"] for rec in ds]
     # the better reply is shown first on some records and second on others
@@ -115,6 +120,8 @@ def test_a_comparison_answered_by_keyboard_lands_with_the_right_winner(
         page.keyboard.press(key)
         page.keyboard.press("Control+Enter")
     expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
+    # the digit keys never reached the notebook (in command mode they make headings)
+    assert [c["type"] for c in page.evaluate(CELLS_JS)] == ["code"]
 
     back = load(folder)
     for i, (rec, better) in enumerate(zip(back, BETTER, strict=True)):
