@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/percall.py --n 50000 --repeat 5
 
 Times, on N generated records (one TextField, one TextQuestion), each repeated and given as the
-median: building the list of FeedbackRecords, add_records of that list, of a list of dicts and
+median (CPU time of this process, steadier than wall time when other work shares the
+machine): building the list of FeedbackRecords, add_records of that list, of a list of dicts and
 of a DataFrame; iterating the dataset before and after half of it is answered; ds[i] and
 ds[i].id; add_response on every other record. Prints one JSON line and a small Markdown table.
 Run it in a quiet moment or compare numbers from one run only: the machine's load moves them.
@@ -38,7 +39,7 @@ def one_round(n: int, prompts: list[str], answers: dict[int, str]) -> dict[str, 
         )
 
     out: dict[str, float] = {}
-    clock = time.perf_counter
+    clock = time.process_time  # CPU time: steadier than wall time on a shared machine
 
     t0 = clock()
     records = [rg.FeedbackRecord(fields={"prompt": p}) for p in prompts]

@@ -23,6 +23,7 @@ from nb_feedback._gc import gc_paused
 from nb_feedback._ingest import check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._protocol import STATUSES
+from nb_feedback._recordview import RowBlocks, view
 from nb_feedback.annotator_queue import queue_positions, user_order
 from nb_feedback.distribution import (
     RECORD_STATUSES,
@@ -115,7 +116,8 @@ class FeedbackDataset:
             records = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         self._records = records.reset_index(drop=True)
         self._responses = T.ResponseTable(responses)
-        self._id_positions: dict[str, int] | None = None  # id -> position, built on first use
+        # the ids in order and id -> position, built on first use (_ids_and_positions)
+        self._id_positions: tuple[list[str], dict[str, int]] | None = None
         self._arrow: dict[str, pa.ChunkedArray | pa.Array] | None = None
         self._folder: Path | None = None
         self._logs: dict[str, persistence.AnswerLog] = {}
@@ -217,21 +219,30 @@ class FeedbackDataset:
         )
 
     def __getitem__(self, key: int | slice) -> Any:
+        """Return the record at ``key`` (a view: its values are read when first used)."""
+        ids = self._ids_and_positions()[0]
         if isinstance(key, slice):
-            return [self.record_at(i) for i in range(*key.indices(len(self)))]
+            return [view(ids[i], self._load_record) for i in range(*key.indices(len(ids)))]
         if isinstance(key, bool) or not isinstance(key, int):
             raise TypeError(f"dataset index must be an int or a slice, got {key!r}")
-        n = len(self)
+        n = len(ids)
         if not -n <= key < n:
             raise IndexError(f"record index {key} out of range for {n} records")
-        return self.record_at(key % n)
+        return view(ids[key], self._load_record)
 
     def __iter__(self) -> Iterator[FeedbackRecord]:
-        # Materialise a block of rows at a time: pandas' per-row access costs ~100 us, a block
-        # read column by column costs ~1 us a record.
-        n, block = len(self), 4096
-        for start in range(0, n, block):
-            yield from self._records_between(start, min(n, start + block))
+        # Views made from the ids alone; a record read in full converts its block of rows at a
+        # time (RowBlocks), as a loop reads records in order.
+        blocks: list[RowBlocks] = []
+
+        def load(record_id: str) -> FeedbackRecord:
+            cols = self._columns()
+            if not blocks or blocks[0].columns is not cols:  # the records changed since
+                blocks[:] = [RowBlocks(cols)]
+            return self._record_from(blocks[0].row(self.position_of(record_id)))
+
+        for record_id in self._ids_and_positions()[0]:
+            yield view(record_id, load)
 
     @property
     def records(self) -> list[FeedbackRecord]:
@@ -240,16 +251,22 @@ class FeedbackDataset:
 
     def record_at(self, position: int) -> FeedbackRecord:
         """Return the record at ``position`` with its suggestions and responses."""
-        cols = self._columns()
-        record_id = cols[T.ID][position].as_py()
-        meta, sugg = cols[T.METADATA][position].as_py(), cols[T.SUGGESTIONS][position].as_py()
+        return self._record_from({c: a[position].as_py() for c, a in self._columns().items()})
+
+    def _load_record(self, record_id: str) -> FeedbackRecord:
+        return self.record_at(self.position_of(record_id))
+
+    def _record_from(self, cells: Mapping[str, Any]) -> FeedbackRecord:
+        """Build a record from one row of ``_columns()`` (the one place records are built)."""
+        record_id = cells[T.ID]
+        meta, sugg = cells[T.METADATA], cells[T.SUGGESTIONS]
         responses = self.responses_for(record_id)
         return FeedbackRecord(
-            fields={f: cols[f][position].as_py() for f in self._schema.field_names},
+            fields={f: cells[f] for f in self._schema.field_names},
             metadata=orjson.loads(meta) if meta is not None else {},
             suggestions=[Suggestion(**x) for x in orjson.loads(sugg)] if sugg is not None else [],
             responses=responses,
-            external_id=cols[T.EXTERNAL_ID][position].as_py(),
+            external_id=cells[T.EXTERNAL_ID],
             id=record_id,
             status=record_status(responses, self.distribution.min_submitted),
             unified_responses=self._unified_of(record_id),
@@ -265,43 +282,25 @@ class FeedbackDataset:
             }
         return self._arrow
 
-    def _records_between(self, start: int, stop: int) -> list[FeedbackRecord]:
-        cols = {c: a.slice(start, stop - start).to_pylist() for c, a in self._columns().items()}
-        field_cols = [(f, cols[f]) for f in self._schema.field_names]
-        out = []
-        need = self.distribution.min_submitted
-        for k, record_id in enumerate(cols[T.ID]):
-            meta, sugg = cols[T.METADATA][k], cols[T.SUGGESTIONS][k]
-            responses = self.responses_for(record_id)
-            out.append(
-                FeedbackRecord(
-                    fields={f: col[k] for f, col in field_cols},
-                    metadata=orjson.loads(meta) if meta is not None else {},
-                    suggestions=[Suggestion(**x) for x in orjson.loads(sugg)]
-                    if sugg is not None
-                    else [],
-                    responses=responses,
-                    external_id=cols[T.EXTERNAL_ID][k],
-                    id=record_id,
-                    status=record_status(responses, need),
-                    unified_responses=self._unified_of(record_id),
-                )
-            )
-        return out
-
     def position_of(self, record_id: str) -> int:
         """Return the position of the record with id ``record_id``, or raise naming it."""
-        if self._id_positions is None:
-            # a plain dict: ~50 ns a lookup against ~1.5 us for pandas' Index.get_loc, and
-            # every answer looks its record up
-            ids = self._records[T.ID].tolist()
-            self._id_positions = dict(zip(ids, range(len(ids)), strict=True))
         if not isinstance(record_id, str):
             raise ResponseError(f"record id must be a string, got {record_id!r}")
-        position = self._id_positions.get(record_id)
+        position = self._ids_and_positions()[1].get(record_id)
         if position is None:
             raise ResponseError(f"record {record_id!r}: no record with this id")
         return position
+
+    def _ids_and_positions(self) -> tuple[list[str], dict[str, int]]:
+        """Return the record ids in order and each one's position (built once per change).
+
+        A plain dict: ~50 ns a lookup against ~1.5 us for pandas' Index.get_loc, and every
+        answer looks its record up; the list gives ``dataset[i].id`` and iteration their ids.
+        """
+        if self._id_positions is None:
+            ids = self._records[T.ID].tolist()
+            self._id_positions = ids, dict(zip(ids, range(len(ids)), strict=True))
+        return self._id_positions
 
     def responses_for(self, record_id: str) -> list[Response]:
         """Return every response to a record."""
