@@ -8,11 +8,13 @@ import type {
   Counts,
   RecordPayload,
   RecordStatus,
+  ResponseStatusName,
   SchemaPayload,
   StatusFilter,
   Traits,
 } from "./protocol";
 import { Requests } from "./requests";
+import { liveViews, Stash } from "./stash";
 import { UiState } from "./state";
 import { guidelines } from "./views/guidelines";
 import { pager } from "./views/pager";
@@ -47,7 +49,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     discard: () => answer("discarded"),
     undo,
   });
-  const requests = new Requests(model, state, {
+  const stash = new Stash(model.get("folder") ?? "", model.get("user") ?? "");
+  const requests = new Requests(model, state, stash, {
     changed: () => renderAll(),
     announce: (text) => bar.announce(text),
   });
@@ -74,15 +77,29 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   const windowRecords = () => model.get("window") ?? [];
   const total = () => model.get("total") ?? 0;
 
+  /** The focused element as this view sees it: in marimo the view lives in a shadow root, and
+   * `document.activeElement` is only its host element. */
+  function focused(): Element | null {
+    const node = root.getRootNode() as Document | ShadowRoot;
+    return node.activeElement ?? null;
+  }
+
   function currentRecord(): RecordPayload | undefined {
     if (awaitingWindow) return undefined;
-    return windowRecords()[state.position - (model.get("window_start") ?? 0)];
+    // Each record carries its own position: a window that arrives before (or without) its
+    // window_start is never read at the wrong offset.
+    return windowRecords().find((r) => r.index === state.position);
   }
   function findRecord(id: string): RecordPayload | undefined {
     return windowRecords().find((r) => r.id === id);
   }
+  /** The status the kernel confirmed: its ack of this view's answer, else its window. */
   function statusOf(id: string): RecordStatus {
-    return state.optimistic.get(id) ?? findRecord(id)?.response?.status ?? "pending";
+    return state.confirmed.get(id) ?? findRecord(id)?.response?.status ?? "pending";
+  }
+  /** The status this record will have once what was sent arrives. */
+  function intendedStatus(id: string): RecordStatus {
+    return state.recordSave.get(id)?.status ?? statusOf(id);
   }
   function initialValue(rec: RecordPayload, name: string): unknown {
     const local = state.drafts.get(rec.id);
@@ -98,11 +115,14 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     }
     return values;
   }
+  function missingRequired(c: RecordCard) {
+    return c.inputs.filter((i) => i.question.required && i.getValue() === undefined);
+  }
 
   function renderRecord(): void {
     const rec = currentRecord();
+    const hadFocus = body.contains(focused());
     if (!rec) {
-      const hadFocus = body.contains(document.activeElement);
       card = null;
       const text =
         total() > 0 || awaitingWindow
@@ -121,10 +141,9 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (card && card.recordId === rec.id) {
       if (!state.drafts.has(rec.id)) {
         // Another view or the kernel changed this record: refresh every input but the focused one.
+        const active = focused();
         for (const input of card.inputs) {
-          if (!input.el.contains(document.activeElement)) {
-            input.setValue(initialValue(rec, input.question.name));
-          }
+          if (!input.el.contains(active)) input.setValue(initialValue(rec, input.question.name));
         }
       }
     } else {
@@ -137,10 +156,10 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
         body.replaceChildren(card.el);
       }
       shownAt = Date.now();
-      if (focusOnRender) card.inputs[0]?.focus();
+      if (focusOnRender || hadFocus) card.inputs[0]?.focus();
       focusOnRender = false;
     }
-    card.setStatus(statusOf(rec.id));
+    card.setStatus(statusOf(rec.id), state.recordSave.get(rec.id) ?? null);
   }
 
   function renderAll(): void {
@@ -159,7 +178,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       counts,
       error: model.get("error") || requests.generalError,
       save: state.save,
-      kernelLost: state.kernelLost,
+      disconnected: state.disconnected,
+      unsent: state.unsentCount(),
     });
     team.update(model.get("team"));
     renderRecord();
@@ -191,24 +211,56 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     draftTimer = setTimeout(() => sendDraft(id), DRAFT_DELAY_MS);
   }
 
+  /** Saves a pause in typing as a draft, unless that would demote a finished answer: an edit
+   * of a submitted or discarded answer is decided when the labeler leaves the record. */
   function sendDraft(id: string): void {
     if (draftTimer !== null) clearTimeout(draftTimer);
     draftTimer = null;
-    // An edit of a submitted answer stays here until it is submitted again.
-    if (!state.dirty.has(id) || statusOf(id) === "submitted") return;
+    const status = intendedStatus(id);
+    if (!state.dirty.has(id) || status === "submitted" || status === "discarded") return;
     const values = state.drafts.get(id);
     if (!values || Object.keys(values).length === 0) return;
     send(id, values, "draft", null);
   }
 
+  /** Nothing typed is dropped on leaving: a draft goes out; an edit of a submitted answer is
+   * submitted again when complete, else kept as a draft, and the view says which. */
   function leaveRecord(): void {
-    if (card && state.dirty.has(card.recordId)) sendDraft(card.recordId);
+    if (!card || !state.dirty.has(card.recordId)) return;
+    const id = card.recordId;
+    const status = intendedStatus(id);
+    if (status !== "submitted" && status !== "discarded") {
+      sendDraft(id);
+      return;
+    }
+    if (draftTimer !== null) clearTimeout(draftTimer);
+    draftTimer = null;
+    const values = collect(card);
+    if (Object.keys(values).length === 0) return;
+    const n = state.position + 1;
+    const missing = missingRequired(card);
+    let kept: ResponseStatusName = "draft";
+    if (status === "submitted" && missing.length === 0) kept = "submitted";
+    send(id, values, kept, null, shownIn(card), reviewSource.get(id) ?? null);
+    const why =
+      status === "discarded"
+        ? "it was discarded"
+        : `${missing.map((i) => i.question.title || i.question.name).join(", ")} is empty`;
+    bar.notice(
+      kept === "submitted"
+        ? `Your edit of record ${n} was submitted.`
+        : `Your edit of record ${n} was kept as a draft (${why}).`,
+    );
   }
 
   function navigate(position: number, focus: boolean): void {
     const n = total();
     if (n <= 0) return;
-    const p = Math.min(Math.max(position, 0), n - 1);
+    if (position < 0 || position > n - 1) {
+      bar.notice(`There is no record ${position + 1}: this filter has records 1 to ${n}.`);
+      return;
+    }
+    const p = position;
     if (p === state.position && card) return;
     leaveRecord();
     state.position = p;
@@ -225,7 +277,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (!rec || !card || card.recordId !== rec.id) return;
     const values = collect(card);
     if (status === "submitted") {
-      const missing = card.inputs.filter((i) => i.question.required && i.getValue() === undefined);
+      const missing = missingRequired(card);
       for (const input of card.inputs) {
         const title = input.question.title || input.question.name;
         input.setInvalid(missing.includes(input) ? `${title} is required` : null);
@@ -237,6 +289,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
         return;
       }
     }
+    if (draftTimer !== null) clearTimeout(draftTimer);
+    draftTimer = null;
     state.drafts.set(rec.id, values);
     const elapsed = Math.round(Date.now() - shownAt) / 1000;
     send(rec.id, values, status, elapsed, shownIn(card), reviewSource.get(rec.id) ?? null);
@@ -249,15 +303,15 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   }
 
   function keyboardFocusInCard(): boolean {
-    return card?.el.contains(document.activeElement) ?? false;
+    return card?.el.contains(focused()) ?? false;
   }
 
   function undo(): void {
     const last = state.lastAction;
     if (!last) return;
     requests.undo(last.recordId);
-    const idx = windowRecords().findIndex((r) => r.id === last.recordId);
-    if (idx >= 0) navigate((model.get("window_start") ?? 0) + idx, true);
+    const rec = findRecord(last.recordId);
+    if (rec) navigate(rec.index, true);
     else renderAll();
   }
 
@@ -307,14 +361,32 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (stale && Date.now() - (latest?.at ?? 0) < 3000) return;
     leaveRecord();
     state.position = p;
-    focusOnRender = keyboardFocusInCard();
-    renderAll();
+    focusOnRender = focusOnRender || keyboardFocusInCard();
   }
 
   function onSchema(): void {
     card = null;
     renderGuidelines();
-    renderAll();
+  }
+
+  // Trait changes are applied together: some hosts (marimo) set the kernel's changes one trait
+  // at a time, with a change event after each, so the view renders once they are all in.
+  const changed = new Set<string>();
+  let flushQueued = false;
+  function traitChanged(name: string): void {
+    changed.add(name);
+    if (flushQueued) return;
+    flushQueued = true;
+    queueMicrotask(flush);
+  }
+  function flush(): void {
+    flushQueued = false;
+    const names = new Set(changed);
+    changed.clear();
+    if (names.has("schema")) onSchema();
+    if (names.has("position")) onPosition();
+    if (names.has("window") || names.has("window_start")) onWindow();
+    else renderAll();
   }
 
   function run(action: Action): void {
@@ -345,13 +417,11 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   root.addEventListener("keyup", stop);
   root.addEventListener("keypress", stop);
 
-  const traitHandlers: [string, () => void][] = [
-    ["change:window", onWindow],
-    ["change:window_start", onWindow],
-    ["change:position", onPosition],
-    ["change:schema", onSchema],
-  ];
-  for (const name of [
+  const traitNames = [
+    "window",
+    "window_start",
+    "position",
+    "schema",
     "total",
     "counts",
     "user",
@@ -360,22 +430,44 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     "error",
     "status_filter",
     "team",
-  ]) {
-    traitHandlers.push([`change:${name}`, renderAll]);
-  }
+  ];
+  const traitHandlers: [string, () => void][] = traitNames.map((name) => [
+    `change:${name}`,
+    () => traitChanged(name),
+  ]);
+  // JupyterLab marks every model's comm dead when the kernel restarts.
+  const onCommLive = () => requests.disconnect();
+  traitHandlers.push(["comm_live_update", onCommLive]);
   for (const [event, handler] of traitHandlers) model.on(event, handler);
   model.on("msg:custom", onMessage);
 
   renderGuidelines();
   renderAll();
   const stopNews = startNews(model);
+  liveViews().add(state.viewId);
+  resendOrphans();
+
+  /** Answers an earlier view of this dataset stashed and never saw acknowledged. */
+  function resendOrphans(): void {
+    const live = liveViews();
+    const orphans = stash.all().filter((a) => !live.has(a.owner));
+    for (const a of orphans) {
+      state.drafts.set(a.recordId, a.values);
+      requests.answer(a.recordId, a.values, a.status, a.timeSpent, a.shown, a.source, a.writtenAt);
+    }
+    if (orphans.length > 0) {
+      bar.notice(`Sending ${orphans.length} answer(s) an earlier view could not save.`);
+      renderAll();
+    }
+  }
 
   return () => {
     stopNews();
-    if (card && state.dirty.has(card.recordId)) sendDraft(card.recordId);
+    leaveRecord();
     if (draftTimer !== null) clearTimeout(draftTimer);
     if (filterTimer !== null) clearTimeout(filterTimer);
     state.clearTimers();
+    liveViews().delete(state.viewId);
     for (const [event, handler] of traitHandlers) model.off(event, handler);
     model.off("msg:custom", onMessage);
     root.removeEventListener("keydown", onKeydown);

@@ -35,10 +35,13 @@ export function markFocusables(root: HTMLElement): void {
 }
 
 let counter = 0;
+// Each widget may load its own copy of this module (one per model), so a counter alone would
+// repeat ids across widgets of one page, and a label would name another widget's input.
+const pageUnique = Math.random().toString(36).slice(2, 8);
 /** A document-unique id for label/aria wiring. */
 export function uid(prefix: string): string {
   counter += 1;
-  return `nbf-${prefix}-${counter}`;
+  return `nbf-${pageUnique}-${prefix}-${counter}`;
 }
 
 /** True when `el` takes typed text (so plain keys and Ctrl+Z belong to it). */

@@ -167,6 +167,9 @@ export interface AnswerMessage {
   shown?: Record<string, ShownPayload>;
   /** A reviewer's answer: the annotator whose answer it started from. */
   source?: string | null;
+  /** Set when a new view sends an answer kept from an earlier one (epoch seconds): the kernel
+   * keeps a response updated after it instead. */
+  written_at?: number;
 }
 
 export interface UndoMessage {

@@ -1,5 +1,8 @@
-/** Requests to the kernel and their replies: every answer or undo carries a request id and is
- * answered by an ack or an error; no reply within ACK_TIMEOUT_MS means the kernel is lost. */
+/** Requests to the kernel and their replies. Every answer or undo carries a request id and is
+ * answered by an ack or an error. The view claims only what the kernel confirmed: an answer is
+ * "saving" until its ack, "queued" when the kernel is busy past ACK_TIMEOUT_MS (comm messages
+ * wait in order and are written once it is free), and "not saved" when the kernel refused it or
+ * the comm is gone. Every answer is stashed until acknowledged, so none is lost. */
 import type { AnyModel } from "@anywidget/types";
 import {
   type AnswerValues,
@@ -10,9 +13,11 @@ import {
   type Traits,
   type ViewMessage,
 } from "./protocol";
-import type { RequestKind, UiState } from "./state";
+import { liveViews, type Stash } from "./stash";
+import type { PendingRequest, RequestKind, UiState } from "./state";
 
 export const ACK_TIMEOUT_MS = 5000;
+export const NOT_SENT = "the kernel restarted or this widget was closed";
 
 export interface RequestEvents {
   /** Something the view shows changed. */
@@ -23,13 +28,17 @@ export interface RequestEvents {
 export class Requests {
   /** An error from the kernel that answers no request of this view. */
   generalError = "";
+  private lastOnDisk = true;
 
   constructor(
     private readonly model: AnyModel<Traits>,
     private readonly state: UiState,
+    private readonly stash: Stash,
     private readonly events: RequestEvents,
   ) {}
 
+  /** Sends one answer. `resentFrom` is set when it comes from an earlier view's stash: the
+   * kernel then keeps a newer answer rather than this one. */
   answer(
     recordId: string,
     values: AnswerValues,
@@ -37,14 +46,30 @@ export class Requests {
     timeSpent: number | null,
     shown?: Record<string, ShownPayload>,
     source?: string | null,
+    resentFrom?: number,
   ): void {
     const { state } = this;
-    const request_id = this.track("answer", recordId, status);
+    const writtenAt = resentFrom ?? Date.now() / 1000;
     state.dirty.delete(recordId);
-    state.optimistic.set(recordId, status);
     if (status !== "draft") state.lastAction = { recordId, status };
-    state.save = { state: "saving" };
-    this.send({
+    this.stash.put({
+      recordId,
+      values,
+      status,
+      timeSpent,
+      ...(shown ? { shown } : {}),
+      ...(source ? { source } : {}),
+      writtenAt,
+      owner: state.viewId,
+    });
+    if (state.disconnected) {
+      state.recordSave.set(recordId, { state: "unsaved", status, message: NOT_SENT });
+      this.summarize();
+      return;
+    }
+    const request_id = this.track("answer", recordId, status, writtenAt);
+    state.recordSave.set(recordId, { state: "saving", status });
+    const msg: ViewMessage = {
       type: "answer",
       request_id,
       record_id: recordId,
@@ -53,16 +78,22 @@ export class Requests {
       time_spent: timeSpent,
       ...(shown && Object.keys(shown).length > 0 ? { shown } : {}),
       ...(source ? { source } : {}),
-    });
+    };
+    if (resentFrom !== undefined) msg.written_at = resentFrom;
+    this.send(msg);
+    this.summarize();
   }
 
   undo(recordId: string): void {
     const { state } = this;
-    const request_id = this.track("undo", recordId, null);
     state.lastAction = null;
     state.drafts.delete(recordId);
     state.dirty.delete(recordId);
-    state.optimistic.delete(recordId);
+    state.confirmed.delete(recordId);
+    state.recordSave.delete(recordId);
+    this.stash.remove(recordId);
+    if (state.disconnected) return;
+    const request_id = this.track("undo", recordId, null, null);
     this.send({ type: "undo", request_id, record_id: recordId });
   }
 
@@ -75,8 +106,32 @@ export class Requests {
     }
     const req = this.state.resolve(msg.request_id);
     if (!req) return; // another view's request
-    this.state.kernelLost = false;
-    this.reply(msg, req.kind, req.recordId);
+    this.reply(msg, req);
+    this.summarize();
+    this.events.changed();
+  }
+
+  /** The comm is gone: nothing sent from now on arrives. Every answer not acknowledged stays
+   * in the page and in the stash, for the next view of this dataset. */
+  disconnect(): void {
+    const { state } = this;
+    if (state.disconnected) return;
+    state.disconnected = true;
+    liveViews().delete(state.viewId);
+    state.clearTimers();
+    for (const req of state.pending.values()) {
+      if (req.kind === "answer" && req.recordId && req.status) {
+        state.recordSave.set(req.recordId, {
+          state: "unsaved",
+          status: req.status,
+          message: NOT_SENT,
+        });
+        state.dirty.add(req.recordId);
+      }
+    }
+    state.pending.clear();
+    this.summarize();
+    this.events.announce(`Not saved: ${NOT_SENT}. Re-run the cell to reconnect.`);
     this.events.changed();
   }
 
@@ -84,47 +139,90 @@ export class Requests {
     kind: RequestKind,
     recordId: string | null,
     status: ResponseStatusName | null,
+    writtenAt: number | null,
   ): string {
     const request_id = this.state.nextRequestId();
     const timer = setTimeout(() => this.onTimeout(request_id), ACK_TIMEOUT_MS);
-    this.state.pending.set(request_id, { kind, recordId, status, timer });
+    this.state.pending.set(request_id, { kind, recordId, status, timer, writtenAt });
     return request_id;
   }
 
   private send(msg: ViewMessage): void {
-    this.model.send(msg);
+    try {
+      this.model.send(msg);
+    } catch {
+      // JupyterLab throws "Cannot send" once the kernel restarted and its comms are disposed.
+      this.disconnect();
+    }
   }
 
   private onTimeout(requestId: string): void {
     const req = this.state.pending.get(requestId);
     if (!req) return;
     req.timer = null;
-    this.state.kernelLost = true;
-    // Keep the answer in its box as an unsent edit.
-    if (req.kind === "answer" && req.recordId) this.state.dirty.add(req.recordId);
+    const save = req.recordId ? this.state.recordSave.get(req.recordId) : undefined;
+    if (req.recordId && save?.state === "saving") {
+      this.state.recordSave.set(req.recordId, { state: "queued", status: save.status });
+    }
+    this.summarize();
     this.events.changed();
   }
 
-  private reply(msg: KernelMessage, kind: RequestKind, recordId: string | null): void {
+  private reply(msg: KernelMessage, req: PendingRequest): void {
     const { state, events } = this;
+    const { kind, recordId } = req;
     if (msg.type === "ack") {
       this.generalError = "";
-      if (kind === "answer") {
-        const stillSaving = [...state.pending.values()].some((r) => r.kind === "answer");
-        state.save = stillSaving ? { state: "saving" } : { state: "saved", onDisk: msg.saved };
+      if (kind === "answer" && recordId && req.status) {
+        this.lastOnDisk = msg.saved;
+        this.stash.remove(recordId, req.writtenAt ?? undefined);
+        if (!state.hasPendingFor(recordId)) {
+          state.confirmed.set(recordId, req.status);
+          state.recordSave.set(recordId, {
+            state: "saved",
+            status: req.status,
+            onDisk: msg.saved,
+          });
+        }
         events.announce(msg.saved ? "Saved" : "Saved in memory only");
       } else if (kind === "undo") {
         events.announce("Undone");
       }
       return;
     }
-    if (kind === "answer" && recordId) {
-      // Keep the answer in its box: it stays a local, unsent edit.
+    if (kind === "answer" && recordId && req.status) {
+      // The kernel refused it: keep the answer in its box as a local, unsent edit.
       state.dirty.add(recordId);
-      state.optimistic.delete(recordId);
+      state.recordSave.set(recordId, {
+        state: "unsaved",
+        status: req.status,
+        message: msg.message,
+      });
+      this.stash.remove(recordId, req.writtenAt ?? undefined); // resending would fail again
       if (state.lastAction?.recordId === recordId) state.lastAction = null;
     }
     state.save = { state: "error", message: msg.message, recordId };
     events.announce(`Not saved: ${msg.message}`);
+  }
+
+  /** The footer's summary, from every record's save state. */
+  private summarize(): void {
+    const { state } = this;
+    const saves = [...state.recordSave.values()];
+    const unsaved = saves.filter((s) => s.state === "unsaved");
+    if (state.disconnected) {
+      state.save = { state: "unsent", count: unsaved.length };
+      return;
+    }
+    const refused = unsaved[unsaved.length - 1];
+    if (refused && refused.state === "unsaved") {
+      state.save = { state: "error", message: refused.message, recordId: null };
+    } else if (saves.some((s) => s.state === "queued")) {
+      state.save = { state: "queued" };
+    } else if (saves.some((s) => s.state === "saving")) {
+      state.save = { state: "saving" };
+    } else if (saves.length > 0) {
+      state.save = { state: "saved", onDisk: this.lastOnDisk };
+    }
   }
 }

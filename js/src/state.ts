@@ -1,5 +1,6 @@
 /** Client-only UI state: never synced with Python. Drafts per record id, requests awaiting an
- * ack, the optimistic status of records answered here, and the visible save state. */
+ * ack, the status the kernel confirmed for records answered here, each record's save state and
+ * the view's connection to its kernel. */
 import type { AnswerValues, ResponseStatusName } from "./protocol";
 
 export type RequestKind = "answer" | "undo" | "ping";
@@ -9,13 +10,25 @@ export interface PendingRequest {
   recordId: string | null;
   status: ResponseStatusName | null;
   timer: ReturnType<typeof setTimeout> | null;
+  /** When the answer was given (epoch seconds), to match it with its stashed copy. */
+  writtenAt: number | null;
 }
 
+/** The footer's one-line summary of what happened to the answers sent from this view. */
 export type SaveState =
   | { state: "idle" }
   | { state: "saving" }
+  | { state: "queued" }
   | { state: "saved"; onDisk: boolean }
-  | { state: "error"; message: string; recordId: string | null };
+  | { state: "error"; message: string; recordId: string | null }
+  | { state: "unsent"; count: number };
+
+/** What became of the last answer sent for one record, as far as the kernel has said. */
+export type RecordSave =
+  | { state: "saving"; status: ResponseStatusName }
+  | { state: "queued"; status: ResponseStatusName }
+  | { state: "saved"; status: ResponseStatusName; onDisk: boolean }
+  | { state: "unsaved"; status: ResponseStatusName; message: string };
 
 export interface LastAction {
   recordId: string;
@@ -29,15 +42,17 @@ export class UiState {
   readonly drafts = new Map<string, AnswerValues>();
   /** Records with edits not yet sent to the kernel. */
   readonly dirty = new Set<string>();
-  /** Status of records answered from this view, until the kernel's window says so itself. */
-  readonly optimistic = new Map<string, ResponseStatusName>();
+  /** Status the kernel acknowledged for records answered here, until its window says so too. */
+  readonly confirmed = new Map<string, ResponseStatusName>();
+  /** The save state of the last answer sent for each record. */
+  readonly recordSave = new Map<string, RecordSave>();
   readonly pending = new Map<string, PendingRequest>();
   save: SaveState = { state: "idle" };
   lastAction: LastAction | null = null;
-  /** The kernel missed a deadline; cleared by the next reply. */
-  kernelLost = false;
+  /** The comm to the kernel is gone (kernel restarted, widget closed): nothing sent arrives. */
+  disconnected = false;
 
-  private readonly viewId = Math.random().toString(36).slice(2, 10);
+  readonly viewId = Math.random().toString(36).slice(2, 10);
   private counter = 0;
 
   nextRequestId(): string {
@@ -58,8 +73,11 @@ export class UiState {
   /** Drops what the kernel now holds: local copies with no unsent edit or pending request. */
   settle(recordId: string): void {
     if (this.dirty.has(recordId) || this.hasPendingFor(recordId)) return;
+    const save = this.recordSave.get(recordId);
+    if (save && save.state === "unsaved") return;
     this.drafts.delete(recordId);
-    this.optimistic.delete(recordId);
+    this.confirmed.delete(recordId);
+    if (save?.state === "saved") this.recordSave.delete(recordId);
   }
 
   /** Takes a request off the pending list and stops its timer. */
@@ -73,5 +91,12 @@ export class UiState {
 
   clearTimers(): void {
     for (const req of this.pending.values()) if (req.timer !== null) clearTimeout(req.timer);
+  }
+
+  /** Answers sent but not acknowledged, or refused: the ones a labeler would lose. */
+  unsentCount(): number {
+    let n = 0;
+    for (const s of this.recordSave.values()) if (s.state !== "saved") n += 1;
+    return n;
   }
 }

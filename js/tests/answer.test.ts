@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ACK_TIMEOUT_MS } from "../src/app";
-import { LOST_KERNEL } from "../src/views/status-bar";
 import { makeRecord } from "./fake-model";
 import { mountWidget, press, type } from "./helpers";
 
@@ -96,23 +95,24 @@ describe("submit", () => {
     expect(q("nbf-status").textContent).toBe("pending");
   });
 
-  it("alerts when the kernel does not answer in time, keeping the answer", () => {
-    const { q, model, el } = mountWidget();
-    type(q<HTMLTextAreaElement>("nbf-q-answer"), "lost?");
+  it("says queued, not lost, when a busy kernel has not answered in time", () => {
+    const { q, model } = mountWidget();
+    type(q<HTMLTextAreaElement>("nbf-q-answer"), "waiting");
     q("nbf-submit").click();
-    expect(q("nbf-kernel-alert").hidden).toBe(true);
     vi.advanceTimersByTime(ACK_TIMEOUT_MS + 10);
-    const alert = q("nbf-kernel-alert");
-    expect(alert.hidden).toBe(false);
-    expect(alert.getAttribute("role")).toBe("alert");
-    expect(alert.textContent).toBe(LOST_KERNEL);
-    expect(el.textContent).toContain("The kernel is not answering: this answer is not saved");
+    expect(q("nbf-saved").textContent).toContain("Queued: the kernel is busy");
+    expect(q("nbf-saved").textContent).not.toContain("not saved");
+    expect(q("nbf-kernel-alert").hidden).toBe(true);
     q("nbf-prev").click();
-    expect(q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("lost?");
-    // A late ack clears the alert.
+    expect(q("nbf-status").textContent).toBe("pending"); // not confirmed yet
+    expect(q("nbf-record-save").textContent).toBe("Queued as submitted: the kernel is busy");
+    expect(q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("waiting");
+    // The kernel gets to it once free: the late ack confirms it.
     const { request_id } = model.messages("answer")[0] as { request_id: string };
     model.receive({ type: "ack", request_id, record_id: "r0", status: "submitted", saved: true });
-    expect(q("nbf-kernel-alert").hidden).toBe(true);
+    expect(q("nbf-saved").textContent).toBe("Saved");
+    expect(q("nbf-status").textContent).toBe("submitted");
+    expect(q("nbf-record-save").textContent).toBe("Saved");
   });
 
   it("sends rating as int, label as string, multi-label as string[], ranking as ranks", () => {

@@ -47,8 +47,17 @@ export class FakeModel {
     else this.handlers.get(event)?.delete(handler);
   }
 
+  /** When set, `send` throws as JupyterLab's does once the kernel's comms are disposed. */
+  sendThrows = false;
+
   send(content: unknown): void {
+    if (this.sendThrows) throw new Error("Cannot send");
     this.sent.push(content as Record<string, unknown>);
+  }
+
+  /** JupyterLab's widget manager marks the comm dead when the kernel restarts. */
+  commDied(): void {
+    this.emit("comm_live_update");
   }
 
   /** The kernel sends a custom message. */

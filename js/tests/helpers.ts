@@ -9,7 +9,13 @@ const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
   document.body.replaceChildren();
+  localStorage.clear(); // each test starts with no answers stashed by an earlier one
 });
+
+/** Lets the view apply trait changes, which it batches in a microtask. */
+export async function settle(): Promise<void> {
+  await Promise.resolve();
+}
 
 export interface Mounted {
   model: FakeModel;
@@ -19,10 +25,14 @@ export interface Mounted {
 }
 
 /** Renders a view; pass `model` to render a second view of the same model. */
-export function mountWidget(traits: Partial<Traits> = {}, shared?: FakeModel): Mounted {
+export function mountWidget(
+  traits: Partial<Traits> = {},
+  shared?: FakeModel,
+  host: Element | ShadowRoot = document.body,
+): Mounted {
   const model = shared ?? new FakeModel(traits);
   const el = document.createElement("div");
-  document.body.append(el);
+  host.append(el);
   // Only model and el are used by the view; anywidget's host and experimental are not.
   const props = {
     model: model.asModel(),

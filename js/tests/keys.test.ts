@@ -146,6 +146,11 @@ describe("drafts", () => {
     });
     vi.advanceTimersByTime(DRAFT_DELAY_MS * 3);
     expect(model.messages("answer")).toHaveLength(1);
+    // The badge shows what the kernel confirmed, not what was only sent.
+    expect(q("nbf-status").textContent).toBe("pending");
+    expect(q("nbf-record-save").textContent).toBe("Saving as draft…");
+    const { request_id } = drafts[0] as { request_id: string };
+    model.receive({ type: "ack", request_id, record_id: "r0", status: "draft", saved: true });
     expect(q("nbf-status").textContent).toBe("draft");
   });
 

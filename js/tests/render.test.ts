@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MEMORY_ONLY } from "../src/views/status-bar";
 import { makeRecord, SCHEMA } from "./fake-model";
-import { accessibleName, mountWidget } from "./helpers";
+import { accessibleName, mountWidget, settle } from "./helpers";
 
 const EVIL = '<script>alert(1)</script><img src=x onerror="alert(2)"> [x](javascript:alert(1))';
 
@@ -135,10 +135,11 @@ describe("layout and accessible names", () => {
     expect(saved.q("nbf-memory-notice").hidden).toBe(true);
   });
 
-  it("shows the error trait in an alert", () => {
+  it("shows the error trait in an alert", async () => {
     const { q, model } = mountWidget();
     expect(q("nbf-error").hidden).toBe(true);
     model.update({ error: "position 99 is out of range" });
+    await settle();
     expect(q("nbf-error").hidden).toBe(false);
     expect(q("nbf-error").getAttribute("role")).toBe("alert");
     expect(q("nbf-error").textContent).toBe("position 99 is out of range");

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { makeRecord } from "./fake-model";
-import { mountWidget, press, type } from "./helpers";
+import { mountWidget, press, settle, type } from "./helpers";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -12,7 +12,7 @@ afterEach(() => {
 const TEAM = { total: 10, completed: 3, pending: 7, min_submitted: 2, news_ms: 2000 };
 
 describe("team mode", () => {
-  it("shows the team's progress and asks for news on a timer, only in team mode", () => {
+  it("shows the team's progress and asks for news on a timer, only in team mode", async () => {
     const solo = mountWidget();
     vi.advanceTimersByTime(10_000);
     expect(solo.model.messages("news")).toHaveLength(0);
@@ -25,19 +25,21 @@ describe("team mode", () => {
     expect(news).toHaveLength(2);
     expect(news[0]?.request_id).not.toBe(news[1]?.request_id);
     model.update({ team: { ...TEAM, completed: 4 } });
+    await settle(); // trait changes are applied together, in a microtask
     expect(q("nbf-team").textContent).toContain("4 of 10");
     cleanup();
     vi.advanceTimersByTime(10_000);
     expect(model.messages("news")).toHaveLength(2); // the timer stopped with the view
   });
 
-  it("moves on when others complete the shown record, keeping the typed text as a draft", () => {
+  it("moves on when others complete the shown record, keeping the typed text as a draft", async () => {
     const { q, model } = mountWidget({ team: TEAM, status_filter: "queue" });
     type(q<HTMLTextAreaElement>("nbf-q-answer"), "half written");
     const window = model
       .get("window")
       .map((r, i) => (i === 0 ? { ...r, record_status: "completed" } : r));
     model.update({ window });
+    await settle();
     expect(q("nbf-position").textContent).toBe("Record 2 of 10");
     expect(q("nbf-team-notice").textContent).toBe(
       "Record 1 was completed by other annotators; what you typed is kept as a draft",
@@ -51,10 +53,11 @@ describe("team mode", () => {
     });
   });
 
-  it("stays on a record completed elsewhere in the plain dataset order", () => {
+  it("stays on a record completed elsewhere in the plain dataset order", async () => {
     const { q, model } = mountWidget({ team: TEAM, status_filter: "all" });
     const window = model.get("window").map((r) => ({ ...r, record_status: "completed" }));
     model.update({ window });
+    await settle();
     expect(q("nbf-position").textContent).toBe("Record 1 of 10");
   });
 });

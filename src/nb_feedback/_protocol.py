@@ -42,9 +42,13 @@ Messages view -> kernel
 -----------------------
 {"type": "answer", "request_id": str, "record_id": str, "values": {question: value},
  "status": "submitted" | "draft" | "discarded", "time_spent": float | None,
- "shown": {question: {"suggestion": value, "agent": str | None, "order": [...], "seed": int}}}
+ "shown": {question: {"suggestion": value, "agent": str | None, "order": [...], "seed": int}},
+ "written_at": float}
     ``shown`` (optional, every key in it optional) says what the labeler saw: the suggestion
     pre-filled, and a comparison's order; it is stored with the answer as its provenance.
+    ``written_at`` (epoch seconds) marks an answer a new view sends for an earlier view that
+    never saw it acknowledged (kernel restart, closed widget). It is acked without a write when
+    the stored response already is this answer, and refused when the stored one is newer.
 {"type": "undo", "request_id": str, "record_id": str}
     Put back the response this widget replaced with its last answer to that record.
 {"type": "ping", "request_id": str}
@@ -64,7 +68,7 @@ Messages kernel -> view
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 STATUSES = ("submitted", "draft", "discarded")
 FILTERS = ("all", "queue", "pending", "draft", "submitted", "discarded")
@@ -123,6 +127,7 @@ class AnswerMessage(TypedDict):
     values: dict[str, Any]
     status: ResponseStatusName
     time_spent: float | None
+    written_at: NotRequired[float]
 
 
 class AckMessage(TypedDict):

@@ -277,8 +277,17 @@ class FeedbackWidget(anywidget.AnyWidget):
             )
         spent = content.get("time_spent")  # NaN or inf is malformed: add_response rejects it
         previous = self._dataset.response_of(record_id, self.user)
+        status = content.get("status", "submitted")
+        if "written_at" in content and previous is not None:
+            if _already_held(previous, values, status):
+                return  # a resent answer the kernel had already written: nothing to do
+            if _newer_than(previous, content["written_at"], record_id):
+                raise ResponseError(
+                    f"record {record_id!r}: an answer saved later than this unsent one "
+                    f"(status {previous.status!r}) is kept; this one was not applied"
+                )
         source = content.get("source")
-        if self.review and content.get("status", "submitted") == "submitted":
+        if self.review and status == "submitted":
             if source is not None and not isinstance(source, str):
                 raise ResponseError(f"record {record_id!r}: source must be a name, got {source!r}")
             self._dataset.add_review(
@@ -289,10 +298,10 @@ class FeedbackWidget(anywidget.AnyWidget):
                 record_id,
                 values,
                 user=self.user,
-                status=content.get("status", "submitted"),
+                status=status,
                 time_spent=spent,
             )
-        if content.get("status") != "draft":
+        if status != "draft":
             self._undo.append((record_id, previous))
             del self._undo[:-MAX_UNDO]
 
@@ -323,3 +332,17 @@ class FeedbackWidget(anywidget.AnyWidget):
                 "message": message,
             }
         )
+
+
+def _already_held(previous: Response, values: dict[str, Any], status: object) -> bool:
+    """Tell whether the stored response already is this answer (a resend of one that arrived)."""
+    return previous.status == status and previous.values == values
+
+
+def _newer_than(previous: Response, written_at: object, record_id: str) -> bool:
+    """Tell whether the stored response was updated after ``written_at`` (epoch seconds)."""
+    if not isinstance(written_at, int | float) or isinstance(written_at, bool):
+        raise ResponseError(
+            f"record {record_id!r}: expected written_at as epoch seconds, got {written_at!r}"
+        )
+    return previous.updated_at is not None and previous.updated_at > float(written_at)

@@ -584,3 +584,57 @@ def test_rerunning_the_cell_that_opens_the_dataset_moves_the_annotator_to_the_ne
         for r in rg.FeedbackDataset.from_disk(folder)
     }
     assert sorted(v for vs in answers.values() for v in vs) == ["one", "two"]
+
+
+# ------------------------------------------------------------------ answers resent by a new view
+
+
+def test_a_resent_answer_the_kernel_already_holds_is_acked_and_not_written_again(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    rid = ds[0].id
+    assert harness.answer(rid, {"demonstration": "kept"})["type"] == "ack"
+    before = ds[0].responses[0].updated_at
+    # the view that sent it died before the ack: its successor sends it again
+    reply = harness.answer(rid, {"demonstration": "kept"}, written_at=1.0)
+    assert reply["type"] == "ack"
+    assert ds[0].responses[0].updated_at == before
+
+
+def test_a_resent_answer_older_than_the_stored_one_is_refused_and_changes_nothing(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    rid = ds[0].id
+    harness.answer(rid, {"demonstration": "newer, from another view"})
+    stored = ds[0].responses[0]
+    assert stored.updated_at is not None
+    reply = harness.answer(rid, {"demonstration": "older"}, written_at=stored.updated_at - 60)
+    assert reply["type"] == "error"
+    assert rid in reply["message"] and "later" in reply["message"]
+    assert ds[0].responses[0] == stored
+
+
+def test_a_resent_answer_newer_than_the_stored_one_is_applied(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    rid = ds[0].id
+    harness.answer(rid, {"demonstration": "first"}, status="draft")
+    stored = ds[0].responses[0]
+    assert stored.updated_at is not None
+    reply = harness.answer(rid, {"demonstration": "typed later"}, written_at=stored.updated_at + 1)
+    assert reply["type"] == "ack"
+    assert _values(ds, 0) == {"demonstration": "typed later"}
+    assert ds[0].responses[0].status == "submitted"
+
+
+@pytest.mark.parametrize("written_at", ["yesterday", True, None])
+def test_a_malformed_written_at_is_an_error_naming_the_record(
+    ds: rg.FeedbackDataset, harness: Harness, written_at: Any
+) -> None:
+    rid = ds[0].id
+    harness.answer(rid, {"demonstration": "first"})
+    stored = ds[0].responses[0]
+    reply = harness.answer(rid, {"demonstration": "x"}, written_at=written_at)
+    assert reply["type"] == "error"
+    assert rid in reply["message"] and "written_at" in reply["message"]
+    assert ds[0].responses[0] == stored

@@ -83,7 +83,8 @@ export function pager(on: PagerHandlers): Pager {
       discard.disabled = total === 0;
       undo.disabled = !canUndo;
       jump.max = String(Math.max(total, 1));
-      if (document.activeElement !== jump) jump.value = total > 0 ? String(pos + 1) : "";
+      const active = (jump.getRootNode() as Document | ShadowRoot).activeElement;
+      if (active !== jump) jump.value = total > 0 ? String(pos + 1) : "";
       select.value = filter;
       FILTERS.forEach((f, i) => {
         const opt = select.options[i];

@@ -3,14 +3,17 @@
 import { h } from "../dom";
 import { renderMarkdown } from "../markdown";
 import type { RecordPayload, RecordStatus, SchemaPayload, ShownPayload } from "../protocol";
+import type { RecordSave } from "../state";
 import { candidateFieldNames } from "./comparison";
 import { type QuestionInput, questionInput } from "./questions";
+import { recordSaveText } from "./status-bar";
 
 export interface RecordCard {
   readonly recordId: string;
   readonly el: HTMLElement;
   readonly inputs: QuestionInput[];
-  setStatus(status: RecordStatus): void;
+  /** The kernel's confirmed status, and what became of the last answer sent from here. */
+  setStatus(status: RecordStatus, save: RecordSave | null): void;
 }
 
 export function recordCard(
@@ -19,6 +22,7 @@ export function recordCard(
   onChange: () => void,
 ): RecordCard {
   const badge = h("span", { class: "nbf-badge", "data-testid": "nbf-status" });
+  const saveChip = h("span", { class: "nbf-record-save", "data-testid": "nbf-record-save" });
   const compared = candidateFieldNames(schema); // shown by their comparison, in its order
   const fields = schema.fields
     .filter((f) => !compared.has(f.name))
@@ -46,6 +50,7 @@ export function recordCard(
     h("div", { class: "nbf-card-head" }, [
       h("span", { class: "nbf-record-index", title: "Record id" }, [`id ${record.id}`]),
       badge,
+      saveChip,
     ]),
     h("div", { class: "nbf-fields" }, fields),
     h(
@@ -58,9 +63,12 @@ export function recordCard(
     recordId: record.id,
     el,
     inputs,
-    setStatus(status) {
+    setStatus(status, save) {
       badge.textContent = status;
       badge.className = `nbf-badge nbf-badge-${status}`;
+      saveChip.textContent = recordSaveText(save);
+      saveChip.hidden = save === null;
+      saveChip.className = `nbf-record-save nbf-saved-${save?.state ?? "idle"}`;
     },
   };
 }

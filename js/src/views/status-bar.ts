@@ -2,9 +2,11 @@
  * and the polite live region that announces progress. */
 import { h } from "../dom";
 import type { Counts } from "../protocol";
-import type { SaveState } from "../state";
+import type { RecordSave, SaveState } from "../state";
 
-export const LOST_KERNEL = "The kernel is not answering: this answer is not saved";
+export const DISCONNECTED =
+  "Answers are not being saved: the kernel restarted or this widget was closed. " +
+  "Re-run the cell to reconnect.";
 export const MEMORY_ONLY = "Answers live in memory only: call dataset.save(path) to keep them";
 
 export interface StatusBar {
@@ -17,9 +19,13 @@ export interface StatusBar {
     counts: Counts;
     error: string;
     save: SaveState;
-    kernelLost: boolean;
+    disconnected: boolean;
+    unsent: number;
   }): void;
+  /** A screen-reader announcement. */
   announce(text: string): void;
+  /** A visible message about the last thing that happened (and announced too). */
+  notice(text: string): void;
 }
 
 export function statusBar(): StatusBar {
@@ -41,13 +47,14 @@ export function statusBar(): StatusBar {
   const memory = h("p", { class: "nbf-notice", "data-testid": "nbf-memory-notice" }, [MEMORY_ONLY]);
   const error = h("p", { class: "nbf-error", role: "alert", "data-testid": "nbf-error" });
   const alert = h("p", { class: "nbf-error", role: "alert", "data-testid": "nbf-kernel-alert" });
+  const noticeEl = h("p", { class: "nbf-note", "data-testid": "nbf-notice", hidden: true });
   const live = h("div", { class: "nbf-sr-only", "aria-live": "polite", "data-testid": "nbf-live" });
 
   const header = h("div", { class: "nbf-header" }, [
     user,
     h("div", { class: "nbf-progress-wrap" }, [progress, countsEl]),
   ]);
-  const footer = h("div", { class: "nbf-footer" }, [saved, memory, error, alert, live]);
+  const footer = h("div", { class: "nbf-footer" }, [saved, noticeEl, memory, error, alert, live]);
 
   return {
     header,
@@ -67,13 +74,18 @@ export function statusBar(): StatusBar {
       memory.title = o.folder;
       error.hidden = !o.error;
       error.textContent = o.error;
-      alert.hidden = !o.kernelLost;
-      alert.textContent = o.kernelLost ? LOST_KERNEL : "";
+      alert.hidden = !o.disconnected;
+      alert.textContent = o.disconnected ? disconnectedText(o.unsent, o.persistent) : "";
       saved.textContent = saveText(o.save);
       saved.hidden = o.save.state === "idle";
       saved.className = `nbf-saved nbf-saved-${o.save.state}`;
     },
     announce(text) {
+      live.textContent = text;
+    },
+    notice(text) {
+      noticeEl.hidden = text === "";
+      noticeEl.textContent = text;
       live.textContent = text;
     },
   };
@@ -85,9 +97,36 @@ export function saveText(save: SaveState): string {
       return "";
     case "saving":
       return "Saving…";
+    case "queued":
+      return "Queued: the kernel is busy; answers are written when it is free";
+    case "unsent":
+      return `Not saved: ${save.count} answer(s) kept in this page`;
     case "saved":
       return save.onDisk ? "Saved" : "Saved in memory only";
     case "error":
+      return `Not saved: ${save.message}`;
+  }
+}
+
+function disconnectedText(unsent: number, persistent: boolean): string {
+  if (unsent === 0) return DISCONNECTED;
+  const kept = persistent
+    ? "kept in this browser and sent by the new view"
+    : "kept in this page only (the dataset has no folder)";
+  return `${DISCONNECTED} ${unsent} unsent answer(s) ${kept}.`;
+}
+
+/** The save state of one record, next to its status badge. */
+export function recordSaveText(save: RecordSave | null): string {
+  if (!save) return "";
+  switch (save.state) {
+    case "saving":
+      return `Saving as ${save.status}…`;
+    case "queued":
+      return `Queued as ${save.status}: the kernel is busy`;
+    case "saved":
+      return save.onDisk ? "Saved" : "Saved in memory only";
+    case "unsaved":
       return `Not saved: ${save.message}`;
   }
 }
