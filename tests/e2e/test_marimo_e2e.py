@@ -1,0 +1,125 @@
+"""The widget in a marimo app (``marimo run``, headless) in Chromium, keyboard only.
+
+marimo hosts the widget as ``mo.ui.anywidget(w)`` in a shadow root and applies the kernel's trait
+changes one at a time; this proves answers typed back to back all reach disk and that focus stays
+in the answer box after every submit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwright)")
+pytest.importorskip("marimo", reason="needs the [dev] extra (marimo)")
+
+from playwright.sync_api import Page, expect
+
+from .conftest import CHROMIUM, HAVE_CHROMIUM, TIMEOUT_MS, _free_port, answers
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not HAVE_CHROMIUM, reason=f"no Chromium at {CHROMIUM} (set E2E_CHROMIUM)"),
+]
+
+N_RECORDS = 8
+APP = textwrap.dedent(
+    """\
+    import marimo
+
+    app = marimo.App()
+
+
+    @app.cell
+    def _():
+        import marimo as mo
+
+        import nb_feedback as rg
+
+        ds = rg.FeedbackDataset(
+            fields=[rg.TextField(name="prompt", title="Prompt")],
+            questions=[rg.TextQuestion(name="answer", title="Answer")],
+        )
+        ds.add_records([{{"prompt": f"Prompt number {{i}}"}} for i in range({n})])
+        ds.save({folder!r})
+        view = mo.ui.anywidget(ds.annotate(user="e2e"))
+        view
+        return
+
+
+    if __name__ == "__main__":
+        app.run()
+    """
+)
+
+
+@pytest.fixture
+def marimo_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A marimo app that annotates a new saved dataset, served by ``marimo run``."""
+    folder = tmp_path / "data"
+    app = tmp_path / "app.py"
+    app.write_text(APP.format(n=N_RECORDS, folder=str(folder)))
+    port = _free_port()
+    log = (tmp_path / "marimo.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "marimo", "run", str(app), "--headless", "--no-token",
+         "--host", "127.0.0.1", "--port", str(port), "--no-skew-protection", "--no-sandbox",
+         "--no-check"],
+        cwd=tmp_path, env={**os.environ, "TQDM_DISABLE": "1"}, stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"marimo exited early: {(tmp_path / 'marimo.log').read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise
+            time.sleep(0.25)
+    try:
+        yield url, folder
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def test_marimo_keyboard_only_answers_all_reach_disk_with_focus_kept(
+    marimo_app: tuple[str, Path], page: Page
+) -> None:
+    url, folder = marimo_app
+    page.goto(url)
+    root = page.get_by_test_id("nbf-root")
+    position = root.get_by_test_id("nbf-position")
+    expect(position).to_have_text(f"Record 1 of {N_RECORDS}", timeout=TIMEOUT_MS)
+    box = root.get_by_role("textbox", name="Answer", exact=True)
+    box.click()  # the only click: the rest is keyboard
+    typed = [f"answer {i} by keyboard" for i in range(6)]
+    for i, text in enumerate(typed):
+        expect(position).to_have_text(f"Record {i + 1} of {N_RECORDS}")
+        expect(root.get_by_test_id("nbf-field-prompt")).to_have_text(f"Prompt number {i}")
+        expect(box).to_be_focused()
+        page.keyboard.type(text)
+        page.keyboard.press("Control+Enter")
+    expect(position).to_have_text(f"Record 7 of {N_RECORDS}")
+    expect(root.get_by_test_id("nbf-field-prompt")).to_have_text("Prompt number 6")
+    expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
+    expect(box).to_be_focused()
+    expect(box).to_have_value("")
+    assert answers(folder) == {i: ("submitted", {"answer": t}) for i, t in enumerate(typed)}
