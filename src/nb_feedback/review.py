@@ -118,5 +118,14 @@ class ReviewNotes:
 
     def frame(self) -> pd.DataFrame:
         """Return one row per reviewed (record, reviewer): record_id, reviewer, source, edited, at."""
-        rows = [n.to_dict() for n in self._notes.values()]
-        return pd.DataFrame(rows, columns=["record_id", "reviewer", "source", "edited", "at"])
+        notes = list(self._notes.values())
+        return pd.DataFrame(
+            {
+                "record_id": pd.Series([n.record_id for n in notes], dtype=object),
+                "reviewer": pd.Series([n.reviewer for n in notes], dtype=object),
+                # object: a new answer's source stays None (a str column would make it NaN)
+                "source": pd.Series([n.source for n in notes], dtype=object),
+                "edited": pd.Series([n.edited for n in notes], dtype=bool),
+                "at": pd.Series([n.at for n in notes], dtype="float64"),
+            }
+        )
