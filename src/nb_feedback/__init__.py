@@ -69,6 +69,7 @@ from nb_feedback.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
+from nb_feedback.vectors import VectorSettings
 
 __version__ = "0.1.0"
 
@@ -126,6 +127,7 @@ __all__ = [
     "UnifiedAnnotatorMetric",
     "UnifiedModelMetric",
     "UnifiedValueSchema",
+    "VectorSettings",
     "WriterLockedError",
     "__version__",
 ]

@@ -29,14 +29,14 @@ from nb_feedback._recordview import RecordView
 from nb_feedback.records import FeedbackRecord
 from nb_feedback.schema import Schema
 
-SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id")
+SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id", "vectors")
 """Keys of a record besides its fields; each is read into the column '@' + key."""
 
 Columns = dict[str, list[Any]]
 """One list per frame column: the field names, then '@' + each key of ``SPECIAL``."""
 
 _TEXT_OR_NONE = {str, type(None)}
-_EMPTY = {"metadata": dict, "suggestions": list, "responses": list}
+_EMPTY = {"metadata": dict, "suggestions": list, "responses": list, "vectors": dict}
 
 
 def column_names(schema: Schema) -> list[str]:

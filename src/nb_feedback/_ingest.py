@@ -28,6 +28,7 @@ from nb_feedback.records import (
 )
 from nb_feedback.schema import Schema
 from nb_feedback.validation import check_values, is_missing
+from nb_feedback.vectors import check_vectors
 
 _SPECIAL = SPECIAL
 _MAX_LISTED = 3
@@ -74,6 +75,7 @@ def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
             "responses": item.responses,
             "external_id": item.external_id,
             "id": item.id,
+            "vectors": item.vectors,
         }
     if not isinstance(item, Mapping):
         raise RecordError(f"record {i}: expected a FeedbackRecord or a dict, got {item!r:.80}")
@@ -83,7 +85,7 @@ def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
         if extra:
             raise RecordError(
                 f"record {i}: unknown key {sorted(extra)[0]!r}: expected fields, "
-                f"metadata, suggestions, responses, external_id or id"
+                f"metadata, suggestions, responses, external_id, id or vectors"
             )
         special = {s: item.get(s) for s in _SPECIAL}
     else:  # a flat dict: field names, metadata property names and the special keys
@@ -199,6 +201,7 @@ def check_frame(
     for name, values in meta_columns.items():
         records[T.meta_column(name)] = values
     records[T.SUGGESTIONS] = _suggestions(frame, schema)
+    records[T.VECTORS] = _vectors(frame, schema)
     responses = _responses(frame, schema, records[T.ID])
     return records, responses
 
@@ -283,6 +286,18 @@ def _metadata(frame: pd.DataFrame, schema: Schema) -> tuple[list[str | None], di
         except FeedbackError as exc:
             raise _fail(i, frame, str(exc)) from None
     return texts, typed
+
+
+def _vectors(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
+    if "@vectors" not in frame or frame["@vectors"].isna().all():
+        return [None] * len(frame)
+    out: list[str | None] = []
+    for i, raw in enumerate(frame["@vectors"].tolist()):
+        vectors, problem = check_vectors(None if is_missing(raw) else raw, schema.vectors_settings)
+        if problem:
+            raise _fail(i, frame, problem)
+        out.append(dumps(vectors, "vectors") if vectors else None)
+    return out
 
 
 def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:

@@ -27,6 +27,7 @@ ID = "@id"
 EXTERNAL_ID = "@external_id"
 METADATA = "@metadata"  # the whole metadata dict as JSON text (or None)
 SUGGESTIONS = "@suggestions"  # list of suggestion dicts as JSON text (or None)
+VECTORS = "@vectors"  # {name: [float, ...]} as JSON text (or None)
 META_PREFIX = "@meta:"  # one typed column per declared metadata property, for fast filters
 
 RESPONSE_COLUMNS = ["record_id", "user", "status", "values", "updated_at", "time_spent"]

@@ -48,6 +48,7 @@ from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.tail import LogTail
 from nb_feedback.team_progress import team_progress
 from nb_feedback.validation import check_values
+from nb_feedback.vectors import VectorSettings
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -94,6 +95,7 @@ class FeedbackDataset:
         metadata_properties: Sequence[MetadataProperty] | None = None,
         distribution: TaskDistribution | None = None,
         allow_extra_metadata: bool = True,
+        vectors_settings: Sequence[VectorSettings] | None = None,
     ) -> None:
         schema = Schema(
             fields,  # type: ignore[arg-type]
@@ -102,6 +104,7 @@ class FeedbackDataset:
             guidelines,
             None if distribution is None else check_distribution(distribution),
             allow_extra_metadata,
+            tuple(vectors_settings or ()),
         )
         self._init(schema, None, None)
 
@@ -111,7 +114,14 @@ class FeedbackDataset:
         self._schema = schema
         self._view: tuple[pd.DataFrame, np.ndarray] | None = None  # see _subset
         if records is None:
-            columns = [T.ID, *schema.field_names, T.EXTERNAL_ID, T.METADATA, T.SUGGESTIONS]
+            columns = [
+                T.ID,
+                *schema.field_names,
+                T.EXTERNAL_ID,
+                T.METADATA,
+                T.SUGGESTIONS,
+                T.VECTORS,
+            ]
             columns += [T.meta_column(p.name) for p in schema.metadata_properties]
             records = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         self._records = records.reset_index(drop=True)
@@ -270,6 +280,7 @@ class FeedbackDataset:
             id=record_id,
             status=record_status(responses, self.distribution.min_submitted),
             unified_responses=self._unified_of(record_id),
+            vectors=_vectors(cells.get(T.VECTORS)),
         )
 
     def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
@@ -280,6 +291,13 @@ class FeedbackDataset:
             self._arrow = {
                 c: pa.array(self._records[c], type=pa.string(), from_pandas=True) for c in names
             }
+            # folders saved before records had vectors have no such column
+            vectors = self._records.get(T.VECTORS)
+            self._arrow[T.VECTORS] = (
+                pa.nulls(len(self._records), pa.string())
+                if vectors is None
+                else pa.array(vectors, type=pa.string(), from_pandas=True)
+            )
         return self._arrow
 
     def position_of(self, record_id: str) -> int:
@@ -849,6 +867,15 @@ class FeedbackDataset:
 
     # ----------------------------------------------------- Argilla v1's schema API
     @property
+    def vectors_settings(self) -> list[VectorSettings]:
+        """The declared vectors (Argilla v1's ``VectorSettings``)."""
+        return list(self._schema.vectors_settings)
+
+    def vector_settings_by_name(self, name: str) -> VectorSettings | None:
+        """Return the vector settings called ``name``, or None (Argilla v1)."""
+        return next((v for v in self._schema.vectors_settings if v.name == name), None)
+
+    @property
     def allow_extra_metadata(self) -> bool:
         """Whether records may carry metadata keys no property declares (Argilla v1)."""
         return self._schema.allow_extra_metadata
@@ -978,6 +1005,10 @@ class FeedbackDataset:
     def _notify(self, kind: str, record_ids: Sequence[str]) -> None:
         for listener in list(self._listeners):
             listener(kind, record_ids)
+
+
+def _vectors(text: str | None) -> dict[str, list[float]]:
+    return orjson.loads(text) if text else {}
 
 
 def _fresh(n: int, kind: type[Any]) -> list[Any]:

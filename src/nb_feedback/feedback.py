@@ -58,6 +58,7 @@ from nb_feedback.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
+from nb_feedback.vectors import VectorSettings
 
 __all__ = [
     "AgreementMetric",
@@ -106,4 +107,5 @@ __all__ = [
     "UnifiedAnnotatorMetric",
     "UnifiedModelMetric",
     "UnifiedValueSchema",
+    "VectorSettings",
 ]

@@ -117,6 +117,7 @@ class FeedbackRecord:
     id: str | None = None
     status: str = "pending"
     unified_responses: dict[str, Any] | None = None
+    vectors: dict[str, list[float]] | None = None
 
     def __post_init__(self) -> None:
         self.metadata = dict(self.metadata) if self.metadata is not None else {}
@@ -124,6 +125,7 @@ class FeedbackRecord:
         self.responses = list(self.responses) if self.responses is not None else []
         # Argilla v1's answers unified by compute_unified_responses: {question: [values]}
         self.unified_responses = dict(self.unified_responses or {})
+        self.vectors = dict(self.vectors) if self.vectors is not None else {}
 
 
 def unwrap_values(values: Mapping[str, Any]) -> dict[str, Any]:

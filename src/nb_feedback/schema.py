@@ -22,6 +22,7 @@ from nb_feedback._checks import (
 from nb_feedback.distribution import TaskDistribution, check_distribution
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
+from nb_feedback.vectors import VectorSettings
 
 
 @dataclass(frozen=True)
@@ -364,9 +365,14 @@ class Schema:
     guidelines: str | None = None
     distribution: TaskDistribution | None = None
     allow_extra_metadata: bool = True  # Argilla v1: undeclared metadata keys are accepted
+    vectors_settings: tuple[VectorSettings, ...] = ()
 
     def __post_init__(self) -> None:
         _check_bool("dataset", "allow_extra_metadata", self.allow_extra_metadata)
+        vectors = self._as_tuple("vectors_settings", self.vectors_settings, (VectorSettings,))
+        if len({v.name for v in vectors}) != len(vectors):
+            raise SchemaError("vectors_settings: each name must be unique")
+        object.__setattr__(self, "vectors_settings", vectors)
         if self.distribution is not None:  # None: not set up for a team (min_submitted=1)
             object.__setattr__(self, "distribution", check_distribution(self.distribution))
         fields_ = self._as_tuple("fields", self.fields, (TextField,))
@@ -446,6 +452,7 @@ class Schema:
             "guidelines": self.guidelines,
             "distribution": None if self.distribution is None else self.distribution.to_dict(),
             "allow_extra_metadata": self.allow_extra_metadata,
+            "vectors_settings": [v.to_dict() for v in self.vectors_settings],
         }
 
     @classmethod
@@ -457,6 +464,7 @@ class Schema:
             ]
             questions = [_from_dict(_QUESTIONS, d) for d in data["questions"]]
             props = [_from_dict(_METADATA, d) for d in data.get("metadata_properties", [])]
+            vectors = [VectorSettings(**d) for d in data.get("vectors_settings", [])]
         except (KeyError, TypeError, AttributeError) as exc:
             raise SchemaError(f"schema: malformed ({exc!r})") from None
         given = data.get("distribution")
@@ -468,4 +476,5 @@ class Schema:
             data.get("guidelines"),
             distribution,
             bool(data.get("allow_extra_metadata", True)),  # absent before it existed: v1's default
+            tuple(vectors),
         )

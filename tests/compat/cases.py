@@ -192,6 +192,34 @@ def case_terms_metadata_list(rg: Any) -> Any:
     return [ok, bad, [r.metadata for r in ds.records]]
 
 
+def _vector_dataset(rg: Any) -> Any:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text")],
+        questions=[rg.TextQuestion(name="q")],
+        vectors_settings=[rg.VectorSettings(name="e", dimensions=2)],
+    )
+    ds.add_records(
+        [
+            rg.FeedbackRecord(fields={"text": "a"}, vectors={"e": [1.0, 0.0]}),
+            rg.FeedbackRecord(fields={"text": "b"}, vectors={"e": [0.6, 0.8]}),
+            rg.FeedbackRecord(fields={"text": "c"}),
+        ]
+    )
+    return ds
+
+
+def case_vectors(rg: Any) -> Any:
+    ds = _vector_dataset(rg)
+    settings = ds.vector_settings_by_name("e")
+    return [[settings.name, settings.dimensions], [r.vectors for r in ds.records]]
+
+
+def case_find_similar_records(rg: Any) -> Any:
+    ds = _vector_dataset(rg)
+    found = ds.find_similar_records("e", value=[0.0, 1.0], max_results=2)
+    return [[r.fields["text"], round(score, 6)] for r, score in found]
+
+
 # -------------------------------------------------------------- unification
 def _unified(rg: Any, question: str, strategy: str) -> Any:
     ds = _dataset(rg)
@@ -459,6 +487,8 @@ EXPECTED: dict[str, Any] = {
     "filter_by_status": [6, 1, 7],
     "filter_by_metadata": [["r0", "r2", "r4"], ["r2", "r3", "r4"]],
     "labels_order": ["suggestion", "natural"],
+    "vectors": [["e", 2], [{"e": [1.0, 0.0]}, {"e": [0.6, 0.8]}, {}]],
+    "find_similar_records": [["b", 0.8], ["a", 0.0]],
     "allow_extra_metadata": [False, True, "raised", "accepted", [{"n": 1, "source": "web"}], 0],
     "terms_metadata_list": ["accepted", "raised", [{"tags": ["a", "c"]}]],
     "unify_label_majority": [["a"], ["b"], ["c"], ["a"], ["b"], ["c"]],
@@ -531,4 +561,5 @@ DIFFERS = {
     "unify_rating_mean": "v1 truncates the mean (4.67 -> 4) and returns it as a string",
     "template_ppo": "v1 names the rating question 'prompt', like the field it hides in format_as",
     "sort_by_metadata": "v1's local sort_by warns and returns the records unsorted",
+    "find_similar_records": "v1's local find_similar_records warns and returns no record",
 }
