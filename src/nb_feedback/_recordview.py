@@ -3,16 +3,15 @@
 Code written the way Argilla users write it walks every record and reads one or two things
 (``for record in dataset: dataset.add_response(record.id, ...)``). Building a full
 ``FeedbackRecord`` per record (texts, metadata, suggestions and responses decoded) cost ~5 us
-a record, most of it for values nobody read. A ``RecordView`` is made from its id alone (~0.3 us)
-and loads the record, as it is at that moment, the first time anything else is read.
-
-A view is a ``FeedbackRecord`` (isinstance holds, attributes can be set as on any record), and
-copying or pickling one gives a plain ``FeedbackRecord`` with its values.
+a record, most of it for values nobody read. A ``RecordView`` is made from its id alone (~0.3 us);
+reading ``.id`` reads nothing else. Reading or setting anything else loads the record, as it is
+at that moment, from the dataset, and the view then becomes that record: its class is
+``FeedbackRecord`` from then on, with the loaded record's state, so it behaves exactly as a
+record the dataset built (equality, copies, pickles, edits), whatever that class holds.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -23,58 +22,45 @@ from nb_feedback.records import FeedbackRecord
 Loader = Callable[[str], FeedbackRecord]
 """Return the record with this id as it is now (the dataset's own reader)."""
 
-_FIELDS = tuple(f.name for f in dataclasses.fields(FeedbackRecord))
-_LAZY = tuple(name for name in _FIELDS if name != "id")
+_get = object.__getattribute__
 
 
 class RecordView(FeedbackRecord):
-    """A dataset's record that loads its values the first time one of them is read."""
+    """A dataset's record that loads itself, and becomes a plain record, when first used."""
 
-    def _fill(self) -> None:
-        state = self.__dict__
-        load: Loader | None = state.pop("_load", None)
-        if load is None:
-            return
-        record = load(state["id"])
-        for name in _LAZY:  # a value set on the view before it loaded stays
-            state.setdefault(name, getattr(record, name))
+    def __getattribute__(self, name: str) -> Any:
+        if name == "id":  # what a loop over the records reads: no load
+            return _get(self, "__dict__")["id"]
+        _become_record(self)
+        return getattr(self, name)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # a copy or a pickle is a plain record: it must not carry the dataset along
-        return (_plain_record, ({f: getattr(self, f) for f in _FIELDS},))
+    def __setattr__(self, name: str, value: Any) -> None:
+        _become_record(self)
+        setattr(self, name, value)
 
-    def __repr__(self) -> str:
-        # shown as what it is to users: a FeedbackRecord (the view is an implementation detail)
-        return "FeedbackRecord(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in _FIELDS) + ")"
+    def __delattr__(self, name: str) -> None:
+        _become_record(self)
+        delattr(self, name)
 
 
-def _lazy(name: str) -> property:
-    def get(self: RecordView) -> Any:
-        state = self.__dict__
-        if name not in state:
-            self._fill()
-        return state[name]
-
-    def put(self: RecordView, value: Any) -> None:
-        self.__dict__[name] = value
-
-    return property(get, put, doc=f"The record's {name} (read from the dataset on first use).")
-
-
-for _name in _LAZY:  # data descriptors: they take precedence over the dataclass defaults
-    setattr(RecordView, _name, _lazy(_name))
+def _become_record(view: RecordView) -> None:
+    state = _get(view, "__dict__")
+    load: Loader | None = state.pop("_load", None)
+    if load is None:  # already loaded (the class is swapped at once, so rarely seen)
+        return
+    record = load(state["id"])
+    state.clear()
+    state.update(_get(record, "__dict__"))
+    object.__setattr__(view, "__class__", type(record))
 
 
 def view(record_id: str, load: Loader) -> RecordView:
-    """Return a view of the record ``record_id`` that calls ``load`` when first read."""
+    """Return a view of the record ``record_id`` that calls ``load`` when first used."""
     out = RecordView.__new__(RecordView)
-    out.__dict__["id"] = record_id
-    out.__dict__["_load"] = load
+    state = _get(out, "__dict__")
+    state["id"] = record_id
+    state["_load"] = load
     return out
-
-
-def _plain_record(values: dict[str, Any]) -> FeedbackRecord:
-    return FeedbackRecord(**values)
 
 
 class RowBlocks:

@@ -92,11 +92,13 @@ def test_a_view_reads_nothing_until_used_then_what_is_there() -> None:
     ds.add_records([{"prompt": "p0"}, {"prompt": "p1"}])
     record = ds[0]
     assert type(record) is RecordView and isinstance(record, rg.FeedbackRecord)
-    assert "fields" not in vars(record)  # made from its id alone
     ds.add_response(record.id, {"answer": "yes"}, user="ann")
+    assert type(record) is RecordView  # reading the id loaded nothing
     assert [r.user for r in record.responses] == ["ann"]  # read now, so the answer shows
+    assert type(record) is rg.FeedbackRecord  # loaded: from now on a plain record
     assert record.fields == {"prompt": "p0", "context": None}
-    assert repr(record).startswith("FeedbackRecord(fields={'prompt': 'p0'")
+    assert repr(ds[0]).startswith("FeedbackRecord(fields={'prompt': 'p0'")
+    assert ds[0] == ds.record_at(0) and ds.record_at(0) == ds[0]
 
 
 def test_a_value_set_before_the_first_read_stays() -> None:
