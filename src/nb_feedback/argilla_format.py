@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 
@@ -110,6 +111,13 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
         m if isinstance(m, str) else None for m in records[T.METADATA].to_numpy(dtype=object)
     ]
     spec["metadata"] = value("string")
+    if schema.vectors_settings:  # v1 adds {name: [float] or None} per record
+        names = [v.name for v in schema.vectors_settings]
+        stored = records[T.VECTORS] if T.VECTORS in records else [None] * n
+        columns["vectors"] = [
+            dict.fromkeys(names) | (orjson.loads(t) if isinstance(t, str) else {}) for t in stored
+        ]
+        spec["vectors"] = {name: datasets.List(value("float32")) for name in names}
     return columns, datasets.Features(spec)
 
 

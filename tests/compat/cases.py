@@ -211,7 +211,12 @@ def _vector_dataset(rg: Any) -> Any:
 def case_vectors(rg: Any) -> Any:
     ds = _vector_dataset(rg)
     settings = ds.vector_settings_by_name("e")
-    return [[settings.name, settings.dimensions], [r.vectors for r in ds.records]]
+    hf = ds.format_as("datasets")
+    return [
+        [settings.name, settings.dimensions],
+        [r.vectors for r in ds.records],
+        list(hf["vectors"]),
+    ]
 
 
 def case_find_similar_records(rg: Any) -> Any:
@@ -487,7 +492,11 @@ EXPECTED: dict[str, Any] = {
     "filter_by_status": [6, 1, 7],
     "filter_by_metadata": [["r0", "r2", "r4"], ["r2", "r3", "r4"]],
     "labels_order": ["suggestion", "natural"],
-    "vectors": [["e", 2], [{"e": [1.0, 0.0]}, {"e": [0.6, 0.8]}, {}]],
+    "vectors": [
+        ["e", 2],
+        [{"e": [1.0, 0.0]}, {"e": [0.6, 0.8]}, {}],
+        [{"e": [1.0, 0.0]}, {"e": [0.6000000238418579, 0.800000011920929]}, {"e": None}],
+    ],
     "find_similar_records": [["b", 0.8], ["a", 0.0]],
     "allow_extra_metadata": [False, True, "raised", "accepted", [{"n": 1, "source": "web"}], 0],
     "terms_metadata_list": ["accepted", "raised", [{"tags": ["a", "c"]}]],
