@@ -344,9 +344,12 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   function moveOnIfCompletedElsewhere(): void {
     const rec = currentRecord();
     if (!rec || model.get("review") || model.get("status_filter") !== "queue") return;
-    if (movedOn.has(rec.id) || !completedElsewhere(rec, statusOf(rec.id))) return;
+    const status = intendedStatus(rec.id);
+    if (movedOn.has(rec.id) || !completedElsewhere(rec, status)) return;
     movedOn.add(rec.id);
-    const kept = state.dirty.has(rec.id) ? "; what you typed is kept as a draft" : "";
+    // typed and not yet sent (leaving sends it), or already sent as a draft
+    const typed = state.dirty.has(rec.id) || status === "draft";
+    const kept = typed ? "; what you typed is kept as a draft" : "";
     const text = `Record ${state.position + 1} was completed by other annotators${kept}`;
     team.notice(text);
     bar.announce(text);

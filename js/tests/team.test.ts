@@ -53,6 +53,21 @@ describe("team mode", () => {
     });
   });
 
+  it("says the draft is kept when it was already sent before the news came", async () => {
+    const { q, model } = mountWidget({ team: TEAM, status_filter: "queue" });
+    type(q<HTMLTextAreaElement>("nbf-q-answer"), "typed a while ago");
+    vi.advanceTimersByTime(1500); // the draft went out after the pause in typing
+    expect(model.messages("answer")).toHaveLength(1);
+    const window = model
+      .get("window")
+      .map((r, i) => (i === 0 ? { ...r, record_status: "completed" } : r));
+    model.update({ window });
+    await settle();
+    expect(q("nbf-position").textContent).toBe("Record 2 of 10");
+    expect(q("nbf-team-notice").textContent).toContain("what you typed is kept as a draft");
+    expect(model.messages("answer")).toHaveLength(1); // nothing sent twice
+  });
+
   it("stays on a record completed elsewhere in the plain dataset order", async () => {
     const { q, model } = mountWidget({ team: TEAM, status_filter: "all" });
     const window = model.get("window").map((r) => ({ ...r, record_status: "completed" }));

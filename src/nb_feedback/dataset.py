@@ -992,7 +992,13 @@ class FeedbackDataset:
 
     # ----------------------------------------------------------------- views
     def annotate(self, user: str = "annotator", **kwargs: Any) -> FeedbackWidget:
-        """Return the annotation widget for ``user`` (display it, or leave it last in a cell)."""
+        """Return the annotation widget for ``user`` (display it, or leave it last in a cell).
+
+        ``review=True`` opens a reviewer's view (every other annotator's answer side by side,
+        see ``add_review``); ``queue=True``/``False`` walks ``queue(user)`` or the dataset's
+        order (the default: the queue for a dataset given a ``TaskDistribution``, and for a
+        reviewer).
+        """
         from nb_feedback.widget import FeedbackWidget
 
         return FeedbackWidget(self, user=user, **kwargs)

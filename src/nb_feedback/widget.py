@@ -103,7 +103,7 @@ class FeedbackWidget(anywidget.AnyWidget):
             walks_queue = (
                 queue if queue is not None else (review or dataset.schema.distribution is not None)
             )
-            self._team = bool(walks_queue or review)
+            self._team = bool(walks_queue or review or dataset.schema.distribution is not None)
             self._team_stale = False
             self.team = team_line(dataset, self._team)
             if walks_queue:

@@ -225,6 +225,8 @@ def test_a_team_view_walks_the_queue_and_takes_in_news(
     assert solo.annotate(user="ana").status_filter == "all"
     assert solo.annotate(user="bob").team == {}
     assert solo.annotate(user="cy", queue=True).status_filter == "queue"
+    plain = ds.annotate(user="dan", queue=False)  # a team dataset in the dataset's order
+    assert plain.status_filter == "all" and plain.total == 8 and plain.team["total"] == 8
 
 
 def test_review_view_shows_every_answer_and_stores_the_pick(
