@@ -132,10 +132,18 @@ def unwrap_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn Argilla v1's ``{"q": {"value": v}}`` into ``{"q": v}``; plain values pass through."""
     out: dict[str, Any] = {}
     for name, value in values.items():
-        if isinstance(value, Mapping) and set(value) == {"value"}:
+        # the type test first: isinstance(x, Mapping) is an ABC check (~0.3 us), on every answer
+        if (
+            type(value) not in _NEVER_MAPPINGS
+            and isinstance(value, Mapping)
+            and set(value) == {"value"}
+        ):
             value = value["value"]
         out[name] = value
     return out
+
+
+_NEVER_MAPPINGS = frozenset({str, int, float, bool, list, tuple, type(None)})
 
 
 def normalize_response(raw: Any, where: str) -> Response:
