@@ -7,8 +7,8 @@ Install the SDK with ``pip install "nb_feedback[argilla]"``.
 
 What maps to what:
 
-- fields, questions, metadata properties, guidelines and the ``TaskDistribution`` one to one
-  (Argilla 2 has the same kinds and names);
+- fields, questions, metadata properties, vectors, guidelines, ``allow_extra_metadata`` and the
+  ``TaskDistribution`` one to one (Argilla 2 has the same kinds and names);
 - suggestions with their score and agent;
 - every response, per annotator, with its status; a draft or discarded response with no
   answers is sent as that status alone;
@@ -74,10 +74,16 @@ def build_settings(schema: Schema, client: Any) -> Any:
     ]
     questions = [_question(rg, q, client) for q in schema.questions]
     metadata = [_metadata(rg, p, client) for p in schema.metadata_properties]
+    vectors = [
+        rg.VectorField(name=v.name, dimensions=v.dimensions, title=v.title, _client=client)
+        for v in schema.vectors_settings
+    ]
     return rg.Settings(
         fields=fields,
         questions=questions,
         metadata=metadata or None,
+        vectors=vectors or None,
+        allow_extra_metadata=schema.allow_extra_metadata,
         guidelines=schema.guidelines,
         distribution=rg.TaskDistribution(
             min_submitted=schema.distribution.min_submitted if schema.distribution else 1
@@ -184,11 +190,13 @@ def _record(
             value = ranking_order(question, value)
         suggestions.append(rg.Suggestion(s.question_name, value, score=s.score, agent=s.agent))
     metadata = {k: v for k, v in (record.metadata or {}).items() if v is not None}
+    vectors = {k: list(map(float, v)) for k, v in (record.vectors or {}).items() if v is not None}
     fields = {k: v for k, v in record.fields.items() if v is not None}
     return rg.Record(
         id=record.id,
         fields=fields,
         metadata=metadata or None,
+        vectors=vectors or None,
         responses=responses or None,
         suggestions=suggestions or None,
     )

@@ -48,9 +48,14 @@ def test_settings_carry_fields_questions_metadata_guidelines_and_distribution(
     from nb_feedback.to_argilla import build_settings
 
     ds = rg.FeedbackDataset(
-        **make_schema_kwargs(), distribution=rg.TaskDistribution(min_submitted=3)
+        **make_schema_kwargs(),
+        distribution=rg.TaskDistribution(min_submitted=3),
+        vectors_settings=[rg.VectorSettings(name="emb", dimensions=3, title="Embedding")],
+        allow_extra_metadata=False,
     )
     settings = build_settings(ds.schema, client)
+    assert [(v.name, v.dimensions, v.title) for v in settings.vectors] == [("emb", 3, "Embedding")]
+    assert settings.allow_extra_metadata is False
     assert [f.name for f in settings.fields] == ["prompt", "context"]
     assert settings.fields["context"].required is False
     kinds = {q.name: type(q).__name__ for q in settings.questions}
@@ -74,8 +79,11 @@ def test_settings_carry_fields_questions_metadata_guidelines_and_distribution(
 def test_records_carry_fields_metadata_suggestions_and_responses_by_user(client: Any) -> None:
     from nb_feedback.to_argilla import build_records, ranking_order
 
-    ds = rg.FeedbackDataset(**make_schema_kwargs())
+    ds = rg.FeedbackDataset(
+        **make_schema_kwargs(), vectors_settings=[rg.VectorSettings(name="emb", dimensions=2)]
+    )
     records = make_records(3)
+    records[0]["vectors"] = {"emb": [0.5, 1]}
     records[0]["suggestions"] = [
         {"question_name": "demonstration", "value": "draft", "score": 0.7, "agent": "m1"}
     ]
@@ -92,6 +100,8 @@ def test_records_carry_fields_metadata_suggestions_and_responses_by_user(client:
     assert first.fields["prompt"] == "Prompt number 0?"
     assert "context" not in first.fields  # None is left out
     assert first.metadata == {"source": "web", "length": 0, "score": 0.0}
+    assert first.vectors == {"emb": [0.5, 1.0]}
+    assert out[1].vectors == {}
     assert first.suggestions["demonstration"].value == "draft"
     assert first.suggestions["demonstration"].score == 0.7
     assert first.suggestions["demonstration"].agent == "m1"
