@@ -583,6 +583,8 @@ class FeedbackDataset:
             return []
         if self._tail is None:
             self._tail = LogTail(self._folder)
+        if self._review_notes is not None:  # reviewers in other processes
+            self._review_notes.refresh()
         return self._apply_external(self._tail.read_new())
 
     def add_review(

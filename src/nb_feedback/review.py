@@ -56,12 +56,24 @@ class ReviewNotes:
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._notes: dict[tuple[str, str], ReviewNote] = {}
-        if folder is not None:
-            for path in sorted((folder / REVIEWS_DIR).glob("*.jsonl")):
-                self._read(path)
+        self._offsets: dict[Path, int] = {}  # bytes of each reviewer's file read so far
+        self.refresh()
 
-    def _read(self, path: Path) -> None:
-        for line in path.read_bytes().splitlines():
+    def refresh(self) -> None:
+        """Read the notes other processes appended since the last look (only the new bytes)."""
+        if self.folder is None:
+            return
+        for path in sorted((self.folder / REVIEWS_DIR).glob("*.jsonl")):
+            start = self._offsets.get(path, 0)
+            with path.open("rb") as fh:
+                fh.seek(start)
+                data = fh.read()
+            end = data.rfind(b"\n") + 1  # a line still being written waits for the next look
+            self._offsets[path] = start + end
+            self._read(data[:end])
+
+    def _read(self, data: bytes) -> None:
+        for line in data.splitlines():
             try:
                 row = orjson.loads(line)
                 note = ReviewNote(

@@ -331,3 +331,19 @@ def test_agreement_per_question_per_annotator_and_disputes() -> None:
     solo = team_dataset(n=2)
     answer(solo, 0, "ana")
     assert "team" not in solo.report(prompt="prompt").summary
+
+
+def test_reviews_from_another_process_arrive_with_refresh(tmp_path: Path) -> None:
+    ds = team_dataset(n=2)
+    answer(ds, 0, "ana")
+    ds.save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert mine.reviews().empty
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    rid = other[0].id
+    other.add_review(rid, {"demonstration": "fixed"}, reviewer="rev", source="ana")
+    mine.refresh()
+    assert mine.reviews()[["record_id", "reviewer", "source"]].values.tolist() == [
+        [rid, "rev", "ana"]
+    ]
+    assert mine.response_of(rid, "rev") is not None
