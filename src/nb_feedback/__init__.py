@@ -15,7 +15,12 @@ from nb_feedback.errors import (
     StorageError,
     WriterLockedError,
 )
-from nb_feedback.filters import FloatMetadataFilter, IntegerMetadataFilter, TermsMetadataFilter
+from nb_feedback.filters import (
+    FloatMetadataFilter,
+    IntegerMetadataFilter,
+    ResponseStatusFilter,
+    TermsMetadataFilter,
+)
 from nb_feedback.metadata import (
     FloatMetadataProperty,
     IntegerMetadataProperty,
@@ -103,6 +108,7 @@ __all__ = [
     "ResponseError",
     "ResponseSchema",
     "ResponseStatus",
+    "ResponseStatusFilter",
     "SchemaError",
     "SortBy",
     "SortOrder",

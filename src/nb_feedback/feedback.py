@@ -25,6 +25,7 @@ from nb_feedback import (
     TextField,
     TextQuestion,
 )
+from nb_feedback.filters import ResponseStatusFilter
 from nb_feedback.metrics import (
     AgreementMetric,
     AgreementMetricResult,
@@ -87,6 +88,7 @@ __all__ = [
     "RecordSortField",
     "ResponseSchema",
     "ResponseStatus",
+    "ResponseStatusFilter",
     "SortBy",
     "SortOrder",
     "SuggestionSchema",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 import orjson
@@ -13,6 +14,18 @@ from nb_feedback import _tables as T
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import TermsMetadataProperty
 from nb_feedback.schema import Schema
+
+
+class ResponseStatusFilter(str, Enum):
+    """The statuses ``filter_by(response_status=...)`` takes (Argilla v1's enum)."""
+
+    draft = "draft"
+    submitted = "submitted"
+    discarded = "discarded"
+    pending = "pending"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,7 @@ def case_filter_by_status(rg: Any) -> Any:
         len(ds.filter_by(response_status="submitted")),
         len(ds.filter_by(response_status="pending")),
         len(ds.filter_by(response_status=["submitted", "pending"])),
+        len(ds.filter_by(response_status=[rg.ResponseStatusFilter.pending])),
     ]
 
 
@@ -489,7 +490,7 @@ EXPECTED: dict[str, Any] = {
         "label-suggestion": "a",
         "external_id": "ext-3",
     },
-    "filter_by_status": [6, 1, 7],
+    "filter_by_status": [6, 1, 7, 1],
     "filter_by_metadata": [["r0", "r2", "r4"], ["r2", "r3", "r4"]],
     "labels_order": ["suggestion", "natural"],
     "vectors": [
