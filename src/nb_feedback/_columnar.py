@@ -138,7 +138,10 @@ def _text_column(values: list[Any]) -> Any:
     if not set(map(type, values)) <= _TEXT_OR_NONE:  # pyarrow would take bytes as text
         return _objects(values)
     try:
-        arrow = pa.array(values, type=pa.string())
+        # The system allocator: the builder grows its buffer by doubling, and Arrow's default
+        # pool keeps what it outgrew (46 MB of RSS for 15 MB of text here); realloc with the
+        # system's ends at ~16 MB (build step's peak of a 50,000-record batch: 98 -> 72 MB).
+        arrow = pa.array(values, type=pa.string(), memory_pool=pa.system_memory_pool())
     except (pa.ArrowException, UnicodeEncodeError, TypeError, ValueError):
         return _objects(values)
     return pd.array(arrow, dtype="str")
