@@ -24,10 +24,11 @@ fi
   "psutil>=5.9" \
   "pandas<2.2" \
   "transformers<4.45" \
+  "openai>=0.27.10,<1" \
   nltk scikit-learn scipy
 # pandas<2.2: v1's training tasks call DataFrame.applymap (gone in pandas 3). transformers
-# (without torch), nltk, scikit-learn and scipy: what v1's question-answering task and its
-# agreement and model metrics import (tests/compat/test_parity_argilla_v1.py runs them).
+# (without torch), openai, nltk, scikit-learn and scipy: what v1's question-answering and
+# chat-completion tasks and its agreement and model metrics import (tests/compat/test_parity_argilla_v1.py runs them).
 
 # Smoke test: a local FeedbackDataset works offline (no server is contacted).
 "${venv}/bin/python" - <<'PY'

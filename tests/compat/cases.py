@@ -396,6 +396,18 @@ def case_question_answering(rg: Any) -> Any:
     return [out.column_names, list(out["answer"]), list(out["id"])]
 
 
+def case_chat_completion(rg: Any) -> Any:
+    def turns(sample: dict[str, Any]) -> Any:
+        chat = "chat-" + sample["text"]
+        labels = [_value(a) for a in sample["label"]]
+        return [(chat, "0", "user", sample["text"]), (chat, "1", "assistant", labels[0])]
+
+    out = _dataset(rg).prepare_for_training(
+        framework="openai", task=rg.TrainingTask.for_chat_completion(turns)
+    )
+    return out
+
+
 def case_unsupported_framework(rg: Any) -> Any:
     task = rg.TrainingTask.for_supervised_fine_tuning(_sft)
     try:
@@ -560,6 +572,15 @@ EXPECTED: dict[str, Any] = {
         [0],
     ],
     "unsupported_framework": "raised",
+    "chat_completion": [
+        {
+            "messages": [
+                {"role": "user", "content": t},
+                {"role": "assistant", "content": LABELS[i][0]},
+            ]
+        }
+        for i, t in enumerate(TEXTS)
+    ],
     "template_ppo": [["prompt"], ["prompt-rating"]],
     "sort_by_metadata": ["r5", "r4", "r3", "r2", "r1", "r0"],
 }
