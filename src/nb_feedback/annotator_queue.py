@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback.distribution import submitted_counts
+from nb_feedback.distribution import counts_where, submitted_counts
 
 
 def _hash_key(user: str) -> str:
@@ -44,10 +44,22 @@ def queue_positions(
     The queue holds the pending records (fewer than ``min_submitted`` submitted responses) that
     ``user`` has not submitted or discarded; a record ``user`` left as a draft stays in it.
     ``order`` is ``user_order(record_ids, user)`` when the caller keeps it between calls.
+
+    Records whose open slots are all taken by other people's drafts (someone is writing the
+    last answer it needs: the widget saves a draft after a pause in typing) go to the end of
+    the queue, not out of it: a draft abandoned for good delays a record, it never loses it.
     """
     n = len(record_ids)
-    keep = submitted_counts(record_ids, responses) < min_submitted
+    submitted = submitted_counts(record_ids, responses)
+    keep = submitted < min_submitted
+    taken = np.zeros(n, dtype=bool)
     if not responses.empty:
+        others_drafts = (responses["user"] != user).to_numpy() & (
+            responses["status"] == "draft"
+        ).to_numpy()
+        if others_drafts.any():
+            busy = submitted + counts_where(record_ids, responses, others_drafts)
+            taken = keep & (busy >= min_submitted)
         mine = responses.loc[
             ((responses["user"] == user) & (responses["status"] != "draft")).to_numpy(),
             "record_id",
@@ -59,4 +71,7 @@ def queue_positions(
         order = user_order(record_ids, user)
     if len(order) != n:
         raise ValueError(f"queue: an order of {len(order)} positions for {n} records")
-    return np.asarray(order[keep[order]], dtype=np.int64)
+    walk = order[keep[order]]
+    if taken.any():  # stable: each part keeps the user's order
+        walk = np.concatenate([walk[~taken[walk]], walk[taken[walk]]])
+    return np.asarray(walk, dtype=np.int64)

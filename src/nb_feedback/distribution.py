@@ -78,14 +78,20 @@ def record_status(responses: Iterable[Any], min_submitted: int) -> str:
 
 def submitted_counts(record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame) -> np.ndarray:
     """Return how many submitted responses each record (in ``record_ids`` order) has."""
-    n = len(record_ids)
-    out = np.zeros(n, dtype=np.int64)
     if responses.empty:
-        return out
-    submitted = responses.loc[(responses["status"] == "submitted").to_numpy(), "record_id"]
-    if submitted.empty:
-        return out
-    ids = pa.array(submitted, type=pa.string(), from_pandas=True)
+        return np.zeros(len(record_ids), dtype=np.int64)
+    return counts_where(record_ids, responses, (responses["status"] == "submitted").to_numpy())
+
+
+def counts_where(
+    record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame, mask: np.ndarray
+) -> np.ndarray:
+    """Return how many of the responses selected by ``mask`` each record has."""
+    n = len(record_ids)
+    chosen = responses.loc[mask, "record_id"]
+    if chosen.empty:
+        return np.zeros(n, dtype=np.int64)
+    ids = pa.array(chosen, type=pa.string(), from_pandas=True)
     # a response to a record outside ``record_ids`` (a filter_by() view) counts for none
     found = pc.drop_null(pc.index_in(ids, value_set=record_ids))
     return np.bincount(found.to_numpy().astype(np.int64), minlength=n)[:n]

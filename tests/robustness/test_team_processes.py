@@ -1,7 +1,8 @@
 """Three annotators, three processes, one folder, ``min_submitted=2``: each walks its own queue.
 
 Every process repeats: ``refresh()`` (read what the others appended), take ``queue(user)[0]``,
-spend a little time "reading" it, submit it. Afterwards every record has at least two submitted
+save a draft of it (as the widget does once the annotator types), spend a little time on it,
+submit it. Afterwards every record has at least two submitted
 answers, the answers beyond two (the overshoot: two people who took the same record's last slot
 at once) are few, and ``progress()`` of a fresh open agrees with the answers on disk.
 """
@@ -44,6 +45,8 @@ while True:
     if not queue:
         break
     record_id = queue[0]
+    # as the widget does after a pause in typing: a draft, which others' queues put last
+    ds.add_response(record_id, {"demonstration": user + " typing"}, user=user, status="draft")
     time.sleep(float(think))
     ds.add_response(record_id, {"demonstration": user + " on " + record_id}, user=user)
     done.append(record_id)

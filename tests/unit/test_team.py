@@ -85,6 +85,19 @@ def test_queue_holds_pending_records_the_user_has_not_finished() -> None:
     assert ds[1].id not in ds.queue("dan")
 
 
+def test_records_others_are_finishing_go_to_the_end_of_the_queue() -> None:
+    ds = team_dataset(n=8, min_submitted=2)
+    full, cy_full = ds.queue("ana"), ds.queue("cy")
+    x, y = full[0], full[1]
+    ds.add_response(x, {"demonstration": "b"}, user="bob")
+    ds.add_response(x, {"demonstration": "c..."}, user="cy", status="draft")  # last slot taken
+    ds.add_response(y, {"demonstration": "c..."}, user="cy", status="draft")  # one slot free
+    assert ds.queue("ana") == [i for i in full if i != x] + [x]
+    assert ds.queue("cy") == cy_full  # cy's own drafts keep their places for cy
+    ds.add_response(x, {"demonstration": "c"}, user="cy")
+    assert x not in ds.queue("ana")
+
+
 def test_queue_order_is_seeded_by_the_user_and_the_same_in_another_process() -> None:
     ds = team_dataset(n=40)
     orders = {u: ds.queue(u) for u in ("ana", "bob", "cy")}
