@@ -46,7 +46,8 @@ class RecordView(FeedbackRecord):
 def _become_record(view: RecordView) -> None:
     state = _get(view, "__dict__")
     load: Loader | None = state.pop("_load", None)
-    if load is None:  # already loaded (the class is swapped at once, so rarely seen)
+    if load is None:  # a view made some other way (a copy taken mid-load): a plain record
+        object.__setattr__(view, "__class__", FeedbackRecord)
         return
     record = load(state["id"])
     state.clear()
