@@ -19,6 +19,8 @@ Where v1 was wrong this module is right, on purpose:
   kept only the first two labels and swapped "true" and "false".
 - ``ndcg-score`` treats rank 1 as the most relevant item; v1 used the rank number as relevance,
   which rewards putting the worst item first.
+- Unified metrics use the strategy asked for (``compute_model_metrics(strategy=...)``), or the
+  answers ``compute_unified_responses`` stored; v1 unified again by majority either way.
 """
 
 from __future__ import annotations
@@ -472,7 +474,7 @@ class UnifiedAnnotatorMetric(AnnotatorMetric):
         self,
         dataset: FeedbackDataset,
         question_name: Any,
-        strategy_name: str = "majority",
+        strategy_name: str | None = None,
         filter_by: Mapping[str, Any] | None = None,
         sort_by: Any = None,
         max_records: int | None = None,
@@ -483,17 +485,25 @@ class UnifiedAnnotatorMetric(AnnotatorMetric):
         )
         self._strategy_name = strategy_name
 
+    def _unified(self, ds: FeedbackDataset) -> Mapping[str, list[Any]]:
+        # No strategy given: the answers the dataset's compute_unified_responses stored (v1
+        # ignored them and unified again by majority), else majority.
+        from nb_feedback.unification import unify
+
+        stored = self._dataset.unified_responses.get(self._question_name)
+        if self._strategy_name is None and stored is not None:
+            return stored
+        return unify(ds, self._question, self._strategy_name or "majority")
+
     def compute(  # type: ignore[override]
         self, metric_names: str | Sequence[str] | None = None, show_progress: bool = False
     ) -> ModelMetricResult | list[ModelMetricResult]:
         """Return the metric (one name) or a list of them, over the unified answers."""
-        from nb_feedback.unification import unify
-
         del show_progress
         where = type(self).__name__
         names = _metric_names(metric_names, self.allowed_metrics, where)
         ds, kept = _selected(self._dataset, self._filter_by, self._sort_by, self._max_records)
-        unified = unify(ds, self._question, self._strategy_name)
+        unified = self._unified(ds)
         suggested = suggestions(ds, self._question)
         values, sugg = [], []
         for record_id, found in unified.items():
@@ -516,10 +526,11 @@ class UnifiedModelMetric(UnifiedAnnotatorMetric):
         self,
         dataset: FeedbackDataset,
         question_name: Any,
-        strategy_name: str = "majority",
         filter_by: Mapping[str, Any] | None = None,
         sort_by: Any = None,
         max_records: int | None = None,
+        *,
+        strategy_name: str | None = None,
     ) -> None:
         super().__init__(
             dataset, question_name, strategy_name, filter_by, sort_by, max_records, True
@@ -552,5 +563,6 @@ def compute_model_metrics(
     if strategy:
         dataset.compute_unified_responses(question_name, strategy)
         name = getattr(strategy, "value", strategy)
-        return UnifiedModelMetric(dataset, question_name, str(name)).compute(metric_names)
+        metric = UnifiedModelMetric(dataset, question_name, strategy_name=str(name))
+        return metric.compute(metric_names)
     return ModelMetric(dataset, question_name).compute(metric_names)

@@ -177,6 +177,14 @@ def test_unified_model_metric_and_errors():
     with pytest.warns(UserWarning, match="no suggestion"):
         acc = UnifiedModelMetric(ds, "r", strategy_name="majority").compute("accuracy")
     assert (acc.metric_name, acc.count, acc.result) == ("accuracy", 2, 1.0)
+    # the stored unified answers are used when no strategy is given: min gives 1 and 2
+    ds.compute_unified_responses("r", "min")
+    with pytest.warns(UserWarning, match="no suggestion"):
+        acc = UnifiedModelMetric(ds, "r").compute("accuracy")
+    assert (acc.count, acc.result) == (2, 0.5)
+    with pytest.warns(UserWarning, match="no suggestion"):
+        via_dataset = ds.compute_model_metrics("accuracy", "r", strategy="max")
+    assert via_dataset.result == 0.5  # max: 2 and 3 against suggestions 1 and 3
     with pytest.raises(rg.FeedbackError, match="expected one of"):
         ModelMetric(ds, "r").compute("ndcg-score")
     with pytest.raises(rg.FeedbackError, match="no question 'nope'"):
