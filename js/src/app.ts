@@ -17,6 +17,7 @@ import { Requests } from "./requests";
 import { liveViews, Stash } from "./stash";
 import { UiState } from "./state";
 import { guidelines } from "./views/guidelines";
+import { helpOverlay } from "./views/help";
 import { pager } from "./views/pager";
 import { type RecordCard, recordCard, shownIn } from "./views/record-card";
 import { pickChord, reviewPanel } from "./views/review";
@@ -48,11 +49,15 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     submit: () => answer("submitted"),
     discard: () => answer("discarded"),
     undo,
+    nextPending,
+    help: () => help.toggle(),
   });
+  const help = helpOverlay(() => focused());
   const stash = new Stash(model.get("folder") ?? "", model.get("user") ?? "");
   const requests = new Requests(model, state, stash, {
     changed: () => renderAll(),
     announce: (text) => bar.announce(text),
+    notice: (text) => bar.notice(text),
   });
   const send: Requests["answer"] = (...args) => {
     requests.answer(...args);
@@ -61,13 +66,17 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   const onMessage = (msg: unknown) => requests.onMessage(msg);
   const guideSlot = h("div", { class: "nbf-guidelines-slot" });
   const body = h("div", { class: "nbf-body" });
-  root.append(bar.header, guideSlot, body, pg.actions, pg.el, bar.footer);
+  root.append(bar.header, help.el, guideSlot, body, pg.actions, pg.el, bar.footer);
   el.append(root);
 
   let card: RecordCard | null = null;
   let shownAt = Date.now();
   let draftTimer: ReturnType<typeof setTimeout> | null = null;
   let focusOnRender = false;
+  /** The labeler asked for the next pending record: focus its first input once it shows. */
+  let focusAfterJump = false;
+  /** The labeler answered the last record of the filter: show where that leaves them. */
+  let atEnd = false;
   let awaitingWindow = false;
   let filterTimer: ReturnType<typeof setTimeout> | null = null;
   /** Positions this view sent lately, so a late echo of an older one doesn't pull it back. */
@@ -160,6 +169,38 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       focusOnRender = false;
     }
     card.setStatus(statusOf(rec.id), state.recordSave.get(rec.id) ?? null);
+    renderEnd();
+  }
+
+  /** After the last record of the filter: how many are still pending, and a way to them. */
+  function renderEnd(): void {
+    const old = body.querySelector(".nbf-end");
+    const active = focused();
+    // Focus moves to the message when it comes from the answer (or from its earlier copy).
+    const hadFocus = (card?.el.contains(active) ?? false) || (old?.contains(active) ?? false);
+    old?.remove();
+    if (!atEnd || state.position !== total() - 1) return;
+    const pending = (model.get("counts") ?? NO_COUNTS).pending;
+    const text =
+      pending > 0
+        ? `End of this filter: ${pending} record(s) still pending.`
+        : "End of this filter: every record has an answer.";
+    const go =
+      pending > 0
+        ? h(
+            "button",
+            { type: "button", class: "nbf-btn nbf-primary", "data-testid": "nbf-end-go" },
+            ["Go to the next pending record"],
+          )
+        : null;
+    go?.addEventListener("click", nextPending);
+    const panel = h(
+      "div",
+      { class: "nbf-end", role: "status", tabindex: -1, "data-testid": "nbf-end" },
+      [h("p", {}, [text]), go],
+    );
+    body.prepend(panel);
+    if (hadFocus) (go ?? panel).focus();
   }
 
   function renderAll(): void {
@@ -262,6 +303,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     }
     const p = position;
     if (p === state.position && card) return;
+    atEnd = false;
     leaveRecord();
     state.position = p;
     focusOnRender = focus;
@@ -299,7 +341,10 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       `${status === "submitted" ? "Submitted" : "Discarded"} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,
     );
     if (state.position < total() - 1) navigate(state.position + 1, focus || keyboardFocusInCard());
-    else bar.announce("That was the last record in this filter");
+    else {
+      atEnd = true;
+      renderAll();
+    }
   }
 
   function keyboardFocusInCard(): boolean {
@@ -361,10 +406,38 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (p === state.position) return;
     const latest = sentPositions[sentPositions.length - 1];
     const stale = sentPositions.some((s) => s.position === p) && latest?.position !== p;
-    if (stale && Date.now() - (latest?.at ?? 0) < 3000) return;
+    // (A move the labeler asked the kernel for is never an echo.)
+    if (stale && !focusAfterJump && Date.now() - (latest?.at ?? 0) < 3000) return;
     leaveRecord();
+    atEnd = false;
     state.position = p;
-    focusOnRender = focusOnRender || keyboardFocusInCard();
+    focusOnRender = focusOnRender || focusAfterJump || keyboardFocusInCard();
+    focusAfterJump = false;
+  }
+
+  function nextPending(): void {
+    leaveRecord();
+    focusAfterJump = true;
+    requests.nextPending(state.position);
+  }
+
+  /** Escape: give the focus back to the host (JupyterLab's notebook, in command mode). */
+  function leaveWidget(): void {
+    if (help.isOpen()) {
+      help.close();
+      return;
+    }
+    leaveRecord();
+    const active = focused();
+    if (active instanceof HTMLElement) active.blur();
+    let node: Node | null = root.parentNode;
+    while (node) {
+      if (node instanceof HTMLElement && node.hasAttribute("tabindex")) {
+        node.focus();
+        return;
+      }
+      node = node instanceof ShadowRoot ? node.host : node.parentNode;
+    }
   }
 
   function onSchema(): void {
@@ -397,6 +470,9 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     else if (action === "discard") answer("discarded", true);
     else if (action === "next") navigate(state.position + 1, true);
     else if (action === "prev") navigate(state.position - 1, true);
+    else if (action === "next_pending") nextPending();
+    else if (action === "help") help.toggle();
+    else if (action === "leave") leaveWidget();
     else undo();
   }
 
@@ -416,6 +492,23 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     event.stopPropagation();
   };
   const stop = (event: Event) => event.stopPropagation();
+  // Tab from the notebook into the widget lands in the first answer box; Shift+Tab from there
+  // still reaches the guidelines and the record's text. A click goes where it points.
+  let pointerAt = 0;
+  const onPointer = () => {
+    pointerAt = Date.now();
+  };
+  const onFocusIn = (event: FocusEvent) => {
+    const from = event.relatedTarget;
+    if (from instanceof Node && root.contains(from)) return;
+    if (Date.now() - pointerAt < 500 || help.isOpen()) return;
+    const first = card?.inputs[0];
+    const target = event.target;
+    if (!first || !(target instanceof Node) || first.el.contains(target)) return;
+    if (target.compareDocumentPosition(first.el) & Node.DOCUMENT_POSITION_FOLLOWING) first.focus();
+  };
+  root.addEventListener("pointerdown", onPointer, true);
+  root.addEventListener("focusin", onFocusIn);
   root.addEventListener("keydown", onKeydown);
   root.addEventListener("keyup", stop);
   root.addEventListener("keypress", stop);
@@ -476,6 +569,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     root.removeEventListener("keydown", onKeydown);
     root.removeEventListener("keyup", stop);
     root.removeEventListener("keypress", stop);
+    root.removeEventListener("pointerdown", onPointer, true);
+    root.removeEventListener("focusin", onFocusIn);
     root.remove();
   };
 }

@@ -1,8 +1,78 @@
-/** Keyboard chords of the view. Only chords act: no plain key does anything while the labeler
- * types, and Backspace never discards. */
+/** Keyboard chords of the view, and the table that shows them (on buttons, in
+ * `aria-keyshortcuts` and in the `?` overlay). Only chords act while the labeler types: no plain
+ * key does anything in a text box, and Backspace never discards. */
 import { isTextEntry } from "./dom";
 
-export type Action = "submit" | "next" | "prev" | "discard" | "undo";
+export type Action =
+  | "submit"
+  | "next"
+  | "prev"
+  | "discard"
+  | "undo"
+  | "next_pending"
+  | "help"
+  | "leave";
+
+export interface Chord {
+  action: Action | "pick" | "tab";
+  /** As shown on screen. */
+  label: string;
+  /** In `aria-keyshortcuts` syntax, or "" when it names no single chord. */
+  aria: string;
+  what: string;
+}
+
+export const CHORDS: Chord[] = [
+  {
+    action: "submit",
+    label: "Ctrl+Enter",
+    aria: "Control+Enter Meta+Enter",
+    what: "Submit and go to the next record",
+  },
+  {
+    action: "discard",
+    label: "Alt+D",
+    aria: "Alt+D Control+Shift+D",
+    what: "Discard and go to the next record",
+  },
+  { action: "next", label: "Alt+→", aria: "Alt+ArrowRight", what: "Next record" },
+  { action: "prev", label: "Alt+←", aria: "Alt+ArrowLeft", what: "Previous record" },
+  {
+    action: "next_pending",
+    label: "Alt+N",
+    aria: "Alt+N",
+    what: "Next record still pending (from the end, the first one)",
+  },
+  {
+    action: "undo",
+    label: "Ctrl+Z",
+    aria: "Control+Z",
+    what: "Undo the last answer (outside a text box)",
+  },
+  {
+    action: "pick",
+    label: "1 … 9",
+    aria: "",
+    what: "On a rating or label question: pick that option (a multi-label one toggles it)",
+  },
+  {
+    action: "tab",
+    label: "Tab",
+    aria: "",
+    what: "Next question or button; from the cell, the first answer box",
+  },
+  {
+    action: "help",
+    label: "?",
+    aria: "Shift+?",
+    what: "Show or hide this list (outside a text box)",
+  },
+  { action: "leave", label: "Esc", aria: "Escape", what: "Leave the widget for the notebook" },
+];
+
+export function chordOf(action: Action): Chord | undefined {
+  return CHORDS.find((c) => c.action === action);
+}
 
 export function chordFor(event: KeyboardEvent): Action | null {
   if (event.isComposing) return null; // an IME is still building the character
@@ -11,6 +81,7 @@ export function chordFor(event: KeyboardEvent): Action | null {
   const key = event.key;
   const isD = event.code === "KeyD" || key === "d" || key === "D";
   const isZ = event.code === "KeyZ" || key === "z" || key === "Z";
+  const isN = event.code === "KeyN" || key === "n" || key === "N";
 
   if (mod && !event.altKey && !event.shiftKey && key === "Enter") return "submit";
   if (key === "ArrowRight" || key === "ArrowLeft") {
@@ -22,6 +93,9 @@ export function chordFor(event: KeyboardEvent): Action | null {
   }
   if (isD && event.ctrlKey && event.shiftKey && !event.altKey) return "discard";
   if (isD && event.altKey && !mod && !event.shiftKey) return "discard";
+  if (isN && event.altKey && !mod && !event.shiftKey) return "next_pending";
   if (isZ && mod && !event.shiftKey && !event.altKey && !inText) return "undo";
+  if (key === "?" && !mod && !event.altKey && !inText) return "help";
+  if (key === "Escape" && !mod && !event.altKey && !event.shiftKey) return "leave";
   return null;
 }

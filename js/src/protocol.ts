@@ -188,7 +188,20 @@ export interface NewsMessage {
   request_id: string;
 }
 
-export type ViewMessage = AnswerMessage | UndoMessage | PingMessage | NewsMessage;
+/** Go to the next record still pending in the current filter after position `after` (from
+ * the start when none is left after it): the kernel sets `position` and acks with it. */
+export interface NextPendingMessage {
+  type: "next_pending";
+  request_id: string;
+  after: number;
+}
+
+export type ViewMessage =
+  | AnswerMessage
+  | UndoMessage
+  | PingMessage
+  | NewsMessage
+  | NextPendingMessage;
 
 export interface AckMessage {
   type: "ack";
@@ -196,6 +209,8 @@ export interface AckMessage {
   record_id: string | null;
   status: string | null;
   saved: boolean;
+  /** The position moved to, for next_pending. */
+  position?: number;
 }
 
 export interface ErrorMessage {

@@ -23,6 +23,8 @@ export interface RequestEvents {
   /** Something the view shows changed. */
   changed(): void;
   announce(text: string): void;
+  /** A visible message that belongs to no record's save state. */
+  notice(text: string): void;
 }
 
 export class Requests {
@@ -95,6 +97,16 @@ export class Requests {
     if (state.disconnected) return;
     const request_id = this.track("undo", recordId, null, null);
     this.send({ type: "undo", request_id, record_id: recordId });
+  }
+
+  /** Asks the kernel for the next pending record after `after`; it moves `position` there. */
+  nextPending(after: number): void {
+    if (this.state.disconnected) {
+      this.events.notice(`Not moved: ${NOT_SENT}. Re-run the cell to reconnect.`);
+      return;
+    }
+    const request_id = this.track("next_pending", null, null, null);
+    this.send({ type: "next_pending", request_id, after });
   }
 
   onMessage(msg: unknown): void {
@@ -171,6 +183,10 @@ export class Requests {
   private reply(msg: KernelMessage, req: PendingRequest): void {
     const { state, events } = this;
     const { kind, recordId } = req;
+    if (kind === "next_pending") {
+      if (msg.type === "error") events.notice(msg.message);
+      return;
+    }
     if (msg.type === "ack") {
       this.generalError = "";
       if (kind === "answer" && recordId && req.status) {

@@ -3,7 +3,7 @@
  * the view's connection to its kernel. */
 import type { AnswerValues, ResponseStatusName } from "./protocol";
 
-export type RequestKind = "answer" | "undo" | "ping";
+export type RequestKind = "answer" | "undo" | "ping" | "next_pending";
 
 export interface PendingRequest {
   kind: RequestKind;

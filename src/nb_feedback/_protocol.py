@@ -52,6 +52,9 @@ Messages view -> kernel
 {"type": "undo", "request_id": str, "record_id": str}
     Put back the response this widget replaced with its last answer to that record.
 {"type": "ping", "request_id": str}
+{"type": "next_pending", "request_id": str, "after": int}
+    Move ``position`` to the next record this annotator has not answered after ``after`` in the
+    current filter (from the start when none is left after it); the ack carries ``position``.
 {"type": "news", "request_id": str}
     Read what other annotators appended to the folder; answered by an ack, after which the
     window (with each record's ``record_status``), ``total`` and ``team`` traits are current.
@@ -61,7 +64,7 @@ started from (``dataset.add_review``).
 Messages kernel -> view
 -----------------------
 {"type": "ack", "request_id": str, "record_id": str | None, "status": str | None,
- "saved": bool}
+ "saved": bool, "position": int (next_pending only)}
     ``saved`` is True once the answer is on disk (flushed and synced), False in memory only.
 {"type": "error", "request_id": str | None, "record_id": str | None, "message": str}
 """
@@ -138,6 +141,7 @@ class AckMessage(TypedDict):
     record_id: str | None
     status: str | None
     saved: bool
+    position: NotRequired[int]
 
 
 class ErrorMessage(TypedDict):

@@ -240,15 +240,19 @@ class FeedbackWidget(anywidget.AnyWidget):
             if not isinstance(request_id, str):
                 raise ResponseError(f"message: expected a string request_id, got {request_id!r}")
             kind = content.get("type")
+            moved_to: int | None = None
             if kind == "answer":
                 self._answer(content)
             elif kind == "undo":
                 self._undo_last(content)
             elif kind == "news":
                 self._news()
+            elif kind == "next_pending":
+                moved_to = self._next_pending(content)
             elif kind != "ping":
                 raise ResponseError(
-                    f"message type {kind!r}: expected 'answer', 'undo', 'news' or 'ping'"
+                    f"message type {kind!r}: expected 'answer', 'undo', 'news', "
+                    "'next_pending' or 'ping'"
                 )
         except FeedbackError as exc:
             self._reply_error(request_id, record_id, str(exc))
@@ -256,15 +260,37 @@ class FeedbackWidget(anywidget.AnyWidget):
             logger.exception("nb_feedback: unexpected error handling %r", content)
             self._reply_error(request_id, record_id, f"internal error: {exc!r}")
         else:
-            self.send(
-                {
-                    "type": "ack",
-                    "request_id": request_id,
-                    "record_id": record_id if isinstance(record_id, str) else None,
-                    "status": content.get("status") if content.get("type") == "answer" else None,
-                    "saved": self._dataset.folder is not None,
-                }
+            ack: dict[str, Any] = {
+                "type": "ack",
+                "request_id": request_id,
+                "record_id": record_id if isinstance(record_id, str) else None,
+                "status": content.get("status") if content.get("type") == "answer" else None,
+                "saved": self._dataset.folder is not None,
+            }
+            if moved_to is not None:
+                ack["position"] = moved_to
+            self.send(ack)
+
+    def _next_pending(self, content: dict[str, Any]) -> int:
+        """Move to this annotator's next unanswered record after ``after``.
+
+        In the current filter's order; from the start when none is left after it.
+        """
+        after = content.get("after")
+        if not isinstance(after, int) or isinstance(after, bool):
+            raise ResponseError(f"next_pending: expected an integer 'after', got {after!r}")
+        statuses = self._dataset.user_statuses(self.user).to_numpy()
+        if self._order is not None:
+            statuses = statuses[self._order]
+        pending = np.flatnonzero(statuses == "pending")
+        if pending.size == 0:
+            raise ResponseError(
+                f"no pending record left in this filter ({self.status_filter!r}) for {self.user!r}"
             )
+        later = pending[pending > after]
+        target = int(later[0] if later.size else pending[0])
+        self.position = target  # the position observer sends the window
+        return target
 
     def _answer(self, content: dict[str, Any]) -> None:
         record_id = content.get("record_id")

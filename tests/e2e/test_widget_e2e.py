@@ -165,13 +165,14 @@ def test_keys_on_a_button_leave_the_notebook_alone(open_notebook, ui: str) -> No
 
     prev.focus()
     expect(prev).to_be_focused()
-    for key in ["Escape", *COMMAND_MODE_KEYS, "Escape", "Escape", *COMMAND_MODE_KEYS]:
+    # (Escape is left out: it hands the focus to the notebook on purpose, see test_keyboard_e2e)
+    for key in [*COMMAND_MODE_KEYS, "Tab", "Shift+Tab", *COMMAND_MODE_KEYS]:
         page.keyboard.press(key)
         assert nb.cells() == before, f"{key!r} on the Previous button changed the notebook"
     for name in ("Submit", "Discard"):
         button = root.get_by_role("button", name=name, exact=True)
         button.focus()
-        for key in ["Escape", *COMMAND_MODE_KEYS]:
+        for key in COMMAND_MODE_KEYS:
             page.keyboard.press(key)
         assert nb.cells() == before, f"a key on the {name} button changed the notebook"
     expect(root.get_by_test_id("nbf-position")).to_have_text("Record 2 of 6")

@@ -638,3 +638,53 @@ def test_a_malformed_written_at_is_an_error_naming_the_record(
     assert reply["type"] == "error"
     assert rid in reply["message"] and "written_at" in reply["message"]
     assert ds[0].responses[0] == stored
+
+
+# ------------------------------------------------------------------ next pending
+
+
+def test_next_pending_moves_to_the_next_unanswered_record_then_wraps(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    w = harness.widget
+    n = len(ds)
+    assert n >= 4
+    for i in (1, 2):
+        harness.answer(ds[i].id, {"demonstration": f"a{i}"})
+    reply = harness.message({"type": "next_pending", "request_id": "p1", "after": 0})
+    assert reply["type"] == "ack" and reply["position"] == 3 == w.position
+    assert w.window[w.position - w.window_start]["id"] == ds[3].id
+    # nothing pending after the last record: from the start
+    reply = harness.message({"type": "next_pending", "request_id": "p2", "after": n - 1})
+    assert reply["position"] == 0 == w.position
+
+
+def test_next_pending_follows_the_filter_and_says_when_none_is_left(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    w = harness.widget
+    for i in range(len(ds)):
+        if i != 2:
+            harness.answer(
+                ds[i].id, {"demonstration": "x"}, status="draft" if i == 3 else "submitted"
+            )
+    w.status_filter = "draft"  # one record: the draft at 3; nothing in it is pending
+    reply = harness.message({"type": "next_pending", "request_id": "p", "after": 0})
+    assert reply["type"] == "error" and "no pending record" in reply["message"]
+    w.status_filter = "all"
+    reply = harness.message({"type": "next_pending", "request_id": "q", "after": 0})
+    assert reply["position"] == 2
+    harness.answer(ds[2].id, {"demonstration": "last one"})
+    before = w.position
+    reply = harness.message({"type": "next_pending", "request_id": "r", "after": 2})
+    assert reply["type"] == "error" and "'u'" in reply["message"]
+    assert w.position == before  # an error moves nothing
+
+
+@pytest.mark.parametrize("after", [None, "3", 1.5, True])
+def test_next_pending_needs_an_integer_after(
+    ds: rg.FeedbackDataset, harness: Harness, after: Any
+) -> None:
+    reply = harness.message({"type": "next_pending", "request_id": "p", "after": after})
+    assert reply["type"] == "error" and "after" in reply["message"]
+    assert harness.widget.position == 0

@@ -1,6 +1,7 @@
 /** Previous / Next / jump, the "Record n of N" text, the status filter and Submit / Discard /
  * Undo: the view's buttons. */
 import { h } from "../dom";
+import { type Action, chordOf } from "../keys";
 import { type Counts, FILTERS, type StatusFilter } from "../protocol";
 
 export interface PagerHandlers {
@@ -11,6 +12,8 @@ export interface PagerHandlers {
   submit(): void;
   discard(): void;
   undo(): void;
+  nextPending(): void;
+  help(): void;
 }
 
 export interface Pager {
@@ -26,18 +29,36 @@ export interface Pager {
 }
 
 export function pager(on: PagerHandlers): Pager {
-  const button = (text: string, testid: string, cls: string, handler: () => void) => {
-    const b = h("button", { type: "button", class: `nbf-btn ${cls}`, "data-testid": testid }, [
-      text,
-    ]);
+  // Each button shows its chord (hidden from its accessible name, which stays the bare verb)
+  // and exposes it to assistive technology with aria-keyshortcuts.
+  const button = (
+    text: string,
+    testid: string,
+    cls: string,
+    action: Action,
+    handler: () => void,
+  ) => {
+    const chord = chordOf(action);
+    const b = h(
+      "button",
+      {
+        type: "button",
+        class: `nbf-btn ${cls}`,
+        "data-testid": testid,
+        "aria-keyshortcuts": chord?.aria || null,
+      },
+      [text, chord ? h("kbd", { class: "nbf-kbd", "aria-hidden": "true" }, [chord.label]) : null],
+    );
     b.addEventListener("click", handler);
     return b;
   };
-  const prev = button("Previous", "nbf-prev", "", on.prev);
-  const next = button("Next", "nbf-next", "", on.next);
-  const submit = button("Submit", "nbf-submit", "nbf-primary", on.submit);
-  const discard = button("Discard", "nbf-discard", "", on.discard);
-  const undo = button("Undo", "nbf-undo", "", on.undo);
+  const prev = button("Previous", "nbf-prev", "", "prev", on.prev);
+  const next = button("Next", "nbf-next", "", "next", on.next);
+  const submit = button("Submit", "nbf-submit", "nbf-primary", "submit", on.submit);
+  const discard = button("Discard", "nbf-discard", "", "discard", on.discard);
+  const undo = button("Undo", "nbf-undo", "", "undo", on.undo);
+  const pending = button("Next pending", "nbf-next-pending", "", "next_pending", on.nextPending);
+  const keys = button("Keys", "nbf-keys", "nbf-quiet", "help", on.help);
   const position = h("span", { class: "nbf-position", "data-testid": "nbf-position" });
   const jump = h("input", {
     type: "number",
@@ -68,8 +89,10 @@ export function pager(on: PagerHandlers): Pager {
     prev,
     position,
     next,
+    pending,
     h("label", { class: "nbf-jump-label" }, ["Go to ", jump]),
     select,
+    keys,
   ]);
   const actions = h("div", { class: "nbf-actions" }, [submit, discard, undo]);
   return {
@@ -82,6 +105,7 @@ export function pager(on: PagerHandlers): Pager {
       submit.disabled = total === 0;
       discard.disabled = total === 0;
       undo.disabled = !canUndo;
+      pending.disabled = counts.pending <= 0;
       jump.max = String(Math.max(total, 1));
       const active = (jump.getRootNode() as Document | ShadowRoot).activeElement;
       if (active !== jump) jump.value = total > 0 ? String(pos + 1) : "";

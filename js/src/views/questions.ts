@@ -162,6 +162,7 @@ function makeControl(question: Question, titleId: string, onChange: () => void):
         "radio",
         onChange,
         (v) => (v === undefined ? undefined : Number.parseInt(v, 10)),
+        true,
       );
     case "label_question":
       return choiceInput(question.labels, titleId, "radio", onChange, (v) => v);
@@ -192,6 +193,7 @@ function choiceInput(
   type: "radio" | "checkbox",
   onChange: () => void,
   cast: (v: string | undefined) => AnswerValue | undefined,
+  digitIsValue = false,
 ): Control {
   const name = uid("group");
   const boxes = options.map((opt) =>
@@ -208,9 +210,24 @@ function choiceInput(
     options.map((opt, i) => {
       const box = boxes[i] as HTMLInputElement;
       box.addEventListener("change", onChange);
-      return h("label", { class: "nbf-choice", for: box.id }, [box, opt.text || opt.value]);
+      const digit =
+        i < 9 ? h("kbd", { class: "nbf-kbd", "aria-hidden": "true" }, [String(i + 1)]) : null;
+      return h("label", { class: "nbf-choice", for: box.id }, [box, opt.text || opt.value, digit]);
     }),
   );
+  // A digit picks an option while focus is on this question: a rating's option of that value,
+  // else the n-th label; on checkboxes it toggles.
+  input.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || !/^[1-9]$/.test(event.key)) return;
+    const box = digitIsValue
+      ? boxes.find((b) => b.value === event.key)
+      : boxes[Number(event.key) - 1];
+    if (!box) return;
+    event.preventDefault();
+    box.checked = type === "checkbox" ? !box.checked : true;
+    box.focus();
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+  });
   return {
     input,
     getValue() {
