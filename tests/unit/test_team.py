@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import make_records, make_schema_kwargs
@@ -360,3 +362,55 @@ def test_reviews_from_another_process_arrive_with_refresh(tmp_path: Path) -> Non
         [rid, "rev", "ana"]
     ]
     assert mine.response_of(rid, "rev") is not None
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["bob", "cy"]),
+            st.integers(0, 3),  # record
+            st.sampled_from(["submitted", "draft", "discarded", "remove"]),
+            st.integers(0, 60),  # bytes of the next line already written when we look
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_refresh_after_any_writes_and_torn_tails_matches_a_fresh_open(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, str, int]]
+) -> None:
+    folder = tmp_path_factory.mktemp("tail") / "d"
+    team_dataset(n=4).save(folder)
+    mine = rg.FeedbackDataset.from_disk(folder)
+    writers = {u: rg.FeedbackDataset.from_disk(folder) for u in ("bob", "cy")}
+    ids = [r.id for r in mine]
+    for k, (user, i, status, torn) in enumerate(steps):
+        w = writers[user]
+        if status == "remove":
+            if w.response_of(ids[i], user) is not None:
+                w.remove_response(ids[i], user)
+        else:
+            values = {} if status != "submitted" else {"demonstration": f"{user} {k}"}
+            w.add_response(ids[i], values, user=user, status=status)
+        # a reader looks while the other's next line is half written
+        log = next((p for p in mine._tail.logs() if p.name.startswith(user)), None)  # type: ignore[union-attr]
+        if log is None:  # nothing written yet by this user
+            continue
+        line = log.read_bytes().splitlines(keepends=True)[-1]
+        cut = min(torn, len(line) - 1)
+        data = log.read_bytes()
+        log.write_bytes(data[: len(data) - len(line) + cut])  # the line not yet complete
+        mine.refresh()
+        log.write_bytes(data)  # and now it is
+    mine.refresh()
+    fresh = rg.FeedbackDataset.from_disk(folder)
+    key = ["record_id", "user", "status", "values"]
+
+    def rows(ds: rg.FeedbackDataset) -> list[tuple]:
+        frame = ds.responses_frame()
+        return sorted(tuple(map(str, r)) for r in frame[key].itertuples(index=False))
+
+    assert rows(mine) == rows(fresh)
