@@ -532,9 +532,10 @@ class FeedbackDataset:
 
         Pending records (see ``TaskDistribution``) that ``user`` has not submitted or
         discarded, in an order seeded by the user's name: the same in every process, and
-        different for every annotator, so people working at once rarely collide. Call
-        ``refresh()`` first to see what other processes wrote to the folder.
+        different for every annotator, so people working at once rarely collide. A saved
+        dataset first takes in what other processes wrote to its folder (``refresh()``).
         """
+        self.refresh()
         positions = self.queue_positions(user)
         ids: list[str] = (
             self._columns()[T.ID].take(pa.array(positions, type=pa.int64())).to_pylist()
@@ -565,6 +566,7 @@ class FeedbackDataset:
         >>> ds.progress()
         {'total': 2, 'completed': 1, 'pending': 1}
         """
+        self.refresh()  # a saved dataset counts what the others wrote to its folder too
         return team_progress(
             self._columns()[T.ID],
             self._responses.frame(),

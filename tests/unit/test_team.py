@@ -414,3 +414,13 @@ def test_refresh_after_any_writes_and_torn_tails_matches_a_fresh_open(
         return sorted(tuple(map(str, r)) for r in frame[key].itertuples(index=False))
 
     assert rows(mine) == rows(fresh)
+
+
+def test_queue_and_progress_see_the_folder_without_an_explicit_refresh(tmp_path: Path) -> None:
+    team_dataset(n=3, min_submitted=1).save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    first = mine.queue("ana")[0]
+    other.add_response(first, {"demonstration": "done"}, user="bob")
+    assert first not in mine.queue("ana")
+    assert mine.progress()["completed"] == 1
