@@ -43,7 +43,7 @@ from nb_feedback.records import (
     check_time_spent,
     unwrap_values,
 )
-from nb_feedback.review import ReviewNotes
+from nb_feedback.review import ReviewNotes, reviewed_answers
 from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.tail import LogTail
 from nb_feedback.team_progress import team_progress
@@ -624,6 +624,18 @@ class FeedbackDataset:
     def reviews(self) -> pd.DataFrame:
         """Return one row per reviewed record and reviewer: record_id, reviewer, source, edited, at."""
         return self._reviews().frame()
+
+    def reviewed(self) -> FeedbackDataset:
+        """Return a read-only dataset in which each reviewed record keeps only its review.
+
+        Records a reviewer answered (``add_review``, the review view) keep only the reviewers'
+        answers; the others keep every answer. Every export then prefers reviewed answers:
+        ``ds.reviewed().prepare_for_training(...)``, ``ds.reviewed().to_preference(...)``.
+        """
+        responses = self._responses.frame()
+        keep = reviewed_answers(responses, self.reviews())
+        everything = np.ones(len(self._records), dtype=bool)
+        return self._subset(everything, responses if keep.all() else responses[keep], None)
 
     def _reviews(self) -> ReviewNotes:
         if self._review_notes is None or self._review_notes.folder != self._folder:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
 
@@ -141,3 +142,17 @@ class ReviewNotes:
                 "at": pd.Series([n.at for n in notes], dtype="float64"),
             }
         )
+
+
+def reviewed_answers(responses: pd.DataFrame, notes: pd.DataFrame) -> np.ndarray:
+    """Return True for the response rows to keep when reviews win.
+
+    A record somebody reviewed keeps only its reviewers' answers; other records keep all.
+    """
+    if notes.empty or responses.empty:
+        return np.ones(len(responses), dtype=bool)
+    record_ids = responses["record_id"].astype(object)
+    reviewed = record_ids.isin(set(notes["record_id"])).to_numpy()
+    keys = pd.MultiIndex.from_arrays([notes["record_id"], notes["reviewer"]])
+    rows = pd.MultiIndex.from_arrays([record_ids, responses["user"].astype(object)])
+    return np.asarray(~reviewed | rows.isin(keys), dtype=bool)

@@ -306,6 +306,19 @@ def test_review_view_shows_every_answer_and_stores_the_pick(
     )
     rows = [r for s in latest.values() for r in s if r["record_id"] == ids[1]]
     assert [r["user"] for r in rows] == ["bob"]
+    # reviewed(): reviewed records keep only the review, for every export
+    view = ds.reviewed()
+    assert [r.user for r in view[view.position_of(ids[1])].responses] == ["rev"]
+    assert sorted(r.user for r in view[view.position_of(ids[3])].responses) == ["ana"]
+    assert len(ds.responses_for(ids[1])) == 3  # the dataset itself keeps every answer
+    prompt = ds[ds.position_of(ids[1])].fields["prompt"]
+    task = rg.TrainingTask.for_supervised_fine_tuning(
+        lambda sample: [f"{sample['prompt']} => {a['value']}" for a in sample["demonstration"]]
+    )
+    texts = list(view.prepare_for_training(framework="trl", task=task)["text"])
+    assert [t for t in texts if t.startswith(prompt)] == [f"{prompt} => cy's, fixed"]
+    everyone = list(ds.prepare_for_training(framework="trl", task=task)["text"])
+    assert len([t for t in everyone if t.startswith(prompt)]) == 3
 
 
 # ---------------------------------------------------------------------------- agreement
