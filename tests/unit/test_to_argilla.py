@@ -6,6 +6,7 @@ that answers only the login check, so building objects works and any push would 
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -133,3 +134,45 @@ def test_to_argilla_pushes_through_the_sdk_client(
     ds.add_response(ds[0].id, {"demonstration": "A"}, user="ana")
     with pytest.raises(Exception, match="offline test"):
         ds.to_argilla(client, name="team", users={"ana": uuid.uuid4()})
+
+
+def test_users_are_given_found_by_name_or_created() -> None:
+    from nb_feedback.to_argilla import resolve_users
+
+    def user_json(name: str, uid: str) -> dict[str, Any]:
+        return {
+            "id": uid,
+            "username": name,
+            "role": "annotator",
+            "first_name": name,
+            "inserted_at": "2024-01-01T00:00:00",
+            "updated_at": "2024-01-01T00:00:00",
+        }
+
+    owner, ana_id, bob_id = (str(uuid.uuid4()) for _ in range(3))
+    created: list[dict[str, Any]] = []
+
+    def handler(request: Any) -> Any:
+        path, method = request.url.path, request.method
+        if path == "/api/v1/me":
+            return httpx.Response(200, json={**user_json("owner", owner), "role": "owner"})
+        if path == "/api/v1/users" and method == "GET":  # the server knows ana already
+            return httpx.Response(200, json={"items": [user_json("ana", ana_id)]})
+        if path == "/api/v1/users" and method == "POST":
+            body = json.loads(request.content)
+            created.append(body)
+            return httpx.Response(201, json=user_json(body["username"], bob_id))
+        return httpx.Response(500, json={"detail": f"unexpected {method} {path}"})
+
+    client = argilla.Argilla(
+        api_url="http://argilla.invalid",
+        api_key="offline",
+        mounts={"all://": httpx.MockTransport(handler)},
+    )
+    given = uuid.uuid4()
+    with pytest.warns(UserWarning, match="'bob' not found"):
+        ids, passwords = resolve_users(client, ["ana", "bob", "cy"], {"cy": given}, None)
+    assert ids == {"ana": uuid.UUID(ana_id), "bob": uuid.UUID(bob_id), "cy": given}
+    assert [(c["username"], c["role"]) for c in created] == [("bob", "annotator")]
+    assert list(passwords) == ["bob"] and passwords["bob"] == created[0]["password"]
+    assert len(passwords["bob"]) >= 12
