@@ -40,3 +40,11 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
         ds = rg.FeedbackDataset.from_disk(tmp_path / "quickstart.nbf")
         assert len(ds) == 300
         assert len(ds.filter_by(response_status="submitted")) >= 40
+    if name == "team.ipynb":
+        import nb_feedback as rg
+
+        ds = rg.FeedbackDataset.from_disk(tmp_path / "team.nbf")
+        assert ds.distribution.min_submitted == 2
+        assert ds.progress() == {"total": 12, "completed": 12, "pending": 0}
+        reviews = ds.reviews()
+        assert len(reviews) > 0 and set(reviews["reviewer"]) == {"reviewer-1"}
