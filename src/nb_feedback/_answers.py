@@ -18,10 +18,9 @@ import pyarrow.compute as pc
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import dumps, texts_or_none
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
-from nb_feedback._protocol import STATUSES
 from nb_feedback._textbuf import has_any
 from nb_feedback.errors import ResponseError
-from nb_feedback.records import check_time_spent
+from nb_feedback.records import STATUSES, check_time_spent
 from nb_feedback.schema import RatingQuestion, Schema, TextQuestion
 from nb_feedback.validation import check_values, is_missing
 
@@ -113,7 +112,7 @@ def check_answer_frame(
             "time_spent": pd.to_numeric(spent, errors="coerce").to_numpy(dtype=float),
         }
     )
-    return out.astype(T.empty_responses().dtypes.to_dict())
+    return T.conform_responses(out)
 
 
 def _answer_column(schema: Schema, name: str, column: pd.Series) -> list[Any]:

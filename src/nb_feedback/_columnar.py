@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from nb_feedback._recordview import RecordView
 from nb_feedback.records import FeedbackRecord
 from nb_feedback.schema import Schema
 
@@ -50,7 +49,7 @@ def columns_of(items: Sequence[Any], schema: Schema) -> Columns | None:
     if not items or set(field_names) & {"fields", *SPECIAL}:
         return None
     kinds = set(map(type, items))
-    if kinds <= {FeedbackRecord, RecordView}:  # views: records read from another dataset
+    if kinds == {FeedbackRecord}:  # also records read (lazily) from another dataset
         field_dicts: Sequence[Any] = list(map(attrgetter("fields"), items))
         specials: Columns = {key: list(map(attrgetter(key), items)) for key in SPECIAL}
     elif kinds == {dict}:

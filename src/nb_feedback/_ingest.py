@@ -203,7 +203,25 @@ def check_frame(
     records[T.SUGGESTIONS] = _suggestions(frame, schema)
     records[T.VECTORS] = _vectors(frame, schema)
     responses = _responses(frame, schema, records[T.ID])
-    return records, responses
+    return records[T.record_columns(schema.field_names, schema.metadata_names)], responses
+
+
+def check_edits(updates: pd.DataFrame, schema: Schema) -> dict[str, list[Any]]:
+    """Check new metadata / suggestions / vectors of records; return their stored columns.
+
+    ``updates`` has an ``@external_id`` column (for messages) and any of ``@metadata``,
+    ``@suggestions`` and ``@vectors``; each is checked as ``add_records`` checks it.
+    """
+    out: dict[str, list[Any]] = {}
+    if "@metadata" in updates:
+        out[T.METADATA], typed = _metadata(updates, schema)
+        for name, values in typed.items():
+            out[T.meta_column(name)] = values
+    if "@suggestions" in updates:
+        out[T.SUGGESTIONS] = _suggestions(updates, schema)
+    if "@vectors" in updates:
+        out[T.VECTORS] = _vectors(updates, schema)
+    return out
 
 
 def _fail(i: int, frame: pd.DataFrame, message: str) -> RecordError:
@@ -344,7 +362,7 @@ def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFr
         for j, item in enumerate(raw):
             try:
                 response = normalize_response(item, f"response {j}")
-                check_values(schema, response.values, response.status, f"response {j}")
+                check_values(schema, response.plain_values(), response.status, f"response {j}")
             except FeedbackError as exc:
                 raise _fail(i, frame, str(exc)) from None
             if response.user in seen:
@@ -355,13 +373,14 @@ def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFr
                     "record_id": ids.iloc[i],
                     "user": response.user,
                     "status": response.status,
-                    "values": dumps(response.values, f"response {j}"),
+                    "values": dumps(response.plain_values(), f"response {j}"),
                     "updated_at": response.updated_at,
                     "time_spent": response.time_spent,
+                    "inserted_at": response.inserted_at,
                 }
             )
     out = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
-    return out.astype(T.empty_responses().dtypes.to_dict())
+    return T.conform_responses(out)
 
 
 def lone_surrogate_error(data: Any, schema: Schema) -> RecordError:
@@ -406,6 +425,8 @@ def _has_lone_surrogate(value: Any, depth: int = 0) -> bool:
         )
     if isinstance(value, list | tuple):
         return any(_has_lone_surrogate(v, depth + 1) for v in value)
-    if hasattr(value, "__dataclass_fields__"):  # Suggestion, Response
+    if hasattr(value, "__dataclass_fields__"):  # Suggestion
         return _has_lone_surrogate(vars(value), depth + 1)
+    if hasattr(value, "to_dict"):  # Response, FeedbackRecord
+        return _has_lone_surrogate(value.to_dict(), depth + 1)
     return False

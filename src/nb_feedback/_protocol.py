@@ -73,8 +73,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
-STATUSES = ("submitted", "draft", "discarded")
-FILTERS = ("all", "queue", "pending", "draft", "submitted", "discarded")
+from nb_feedback.records import STATUSES
+
+FILTERS = ("all", "queue", "pending", *STATUSES)
 ResponseStatusName = Literal["submitted", "draft", "discarded"]
 
 

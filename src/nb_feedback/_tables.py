@@ -27,11 +27,47 @@ ID = "@id"
 EXTERNAL_ID = "@external_id"
 METADATA = "@metadata"  # the whole metadata dict as JSON text (or None)
 SUGGESTIONS = "@suggestions"  # list of suggestion dicts as JSON text (or None)
-VECTORS = "@vectors"  # {name: [float, ...]} as JSON text (or None)
 META_PREFIX = "@meta:"  # one typed column per declared metadata property, for fast filters
 
-RESPONSE_COLUMNS = ["record_id", "user", "status", "values", "updated_at", "time_spent"]
-"""``values`` is the ``{question: value}`` dict as JSON text; times are epoch seconds."""
+VECTORS = "@vectors"  # {name: [floats]} as JSON text (or None)
+RECORD_BASE_COLUMNS = (EXTERNAL_ID, METADATA, SUGGESTIONS, VECTORS)
+"""The special columns of every record table, after ``@id`` and the fields."""
+
+RESPONSE_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("user", pa.string()),
+        ("status", pa.string()),
+        ("values", pa.string()),  # the {question: value} dict as JSON text
+        ("updated_at", pa.float64()),  # epoch seconds
+        ("time_spent", pa.float64()),  # seconds, or null
+        ("inserted_at", pa.float64()),  # when this user first answered this record
+    ]
+)
+"""The one row type of responses: in memory, in the answer logs and in the parquet parts."""
+RESPONSE_COLUMNS = list(RESPONSE_SCHEMA.names)
+_RESPONSE_DTYPES = {"updated_at": "float64", "time_spent": "float64", "inserted_at": "float64"}
+
+
+def record_columns(field_names: Sequence[str], meta_names: Sequence[str]) -> list[str]:
+    """Return the columns of a record table, in order."""
+    return [ID, *field_names, *RECORD_BASE_COLUMNS, *(meta_column(m) for m in meta_names)]
+
+
+def conform_responses(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` as a responses table: the row type's columns, in order, with its dtypes.
+
+    A frame from storage format 1 has no ``inserted_at``: it is the ``updated_at`` then.
+    """
+    if "inserted_at" not in frame.columns:
+        frame = frame.assign(inserted_at=frame.get("updated_at", np.nan))
+    elif frame["inserted_at"].isna().any():
+        frame = frame.assign(inserted_at=frame["inserted_at"].fillna(frame["updated_at"]))
+    frame = frame[RESPONSE_COLUMNS]
+    dtypes = {c: (_RESPONSE_DTYPES.get(c, "str")) for c in RESPONSE_COLUMNS}
+    if all(str(frame[c].dtype) == str(pd.Series([], dtype=t).dtype) for c, t in dtypes.items()):
+        return frame
+    return frame.astype(dtypes)
 
 
 def isin(values: pd.Series, allowed: Any) -> pd.Series:
@@ -52,16 +88,7 @@ def meta_column(name: str) -> str:
 
 def empty_responses() -> pd.DataFrame:
     """Return a responses frame with no rows and the right dtypes."""
-    return pd.DataFrame(
-        {
-            "record_id": pd.Series([], dtype="str"),
-            "user": pd.Series([], dtype="str"),
-            "status": pd.Series([], dtype="str"),
-            "values": pd.Series([], dtype="str"),
-            "updated_at": pd.Series([], dtype="float64"),
-            "time_spent": pd.Series([], dtype="float64"),
-        }
-    )
+    return conform_responses(pd.DataFrame({c: [] for c in RESPONSE_COLUMNS}))
 
 
 def latest_per_key(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,6 +98,9 @@ def latest_per_key(frame: pd.DataFrame) -> pd.DataFrame:
     if frame["user"].nunique() == 1 and not frame["record_id"].duplicated().any():
         return frame.reset_index(drop=True)  # one row per key already (a bulk batch, say)
     ordered = frame.sort_values("updated_at", kind="stable")
+    if "inserted_at" in ordered.columns:  # a replaced answer keeps when it was first given
+        first = ordered.groupby(["record_id", "user"], sort=False)["inserted_at"].transform("min")
+        ordered = ordered.assign(inserted_at=first)
     return ordered.drop_duplicates(["record_id", "user"], keep="last").reset_index(drop=True)
 
 
@@ -155,6 +185,10 @@ class ResponseTable:
         """Set one response (replacing the same user's earlier one); return the replaced row."""
         key = (row["record_id"], row["user"])
         previous = self.get(*key)
+        if previous is not None and previous.get("inserted_at") is not None:
+            row = {**row, "inserted_at": previous["inserted_at"]}  # first answered then
+        elif row.get("inserted_at") is None:
+            row = {**row, "inserted_at": row["updated_at"]}
         values = tuple(row[c] for c in RESPONSE_COLUMNS)
         held = self._pending.get(key[0])
         if held is None or (isinstance(held, tuple) and held[1] == key[1]):
@@ -182,12 +216,21 @@ class ResponseTable:
             self._frame = self._frame[~mask].reset_index(drop=True)
             self._positions = None
 
+    def drop_records(self, record_ids: Sequence[str]) -> None:
+        """Delete every response to the records ``record_ids`` (they were deleted)."""
+        self._consolidate()
+        gone = isin(self._frame["record_id"], list(record_ids)).to_numpy()
+        if gone.any():
+            self._frame = self._frame[~gone].reset_index(drop=True)
+            self._positions = None
+            self._counts.clear()
+
     def put_frame(self, frame: pd.DataFrame) -> None:
         """Add many rows at once (records added with responses, or a reload)."""
         self._consolidate()
         if frame.empty:
             return
-        new = frame[RESPONSE_COLUMNS]
+        new = conform_responses(frame)
         if self._frame.empty:
             self._frame = latest_per_key(new)
         elif not isin(new["record_id"], self._frame["record_id"]).any():
@@ -225,8 +268,7 @@ class ResponseTable:
             if rows is not None:
                 drop.extend(int(i) for i in rows if users[i] == user)
         kept = self._frame.drop(index=drop) if drop else self._frame
-        fresh = pd.DataFrame(pending, columns=RESPONSE_COLUMNS)
-        fresh = fresh.astype(empty_responses().dtypes.to_dict())
+        fresh = conform_responses(pd.DataFrame(pending, columns=RESPONSE_COLUMNS))
         self._frame = (
             fresh if kept.empty else pd.concat([kept, fresh], ignore_index=True)
         ).reset_index(drop=True)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,13 +16,21 @@ import pyarrow.compute as pc
 from nb_feedback import _tables as T
 from nb_feedback import persistence, templates
 from nb_feedback._answers import check_answer_frame
-from nb_feedback._arrowtext import dumps, strings
-from nb_feedback._checks import is_unicode
+from nb_feedback._arrowtext import dumps, loads, strings
+from nb_feedback._changes import (
+    AddRecords,
+    Change,
+    ChangeSchema,
+    DeleteRecords,
+    EditRecords,
+    PutResponse,
+    PutResponses,
+    RemoveResponse,
+)
 from nb_feedback._gc import gc_paused
-from nb_feedback._ingest import check_frame, lone_surrogate_error, to_frame
+from nb_feedback._ingest import check_edits, check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
-from nb_feedback._protocol import STATUSES
-from nb_feedback._recordview import RowBlocks, view
+from nb_feedback._recordview import RowBlocks
 from nb_feedback.annotator_queue import queue_positions, user_order
 from nb_feedback.distribution import (
     RECORD_STATUSES,
@@ -32,22 +39,26 @@ from nb_feedback.distribution import (
     record_status,
     record_statuses,
 )
-from nb_feedback.errors import ResponseError, StorageError
+from nb_feedback.errors import RecordError, ResponseError, StorageError
 from nb_feedback.filters import MetadataFilter
 from nb_feedback.metadata import MetadataProperty
 from nb_feedback.records import (
+    DEFAULT_USER,
+    STATUSES,
     FeedbackRecord,
     Response,
     Suggestion,
     check_status,
     check_time_spent,
+    check_user,
+    normalize_response,
     unwrap_values,
 )
 from nb_feedback.review import ReviewNotes, reviewed_answers
 from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.tail import LogTail
 from nb_feedback.team_progress import team_progress
-from nb_feedback.validation import check_values
+from nb_feedback.validation import check_values, is_missing
 from nb_feedback.vectors import VectorSettings
 
 if TYPE_CHECKING:
@@ -113,16 +124,12 @@ class FeedbackDataset:
     ) -> None:
         self._schema = schema
         self._view: tuple[pd.DataFrame, np.ndarray] | None = None  # see _subset
+        # record edits not yet folded into the frame: id -> {column: stored value}; an edit
+        # costs O(1), and readers of the whole frame fold them in once (_records)
+        self._edits: dict[str, dict[str, Any]] = {}
+        self._deleted: set[str] = set()  # ids deleted since the last snapshot (kept by compaction)
         if records is None:
-            columns = [
-                T.ID,
-                *schema.field_names,
-                T.EXTERNAL_ID,
-                T.METADATA,
-                T.SUGGESTIONS,
-                T.VECTORS,
-            ]
-            columns += [T.meta_column(p.name) for p in schema.metadata_properties]
+            columns = T.record_columns(schema.field_names, schema.metadata_names)
             records = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         self._records = records.reset_index(drop=True)
         self._responses = T.ResponseTable(responses)
@@ -130,7 +137,7 @@ class FeedbackDataset:
         self._id_positions: tuple[list[str], dict[str, int]] | None = None
         self._arrow: dict[str, pa.ChunkedArray | pa.Array] | None = None
         self._folder: Path | None = None
-        self._logs: dict[str, persistence.AnswerLog] = {}
+        self._writer: persistence.FolderWriter | None = None  # set once the dataset has a folder
         self._listeners: list[Listener] = []
         self._unified: dict[str, dict[str, list[Any]]] = {}  # compute_unified_responses
         self._read_only: str | None = None
@@ -183,10 +190,7 @@ class FeedbackDataset:
                 f"distribution: cannot change to {new!r}: {answered} response(s) exist; "
                 "the distribution can change only before the first answer"
             )
-        schema = dataclasses.replace(self._schema, distribution=new)
-        if self._folder is not None:
-            persistence.write_schema(self._folder, schema)
-        self._schema = schema
+        self._commit(ChangeSchema(dataclasses.replace(self._schema, distribution=new), {}))
 
     @property
     def folder(self) -> Path | None:
@@ -199,12 +203,30 @@ class FeedbackDataset:
         if self._view is not None:  # a filter_by() result, read for the first time
             base, positions = self._view
             self._records = base.take(positions).reset_index(drop=True)
+        if self._edits:
+            self._fold_edits()
         return self._records_table
 
     @_records.setter
     def _records(self, frame: pd.DataFrame) -> None:
         self._records_table = frame
         self._view = None
+
+    def _fold_edits(self) -> None:
+        frame, edits = self._records_table, self._edits
+        self._edits = {}
+        positions = self._ids_and_positions()[1]
+        columns: dict[str, np.ndarray] = {}
+        for record_id, changed in edits.items():
+            at = positions[record_id]
+            for column, value in changed.items():
+                if column not in columns:
+                    columns[column] = np.array(frame[column], dtype=object)
+                columns[column][at] = value
+        self._records_table = frame.assign(
+            **{c: pd.Series(v, dtype=object) for c, v in columns.items()}
+        )
+        self._arrow = None
 
     def _record_source(self) -> tuple[pd.DataFrame, int]:
         """Return a frame holding this dataset's records, and how many records it has.
@@ -232,13 +254,16 @@ class FeedbackDataset:
         """Return the record at ``key`` (a view: its values are read when first used)."""
         ids = self._ids_and_positions()[0]
         if isinstance(key, slice):
-            return [view(ids[i], self._load_record) for i in range(*key.indices(len(ids)))]
+            return [
+                FeedbackRecord.lazy(ids[i], self, self._load_record)
+                for i in range(*key.indices(len(ids)))
+            ]
         if isinstance(key, bool) or not isinstance(key, int):
             raise TypeError(f"dataset index must be an int or a slice, got {key!r}")
         n = len(ids)
         if not -n <= key < n:
             raise IndexError(f"record index {key} out of range for {n} records")
-        return view(ids[key], self._load_record)
+        return FeedbackRecord.lazy(ids[key], self, self._load_record)
 
     def __iter__(self) -> Iterator[FeedbackRecord]:
         # Views made from the ids alone; a record read in full converts its block of rows at a
@@ -252,7 +277,7 @@ class FeedbackDataset:
             return self._record_from(blocks[0].row(self.position_of(record_id)))
 
         for record_id in self._ids_and_positions()[0]:
-            yield view(record_id, load)
+            yield FeedbackRecord.lazy(record_id, self, load)
 
     @property
     def records(self) -> list[FeedbackRecord]:
@@ -260,44 +285,45 @@ class FeedbackDataset:
         return list(self)
 
     def record_at(self, position: int) -> FeedbackRecord:
-        """Return the record at ``position`` with its suggestions and responses."""
+        """Return the record at ``position``, bound to this dataset: edits to it stick."""
         return self._record_from({c: a[position].as_py() for c, a in self._columns().items()})
 
     def _load_record(self, record_id: str) -> FeedbackRecord:
         return self.record_at(self.position_of(record_id))
 
+    def record_by_id(self, record_id: str) -> FeedbackRecord:
+        """Return the record with id ``record_id``, or raise naming it."""
+        return self._load_record(record_id)
+
     def _record_from(self, cells: Mapping[str, Any]) -> FeedbackRecord:
         """Build a record from one row of ``_columns()`` (the one place records are built)."""
         record_id = cells[T.ID]
-        meta, sugg = cells[T.METADATA], cells[T.SUGGESTIONS]
+        meta, sugg, vectors = cells[T.METADATA], cells[T.SUGGESTIONS], cells[T.VECTORS]
+        edited = self._edits.get(record_id)
+        if edited:  # edits not yet folded into the frame
+            meta = edited.get(T.METADATA, meta)
+            sugg = edited.get(T.SUGGESTIONS, sugg)
+            vectors = edited.get(T.VECTORS, vectors)
         responses = self.responses_for(record_id)
         return FeedbackRecord(
             fields={f: cells[f] for f in self._schema.field_names},
-            metadata=orjson.loads(meta) if meta is not None else {},
-            suggestions=[Suggestion(**x) for x in orjson.loads(sugg)] if sugg is not None else [],
+            metadata=loads(meta) if meta is not None else {},
+            suggestions=[Suggestion(**x) for x in loads(sugg)] if sugg is not None else [],
             responses=responses,
             external_id=cells[T.EXTERNAL_ID],
             id=record_id,
             status=record_status(responses, self.distribution.min_submitted),
             unified_responses=self._unified_of(record_id),
-            vectors=_vectors(cells.get(T.VECTORS)),
-        )
+            vectors=_vectors(vectors),
+        )._bind(self)
 
     def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
         # Arrow views of the record columns (zero-copy for Arrow-backed strings), rebuilt
         # after add_records: reading a row through them costs ~1 us a cell, pandas' ~100 us.
         if self._arrow is None:
-            names = [T.ID, *self._schema.field_names, T.METADATA, T.SUGGESTIONS, T.EXTERNAL_ID]
-            self._arrow = {
-                c: pa.array(self._records[c], type=pa.string(), from_pandas=True) for c in names
-            }
-            # folders saved before records had vectors have no such column
-            vectors = self._records.get(T.VECTORS)
-            self._arrow[T.VECTORS] = (
-                pa.nulls(len(self._records), pa.string())
-                if vectors is None
-                else pa.array(vectors, type=pa.string(), from_pandas=True)
-            )
+            frame = self._records
+            names = [T.ID, *self._schema.field_names, *T.RECORD_BASE_COLUMNS]
+            self._arrow = {c: strings(frame[c]) for c in names}
         return self._arrow
 
     def position_of(self, record_id: str) -> int:
@@ -336,11 +362,11 @@ class FeedbackDataset:
         )
         # a bar over the steps, so that a large batch never looks frozen (argilla#3888)
         steps = progress(
-            ["read", "check", "write", "apply"],
+            ["read", "check", "commit"],
             desc="add_records",
             rows=rows,
             enabled=show_progress,
-            total=4,
+            total=3,
         )
         try:
             next(steps)
@@ -353,21 +379,92 @@ class FeedbackDataset:
         except UnicodeEncodeError:  # pandas' Arrow strings refuse a lone surrogate
             raise lone_surrogate_error(records, self._schema) from None
         next(steps)
-        if self._folder is not None:
-            persistence.append_part(self._folder, new_records, new_responses)
-        next(steps)
-        self._records = (
-            pd.concat([self._records, new_records], ignore_index=True)
-            if len(self._records)
-            else new_records.reset_index(drop=True)  # the first batch: nothing to concatenate
-        )
-        self._id_positions = None
-        self._arrow = None
-        self._responses.put_frame(new_responses)
+        self._commit(AddRecords(new_records, new_responses))
         for _ in steps:  # close the bar
             pass
-        if self._listeners:
-            self._notify("records", new_records[T.ID].tolist())
+
+    def update_records(self, records: Any) -> None:
+        """Change records' metadata, suggestions and/or vectors; all are checked first.
+
+        ``records`` is a record or a list of them: ``FeedbackRecord``s read from this dataset
+        (their metadata, suggestions and vectors are written back), or dicts with an ``id``
+        and any of ``metadata``, ``suggestions`` and ``vectors`` (only what is given changes).
+        An edit that breaks the schema raises naming the record and changes nothing.
+        """
+        items = [records] if isinstance(records, FeedbackRecord | Mapping) else list(records)
+        ids: list[str] = []
+        updates: dict[str, list[Any]] = {}
+        given: list[set[str]] = []
+        for i, item in enumerate(items):
+            if isinstance(item, FeedbackRecord):
+                record_id, changes = (
+                    item.id,
+                    {
+                        "metadata": dict(item.metadata),
+                        "suggestions": list(item.suggestions),
+                        "vectors": dict(item.vectors),
+                    },
+                )
+            elif isinstance(item, Mapping):
+                record_id = item.get("id")
+                changes = {k: v for k, v in item.items() if k != "id"}
+                unknown = set(changes) - {"metadata", "suggestions", "vectors"}
+                if unknown:
+                    raise RecordError(
+                        f"update_records: record {i}: unknown key {sorted(unknown)[0]!r}; "
+                        "expected id, metadata, suggestions or vectors"
+                    )
+            else:
+                raise RecordError(
+                    f"update_records: record {i}: expected a FeedbackRecord or a dict, got {item!r:.80}"
+                )
+            if not isinstance(record_id, str):
+                raise RecordError(f"update_records: record {i}: expected its id, got {record_id!r}")
+            try:
+                self.position_of(record_id)
+            except ResponseError as exc:
+                raise RecordError(f"update_records: {exc}") from None
+            ids.append(record_id)
+            given.append(set(changes))
+            for key, value in changes.items():
+                updates.setdefault("@" + key, [None] * len(items))[i] = value
+        if not ids:
+            return
+        if len(set(ids)) != len(ids):
+            raise RecordError("update_records: a record appears twice in one call")
+        frame = pd.DataFrame({"@external_id": [None] * len(ids), **updates})
+        try:
+            columns = check_edits(frame, self._schema)
+        except RecordError as exc:  # name the record by its id, not its place in this call
+            message = str(exc).replace("no record of this batch was added", "no record was changed")
+            raise RecordError(f"update_records: {message} (ids in order: {ids[:3]}...)") from None
+        # a dict that gives only metadata leaves the other columns as they are
+        keep = {T.METADATA: "metadata", T.SUGGESTIONS: "suggestions", T.VECTORS: "vectors"}
+        for column, values in columns.items():
+            key = keep.get(column, "metadata")  # @meta:<name> columns follow metadata
+            for i, record_id in enumerate(ids):
+                if key not in given[i]:
+                    values[i] = self._stored(record_id, column)
+        self._commit(EditRecords(ids, columns))
+
+    def _stored(self, record_id: str, column: str) -> Any:
+        edited = self._edits.get(record_id)
+        if edited is not None and column in edited:
+            return edited[column]
+        value = self._records_table[column].iloc[self.position_of(record_id)]
+        return None if is_missing(value) else value
+
+    def delete_records(self, records: Any) -> None:
+        """Delete records (``FeedbackRecord``s or ids) and every response to them."""
+        items = [records] if isinstance(records, FeedbackRecord | str) else list(records)
+        ids: list[Any] = [r.id if isinstance(r, FeedbackRecord) else r for r in items]
+        for i, record_id in enumerate(ids):
+            if not isinstance(record_id, str) or record_id not in self._ids_and_positions()[1]:
+                raise RecordError(
+                    f"delete_records: record {i}: no record with id {record_id!r}; nothing was deleted"
+                )
+        if ids:
+            self._commit(DeleteRecords(list(dict.fromkeys(ids))))
 
     # -------------------------------------------------------------- responses
     def add_response(
@@ -375,7 +472,7 @@ class FeedbackDataset:
         record_id: str,
         values: Mapping[str, Any],
         *,
-        user: str,
+        user: str | None = None,
         status: str = "submitted",
         time_spent: float | None = None,
     ) -> Response:
@@ -383,11 +480,11 @@ class FeedbackDataset:
 
         With a folder, the answer is on disk (flushed and synced) before this returns.
         Values may be plain (``{"q": "text"}``) or in Argilla v1's form (``{"q": {"value": ...}}``).
+        ``user`` defaults to ``DEFAULT_USER`` ("annotator").
         """
         where = f"record {record_id!r}"
         self.position_of(record_id)
-        if not isinstance(user, str) or not user.strip() or not is_unicode(user):
-            raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
+        user = check_user(DEFAULT_USER if user is None else user, where)
         status = check_status(status, where)
         if not isinstance(values, Mapping):
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
@@ -401,9 +498,11 @@ class FeedbackDataset:
             "values": dumps(plain, where),
             "updated_at": now,
             "time_spent": spent,
+            "inserted_at": now,
         }
-        self._write_row(row)
-        return Response(user, dict(plain), status, now, spent)
+        self._commit(PutResponse(row))
+        held = self._responses.get(record_id, user)
+        return Response(user, dict(plain), status, now, spent, held["inserted_at"] if held else now)
 
     def add_responses(
         self,
@@ -437,51 +536,33 @@ class FeedbackDataset:
         rows = check_answer_frame(self, frame, user=user, status=status)
         if rows.empty:
             return 0
-        if self._folder is not None:
-            users = pd.unique(rows["user"])
-            groups = (
-                [(users[0], rows)] if len(users) == 1 else list(rows.groupby("user", sort=False))
-            )
-            for name, group in progress(
-                groups,
-                desc="add_responses",
-                rows=len(rows),
-                enabled=show_progress,
-            ):
-                self._log_for(str(name)).append_many(group)
-        self._responses.put_frame(rows)
-        if self._listeners:
-            self._notify("responses", rows["record_id"].tolist())
+        self._commit(PutResponses(T.conform_responses(rows)), show_progress=show_progress)
         return len(rows)
 
-    def _write_row(self, row: dict[str, Any]) -> dict[str, Any] | None:
-        """Write one response: persist (when saved), then apply in memory, then notify views."""
-        self._check_writable()
-        if self._folder is not None:
-            self._log_for(row["user"]).append(row)
-        previous = self._responses.put(row)
-        self._notify("responses", [row["record_id"]])
-        return previous
+    def set_responses(self, record_id: str, responses: Sequence[Any]) -> None:
+        """Make ``responses`` the record's responses (v1's ``record.responses = [...]``).
 
-    def _restore_response(self, record_id: str, user: str, previous: dict[str, Any] | None) -> None:
-        """Put back an earlier response, or none: how the widget undoes its last answer."""
-        if previous is not None:
-            self._write_row({**previous, "updated_at": time.time()})
-            return
-        self._check_writable()
-        if self._folder is not None:  # the log is append-only: record the removal as a tombstone
-            self._log_for(user).append(
-                {
-                    "record_id": record_id,
-                    "user": user,
-                    "status": persistence.REMOVED,
-                    "values": "{}",
-                    "updated_at": time.time(),
-                    "time_spent": None,
-                }
+        Each is checked first (one per user); users who are not in the list lose theirs.
+        """
+        where = f"record {record_id!r}"
+        self.position_of(record_id)
+        checked = [normalize_response(r, f"{where}, response {j}") for j, r in enumerate(responses)]
+        users = [r.user_id for r in checked]
+        if len(set(users)) != len(users):
+            raise ResponseError(f"{where}: a user has two responses in this list")
+        for j, r in enumerate(checked):
+            check_values(self._schema, r.plain_values(), r.status, f"{where}, response {j}")
+        for r in checked:
+            self.add_response(
+                record_id,
+                r.plain_values(),
+                user=r.user_id,
+                status=r.status,
+                time_spent=r.time_spent,
             )
-        self._responses.remove(record_id, user)
-        self._notify("responses", [record_id])
+        for old in self.responses_for(record_id):
+            if old.user_id not in users:
+                self.remove_response(record_id, old.user_id)
 
     def response_of(self, record_id: str, user: str) -> Response | None:
         """Return ``user``'s response to the record ``record_id``, or None."""
@@ -492,23 +573,65 @@ class FeedbackDataset:
     def remove_response(self, record_id: str, user: str) -> None:
         """Withdraw ``user``'s response to ``record_id`` (durably, when the dataset has a folder)."""
         self.position_of(record_id)
-        self._restore_response(record_id, user, None)
+        if self._responses.get(record_id, user) is not None:
+            self._commit(RemoveResponse(record_id, user, time.time()))
 
     def claim_writer(self, user: str) -> None:
         """Take ``user``'s answer-log lock now, so that a clash with another process errors here."""
-        if self._folder is not None:
-            self._log_for(user)
+        if self._writer is not None:
+            self._writer.log_for(user)
 
-    def _response_row(self, record_id: str, user: str) -> dict[str, Any] | None:
-        return self._responses.get(record_id, user)
+    # ------------------------------------------------------------ the change path
+    def _commit(self, change: Change, *, show_progress: bool | None = None) -> None:
+        """Commit one change: refuse if read-only, append durably, apply in memory, tell views.
 
-    def _log_for(self, user: str) -> persistence.AnswerLog:
-        log = self._logs.get(user)
-        if log is None:
-            assert self._folder is not None  # only called for saved datasets
-            log = persistence.AnswerLog(self._folder, user)
-            self._logs[user] = log
-        return log
+        Every write of the dataset goes through here (see ``_changes``); the change was checked
+        against the schema by whoever built it.
+        """
+        self._check_writable()
+        if self._writer is not None:
+            self._writer.write(change, show_progress=show_progress)
+        self._apply(change)
+        if self._listeners:
+            self._notify(change.kind, change.record_ids())
+
+    def _apply(self, change: Change) -> None:
+        """Apply a committed change to the in-memory tables."""
+        if isinstance(change, PutResponse):
+            self._responses.put(change.row)
+        elif isinstance(change, PutResponses):
+            self._responses.put_frame(change.rows)
+        elif isinstance(change, RemoveResponse):
+            self._responses.remove(change.record_id, change.user)
+        elif isinstance(change, AddRecords):
+            records = self._records
+            self._records = (
+                pd.concat([records, change.records], ignore_index=True)
+                if len(records)
+                else change.records.reset_index(drop=True)  # the first batch: nothing to concat
+            )
+            self._id_positions = None
+            self._arrow = None
+            self._responses.put_frame(change.responses)
+        elif isinstance(change, EditRecords):
+            for k, record_id in enumerate(change.ids):
+                slot = self._edits.setdefault(record_id, {})
+                for column, values in change.columns.items():
+                    slot[column] = values[k]
+        elif isinstance(change, DeleteRecords):
+            frame = self._records
+            self._records = frame[~T.isin(frame[T.ID], change.ids).to_numpy()].reset_index(
+                drop=True
+            )
+            self._responses.drop_records(change.ids)
+            self._deleted.update(change.ids)
+            self._id_positions = None
+            self._arrow = None
+        else:  # ChangeSchema
+            frame = self._records.drop(columns=[c for c in change.drop if c in self._records])
+            self._records = frame.assign(**dict(change.columns.items()))
+            self._schema = change.schema
+            self._arrow = None
 
     def status_counts(self, user: str) -> dict[str, int]:
         """Return ``user``'s records per status: pending, draft, submitted, discarded, total."""
@@ -660,9 +783,10 @@ class FeedbackDataset:
             if row["status"] == persistence.REMOVED:
                 if current is None:
                     continue
-                self._responses.remove(record_id, user)
+                # already on disk (another process wrote it): only the apply step of a commit
+                self._apply(RemoveResponse(record_id, user, float(row["updated_at"])))
             elif row["status"] in STATUSES:
-                self._responses.put(row)
+                self._apply(PutResponse(row))
             else:
                 continue
             changed.append(record_id)
@@ -781,7 +905,7 @@ class FeedbackDataset:
                 grouped.setdefault(record_id, []).append(
                     {
                         "user": cols["user"][k],
-                        "values": orjson.loads(cols["values"][k]),
+                        "values": loads(cols["values"][k]),
                         "status": cols["status"][k],
                         "updated_at": cols["updated_at"][k],
                         "time_spent": None if spent != spent else spent,  # NaN -> None
@@ -808,7 +932,7 @@ class FeedbackDataset:
     def responses_frame(self) -> pd.DataFrame:
         """Return one row per (record, user): record_id, user, status, values (dict), times."""
         frame = self._responses.frame().copy()
-        frame["values"] = [orjson.loads(v) for v in frame["values"]]
+        frame["values"] = [loads(v) for v in frame["values"]]
         return frame
 
     def _records_frame(self) -> pd.DataFrame:
@@ -955,16 +1079,33 @@ class FeedbackDataset:
 
     # ------------------------------------------------------------ persistence
     def save(
-        self, path: str | Path, *, overwrite: bool = False, show_progress: bool | None = None
+        self,
+        path: str | Path | None = None,
+        *,
+        overwrite: bool = False,
+        show_progress: bool | None = None,
     ) -> Path:
         """Write the dataset to ``path``; every later change is then written there as it happens.
 
-        Saving again to the dataset's own folder has nothing left to write and returns at once.
+        With no path (or its own folder), a saved dataset is compacted: its record edits and
+        parts are folded into one snapshot, atomically. Every change was already on disk.
         """
+        if path is None:
+            if self._folder is None:
+                raise StorageError("save: this dataset has no folder yet; pass a path")
+            path = self._folder
         folder = Path(path).expanduser().resolve()
-        if self._folder is not None and folder == self._folder:
-            return folder
         self._check_writable()
+        if self._folder is not None and folder == self._folder:
+            persistence.compact_folder(
+                folder,
+                self._schema,
+                self._records,
+                self._responses.frame(),
+                self._deleted,
+                show_progress=show_progress,
+            )
+            return folder
         persistence.save_folder(
             folder,
             self._schema,
@@ -975,6 +1116,8 @@ class FeedbackDataset:
         )
         self.close()
         self._folder = folder
+        self._writer = persistence.FolderWriter(folder)
+        self._deleted = set()
         self._tail = LogTail(folder)  # a fresh folder: its logs are empty
         if self._review_notes is not None:  # notes made in memory go with the answers
             self._review_notes = self._review_notes.moved_to(folder)
@@ -989,18 +1132,19 @@ class FeedbackDataset:
         tail = LogTail(folder)
         if persistence.is_dataset_folder(folder):
             tail.skip_to_ends()
-        schema, records, responses = persistence.load_folder(folder, show_progress=show_progress)
+        loaded = persistence.load_folder(folder, show_progress=show_progress)
         out = cls.__new__(cls)
-        out._init(schema, records, responses)
+        out._init(loaded.schema, loaded.records, loaded.responses)
+        out._deleted = set(loaded.deleted)
         out._folder = folder
+        out._writer = persistence.FolderWriter(folder)
         out._tail = tail
         return out
 
     def close(self) -> None:
         """Release this dataset's annotator locks (they are also released at process exit)."""
-        for log in self._logs.values():
-            log.close()
-        self._logs.clear()
+        if self._writer is not None:
+            self._writer.close()
 
     def _check_writable(self) -> None:
         if self._read_only:
@@ -1030,7 +1174,7 @@ class FeedbackDataset:
 
 
 def _vectors(text: str | None) -> dict[str, list[float]]:
-    return orjson.loads(text) if text else {}
+    return loads(text) if text else {}
 
 
 def _fresh(n: int, kind: type[Any]) -> list[Any]:
@@ -1042,14 +1186,14 @@ def _decoded(column: pa.ChunkedArray | pa.Array, n: int, kind: type[Any]) -> lis
     """Decode a column of JSON texts, with ``kind()`` for missing ones (fast when all are)."""
     if column.null_count == n:
         return _fresh(n, kind)
-    return [orjson.loads(t) if t else kind() for t in column.to_pylist()]
+    return [loads(t) if t else kind() for t in column.to_pylist()]
 
 
 def _response(row: Mapping[str, Any]) -> Response:
     spent = row.get("time_spent")
     return Response(
         user=str(row["user"]),
-        values=orjson.loads(row["values"]),
+        values=loads(row["values"]),
         status=str(row["status"]),
         updated_at=float(row["updated_at"]),
         time_spent=None if spent is None or spent != spent else float(spent),

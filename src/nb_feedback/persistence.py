@@ -8,6 +8,10 @@ Layout::
       responses-<tag>.parquet     responses that came with those records
       answers-<gen>/<user>.jsonl  answers given after the snapshot, one JSON line each
       answers-<gen>/<user>.lock   held by the one process writing that annotator's log
+      changes-<tag>.jsonl         record and schema edits since the snapshot (format 2), in order
+
+Format 1 (nb_feedback 0.1) had no changes log and no ``inserted_at`` or ``@vectors``; it is read
+as is, and the first edit written to such a folder turns it into format 2.
 
 Why: each answer is one appended line, flushed and fsync'd, so its cost does not grow with the
 dataset; annotators in separate kernels write separate files, so they never interleave; the
@@ -26,7 +30,7 @@ import secrets
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -37,27 +41,28 @@ import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from nb_feedback import _tables as T
-from nb_feedback._arrowtext import dumps, strings
+from nb_feedback._arrowtext import dumps, loads, strings
+from nb_feedback._changes import (
+    AddRecords,
+    Change,
+    ChangeSchema,
+    DeleteRecords,
+    EditRecords,
+    PutResponse,
+    PutResponses,
+    RemoveResponse,
+)
 from nb_feedback._progress import progress
-from nb_feedback._protocol import STATUSES
 from nb_feedback._textbuf import data_bytes, has_any
 from nb_feedback.errors import StorageError, WriterLockedError
+from nb_feedback.records import STATUSES
 from nb_feedback.schema import Schema
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 REMOVED = "_removed"
 """Status of a log line that withdraws an annotator's response (undo of a first answer)."""
 MANIFEST = "nb_feedback.json"
-_LOG_SCHEMA = pa.schema(
-    [
-        ("record_id", pa.string()),
-        ("user", pa.string()),
-        ("status", pa.string()),
-        ("values", pa.string()),
-        ("updated_at", pa.float64()),
-        ("time_spent", pa.float64()),
-    ]
-)
+_LOG_SCHEMA = T.RESPONSE_SCHEMA  # the answer logs hold the one response row type
 
 
 class LoadWarning(UserWarning):
@@ -180,7 +185,7 @@ def save_folder(
         if step == "records":
             _write_parquet(folder / f"records-{tag}.parquet", records)
         elif step == "responses":
-            _write_parquet(folder / f"responses-{tag}.parquet", responses[T.RESPONSE_COLUMNS])
+            _write_parquet(folder / f"responses-{tag}.parquet", T.conform_responses(responses))
         else:
             answers_dir = f"answers-{tag}"
             (folder / answers_dir).mkdir()
@@ -189,13 +194,17 @@ def save_folder(
                 "schema": schema.to_dict(),
                 "parts": [part],
                 "answers_dir": answers_dir,
+                "changes": f"changes-{tag}.jsonl",
             }
+            (folder / f"changes-{tag}.jsonl").touch()
             _write_manifest(folder, manifest)
     if old is not None:  # the new manifest is in place: drop what only the old one named
         _remove_unreferenced(folder, old)
 
 
-_LEFTOVER = re.compile(r"^(records|responses)-[0-9a-f]+\.parquet$|^answers-[0-9a-f]+$|^\..*\.tmp$")
+_LEFTOVER = re.compile(
+    r"^(records|responses)-[0-9a-f]+\.parquet$|^changes-[0-9a-f]+\.jsonl$|^answers-[0-9a-f]+$|^\..*\.tmp$"
+)
 
 
 def _only_leftovers(folder: Path) -> bool:
@@ -221,12 +230,61 @@ def _remove_unreferenced(folder: Path, old: dict[str, Any]) -> None:
             name = p.get(k)
             if name and name not in live:
                 (folder / name).unlink(missing_ok=True)
+    old_changes = old.get("changes")
+    if old_changes and old_changes != keep.get("changes"):
+        (folder / old_changes).unlink(missing_ok=True)
     old_answers = old.get("answers_dir")
     if old_answers and old_answers != keep.get("answers_dir"):
         for f in (folder / old_answers).glob("*"):
             f.unlink(missing_ok=True)
         with contextlib.suppress(OSError):
             (folder / old_answers).rmdir()
+
+
+def compact_folder(
+    folder: Path,
+    schema: Schema,
+    records: pd.DataFrame,
+    responses: pd.DataFrame,
+    deleted: set[str],
+    *,
+    show_progress: bool | None,
+) -> None:
+    """Fold the changes log and the record parts into one snapshot, atomically.
+
+    The answer logs stay where they are (other kernels may be appending to them): they are read
+    again on load, and a later answer still wins over the snapshot's copy.
+    """
+    tag = secrets.token_hex(6)
+    part = {
+        "records": f"records-{tag}.parquet",
+        "responses": f"responses-{tag}.parquet",
+        "rows": len(records),
+    }
+    with FileLock(str(folder / ".manifest.lock")):
+        old = read_manifest(folder)
+        for step in progress(
+            ["records", "responses"], desc="save", rows=len(records), enabled=show_progress
+        ):
+            if step == "records":
+                _write_parquet(folder / f"records-{tag}.parquet", records)
+            else:
+                _write_parquet(folder / f"responses-{tag}.parquet", T.conform_responses(responses))
+        changes = f"changes-{tag}.jsonl"
+        line = dumps({"op": "delete", "ids": sorted(deleted)}, "change", StorageError) + "\n"
+        _write_atomic(
+            folder / changes, lambda tmp: tmp.write_bytes(line.encode() if deleted else b"")
+        )
+        manifest = {
+            **old,
+            "format_version": FORMAT_VERSION,
+            "schema": schema.to_dict(),
+            "parts": [part],
+            "changes": changes,
+        }
+        _write_manifest(folder, manifest)
+        kept_answers = {**old, "answers_dir": manifest.get("answers_dir")}
+        _remove_unreferenced(folder, kept_answers)
 
 
 def append_part(folder: Path, records: pd.DataFrame, responses: pd.DataFrame) -> None:
@@ -240,25 +298,24 @@ def append_part(folder: Path, records: pd.DataFrame, responses: pd.DataFrame) ->
     _write_parquet(folder / part["records"], records)
     if not responses.empty:
         part["responses"] = f"responses-{tag}.parquet"
-        _write_parquet(folder / part["responses"], responses[T.RESPONSE_COLUMNS])
+        _write_parquet(folder / part["responses"], T.conform_responses(responses))
     with FileLock(str(folder / ".manifest.lock")):  # other kernels may add records too
         manifest = read_manifest(folder)
         manifest["parts"].append(part)
         _write_manifest(folder, manifest)
 
 
-def write_schema(folder: Path, schema: Schema) -> None:
-    """Replace the schema in a saved dataset's manifest, atomically (e.g. a new distribution)."""
-    with FileLock(str(folder / ".manifest.lock")):  # other kernels may add records meanwhile
-        manifest = read_manifest(folder)
-        manifest["schema"] = schema.to_dict()
-        _write_manifest(folder, manifest)
+class Loaded(NamedTuple):
+    """What a dataset folder holds: its schema, records, latest responses and deleted ids."""
+
+    schema: Schema
+    records: pd.DataFrame
+    responses: pd.DataFrame
+    deleted: set[str]
 
 
-def load_folder(
-    folder: Path, *, show_progress: bool | None
-) -> tuple[Schema, pd.DataFrame, pd.DataFrame]:
-    """Read a saved dataset: (schema, records, latest response per record and user)."""
+def load_folder(folder: Path, *, show_progress: bool | None) -> Loaded:
+    """Read a saved dataset: schema, records, latest response per record and user, deleted ids."""
     manifest = read_manifest(folder)
     schema = Schema.from_dict(manifest["schema"])
     record_parts, response_parts = [], []
@@ -271,6 +328,9 @@ def load_folder(
         pd.concat(record_parts, ignore_index=True) if len(record_parts) > 1 else record_parts[0]
     )
     _check_records(folder, records, schema, several_parts=len(record_parts) > 1)
+    if T.VECTORS not in records.columns:  # a format-1 part
+        records[T.VECTORS] = None
+    schema, records, deleted = replay_changes(folder, manifest, schema, records)
     answers = folder / str(manifest.get("answers_dir", "answers"))
     logs = [read_answer_log(path) for path in sorted(answers.glob("*.jsonl"))]
     logs = [log for log in logs if not log.empty]
@@ -282,7 +342,9 @@ def load_folder(
     if logs:
         # Log lines were written by other processes at any time: check them against the
         # records; the snapshot parts were checked when they were written.
-        fresh = pd.concat(logs, ignore_index=True).astype(T.empty_responses().dtypes.to_dict())
+        fresh = T.conform_responses(pd.concat(logs, ignore_index=True))
+        if deleted:  # answers to records deleted since: gone with them, not damage
+            fresh = fresh[~T.isin(fresh["record_id"], list(deleted)).to_numpy()]
         known = T.isin(fresh["record_id"], records[T.ID])
         bad_status = ~T.isin(fresh["status"], [*STATUSES, REMOVED])
         if (~known).any() or bad_status.any():
@@ -295,12 +357,14 @@ def load_folder(
             fresh = fresh[(known & ~bad_status).to_numpy()]
         snapshot = pd.concat([snapshot, fresh], ignore_index=True)
     if snapshot.empty:
-        return schema, records, T.empty_responses()
-    responses = snapshot.astype(T.empty_responses().dtypes.to_dict())
+        return Loaded(schema, records, T.empty_responses(), deleted)
+    responses = T.conform_responses(snapshot)
     if logs or len(response_parts) > 1:  # a later answer replaces an earlier one
         responses = T.latest_per_key(responses)
         responses = responses[(responses["status"] != REMOVED).to_numpy()]
-    return schema, records, responses.reset_index(drop=True)
+    if deleted:
+        responses = responses[~T.isin(responses["record_id"], list(deleted)).to_numpy()]
+    return Loaded(schema, records, responses.reset_index(drop=True), deleted)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -339,7 +403,7 @@ def read_answer_log(path: Path) -> pd.DataFrame:
         table = pa_json.read_json(
             io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
         )
-        return table.select(T.RESPONSE_COLUMNS).to_pandas()
+        return T.conform_responses(table.select(T.RESPONSE_COLUMNS).to_pandas())
     except pa.ArrowException:
         return _read_log_slowly(path, data)
 
@@ -355,7 +419,7 @@ def _read_log_slowly(path: Path, data: bytes) -> pd.DataFrame:
         except ValueError:
             bad += 1
     warnings.warn(f"{path}: skipped {bad} unreadable line(s)", LoadWarning, stacklevel=5)
-    return pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
+    return T.conform_responses(pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS))
 
 
 _WRITERS: dict[str, AnswerLog] = {}
@@ -425,7 +489,8 @@ class AnswerLog:
     def append(self, row: dict[str, Any]) -> None:
         """Append one answer and return only once it is flushed and synced to disk."""
         self._check_open()
-        line = (dumps({c: row[c] for c in T.RESPONSE_COLUMNS}, "answer") + "\n").encode("utf-8")
+        fields = {c: row.get(c) for c in T.RESPONSE_COLUMNS}
+        line = (dumps(fields, "answer") + "\n").encode("utf-8")
         written = os.write(self._fd, line)  # one write() on an O_APPEND fd: no interleaving
         if written != len(line):
             raise StorageError(f"{self.path}: short write ({written} of {len(line)} bytes)")
@@ -436,7 +501,7 @@ class AnswerLog:
         self._check_open()
         lines = log_lines(rows)
         if lines is None:  # a text JSON must escape: one row at a time
-            frame = rows[T.RESPONSE_COLUMNS].astype(object)
+            frame = T.conform_responses(rows).astype(object)
             frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not NaN
             lines = "".join(dumps(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
                 "utf-8"
@@ -485,20 +550,30 @@ def log_lines(rows: pd.DataFrame) -> bytes | None:
     values = pc.replace_substring(values, '"', '\\"')
     updated = rows["updated_at"].to_numpy(dtype="float64")
     spent = rows["time_spent"].to_numpy(dtype="float64")
-    if not np.isfinite(updated).all() or np.isinf(spent).any():
+    inserted = (
+        rows["inserted_at"].fillna(rows["updated_at"]).to_numpy(dtype="float64")
+        if "inserted_at" in rows.columns
+        else updated
+    )
+    if not np.isfinite(updated).all() or not np.isfinite(inserted).all() or np.isinf(spent).any():
         return None
     # Arrow writes a float as its shortest round-trip text, a valid JSON number
     updated_text = pa.array(updated).cast(pa.string())
+    inserted_text = pa.array(inserted).cast(pa.string())
     spent_text = pc.fill_null(pa.array(spent, from_pandas=True).cast(pa.string()), "null")
     try:
-        joined = _joined_lines(texts, values, updated_text, spent_text)
+        joined = _joined_lines(texts, values, updated_text, spent_text, inserted_text)
     except pa.ArrowException:  # over 2 GB in one batch: string offsets overflow
         return None
     return data_bytes(joined).tobytes()
 
 
 def _joined_lines(
-    texts: dict[str, pa.Array], values: pa.Array, updated: pa.Array, spent: pa.Array
+    texts: dict[str, pa.Array],
+    values: pa.Array,
+    updated: pa.Array,
+    spent: pa.Array,
+    inserted: pa.Array,
 ) -> pa.Array:
     return pc.binary_join_element_wise(
         '{"record_id":"',
@@ -513,6 +588,8 @@ def _joined_lines(
         updated,
         ',"time_spent":',
         spent,
+        ',"inserted_at":',
+        inserted,
         "}\n",
         "",  # the separator
     )
@@ -522,3 +599,160 @@ def iter_user_logs(folder: Path) -> Iterator[Path]:
     """Yield the answer logs of a saved dataset."""
     manifest = read_manifest(folder)
     yield from sorted((folder / str(manifest.get("answers_dir", "answers"))).glob("*.jsonl"))
+
+
+# ------------------------------------------------------------------ changes log (format 2)
+def _change_line(change: Change) -> dict[str, Any]:
+    if isinstance(change, EditRecords):
+        return {"op": "edit", "ids": list(change.ids), "columns": change.columns}
+    if isinstance(change, DeleteRecords):
+        return {"op": "delete", "ids": list(change.ids)}
+    if isinstance(change, ChangeSchema):
+        return {
+            "op": "schema",
+            "schema": change.schema.to_dict(),
+            "columns": change.columns,
+            "drop": list(change.drop),
+        }
+    raise TypeError(f"not a record or schema change: {change!r}")
+
+
+def append_change(folder: Path, change: Change) -> None:
+    """Append a record or schema edit to the folder's changes log, flushed and synced.
+
+    The manifest lock is held, so kernels editing one folder at once append whole lines, and a
+    compaction (``save``) never starts a new log under a writer's feet.
+    """
+    line = (dumps(_change_line(change), "change", StorageError) + "\n").encode("utf-8")
+    with FileLock(str(folder / ".manifest.lock")):
+        manifest = read_manifest(folder)
+        name = manifest.get("changes")
+        if not name or manifest["format_version"] < FORMAT_VERSION:
+            name = name or f"changes-{secrets.token_hex(6)}.jsonl"
+            manifest.update(format_version=FORMAT_VERSION, changes=name)
+            (folder / name).touch()
+            _write_manifest(folder, manifest)
+        fd = os.open(folder / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def read_changes(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the changes log's entries in order; a torn last line is skipped with a warning."""
+    name = manifest.get("changes")
+    path = folder / str(name) if name else None
+    if path is None or not path.exists():
+        return []
+    data = path.read_bytes()
+    if data and not data.endswith(b"\n"):
+        warnings.warn(f"{path}: skipped a torn last write", LoadWarning, stacklevel=4)
+        data = data[: data.rfind(b"\n") + 1]
+    out = []
+    for k, line in enumerate(data.splitlines()):
+        try:
+            entry = loads(line)
+        except ValueError:
+            raise StorageError(f"{path}: line {k + 1} is not JSON; the folder is damaged") from None
+        out.append(entry)
+    return out
+
+
+def replay_changes(
+    folder: Path, manifest: dict[str, Any], schema: Schema, records: pd.DataFrame
+) -> tuple[Schema, pd.DataFrame, set[str]]:
+    """Apply the changes log to the snapshot: (schema, records, ids deleted)."""
+    deleted: set[str] = set()
+    entries = read_changes(folder, manifest)
+    if not entries:
+        return schema, records, deleted
+    columns: dict[str, np.ndarray] = {}
+    positions = dict(zip(records[T.ID].tolist(), range(len(records)), strict=True))
+    frame = records
+    for entry in entries:
+        op = entry.get("op")
+        if op == "edit":
+            at = [positions.get(i) for i in entry["ids"]]
+            for column, values in entry["columns"].items():
+                if column not in columns:
+                    source = frame[column] if column in frame.columns else [None] * len(frame)
+                    columns[column] = np.array(source, dtype=object)
+                for p, value in zip(at, values, strict=True):
+                    if p is not None:
+                        columns[column][p] = value
+        elif op in ("delete", "schema"):
+            frame = _with_columns(frame, columns)
+            columns = {}
+            if op == "delete":
+                deleted.update(entry["ids"])
+                frame = frame[~T.isin(frame[T.ID], entry["ids"]).to_numpy()].reset_index(drop=True)
+            else:
+                schema = Schema.from_dict(entry["schema"])
+                frame = frame.drop(columns=[c for c in entry["drop"] if c in frame.columns])
+                frame = frame.assign(**dict(entry["columns"].items()))
+            positions = dict(zip(frame[T.ID].tolist(), range(len(frame)), strict=True))
+        else:
+            raise StorageError(f"{folder}: unknown change {op!r} in the changes log")
+    return schema, _with_columns(frame, columns), deleted
+
+
+def _with_columns(frame: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    if not columns:
+        return frame
+    return frame.assign(**{c: pd.Series(v, dtype=object) for c, v in columns.items()})
+
+
+class FolderWriter:
+    """Writes a dataset's changes into its folder: the one place a change reaches the disk."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._logs: dict[str, AnswerLog] = {}
+
+    def log_for(self, user: str) -> AnswerLog:
+        """Return ``user``'s answer log, taking the annotator's lock on first use."""
+        log = self._logs.get(user)
+        if log is None:
+            log = self._logs[user] = AnswerLog(self.folder, user)
+        return log
+
+    def write(self, change: Change, *, show_progress: bool | None = None) -> None:
+        """Append ``change`` durably; returns once it is flushed and synced."""
+        if isinstance(change, PutResponse):
+            self.log_for(change.row["user"]).append(change.row)
+        elif isinstance(change, PutResponses):
+            rows = change.rows
+            users = pd.unique(rows["user"])
+            groups = (
+                [(users[0], rows)] if len(users) == 1 else list(rows.groupby("user", sort=False))
+            )
+            for name, group in progress(
+                groups, desc="add_responses", rows=len(rows), enabled=show_progress
+            ):
+                self.log_for(str(name)).append_many(group)
+        elif isinstance(change, RemoveResponse):  # the log is append-only: a tombstone line
+            self.log_for(change.user).append(
+                {
+                    "record_id": change.record_id,
+                    "user": change.user,
+                    "status": REMOVED,
+                    "values": "{}",
+                    "updated_at": change.at,
+                    "time_spent": None,
+                    "inserted_at": change.at,
+                }
+            )
+        elif isinstance(change, AddRecords):
+            append_part(self.folder, change.records, change.responses)
+        else:
+            append_change(self.folder, change)
+
+    def close(self) -> None:
+        """Release every annotator lock this writer holds."""
+        for log in self._logs.values():
+            log.close()
+        self._logs.clear()

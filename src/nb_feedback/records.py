@@ -7,10 +7,9 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 from nb_feedback._checks import is_unicode
-from nb_feedback._protocol import STATUSES
 from nb_feedback.errors import ResponseError
 
 
@@ -25,31 +24,98 @@ class ResponseStatus(str, Enum):
         return self.value
 
 
+STATUSES: tuple[str, ...] = tuple(s.value for s in ResponseStatus)
+"""The statuses a response can have (a record with none is "pending" for that annotator)."""
+
+
+DEFAULT_USER = "annotator"
+"""The annotator name a response without ``user_id`` is stored under (v1's docs write them so)."""
+
+
 @dataclass(frozen=True)
+class ValueSchema:
+    """One answer inside a response, as Argilla v1 shapes it: ``response.values[q].value``."""
+
+    value: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"value": value}`` (v1's serialised form)."""
+        return {"value": self.value}
+
+
 class Response:
-    """One annotator's answers to one record.
+    """One annotator's answers to one record, shaped as Argilla v1's ``ResponseSchema``.
+
+    ``values`` may be given plain (``{"q": "text"}``) or in v1's form (``{"q": {"value": ...}}``
+    or ``{"q": ValueSchema(...)}``); it is always read as ``{question: ValueSchema}``.
+    ``user`` is an alias of ``user_id``.
 
     Examples
     --------
-    >>> Response(user="labeler-1", values={"demonstration": "Hi"}).status
-    'submitted'
+    >>> r = Response(user_id="labeler-1", values={"demonstration": "Hi"})
+    >>> r.values["demonstration"].value, r.status, r.user
+    ('Hi', 'submitted', 'labeler-1')
     """
 
-    user: str
-    values: dict[str, Any]
-    status: str = "submitted"
-    updated_at: float | None = None
-    time_spent: float | None = None
+    __slots__ = ("inserted_at", "status", "time_spent", "updated_at", "user_id", "values")
+
+    def __init__(
+        self,
+        user_id: str | None = None,
+        values: Mapping[str, Any] | None = None,
+        status: str = "submitted",
+        updated_at: float | None = None,
+        time_spent: float | None = None,
+        inserted_at: float | None = None,
+        *,
+        user: str | None = None,
+    ) -> None:
+        self.user_id: str = user_id if user_id is not None else (user or DEFAULT_USER)
+        self.values: dict[str, ValueSchema] = {
+            name: v if isinstance(v, ValueSchema) else ValueSchema(v)
+            for name, v in unwrap_values(values or {}).items()
+        }
+        self.status = str(status.value if isinstance(status, ResponseStatus) else status)
+        self.updated_at = updated_at
+        self.inserted_at = inserted_at if inserted_at is not None else updated_at
+        self.time_spent = time_spent
+
+    @property
+    def user(self) -> str:
+        """The annotator's name (an alias of ``user_id``)."""
+        return self.user_id
+
+    def plain_values(self) -> dict[str, Any]:
+        """Return the answers as ``{question: value}``."""
+        return {name: v.value for name, v in self.values.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """Return a plain dict (the form ``to_pandas`` shows)."""
+        """Return a plain dict (the form ``to_pandas`` shows): values as ``{question: value}``."""
         return {
-            "user": self.user,
-            "values": self.values,
+            "user_id": self.user_id,
+            "values": self.plain_values(),
             "status": self.status,
+            "inserted_at": self.inserted_at,
             "updated_at": self.updated_at,
             "time_spent": self.time_spent,
         }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Response):
+            return NotImplemented
+        return (self.user_id, self.values, self.status) == (
+            other.user_id,
+            other.values,
+            other.status,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Response(user_id={self.user_id!r}, values={self.plain_values()!r}, "
+            f"status={self.status!r})"
+        )
 
 
 @dataclass(frozen=True)
@@ -94,13 +160,65 @@ def SuggestionSchema(
     return {"question_name": question_name, "value": value, "score": score, "agent": agent}
 
 
-@dataclass
-class FeedbackRecord:
-    """One item to annotate: its fields, metadata, suggestions and responses.
+class _TrackedDict(dict[str, Any]):
+    """A record's metadata: a dict whose changes are committed to the dataset it came from."""
 
-    ``id`` is set when the record is added to a dataset and kept across save and load.
-    ``status`` is "completed" once the record has as many submitted responses as the dataset's
-    ``TaskDistribution(min_submitted=...)`` asks for, else "pending".
+    def __init__(self, data: Mapping[str, Any], on_change: Any) -> None:
+        super().__init__(data)
+        self._on_change = on_change
+
+    def _changed(self, before: dict[str, Any]) -> None:
+        try:
+            self._on_change(dict(self))
+        except BaseException:  # the dataset refused it: put the dict back as it was
+            dict.clear(self)
+            dict.update(self, before)
+            raise
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        before = dict(self)
+        super().__setitem__(key, value)
+        self._changed(before)
+
+    def __delitem__(self, key: str) -> None:
+        before = dict(self)
+        super().__delitem__(key)
+        self._changed(before)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        before = dict(self)
+        super().update(*args, **kwargs)
+        self._changed(before)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        before = dict(self)
+        out = super().pop(key, *default)
+        if len(before) != len(self):
+            self._changed(before)
+        return out
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        self[key] = default
+        return default
+
+    def clear(self) -> None:
+        before = dict(self)
+        super().clear()
+        self._changed(before)
+
+
+class FeedbackRecord:
+    """One item to annotate: its fields, metadata, suggestions, responses and vectors.
+
+    ``id`` is set when the record is added to a dataset and kept across save and load. A record
+    read from a dataset (``dataset[i]``, iteration, ``dataset.records``) is bound to it: setting
+    ``metadata[k]``, ``suggestions``, ``responses`` or ``vectors``, or calling ``update``, is
+    committed to the dataset at once (durably, when it has a folder), as in Argilla v1. An edit
+    that breaks the schema raises and changes nothing. ``status`` is "completed" once the
+    record has as many submitted responses as the dataset's ``TaskDistribution(min_submitted=...)``
+    asks for, else "pending".
 
     Examples
     --------
@@ -109,31 +227,304 @@ class FeedbackRecord:
     'Name three primes.'
     """
 
-    fields: dict[str, Any]
-    metadata: dict[str, Any] | None = None
-    suggestions: Any = None
-    responses: Any = None
-    external_id: str | None = None
-    id: str | None = None
-    status: str = "pending"
-    unified_responses: dict[str, Any] | None = None
-    vectors: dict[str, list[float]] | None = None
-
-    def __post_init__(self) -> None:
-        self.metadata = dict(self.metadata) if self.metadata is not None else {}
-        self.suggestions = list(self.suggestions) if self.suggestions is not None else []
-        self.responses = list(self.responses) if self.responses is not None else []
+    def __init__(
+        self,
+        fields: Mapping[str, Any],
+        metadata: Mapping[str, Any] | None = None,
+        suggestions: Any = None,
+        responses: Any = None,
+        external_id: str | None = None,
+        id: str | None = None,
+        vectors: Mapping[str, Any] | None = None,
+        status: str = "pending",
+        unified_responses: Mapping[str, Any] | None = None,
+        **extra: Any,
+    ) -> None:
+        if extra:
+            raise TypeError(f"FeedbackRecord: unknown argument {sorted(extra)[0]!r}")
+        self.id = id
+        self._dataset: Any = None  # set by the dataset that made this record
+        self._loader: Any = None  # set for a record read lazily (see ``lazy``)
+        self._fields = dict(fields)
+        self._external_id = external_id
+        self._status = status
+        # kept as given (a record may be built wrong: add_records names what is wrong)
+        self._metadata: Any = (
+            _TrackedDict(metadata, self._metadata_changed)
+            if isinstance(metadata, Mapping)
+            else ({} if metadata is None else metadata)
+        )
+        self._suggestions: Any = (
+            list(suggestions)
+            if isinstance(suggestions, list | tuple)
+            else ([] if suggestions is None else suggestions)
+        )
+        self._responses: Any = (
+            list(responses)
+            if isinstance(responses, list | tuple)
+            else ([] if responses is None else responses)
+        )
+        self._vectors: Any = (
+            dict(vectors) if isinstance(vectors, Mapping) else ({} if vectors is None else vectors)
+        )
         # Argilla v1's answers unified by compute_unified_responses: {question: [values]}
-        self.unified_responses = dict(self.unified_responses or {})
-        self.vectors = dict(self.vectors) if self.vectors is not None else {}
+        self._unified = dict(unified_responses or {})
+
+    @classmethod
+    def lazy(cls, record_id: str, dataset: Any, load: Any) -> FeedbackRecord:
+        """Return the record ``record_id`` of ``dataset``, read by ``load(id)`` on first use.
+
+        Iteration hands these out: code written as Argilla users write it walks every record
+        and reads one or two things (``record.id``), and building each record in full cost
+        ~5 us, most of it for values nobody read. A lazy record costs ~0.5 us until read.
+        """
+        out = cls.__new__(cls)
+        out.id, out._dataset, out._loader = record_id, dataset, load
+        return out
+
+    def _fill(self) -> None:
+        load = self._loader
+        if load is None:
+            return
+        self._loader = None
+        full = load(self.id)
+        for name in _STATE:
+            setattr(self, name, getattr(full, name))
+        self._metadata = _TrackedDict(full._metadata, self._metadata_changed)
+
+    def _bind(self, dataset: Any) -> FeedbackRecord:
+        self._dataset = dataset
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a copy or a pickle is a plain record: it must not carry the dataset along
+        self._fill()
+        values = {
+            "fields": dict(self._fields),
+            "metadata": dict(self._metadata),
+            "suggestions": list(self._suggestions),
+            "responses": list(self._responses),
+            "external_id": self._external_id,
+            "id": self.id,
+            "vectors": dict(self._vectors),
+            "status": self._status,
+            "unified_responses": dict(self._unified),
+        }
+        return (_plain_record, (values,))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The record's field texts by field name."""
+        self._fill()
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: Mapping[str, Any]) -> None:
+        self._fill()
+        self._fields = dict(value)
+
+    @property
+    def external_id(self) -> str | None:
+        """The id the record had where it came from, if any."""
+        self._fill()
+        return self._external_id
+
+    @external_id.setter
+    def external_id(self, value: str | None) -> None:
+        self._fill()
+        self._external_id = value
+
+    @property
+    def status(self) -> str:
+        """Return "completed" once the record has enough submitted responses, else "pending"."""
+        self._fill()
+        return self._status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self._fill()
+        self._status = value
+
+    @property
+    def unified_responses(self) -> dict[str, Any]:
+        """Answers unified by ``compute_unified_responses``: ``{question: [values]}``."""
+        self._fill()
+        return self._unified
+
+    @unified_responses.setter
+    def unified_responses(self, value: Mapping[str, Any] | None) -> None:
+        self._fill()
+        self._unified = dict(value or {})
+
+    def _edit(self, **changes: Any) -> None:
+        if self._dataset is not None:
+            self._dataset.update_records([{"id": self.id, **changes}])
+
+    def _metadata_changed(self, metadata: dict[str, Any]) -> None:
+        self._edit(metadata=metadata)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The record's metadata; item changes are committed to a bound record's dataset."""
+        self._fill()
+        return cast(dict[str, Any], self._metadata)
+
+    @metadata.setter
+    def metadata(self, value: Mapping[str, Any] | None) -> None:
+        self._fill()
+        # a record not read from a dataset takes any value: add_records checks it
+        self._edit(metadata=value)
+        self._metadata = (
+            _TrackedDict(value, self._metadata_changed)
+            if isinstance(value, Mapping)
+            else ({} if value is None else value)
+        )
+
+    @property
+    def suggestions(self) -> list[Any]:
+        """Model suggestions (``Suggestion``s once read from a dataset)."""
+        self._fill()
+        return cast(list[Any], self._suggestions)
+
+    @suggestions.setter
+    def suggestions(self, value: Any) -> None:
+        self._fill()
+        self._edit(suggestions=value)
+        if self._dataset is not None:
+            self._suggestions = self._reread("suggestions")
+        else:
+            self._suggestions = [] if value is None else value
+
+    @property
+    def responses(self) -> list[Any]:
+        """Annotators' responses (``Response``s once read from a dataset)."""
+        self._fill()
+        return cast(list[Any], self._responses)
+
+    @responses.setter
+    def responses(self, value: Any) -> None:
+        self._fill()
+        if self._dataset is not None:
+            self._dataset.set_responses(self.id, list(value or []))
+            self._responses = self._reread("responses")
+        else:
+            self._responses = [] if value is None else value
+
+    @property
+    def vectors(self) -> dict[str, list[float]]:
+        """Named embeddings of the record (``VectorSettings`` declares them)."""
+        self._fill()
+        return cast(dict[str, list[float]], self._vectors)
+
+    @vectors.setter
+    def vectors(self, value: Mapping[str, Any] | None) -> None:
+        self._fill()
+        self._edit(vectors=value)
+        self._vectors = {} if value is None else value
+
+    def update(
+        self,
+        metadata: Mapping[str, Any] | None = None,
+        suggestions: Any = None,
+        vectors: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Change metadata, suggestions and/or vectors together (v1's ``record.update``).
+
+        Metadata given is merged into the record's; suggestions replace those for the same
+        questions; vectors given are merged.
+        """
+        self._fill()
+        changes: dict[str, Any] = {}
+        if metadata is not None:
+            changes["metadata"] = {**self._metadata, **metadata}
+        if suggestions is not None:
+            items = (
+                [suggestions]
+                if isinstance(suggestions, Mapping | Suggestion)
+                else list(suggestions)
+            )
+            new = {_question_of(s): s for s in items}
+            kept = [s for s in self._suggestions if _question_of(s) not in new]
+            changes["suggestions"] = [*kept, *new.values()]
+        if vectors is not None:
+            changes["vectors"] = {**self._vectors, **vectors}
+        if not changes:
+            return
+        self._edit(**changes)
+        if "metadata" in changes:
+            self._metadata = _TrackedDict(changes["metadata"], self._metadata_changed)
+        if "suggestions" in changes:
+            self._suggestions = (
+                changes["suggestions"] if self._dataset is None else self._reread("suggestions")
+            )
+        if "vectors" in changes:
+            self._vectors = changes["vectors"]
+
+    def _reread(self, what: str) -> list[Any]:
+        fresh = self._dataset.record_by_id(self.id)
+        return list(getattr(fresh, what))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as plain data (v1's layout)."""
+        self._fill()
+        return {
+            "fields": dict(self._fields),
+            "metadata": dict(self._metadata),
+            "suggestions": [s.to_dict() if hasattr(s, "to_dict") else s for s in self._suggestions],
+            "responses": [r.to_dict() if hasattr(r, "to_dict") else r for r in self._responses],
+            "vectors": dict(self._vectors),
+            "external_id": self._external_id,
+            "id": self.id,
+            "status": self._status,
+            "unified_responses": dict(self._unified),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FeedbackRecord):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        self._fill()
+        return (
+            f"FeedbackRecord(id={self.id!r}, fields={self._fields!r}, metadata={dict(self._metadata)!r}, "
+            f"suggestions={len(self._suggestions)}, responses={len(self._responses)})"
+        )
+
+
+_STATE = (
+    "_fields",
+    "_external_id",
+    "_status",
+    "_suggestions",
+    "_responses",
+    "_vectors",
+    "_unified",
+)
+
+
+def _plain_record(values: dict[str, Any]) -> FeedbackRecord:
+    return FeedbackRecord(**values)
+
+
+def _question_of(suggestion: Any) -> Any:
+    if isinstance(suggestion, Suggestion):
+        return suggestion.question_name
+    if isinstance(suggestion, Mapping):
+        return suggestion.get("question_name")
+    return None
 
 
 def unwrap_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn Argilla v1's ``{"q": {"value": v}}`` into ``{"q": v}``; plain values pass through."""
     out: dict[str, Any] = {}
     for name, value in values.items():
-        # the type test first: isinstance(x, Mapping) is an ABC check (~0.3 us), on every answer
-        if (
+        # the type tests first: isinstance(x, Mapping) is an ABC check (~0.3 us), on every answer
+        if type(value) is ValueSchema:
+            value = value.value
+        elif (
             type(value) not in _NEVER_MAPPINGS
             and isinstance(value, Mapping)
             and set(value) == {"value"}
@@ -153,11 +544,12 @@ def normalize_response(raw: Any, where: str) -> Response:
     """
     if isinstance(raw, Response):
         return raw
+    if hasattr(raw, "model_dump") or (hasattr(raw, "dict") and not isinstance(raw, Mapping)):
+        raw = raw.model_dump() if hasattr(raw, "model_dump") else raw.dict()  # a pydantic model
     if not isinstance(raw, Mapping):
         raise ResponseError(f"{where}: expected a response dict, got {type(raw).__name__}")
-    user = raw.get("user", raw.get("user_id"))
-    if not isinstance(user, str) or not user.strip() or not is_unicode(user):
-        raise ResponseError(f"{where}: expected 'user' (a non-empty string), got {user!r}")
+    user = raw.get("user_id", raw.get("user"))
+    user = check_user(DEFAULT_USER if user is None else user, where)
     values = raw.get("values")
     if not isinstance(values, Mapping):
         raise ResponseError(f"{where}: expected 'values' as a dict of answers, got {values!r}")
@@ -169,12 +561,19 @@ def normalize_response(raw: Any, where: str) -> Response:
         raise ResponseError(f"{where}: updated_at must be epoch seconds, got {updated!r}")
     spent = check_time_spent(raw.get("time_spent"), where)
     return Response(
-        user=user,
+        user_id=user,
         values=unwrap_values(values),
         status=status,
         updated_at=float(updated) if updated is not None else time.time(),
         time_spent=spent,
     )
+
+
+def check_user(user: object, where: str) -> str:
+    """Return ``user`` (an annotator's name), or raise: a non-empty string that UTF-8 can store."""
+    if not isinstance(user, str) or not user.strip() or not is_unicode(user):
+        raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
+    return user
 
 
 def check_status(status: object, where: str) -> str:

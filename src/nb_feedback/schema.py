@@ -429,6 +429,11 @@ class Schema:
         """Names of the questions, in order."""
         return [q.name for q in self.questions]
 
+    @property
+    def metadata_names(self) -> list[str]:
+        """Names of the declared metadata properties, in order."""
+        return [p.name for p in self.metadata_properties]
+
     def field(self, name: str) -> TextField | None:
         """Return the field called ``name``, or None."""
         item = self._by_name.get(name)  # type: ignore[attr-defined]

@@ -109,7 +109,7 @@ def team_agreement(ds: FeedbackDataset, top: int = 10) -> dict[str, Any]:
             "record_id": record_id,
             "dispute": round(score, 4),
             "answers": {
-                r.user: r.values for r in ds.record_at(ds.position_of(record_id)).responses
+                r.user: r.plain_values() for r in ds.record_at(ds.position_of(record_id)).responses
             },
         }
         for score, record_id in ranked[:top]

@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback._protocol import STATUSES
 from nb_feedback.distribution import submitted_counts
+from nb_feedback.records import STATUSES
 
 
 def team_progress(

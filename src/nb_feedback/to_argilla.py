@@ -174,7 +174,7 @@ def _record(
     responses = []
     for response in record.responses:
         user_id = uuid.UUID(str(user_ids[response.user]))
-        answered = [(q, v) for q, v in response.values.items() if v is not None]
+        answered = [(q, v) for q, v in response.plain_values().items() if v is not None]
         if not answered:  # a draft or discard with no answers: its status alone
             responses.append(rg.Response(schema.questions[0].name, None, user_id, response.status))
         for name, value in answered:

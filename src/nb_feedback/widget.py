@@ -173,7 +173,7 @@ class FeedbackWidget(anywidget.AnyWidget):
             "response": None
             if mine is None
             else {
-                "values": mine.values,
+                "values": mine.plain_values(),
                 "status": mine.status,
                 "updated_at": float(mine.updated_at or 0.0),
             },
@@ -362,7 +362,7 @@ class FeedbackWidget(anywidget.AnyWidget):
 
 def _already_held(previous: Response, values: dict[str, Any], status: object) -> bool:
     """Tell whether the stored response already is this answer (a resend of one that arrived)."""
-    return previous.status == status and previous.values == values
+    return previous.status == status and previous.plain_values() == values
 
 
 def _newer_than(previous: Response, written_at: object, record_id: str) -> bool:

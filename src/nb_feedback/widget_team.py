@@ -81,7 +81,7 @@ def answers_payload(record: FeedbackRecord, reviewer: str) -> list[dict[str, Any
     return [
         {
             "user": r.user,
-            "values": r.values,
+            "values": r.plain_values(),
             "status": r.status,
             "updated_at": float(r.updated_at or 0.0),
         }

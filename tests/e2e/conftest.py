@@ -406,5 +406,5 @@ def answers(folder: Path | None, user: str = "e2e") -> dict[int, tuple[str, dict
     for i, rec in enumerate(ds):
         for r in rec.responses:
             if r.user == user:
-                out[i] = (r.status, dict(r.values))
+                out[i] = (r.status, dict(r.plain_values()))
     return out

@@ -39,7 +39,7 @@ def test_keyboard_only_annotation_reaches_disk(open_notebook, ui: str) -> None:
         ui,
         cells=(
             "import json\n"
-            "print('KERNEL', json.dumps({r.fields['prompt']: [x.values for x in r.responses]"
+            "print('KERNEL', json.dumps({r.fields['prompt']: [x.plain_values() for x in r.responses]"
             " for r in ds if r.responses}))",
         ),
     )

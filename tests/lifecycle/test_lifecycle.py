@@ -69,7 +69,7 @@ def _reopen_elsewhere(folder: Path) -> list[dict[str, Any]]:
         "import json, sys, nb_feedback as rg\n"
         "ds = rg.FeedbackDataset.from_disk(sys.argv[1])\n"
         "out = [{'id': r.id, 'prompt': r.fields['prompt'], 'metadata': r.metadata,"
-        " 'responses': sorted([x.user, x.values, x.status] for x in r.responses)} for r in ds]\n"
+        " 'responses': sorted([x.user, x.plain_values(), x.status] for x in r.responses)} for r in ds]\n"
         "sys.stdout.write(json.dumps(out))\n"
     )
     done = subprocess.run(
@@ -121,7 +121,9 @@ class Lifecycle(RuleBasedStateMachine):
         if form == "dicts":
             self.ds.add_records([{"fields": {"prompt": p}, "metadata": meta} for p in prompts])
         elif form == "records":
-            self.ds.add_records([rg.FeedbackRecord(fields={"prompt": p}, metadata=meta) for p in prompts])
+            self.ds.add_records(
+                [rg.FeedbackRecord(fields={"prompt": p}, metadata=meta) for p in prompts]
+            )
         elif form == "frame":
             frame = pd.DataFrame({"prompt": prompts})
             if source is not None:
@@ -207,7 +209,45 @@ class Lifecycle(RuleBasedStateMachine):
         with pytest.raises(rg.ResponseError):
             self.ds.add_response(record, {"demonstration": text, "quality": 7}, user="ann")
 
+    @rule(
+        record=records,
+        source=st.sampled_from(["a", "b", "c"]),
+        how=st.sampled_from(["item", "update", "dataset"]),
+    )
+    def edit_metadata(self, record: str, source: str, how: str) -> None:
+        if record not in self.prompts:
+            return
+        if how == "item":  # as v1 users do: a record read from the dataset, edited in place
+            self.ds[list(self.prompts).index(record)].metadata["source"] = source
+        elif how == "update":
+            self.ds.record_by_id(record).update(metadata={"source": source})
+        else:
+            self.ds.update_records([{"id": record, "metadata": {"source": source}}])
+        self.metadata[record] = {**self.metadata[record], "source": source}
+
+    @rule(record=records)
+    def bad_edit_changes_nothing(self, record: str) -> None:
+        if record not in self.prompts:
+            return
+        with pytest.raises(rg.RecordError):
+            self.ds.update_records([{"id": record, "vectors": {"v": ["not", "numbers"]}}])
+
+    @rule(record=consumes(records))
+    def delete(self, record: str) -> None:
+        if record not in self.prompts:
+            return
+        self.ds.delete_records([record])
+        del self.prompts[record], self.metadata[record]
+        self.answers = {k: v for k, v in self.answers.items() if k[0] != record}
+        for stack in self.undo.values():
+            stack[:] = [entry for entry in stack if entry[0] != record]
+
     # -------------------------------------------------------------- persistence
+    @precondition(lambda self: self.folder is not None)
+    @rule()
+    def compact(self) -> None:
+        self.ds.save()
+
     def _close_widgets(self) -> None:
         for w in self.widgets.values():
             w.close()
@@ -264,7 +304,7 @@ class Lifecycle(RuleBasedStateMachine):
         for r in seen:
             assert r.fields["prompt"] == self.prompts[r.id]
             assert r.metadata == self.metadata[r.id]
-            got = sorted([x.user, x.values, x.status] for x in r.responses)
+            got = sorted([x.user, x.plain_values(), x.status] for x in r.responses)
             assert got == self._responses_of(r.id), r.id
 
     @invariant()
@@ -283,9 +323,7 @@ class Lifecycle(RuleBasedStateMachine):
         for row, record in zip(table["demonstration"], self.prompts, strict=True):
             got = sorted((x["user_id"], x["value"], x["status"]) for x in row)
             want = sorted(
-                (u, v["demonstration"], s)
-                for (r, u), (v, s) in self.answers.items()
-                if r == record
+                (u, v["demonstration"], s) for (r, u), (v, s) in self.answers.items() if r == record
             )
             assert got == want
         self._check_sft()

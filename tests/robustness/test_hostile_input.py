@@ -459,9 +459,9 @@ def test_front_end_message_on_a_saved_dataset(
     saved.close()
     loaded = reopened(saved)
     (mine,) = [r for r in loaded[2].responses if r.user == "viewer"]
-    assert mine.values == content["values"]
+    assert mine.plain_values() == content["values"]
     text = content["values"]["demonstration"]
-    assert mine.values["demonstration"].encode("utf-8") == text.encode("utf-8")
+    assert mine.values["demonstration"].value.encode("utf-8") == text.encode("utf-8")
     assert_same_state(state(loaded), state(saved))
 
 

@@ -123,7 +123,7 @@ def test_add_records_takes_suggestions_and_argilla_v1_responses() -> None:
         ("demonstration", "2", None, "gpt"),
         ("quality", 4, 0.9, None),
     ]
-    got = sorted((r.user, r.values, r.status) for r in record.responses)
+    got = sorted((r.user, r.plain_values(), r.status) for r in record.responses)
     assert got == [
         ("ann", {"demonstration": "3", "quality": 5}, "submitted"),
         ("bob", {"topic": "math"}, "draft"),
@@ -280,9 +280,12 @@ BAD_RECORDS = [
         id="response with a bad status",
     ),
     pytest.param(
-        {"fields": {"prompt": "x"}, "responses": [{"values": {"demonstration": "a"}}]},
-        ["record 2", "'user'"],
-        id="response without a user",
+        {
+            "fields": {"prompt": "x"},
+            "responses": [{"user_id": " ", "values": {"demonstration": "a"}}],
+        },
+        ["record 2", "user"],
+        id="response with a blank user",
     ),
     pytest.param(
         {
@@ -391,7 +394,7 @@ def test_add_records_of_nothing_adds_nothing(make_dataset: DatasetFactory) -> No
 def test_add_response_then_replace_by_same_user(ds: rg.FeedbackDataset) -> None:
     rid = ds[1].id
     first = ds.add_response(rid, {"demonstration": "first"}, user="ann")
-    assert (first.user, first.values, first.status) == (
+    assert (first.user, first.plain_values(), first.status) == (
         "ann",
         {"demonstration": "first"},
         "submitted",
@@ -399,7 +402,7 @@ def test_add_response_then_replace_by_same_user(ds: rg.FeedbackDataset) -> None:
     ds.add_response(rid, {"demonstration": "second", "quality": 4}, user="ann", time_spent=3.5)
     responses = ds[1].responses
     assert len(responses) == 1
-    assert responses[0].values == {"demonstration": "second", "quality": 4}
+    assert responses[0].plain_values() == {"demonstration": "second", "quality": 4}
     assert responses[0].time_spent == 3.5
     frame = ds.responses_frame()
     assert len(frame) == 1
@@ -410,7 +413,7 @@ def test_different_users_keep_separate_responses(ds: rg.FeedbackDataset) -> None
     rid = ds[0].id
     ds.add_response(rid, {"demonstration": "a"}, user="ann")
     ds.add_response(rid, {"demonstration": "b"}, user="bob", status="draft")
-    got = sorted((r.user, r.values["demonstration"], r.status) for r in ds[0].responses)
+    got = sorted((r.user, r.values["demonstration"].value, r.status) for r in ds[0].responses)
     assert got == [("ann", "a", "submitted"), ("bob", "b", "draft")]
 
 
@@ -444,8 +447,8 @@ def test_add_response_accepts_argilla_v1_value_form(
     ds: rg.FeedbackDataset, values: dict[str, Any], stored: dict[str, Any]
 ) -> None:
     response = ds.add_response(ds[0].id, values, user="u")
-    assert response.values == stored
-    assert ds[0].responses[0].values == stored
+    assert response.plain_values() == stored
+    assert ds[0].responses[0].plain_values() == stored
 
 
 @pytest.mark.parametrize(
@@ -464,7 +467,7 @@ def test_drafts_and_discards_may_be_partial(
 ) -> None:
     response = ds.add_response(ds[0].id, values, user="u", status=status)
     assert response.status == str(status)
-    assert ds[0].responses[0].values == values
+    assert ds[0].responses[0].plain_values() == values
 
 
 BAD_RESPONSES = [
@@ -530,7 +533,7 @@ def test_a_bad_response_raises_naming_record_and_question_and_changes_nothing(
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
     assert_unchanged(ds, before)
-    assert ds[2].responses[0].values == {"demonstration": "before"}
+    assert ds[2].responses[0].plain_values() == {"demonstration": "before"}
 
 
 # ---------------------------------------------------------------------------- add_responses
@@ -660,7 +663,9 @@ def test_add_responses_text_batch_stores_what_orjson_writes(
     raw = ds._responses_raw().set_index("record_id")["values"]
     for record_id, text in zip(ids, TRICKY_TEXTS, strict=True):
         assert raw[record_id] == orjson.dumps({"demonstration": text}).decode()
-    assert [ds[i].responses[0].values["demonstration"] for i in range(len(ids))] == TRICKY_TEXTS
+    assert [
+        ds[i].responses[0].values["demonstration"].value for i in range(len(ids))
+    ] == TRICKY_TEXTS
 
 
 @settings(max_examples=200, deadline=None)
@@ -799,7 +804,7 @@ def test_filter_by_rejects_bad_filters(
         lambda s: s.add_response(s[0].id, {"demonstration": "x"}, user="ann"),
         lambda s: s.add_response(s[0].id, {"demonstration": "x"}, user="new"),
         lambda s: s.add_responses([{"record_id": s[0].id, "demonstration": "x"}], user="z"),
-        lambda s: s._restore_response(s[0].id, "ann", None),
+        lambda s: s.remove_response(s[0].id, "ann"),
     ],
 )
 def test_filter_result_is_read_only(answered: rg.FeedbackDataset, write: Any) -> None:
@@ -856,6 +861,7 @@ def test_responses_frame_columns(answered: rg.FeedbackDataset) -> None:
         "values",
         "updated_at",
         "time_spent",
+        "inserted_at",
     ]
     assert len(frame) == 5
     assert all(isinstance(v, dict) for v in frame["values"])
@@ -989,7 +995,7 @@ def test_argilla_v1_demonstration_guide_runs_as_written(tmp_path: Path) -> None:
     for record in submitted.records:
         for response in record.responses:
             if response.status == "submitted":
-                pairs.append((record.fields["prompt"], response.values["demonstration"]))
+                pairs.append((record.fields["prompt"], response.values["demonstration"].value))
     assert sorted(pairs) == [
         ("Name three primes.", "2, 3 and 5."),
         ("Translate 'cat' to French.", "chat"),

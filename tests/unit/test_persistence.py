@@ -160,7 +160,7 @@ def test_every_change_after_save_is_written(make_dataset: DatasetFactory, tmp_pa
     assert len(loaded) == 5
     assert_same_data(ds, loaded)
     assert {(r.user, r.status) for r in loaded[0].responses} == {("bob", "draft")}
-    assert loaded[4].responses[0].values == {"demonstration": "on a new record"}
+    assert loaded[4].responses[0].plain_values() == {"demonstration": "on a new record"}
     ds.close()
 
 
@@ -172,7 +172,7 @@ def test_saving_again_to_its_own_folder_is_a_no_op(
     ds.add_response(ds[0].id, {"demonstration": "x"}, user="ann")
     assert ds.save(tmp_path / "ds") == (tmp_path / "ds").resolve()
     assert ds.folder == (tmp_path / "ds").resolve()
-    assert reopen(tmp_path / "ds")[0].responses[0].values == {"demonstration": "x"}
+    assert reopen(tmp_path / "ds")[0].responses[0].plain_values() == {"demonstration": "x"}
     ds.close()
 
 
@@ -188,7 +188,7 @@ def test_a_loaded_dataset_writes_back_to_its_folder(
     loaded.close()
     again = reopen(tmp_path / "ds")
     assert len(again) == 3
-    assert again[1].responses[0].values == {"demonstration": "later"}
+    assert again[1].responses[0].plain_values() == {"demonstration": "later"}
 
 
 # ------------------------------------------------------------------------------ torn writes
@@ -210,7 +210,7 @@ def test_torn_last_line_is_skipped_with_a_warning_and_repaired(
 
     with pytest.warns(rg.LoadWarning, match="torn last write"):
         loaded = reopen(folder)
-    assert {r.fields["prompt"]: [x.values for x in r.responses] for r in loaded} == {
+    assert {r.fields["prompt"]: [x.plain_values() for x in r.responses] for r in loaded} == {
         "Prompt number 0?": [{"demonstration": "first"}],
         "Prompt number 1?": [{"demonstration": "second"}],
         "Prompt number 2?": [],
@@ -225,8 +225,8 @@ def test_torn_last_line_is_skipped_with_a_warning_and_repaired(
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning any more
         again = reopen(folder)
-    assert again[2].responses[0].values == {"demonstration": "third"}
-    assert again[0].responses[0].values == {"demonstration": "first"}
+    assert again[2].responses[0].plain_values() == {"demonstration": "third"}
+    assert again[0].responses[0].plain_values() == {"demonstration": "first"}
 
 
 def test_a_garbage_line_in_the_middle_is_skipped_with_a_warning(
@@ -242,7 +242,7 @@ def test_a_garbage_line_in_the_middle_is_skipped_with_a_warning(
         fh.write(b"\x00\xff not json\n")
     with pytest.warns(rg.LoadWarning, match="unreadable line"):
         loaded = reopen(folder)
-    assert loaded[0].responses[0].values == {"demonstration": "kept"}
+    assert loaded[0].responses[0].plain_values() == {"demonstration": "kept"}
 
 
 # ------------------------------------------------------------------------- crash mid-save
@@ -287,6 +287,7 @@ def test_a_first_save_that_crashed_can_be_retried_to_the_same_folder(
     ds.save(folder)  # the leftovers are the library's own: retrying starts over
     assert sorted(p.name.split("-")[0] for p in folder.iterdir() if not p.name.startswith(".")) == [
         "answers",
+        "changes",
         "nb_feedback.json",
         "records",
         "responses",
@@ -365,7 +366,10 @@ def test_future_format_version_is_a_clear_error(
     manifest = json.loads((folder / persistence.MANIFEST).read_text("utf-8"))
     manifest["format_version"] = persistence.FORMAT_VERSION + 1
     (folder / persistence.MANIFEST).write_text(json.dumps(manifest), "utf-8")
-    with pytest.raises(StorageError, match=r"format_version 2 is newer .* upgrade nb_feedback"):
+    with pytest.raises(
+        StorageError,
+        match=rf"format_version {persistence.FORMAT_VERSION + 1} is newer .* upgrade nb_feedback",
+    ):
         reopen(folder)
 
 
@@ -447,7 +451,7 @@ def test_overwrite_false_protects_an_existing_dataset(
     assert sorted(p.name for p in folder.rglob("*")) == before
     loaded = reopen(folder)
     assert len(loaded) == 2
-    assert loaded[0].responses[0].values == {"demonstration": "precious"}
+    assert loaded[0].responses[0].plain_values() == {"demonstration": "precious"}
 
 
 def test_overwrite_true_replaces_and_cleans_up(
@@ -481,12 +485,12 @@ def test_undo_of_a_first_answer_survives_reload(
     ds.save(folder)
     ds.add_response(ds[0].id, {"demonstration": "oops"}, user="ann")
     ds.add_response(ds[1].id, {"demonstration": "keep"}, user="ann")
-    ds._restore_response(ds[0].id, "ann", None)
+    ds.remove_response(ds[0].id, "ann")
     assert ds[0].responses == []
     ds.close()
     loaded = reopen(folder)
     assert loaded[0].responses == []
-    assert loaded[1].responses[0].values == {"demonstration": "keep"}
+    assert loaded[1].responses[0].plain_values() == {"demonstration": "keep"}
     assert loaded.status_counts("ann")["submitted"] == 1
 
 
@@ -497,12 +501,13 @@ def test_undo_back_to_a_previous_answer_survives_reload(
     ds = make_dataset(2)
     ds.save(folder)
     ds.add_response(ds[0].id, {"demonstration": "v1"}, user="ann", status="draft")
-    previous = ds._response_row(ds[0].id, "ann")
+    previous = ds.response_of(ds[0].id, "ann")
+    assert previous is not None
     ds.add_response(ds[0].id, {"demonstration": "v2"}, user="ann")
-    ds._restore_response(ds[0].id, "ann", previous)
+    ds.add_response(ds[0].id, previous.values, user="ann", status=previous.status)
     ds.close()
     (response,) = reopen(folder)[0].responses
-    assert (response.values, response.status) == ({"demonstration": "v1"}, "draft")
+    assert (response.plain_values(), response.status) == ({"demonstration": "v1"}, "draft")
 
 
 def test_undo_of_an_answer_from_the_snapshot_survives_reload(
@@ -512,7 +517,7 @@ def test_undo_of_an_answer_from_the_snapshot_survives_reload(
     ds = make_dataset(2)
     ds.add_response(ds[0].id, {"demonstration": "in the snapshot"}, user="ann")
     ds.save(folder)
-    ds._restore_response(ds[0].id, "ann", None)
+    ds.remove_response(ds[0].id, "ann")
     ds.close()
     assert reopen(folder)[0].responses == []
 
@@ -537,9 +542,9 @@ def test_reopening_in_the_same_process_takes_the_annotator_over(
     ds.add_response(ds[1].id, {"demonstration": "x"}, user="bob")  # other users are fine
     ds.close()
     other.close()
-    got = {r.user: r.values for r in reopen(folder)[1].responses}
+    got = {r.user: r.plain_values() for r in reopen(folder)[1].responses}
     assert got == {"ann": {"demonstration": "b"}, "bob": {"demonstration": "x"}}
-    assert {r.user: r.values for r in reopen(folder)[0].responses} == {
+    assert {r.user: r.plain_values() for r in reopen(folder)[0].responses} == {
         "ann": {"demonstration": "a"}
     }
 
@@ -593,7 +598,7 @@ def test_answer_acknowledged_before_sigkill_is_on_disk(
     loaded = reopen(folder)
     (response,) = loaded[1].responses
     assert response.user == "killed"
-    assert response.values["demonstration"].encode("utf-8") == ANSWER.encode("utf-8")
+    assert response.values["demonstration"].value.encode("utf-8") == ANSWER.encode("utf-8")
     # and the dead writer's lock does not block the next writer as that user
     loaded.add_response(loaded[2].id, {"demonstration": "after"}, user="killed")
     loaded.close()
@@ -687,7 +692,7 @@ def test_same_user_in_two_processes_gets_writer_locked_error(
     finally:
         holder.communicate(input="\n", timeout=60)
     loaded = reopen(folder)
-    assert [r.values for r in loaded[0].responses] == [{"demonstration": "first"}]
+    assert [r.plain_values() for r in loaded[0].responses] == [{"demonstration": "first"}]
     assert loaded[1].responses == []
 
 
@@ -715,6 +720,7 @@ def test_bulk_log_lines_say_what_the_row_by_row_encoder_says(rows: list[tuple[An
                 "values": json.dumps({"q": v}, ensure_ascii=False),
                 "updated_at": abs(t) if t == t else 1.5,
                 "time_spent": spent,
+                "inserted_at": abs(t) if t == t else 1.5,
             }
             for r, u, s, v, t, spent in rows
         ]
@@ -744,4 +750,4 @@ def test_bulk_answers_reach_the_log_and_reload(tmp_path: Path) -> None:
     assert ds.add_responses(frame, user="bulk") == 4
     ds.close()
     again = rg.FeedbackDataset.from_disk(tmp_path / "d")
-    assert [r.responses[0].values["demonstration"] for r in again] == texts
+    assert [r.responses[0].values["demonstration"].value for r in again] == texts

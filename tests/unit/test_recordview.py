@@ -1,4 +1,4 @@
-"""Iteration and dataset[i] hand out views: the same records as record_at, read when first used."""
+"""Iteration and dataset[i] hand out lazy records: the same as record_at, read when first used."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback._recordview import RecordView, RowBlocks
+from nb_feedback._recordview import RowBlocks
 
 PIECES = ["\n", "\r\n", "\t", '"', "\\", "\u2028", "\U0001f600", "\u05e9", "e\u0301", " ", "a"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=4).map(lambda t: "x" + "".join(t))
@@ -91,23 +91,22 @@ def test_a_view_reads_nothing_until_used_then_what_is_there() -> None:
     ds = _dataset()
     ds.add_records([{"prompt": "p0"}, {"prompt": "p1"}])
     record = ds[0]
-    assert type(record) is RecordView and isinstance(record, rg.FeedbackRecord)
+    assert type(record) is rg.FeedbackRecord
+    assert "_fields" not in vars(record)  # made from its id alone
     ds.add_response(record.id, {"answer": "yes"}, user="ann")
-    assert type(record) is RecordView  # reading the id loaded nothing
     assert [r.user for r in record.responses] == ["ann"]  # read now, so the answer shows
-    assert type(record) is rg.FeedbackRecord  # loaded: from now on a plain record
     assert record.fields == {"prompt": "p0", "context": None}
-    assert repr(ds[0]).startswith("FeedbackRecord(fields={'prompt': 'p0'")
-    assert ds[0] == ds.record_at(0) and ds.record_at(0) == ds[0]
+    assert repr(record).startswith(f"FeedbackRecord(id={record.id!r}, fields={{'prompt': 'p0'")
 
 
-def test_a_value_set_before_the_first_read_stays() -> None:
+def test_a_value_set_before_the_first_read_stays_and_is_committed() -> None:
     ds = _dataset()
     ds.add_records([{"prompt": "p0", "source": "web"}])
     record = next(iter(ds))
     record.metadata = {"source": "mine"}
     assert record.metadata == {"source": "mine"}
     assert record.fields == {"prompt": "p0", "context": None}  # the rest loads as usual
+    assert ds[0].metadata == {"source": "mine"}  # the edit is the dataset's
 
 
 def test_copies_and_pickles_are_plain_records() -> None:
@@ -118,6 +117,8 @@ def test_copies_and_pickles_are_plain_records() -> None:
     for other in (copy.copy(record), copy.deepcopy(record), pickle.loads(pickle.dumps(record))):
         assert type(other) is rg.FeedbackRecord
         assert _values(other) == _values(record)
+        other.metadata["source"] = "copy"  # a copy is not bound: the dataset is unchanged
+        assert ds[0].metadata == {"source": "web"}
 
 
 def test_a_view_of_a_dataset_is_added_to_another() -> None:

@@ -275,7 +275,7 @@ def test_review_view_shows_every_answer_and_stores_the_pick(
         monkeypatch,
     )
     assert reply["type"] == "ack", reply
-    assert ds.response_of(ids[1], "rev").values == {"demonstration": "cy's, fixed"}  # type: ignore[union-attr]
+    assert ds.response_of(ids[1], "rev").plain_values() == {"demonstration": "cy's, fixed"}  # type: ignore[union-attr]
     notes = rg.FeedbackDataset.from_disk(tmp_path / "d").reviews()
     assert notes[["record_id", "reviewer", "source", "edited"]].values.tolist() == [
         [ids[1], "rev", "cy", True]

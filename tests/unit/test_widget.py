@@ -64,7 +64,7 @@ def harness(ds: rg.FeedbackDataset, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 def _values(ds: rg.FeedbackDataset, position: int, user: str = "u") -> Any:
     responses = {r.user: r for r in ds[position].responses}
-    return responses[user].values if user in responses else None
+    return responses[user].plain_values() if user in responses else None
 
 
 # ------------------------------------------------------------------------------ answers
@@ -83,7 +83,7 @@ def test_a_valid_answer_is_acked_and_lands_in_memory(
         "saved": False,
     }
     (response,) = ds[1].responses
-    assert (response.user, response.values, response.status, response.time_spent) == (
+    assert (response.user, response.plain_values(), response.status, response.time_spent) == (
         "u",
         {"demonstration": "Hello 👋", "quality": 5},
         "submitted",
@@ -551,14 +551,14 @@ def test_any_json_gets_exactly_one_reply_and_only_acks_change_data(
                 if content.get("type") == "ping":
                     pd.testing.assert_frame_equal(ds.responses_frame(), before)
                 if content.get("type") == "answer":  # the acked answer is what is stored
-                    row = ds._response_row(content["record_id"], "u")
-                    assert row is not None
-                    assert json.loads(row["values"]) == unwrap_values(content["values"])
+                    stored = ds.response_of(content["record_id"], "u")
+                    assert stored is not None
+                    assert stored.plain_values() == unwrap_values(content["values"])
         # whatever happened, the data is still consistent with the schema
         for record in ds:
             for response in record.responses:
                 assert response.status in ("submitted", "draft", "discarded")
-                assert set(response.values) <= set(ds.schema.question_names)
+                assert set(response.plain_values()) <= set(ds.schema.question_names)
         assert w.counts == ds.status_counts("u")
     finally:
         w.close()
@@ -580,7 +580,7 @@ def test_rerunning_the_cell_that_opens_the_dataset_moves_the_annotator_to_the_ne
     assert "a newer copy of this dataset opened in this kernel" in stale["message"]
     second.widget.dataset.close()
     answers = {
-        r.fields["prompt"]: [x.values["demonstration"] for x in r.responses]
+        r.fields["prompt"]: [x.values["demonstration"].value for x in r.responses]
         for r in rg.FeedbackDataset.from_disk(folder)
     }
     assert sorted(v for vs in answers.values() for v in vs) == ["one", "two"]

@@ -1,0 +1,136 @@
+"""The typed changes a dataset goes through, all committed by ``FeedbackDataset._commit``.
+
+Every write, whoever makes it (the widget, ``add_response``, ``add_responses``, ``add_records``,
+a record edit, ``delete_records``, a schema edit, an undo), is built as one of these values,
+already checked against the schema by the function that builds it, then committed in one order:
+
+1. refuse if the dataset is read-only;
+2. append it durably to the dataset's folder, when it has one (``persistence.write_change``:
+   flushed and fsync'd before it returns);
+3. apply it to the in-memory tables;
+4. tell open views which records changed.
+
+A change is plain data: the same value is what goes to disk and what is applied in memory, so
+what a reopened dataset reads back is what the live one holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from nb_feedback.schema import Schema
+
+
+@dataclass(frozen=True)
+class AddRecords:
+    """New records (a frame in the record table's columns) with the responses they carried."""
+
+    records: pd.DataFrame
+    responses: pd.DataFrame
+    kind: ClassVar[str] = "records"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return [str(i) for i in self.records["@id"].tolist()]
+
+
+@dataclass(frozen=True)
+class PutResponse:
+    """One annotator's response to one record (a row of the response row type)."""
+
+    row: dict[str, Any]
+    kind: ClassVar[str] = "responses"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return [self.row["record_id"]]
+
+
+@dataclass(frozen=True)
+class PutResponses:
+    """Many responses at once (a frame of the response row type, one row per record and user)."""
+
+    rows: pd.DataFrame
+    kind: ClassVar[str] = "responses"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return [str(i) for i in self.rows["record_id"].tolist()]
+
+
+@dataclass(frozen=True)
+class RemoveResponse:
+    """Withdraw one annotator's response to one record (an undo of a first answer, say)."""
+
+    record_id: str
+    user: str
+    at: float
+    kind: ClassVar[str] = "responses"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return [self.record_id]
+
+
+@dataclass(frozen=True)
+class EditRecords:
+    """New values of some record columns (internal names, stored form) for some records.
+
+    ``columns`` maps a column (``@metadata``, ``@suggestions``, ``@vectors``, ``@meta:<name>``)
+    to one value per id in ``ids``.
+    """
+
+    ids: Sequence[str]
+    columns: dict[str, list[Any]]
+    kind: ClassVar[str] = "records"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return list(self.ids)
+
+
+@dataclass(frozen=True)
+class DeleteRecords:
+    """Remove records, and every response to them."""
+
+    ids: Sequence[str]
+    kind: ClassVar[str] = "records"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return list(self.ids)
+
+
+@dataclass(frozen=True)
+class ChangeSchema:
+    """A new schema: metadata properties, vector settings or the task distribution changed.
+
+    ``columns`` gives the record columns the new schema needs (a new metadata property's typed
+    column), one value per record in table order; ``drop`` the columns it no longer has.
+    """
+
+    schema: Schema
+    columns: dict[str, list[Any]]
+    drop: Sequence[str] = ()
+    kind: ClassVar[str] = "schema"
+
+    def record_ids(self) -> list[str]:
+        """Return no ids: a schema change touches no record in particular."""
+        return []
+
+
+Change = (
+    AddRecords
+    | PutResponse
+    | PutResponses
+    | RemoveResponse
+    | EditRecords
+    | DeleteRecords
+    | ChangeSchema
+)
+"""Everything that can change a dataset."""
