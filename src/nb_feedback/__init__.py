@@ -35,12 +35,14 @@ from nb_feedback.metrics import (
 )
 from nb_feedback.persistence import LoadWarning
 from nb_feedback.records import (
+    DEFAULT_USER,
     FeedbackRecord,
     Response,
     ResponseSchema,
     ResponseStatus,
     Suggestion,
     SuggestionSchema,
+    ValueSchema,
 )
 from nb_feedback.schema import (
     LabelQuestion,
@@ -79,6 +81,7 @@ from nb_feedback.vectors import VectorSettings
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_USER",
     "AgreementMetric",
     "AnnotatorMetric",
     "FeedbackDataset",
@@ -133,6 +136,7 @@ __all__ = [
     "UnifiedAnnotatorMetric",
     "UnifiedModelMetric",
     "UnifiedValueSchema",
+    "ValueSchema",
     "VectorSettings",
     "WriterLockedError",
     "__version__",

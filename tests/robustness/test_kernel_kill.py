@@ -124,14 +124,14 @@ def test_every_acked_answer_survives_sigkill_of_the_kernel(kernel: Kernel, tmp_p
         assert row.status == m["status"]
         assert row.user == USER
         assert row.time_spent == 1.5
-        assert row.plain_values() == m["values"]
+        assert row.values == m["values"]
         # byte for byte: the same UTF-8 once written out the same way
-        assert json.dumps(row.plain_values(), ensure_ascii=False, sort_keys=True).encode(
+        assert json.dumps(row.values, ensure_ascii=False, sort_keys=True).encode(
             "utf-8"
         ) == json.dumps(m["values"], ensure_ascii=False, sort_keys=True).encode("utf-8")
         for name, value in m["values"].items():
             if isinstance(value, str):
-                assert row.values[name].value.encode("utf-8") == value.encode("utf-8")
+                assert row.values[name].encode("utf-8") == value.encode("utf-8")
     # records never answered stay unanswered; the dead kernel's lock does not block the user
     assert loaded.status_counts(USER)["pending"] == 5
     loaded.add_response(ids[-1], {"demonstration": "after the kill"}, user=USER)
