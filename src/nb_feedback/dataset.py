@@ -954,6 +954,12 @@ class FeedbackDataset:
 
         return to_sft(self, *args, **kwargs)
 
+    def suggest(self, fn: Callable[[list[Any]], Sequence[Any]], **kwargs: Any) -> Any:
+        """Fill suggestions for a question from any callable, batch by batch; see ``nb_feedback.suggest``."""
+        from nb_feedback.suggest import suggest
+
+        return suggest(self, fn, **kwargs)
+
     def to_preference(self, *args: Any, **kwargs: Any) -> DatasetDict:
         """Build preference pairs for TRL from rankings; see ``nb_feedback.preference``."""
         from nb_feedback.preference import to_preference
