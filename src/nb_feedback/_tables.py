@@ -42,6 +42,7 @@ RESPONSE_SCHEMA = pa.schema(
         ("updated_at", pa.float64()),  # epoch seconds
         ("time_spent", pa.float64()),  # seconds, or null
         ("inserted_at", pa.float64()),  # when this user first answered this record
+        ("provenance", pa.string()),  # what the labeler was shown (JSON text), or null
     ]
 )
 """The one row type of responses: in memory, in the answer logs and in the parquet parts."""
@@ -57,8 +58,11 @@ def record_columns(field_names: Sequence[str], meta_names: Sequence[str]) -> lis
 def conform_responses(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` as a responses table: the row type's columns, in order, with its dtypes.
 
-    A frame from storage format 1 has no ``inserted_at``: it is the ``updated_at`` then.
+    A frame from storage format 1 has no ``inserted_at``: it is the ``updated_at`` then. Rows
+    written without a ``provenance`` (bulk answers, older folders) have none.
     """
+    if "provenance" not in frame.columns:
+        frame = frame.assign(provenance=None)
     if "inserted_at" not in frame.columns:
         frame = frame.assign(inserted_at=frame.get("updated_at", np.nan))
     elif frame["inserted_at"].isna().any():
@@ -189,7 +193,7 @@ class ResponseTable:
             row = {**row, "inserted_at": previous["inserted_at"]}  # first answered then
         elif row.get("inserted_at") is None:
             row = {**row, "inserted_at": row["updated_at"]}
-        values = tuple(row[c] for c in RESPONSE_COLUMNS)
+        values = tuple(row.get(c) for c in RESPONSE_COLUMNS)  # provenance may be left out
         held = self._pending.get(key[0])
         if held is None or (isinstance(held, tuple) and held[1] == key[1]):
             self._pending[key[0]] = values

@@ -475,12 +475,15 @@ class FeedbackDataset:
         user: str | None = None,
         status: str = "submitted",
         time_spent: float | None = None,
+        shown: Mapping[str, Any] | None = None,
     ) -> Response:
         """Record ``user``'s answers to one record; a later answer replaces the earlier one.
 
         With a folder, the answer is on disk (flushed and synced) before this returns.
         Values may be plain (``{"q": "text"}``) or in Argilla v1's form (``{"q": {"value": ...}}``).
-        ``user`` defaults to ``DEFAULT_USER`` ("annotator").
+        ``user`` defaults to ``DEFAULT_USER`` ("annotator"). ``shown`` says what the labeler
+        saw (``{question: {"suggestion", "agent", "order", "seed"}}``, as the widget sends it);
+        the answer then keeps its provenance (see ``nb_feedback.provenance``).
         """
         where = f"record {record_id!r}"
         self.position_of(record_id)
@@ -491,6 +494,11 @@ class FeedbackDataset:
         plain = unwrap_values(values)
         check_values(self._schema, plain, status, where)
         now, spent = time.time(), check_time_spent(time_spent, where)
+        origin = None
+        if shown is not None:  # what the widget (or a script) says the labeler saw
+            from nb_feedback.provenance import provenance
+
+            origin = provenance(self._schema, plain, shown, where)
         row = {
             "record_id": record_id,
             "user": user,
@@ -499,6 +507,7 @@ class FeedbackDataset:
             "updated_at": now,
             "time_spent": spent,
             "inserted_at": now,
+            "provenance": None if origin is None else dumps(origin, where),
         }
         self._commit(PutResponse(row))
         held = self._responses.get(record_id, user)
@@ -930,9 +939,16 @@ class FeedbackDataset:
         return out
 
     def responses_frame(self) -> pd.DataFrame:
-        """Return one row per (record, user): record_id, user, status, values (dict), times."""
+        """Return one row per (record, user): record_id, user, status, values (dict), times.
+
+        ``provenance`` is what the labeler was shown and how the answer relates to it (a dict,
+        see ``nb_feedback.provenance``), or None.
+        """
         frame = self._responses.frame().copy()
         frame["values"] = [loads(v) for v in frame["values"]]
+        frame["provenance"] = [
+            None if not isinstance(v, str) else loads(v) for v in frame["provenance"]
+        ]
         return frame
 
     def _records_frame(self) -> pd.DataFrame:

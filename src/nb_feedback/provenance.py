@@ -9,6 +9,7 @@ distance in characters) or ``replaced``. The result is stored with the answer.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -144,3 +145,99 @@ def provenance(
         if entry:
             out[str(name)] = entry
     return out or None
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def summary(responses: Any) -> dict[str, Any]:
+    """Return acceptance and edit rates per annotator and per agent, and position bias.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        ``dataset.responses_frame()``: one row per record and user, with ``status`` and
+        ``provenance`` (a dict or None). Only submitted answers count.
+
+    Returns
+    -------
+    dict
+        ``by_annotator`` and ``by_agent``: for each, the number of suggestions ``shown`` and
+        how many were ``accepted``, ``edited``, ``replaced`` or left ``unanswered``, with
+        ``acceptance_rate``, ``edit_rate`` and ``median_edit_distance`` (text only).
+        ``comparisons``: per question, the answers with a shown order and the share in which
+        the candidate shown first won (about 1/n when position has no effect).
+    """
+    groups: dict[str, dict[str, dict[str, Any]]] = {"by_annotator": {}, "by_agent": {}}
+    distances: dict[tuple[str, str], list[int]] = {}
+    firsts: dict[str, list[int]] = {}
+    if "provenance" not in responses.columns or responses.empty:
+        return {**groups, "comparisons": {}}
+    submitted = responses[responses["status"] == "submitted"]
+    for user, values, prov in zip(
+        submitted["user"], submitted["values"], submitted["provenance"], strict=True
+    ):
+        if not isinstance(prov, Mapping):
+            continue
+        for question, entry in prov.items():
+            if "outcome" in entry:
+                agent = entry.get("agent") or "(no agent)"
+                for kind, key in (("by_annotator", str(user)), ("by_agent", str(agent))):
+                    row = groups[kind].setdefault(key, {"shown": 0, **dict.fromkeys(OUTCOMES, 0)})
+                    row["shown"] += 1
+                    row[entry["outcome"]] += 1
+                    if "edit_distance" in entry and entry["outcome"] != "accepted":
+                        distances.setdefault((kind, key), []).append(int(entry["edit_distance"]))
+            order = entry.get("order")
+            answer = values.get(question) if isinstance(values, Mapping) else None
+            if order and isinstance(answer, list):
+                ranks: dict[str, int] = {
+                    str(i.get("value")): int(i.get("rank", 0))
+                    for i in answer
+                    if isinstance(i, Mapping)
+                }
+                best = min(ranks.values(), default=None)
+                if best is not None and list(ranks.values()).count(best) == 1:  # no tie on top
+                    firsts.setdefault(question, []).append(int(ranks.get(order[0]) == best))
+    for kind, rows in groups.items():
+        for key, row in rows.items():
+            row["acceptance_rate"] = _rate(row["accepted"], row["shown"])
+            row["edit_rate"] = _rate(row["edited"], row["shown"])
+            found = sorted(distances.get((kind, key), []))
+            row["median_edit_distance"] = found[len(found) // 2] if found else None
+    comparisons = {
+        q: {"answers": len(won), "first_shown_won": _rate(sum(won), len(won))}
+        for q, won in firsts.items()
+    }
+    return {**groups, "comparisons": comparisons}
+
+
+def summary_html(s: Mapping[str, Any]) -> str:
+    """Return ``summary``'s tables as an HTML fragment (names escaped), for ``report()``."""
+    e = html.escape
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{100 * v:.0f}%"
+
+    parts = []
+    for kind, caption in (("by_annotator", "annotator"), ("by_agent", "agent")):
+        rows = "".join(
+            f"<tr><td>{e(name)}</td><td style='text-align:right'>{r['shown']}</td>"
+            f"<td>{pct(r['acceptance_rate'])}</td><td>{pct(r['edit_rate'])}</td>"
+            f"<td>{pct(_rate(r['replaced'], r['shown']))}</td>"
+            f"<td>{'n/a' if r['median_edit_distance'] is None else r['median_edit_distance']}</td></tr>"
+            for name, r in sorted(s[kind].items())
+        )
+        if rows:
+            parts.append(
+                f"<table><caption>Model drafts by {caption}</caption><tr><th>{caption}</th>"
+                "<th>shown</th><th>accepted</th><th>edited</th><th>replaced</th>"
+                f"<th>median edit distance</th></tr>{rows}</table>"
+            )
+    for question, c in sorted(s["comparisons"].items()):
+        parts.append(
+            f"<p>Comparison <b>{e(question)}</b>: the candidate shown first won "
+            f"{pct(c['first_shown_won'])} of {c['answers']} answers without a tie on top.</p>"
+        )
+    return "<div style='display:flex;gap:24px;flex-wrap:wrap'>" + "".join(parts) + "</div>"

@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from nb_feedback.errors import ExportError
+from nb_feedback.provenance import summary as provenance_summary
+from nb_feedback.provenance import summary_html as provenance_html
 from nb_feedback.sft_plan import SFTPlan, _answer_texts, _trimmed, plan_sft, resolve_names
 from nb_feedback.team_agreement import render_team_html, team_summary
 
@@ -113,6 +115,8 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     team = team_summary(ds)  # per annotator, agreement and disputes: None for one annotator
     if team is not None:
         summary["team"] = team
+    if raw["provenance"].notna().any():  # answers to a model's drafts, or comparisons
+        summary["suggestions"] = provenance_summary(ds.responses_frame())
 
     lengths = np.array([], dtype=np.int64)
     keys = ("prompt", "completion", "multiple", "min_length", "dedupe", "stratify_by")
@@ -277,6 +281,8 @@ def render_html(rep: DatasetReport) -> str:
         )
         if dropped:
             parts.append(f"<table><caption>Left out, and why</caption>{dropped}</table>")
+    if s.get("suggestions"):
+        parts.append(provenance_html(s["suggestions"]))
     if s.get("sft_error"):
         parts.append(f"<p style='color:#e15759'>{e(s['sft_error'])}</p>")
     if s.get("team"):

@@ -326,6 +326,7 @@ class FeedbackWidget(anywidget.AnyWidget):
                 user=self.user,
                 status=status,
                 time_spent=spent,
+                shown=content.get("shown"),  # what the view showed: kept as provenance
             )
         if status != "draft":
             self._undo.append((record_id, previous))

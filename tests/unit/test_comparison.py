@@ -152,3 +152,130 @@ def test_the_widget_sends_each_annotator_their_order(monkeypatch: pytest.MonkeyP
     w = plain.annotate(user="ann")
     assert "display" not in w.window[0]  # no comparison: nothing extra on the wire
     w.close()
+
+
+# ------------------------------------------------------------------ provenance, stored
+def drafted(tmp_path: Path) -> rg.FeedbackDataset:
+    ds = schema()
+    ds.add_records(
+        [
+            {
+                "prompt": f"p{i}",
+                "a": "A",
+                "b": "B",
+                "suggestions": [{"question_name": "answer", "value": f"draft {i}", "agent": "m1"}],
+            }
+            for i in range(4)
+        ]
+    )
+    ds.save(tmp_path / "ds")
+    return ds
+
+
+def test_the_widget_stores_what_it_showed_and_it_survives_a_reopen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = drafted(tmp_path)
+    w = ds.annotate(user="ann")
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(w, "send", lambda msg, buffers=None: sent.append(msg))
+    rec = w.window[0]
+    order = rec["display"]["better"]
+    w._on_message(
+        w,
+        {
+            "type": "answer",
+            "request_id": "q1",
+            "record_id": rec["id"],
+            "status": "submitted",
+            "values": {
+                "answer": "draft 0, fixed",
+                "better": [{"value": "b", "rank": 1}, {"value": "a", "rank": 2}],
+            },
+            "shown": {
+                "answer": {"suggestion": "draft 0", "agent": "m1"},
+                "better": order,
+            },
+            "time_spent": 3.0,
+        },
+        [],
+    )
+    assert sent[-1]["type"] == "ack", sent
+    expected = {
+        "answer": {"suggestion": "draft 0", "agent": "m1", "outcome": "edited", "edit_distance": 7},
+        "better": {"order": order["order"], "seed": order["seed"]},
+    }
+    frame = ds.responses_frame()
+    assert frame["provenance"].tolist() == [expected]
+    w.close()
+    ds.close()
+    again = rg.FeedbackDataset.from_disk(tmp_path / "ds", show_progress=False)
+    assert again.responses_frame()["provenance"].tolist() == [expected]
+
+
+def test_a_malformed_shown_changes_nothing(tmp_path: Path) -> None:
+    ds = drafted(tmp_path)
+    rid = ds[0].id
+    with pytest.raises(ResponseError, match=f"record {rid!r}, question 'better'"):
+        ds.add_response(
+            rid,
+            {"answer": "x"},
+            user="ann",
+            status="draft",
+            shown={"better": {"order": ["a"], "seed": 1}},
+        )
+    assert ds.response_of(rid, "ann") is None
+    ds.close()
+    assert rg.FeedbackDataset.from_disk(tmp_path / "ds").response_of(rid, "ann") is None
+
+
+def test_answers_without_provenance_and_bulk_answers_read_as_none(tmp_path: Path) -> None:
+    ds = drafted(tmp_path)
+    ids = [r.id for r in ds]
+    ds.add_response(ids[0], {"answer": "x"}, user="ann", status="draft")
+    ds.add_responses(
+        [{"record_id": i, "answer": "bulk"} for i in ids[1:]], user="bulk", status="draft"
+    )
+    ds.close()
+    back = rg.FeedbackDataset.from_disk(tmp_path / "ds", show_progress=False)
+    assert back.responses_frame()["provenance"].tolist() == [None] * 4
+
+
+def test_report_shows_acceptance_and_edit_rates_per_annotator_and_agent(tmp_path: Path) -> None:
+    ds = drafted(tmp_path)
+    ids = [r.id for r in ds]
+    ranked = [{"value": "a", "rank": 1}, {"value": "b", "rank": 2}]
+    answers = [  # (user, answer, agent of the draft shown)
+        ("ann", "draft 0", "m1"),  # accepted
+        ("ann", "draft 1!", "m1"),  # edited, distance 1
+        ("bob", "zzzzzzz", "m2"),  # replaced: 7 characters of 7 changed
+        ("bob", "draft 3", "m2"),  # accepted
+    ]
+    for rid, (i, (user, text, agent)) in zip(ids, enumerate(answers), strict=True):
+        shown = {
+            "answer": {"suggestion": f"draft {i}", "agent": agent},
+            "better": display(ds.schema, rid, user)["better"],
+        }
+        ds.add_response(rid, {"answer": text, "better": ranked}, user=user, shown=shown)
+    ds.add_response(ids[0], {"answer": "x"}, user="cid", status="draft", shown={})  # no count
+    s = ds.report().summary["suggestions"]
+    assert s["by_annotator"]["ann"] == {
+        "shown": 2,
+        "accepted": 1,
+        "edited": 1,
+        "replaced": 0,
+        "unanswered": 0,
+        "acceptance_rate": 0.5,
+        "edit_rate": 0.5,
+        "median_edit_distance": 1,
+    }
+    assert s["by_agent"]["m2"]["accepted"] == 1 and s["by_agent"]["m2"]["replaced"] == 1
+    assert s["by_agent"]["m2"]["median_edit_distance"] == 7
+    # "a" always won: the share of wins by the first-shown candidate is the share shown first
+    firsts = [
+        display(ds.schema, rid, u)["better"]["order"][0] == "a"
+        for rid, (u, _, _) in zip(ids, answers, strict=True)
+    ]
+    assert s["comparisons"] == {"better": {"answers": 4, "first_shown_won": sum(firsts) / 4}}
+    html = ds.report()._repr_html_()
+    assert "Model drafts by agent" in html and "m2" in html and "50%" in html

@@ -862,9 +862,11 @@ def test_responses_frame_columns(answered: rg.FeedbackDataset) -> None:
         "updated_at",
         "time_spent",
         "inserted_at",
+        "provenance",
     ]
     assert len(frame) == 5
     assert all(isinstance(v, dict) for v in frame["values"])
+    assert frame["provenance"].tolist() == [None] * 5  # nothing was shown: answers from code
 
 
 @pytest.mark.parametrize(
