@@ -54,7 +54,7 @@ def run_one(n: int, answers: int) -> dict[str, object]:
     seconds["add_records"] = time.perf_counter() - t
     peaks["add_records"] = round(peak_rss_mb())
     del frame
-    ids = ds._records_frame()["@id"]
+    ids = ds.tables().records["@id"]
     if answers:
         answered = ids.iloc[1 : 2 * answers : 2]
         bulk = pd.DataFrame(  # the answers' texts are made before the timer
@@ -147,7 +147,7 @@ def reopen(folder: str) -> dict[str, object]:
     return {
         "seconds": seconds,
         "peak_rss_mb": round(peak_rss_mb()),
-        "responses": len(ds._responses_raw()),
+        "responses": len(ds.tables().responses),
     }
 
 

@@ -10,30 +10,52 @@ import pytest
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+def _run(path: Path) -> None:
+    """Run the notebook at ``path`` in a fresh kernel, in its folder; fail on any error output."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    client.execute()
+    errors = [
+        f"{o.get('ename')}: {o.get('evalue')}"
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
+    assert not errors, errors
+
+
+def test_quickstart_runs_again_after_a_restart(tmp_path: Path) -> None:
+    """A user who restarts the kernel runs the quickstart again on the same folder."""
+    shutil.copy(NOTEBOOKS / "quickstart.ipynb", tmp_path / "quickstart.ipynb")
+    _run(tmp_path / "quickstart.ipynb")
+    import nb_feedback as rg
+
+    first = rg.FeedbackDataset.from_disk(tmp_path / "quickstart.nbf")
+    answered = len(first.filter_by(response_status="submitted"))
+    first.close()
+    _run(tmp_path / "quickstart.ipynb")  # a fresh kernel, the folder from the first run
+    again = rg.FeedbackDataset.from_disk(tmp_path / "quickstart.nbf")
+    assert len(again) == 300  # reopened, not added twice
+    assert len(again.filter_by(response_status="submitted")) >= answered
+    again.to_sft()
+    again.report()
+
+
 @pytest.mark.parametrize(
     "name",
     sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")),
     ids=lambda n: n.removesuffix(".ipynb"),
 )
 def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
     if name == "finetune.ipynb":
         pytest.importorskip("trl")
     shutil.copy(NOTEBOOKS / name, tmp_path / name)
-    nb = nbformat.read(tmp_path / name, as_version=4)
-    client = nbclient.NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    )
-    client.execute()
-    errors = [
-        o
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.get("outputs", [])
-        if o.get("output_type") == "error"
-    ]
-    assert not errors
+    _run(tmp_path / name)
     if name == "quickstart.ipynb":
         import nb_feedback as rg
 

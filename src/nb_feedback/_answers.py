@@ -48,7 +48,7 @@ def check_answer_frame(
     ids = frame["record_id"]
     if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # ints, NaN: never a record id
         ids = ids.map(lambda v: v if isinstance(v, str) else None)
-    known = T.isin(ids.astype(object).where(ids.notna(), ""), dataset._records_frame()[T.ID])
+    known = T.isin(ids.astype(object).where(ids.notna(), ""), dataset.tables().records[T.ID])
     if not known.all():
         i = int((~known).to_numpy().argmax())
         raise ResponseError(
@@ -173,7 +173,7 @@ def _text_batch_rows(
     ids = texts_or_none(frame["record_id"], large=True)
     if ids is None or ids.null_count:
         return None
-    positions = pc.index_in(ids, value_set=dataset._columns()[T.ID])
+    positions = pc.index_in(ids, value_set=dataset.tables().record_ids)
     if positions.null_count:  # an unknown record
         return None
     if np.bincount(positions.to_numpy(), minlength=len(dataset)).max() > 1:  # a record twice

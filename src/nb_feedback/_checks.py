@@ -16,7 +16,7 @@ MAX_TEXT_CHARS = 1_000_000
 """Longest text a field or text answer may hold (characters)."""
 
 
-def _check_name(kind: str, name: object) -> None:
+def check_name(kind: str, name: object) -> None:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise SchemaError(
             f"{kind} name {name!r}: expected lower-case letters, digits, '_' or '-' "
@@ -29,7 +29,7 @@ def _check_bool(owner: str, attr: str, value: object) -> None:
         raise SchemaError(f"{owner}: {attr} must be True or False, got {value!r}")
 
 
-def _check_optional_str(owner: str, attr: str, value: object) -> None:
+def check_optional_str(owner: str, attr: str, value: object) -> None:
     if value is not None and not isinstance(value, str):
         raise SchemaError(f"{owner}: {attr} must be a string or None, got {value!r}")
     if value is not None and not is_unicode(value):
@@ -50,7 +50,7 @@ def is_unicode(text: str) -> bool:
 def text_problem(value: object) -> str | None:
     """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
     if not isinstance(value, str):
-        return f"expected text (str), got {type(value).__name__} {_short(value)}"
+        return f"expected text (str), got {type(value).__name__} {short_repr(value)}"
     if not value.strip():
         return "expected non-empty text, got empty or whitespace-only text"
     if len(value) > MAX_TEXT_CHARS:
@@ -62,6 +62,6 @@ def text_problem(value: object) -> str | None:
     return None
 
 
-def _short(value: object) -> str:
+def short_repr(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -52,7 +52,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
     datasets = require_datasets()
     value = datasets.Value
     schema = ds.schema
-    records = ds._records_frame()
+    records = ds.tables().records
     n = len(records)
     columns: dict[str, list[Any]] = {}
     spec: dict[str, Any] = {}
@@ -60,7 +60,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
         columns[f.name] = list(records[f.name].to_numpy(dtype=object, na_value=None))
         spec[f.name] = value("string")
 
-    raw = ds._responses_raw()
+    raw = ds.tables().responses
     pos = pd.Index(records[T.ID]).get_indexer(raw["record_id"])
     order = np.argsort(pos, kind="stable")
     parsed = [loads(v) for v in raw["values"].to_numpy(dtype=object)[order]]

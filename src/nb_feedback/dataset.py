@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union, overload
 
 import numpy as np
 import pandas as pd
@@ -62,9 +62,19 @@ from nb_feedback.validation import check_values, is_missing
 from nb_feedback.vectors import VectorSettings
 
 if TYPE_CHECKING:
-    from datasets import DatasetDict
+    from datasets import Dataset, DatasetDict
 
+    from nb_feedback.report import DatasetReport
     from nb_feedback.widget import FeedbackWidget
+
+RecordsInput = Union[
+    FeedbackRecord,
+    Mapping[str, Any],
+    Iterable["FeedbackRecord | Mapping[str, Any]"],
+    pd.DataFrame,
+    "Dataset",
+]
+"""What ``add_records`` takes: a record, a dict, a list of either, a DataFrame or a datasets.Dataset."""
 
 Listener = Callable[[str, Sequence[str]], None]
 """Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
@@ -250,7 +260,13 @@ class FeedbackDataset:
             f"questions={self._schema.question_names}, {where})"
         )
 
-    def __getitem__(self, key: int | slice) -> Any:
+    @overload
+    def __getitem__(self, key: int) -> FeedbackRecord: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[FeedbackRecord]: ...
+
+    def __getitem__(self, key: int | slice) -> FeedbackRecord | list[FeedbackRecord]:
         """Return the record at ``key`` (a view: its values are read when first used)."""
         ids = self._ids_and_positions()[0]
         if isinstance(key, slice):
@@ -317,7 +333,7 @@ class FeedbackDataset:
             vectors=_vectors(vectors),
         )._bind(self)
 
-    def _columns(self) -> dict[str, pa.ChunkedArray | pa.Array]:
+    def _columns(self) -> dict[str, pa.Array]:
         # Arrow views of the record columns (zero-copy for Arrow-backed strings), rebuilt
         # after add_records: reading a row through them costs ~1 us a cell, pandas' ~100 us.
         if self._arrow is None:
@@ -350,7 +366,7 @@ class FeedbackDataset:
         """Return every response to a record."""
         return [_response(row) for row in self._responses.for_record(record_id).values()]
 
-    def add_records(self, records: Any, *, show_progress: bool | None = None) -> None:
+    def add_records(self, records: RecordsInput, *, show_progress: bool | None = None) -> None:
         """Add records: a record, a dict, a list of either, a DataFrame or a datasets.Dataset.
 
         The batch is checked as a whole first; one bad record adds none of it. With a folder,
@@ -951,11 +967,12 @@ class FeedbackDataset:
         ]
         return frame
 
-    def _records_frame(self) -> pd.DataFrame:
-        return self._records
+    def tables(self) -> Tables:
+        """Return a read-only look at the record and response tables (for exporters, reports).
 
-    def _responses_raw(self) -> pd.DataFrame:
-        return self._responses.frame()
+        The tables are the dataset's own, not copies: read them, never change them.
+        """
+        return Tables(self)
 
     # ----------------------------------------------------------------- export
     def format_as(self, format: str) -> Any:
@@ -964,11 +981,44 @@ class FeedbackDataset:
 
         return format_as(self, format)
 
-    def to_sft(self, *args: Any, **kwargs: Any) -> DatasetDict:
+    def to_sft(
+        self,
+        prompt: str | None = None,
+        completion: str | None = None,
+        format: str = "prompt_completion",
+        test_size: float | int = 0.2,
+        seed: int = 0,
+        *,
+        multiple: str = "latest",
+        min_length: int = 1,
+        dedupe: bool = True,
+        stratify_by: str | None = None,
+        include: Sequence[str] = (),
+        prompt_template: str | None = None,
+        template: str | None = None,
+        system_prompt: str | None = None,
+        show_progress: bool | None = None,
+    ) -> DatasetDict:
         """Build SFT train/test splits from submitted answers; see ``nb_feedback.sft.to_sft``."""
-        from nb_feedback.sft import to_sft
+        from nb_feedback import sft
 
-        return to_sft(self, *args, **kwargs)
+        return sft.to_sft(
+            self,
+            prompt,
+            completion,
+            format,
+            test_size,
+            seed,
+            multiple=multiple,
+            min_length=min_length,
+            dedupe=dedupe,
+            stratify_by=stratify_by,
+            include=include,
+            prompt_template=sft.PROMPT_TEMPLATE if prompt_template is None else prompt_template,
+            template=sft.TEXT_TEMPLATE if template is None else template,
+            system_prompt=system_prompt,
+            show_progress=show_progress,
+        )
 
     def suggest(self, fn: Callable[[list[Any]], Sequence[Any]], **kwargs: Any) -> Any:
         """Fill suggestions for a question from any callable, batch by batch; see ``nb_feedback.suggest``."""
@@ -988,7 +1038,7 @@ class FeedbackDataset:
 
         return to_kto(self, *args, **kwargs)
 
-    def report(self, **to_sft_options: Any) -> Any:
+    def report(self, **to_sft_options: Any) -> DatasetReport:
         """Return a report to look at before training; see ``nb_feedback.report.report``.
 
         It shows answers per status and annotator, lengths, duplicate prompts, time spent,
@@ -1006,11 +1056,23 @@ class FeedbackDataset:
 
         return to_argilla(self, client, name=name, workspace=workspace, **kwargs)
 
-    def prepare_for_training(self, *args: Any, **kwargs: Any) -> Any:
-        """Argilla v1's ``prepare_for_training``; see ``nb_feedback.training``."""
+    def prepare_for_training(
+        self,
+        framework: Any = "trl",
+        task: Any = None,
+        train_size: float | None = 1,
+        test_size: float | None = None,
+        seed: int | None = None,
+        lang: str | None = None,
+    ) -> Dataset | DatasetDict | Any:
+        """Argilla v1's ``prepare_for_training``: the task's training data, for ``framework``.
+
+        One ``datasets.Dataset`` when ``train_size`` is 1 (v1's default), else train and test
+        splits; see ``nb_feedback.training.prepare_for_training``.
+        """
         from nb_feedback.training import prepare_for_training
 
-        return prepare_for_training(self, *args, **kwargs)
+        return prepare_for_training(self, framework, task, train_size, test_size, seed, lang)
 
     # -------------------------------------- Argilla v1's task templates (templates)
     for_text_classification = classmethod(templates.text_classification)
@@ -1197,6 +1259,47 @@ class FeedbackDataset:
 
 def _vectors(text: str | None) -> dict[str, list[float]]:
     return loads(text) if text else {}
+
+
+class Tables:
+    """A dataset's two tables as exporters and reports read them (``FeedbackDataset.tables()``).
+
+    ``records`` has one row per record: ``@id``, one column per field, then ``@external_id``,
+    ``@metadata``, ``@suggestions`` and ``@vectors`` (JSON text) and a typed ``@meta:<name>``
+    column per metadata property. ``responses`` has one row per record and annotator, in the
+    response row type (``_tables.RESPONSE_SCHEMA``; ``values`` as JSON text).
+    """
+
+    def __init__(self, dataset: FeedbackDataset) -> None:
+        self._dataset = dataset
+
+    @property
+    def schema(self) -> Schema:
+        """The dataset's schema."""
+        return self._dataset._schema
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The records, one row per record, in order."""
+        return self._dataset._records
+
+    @property
+    def record_source(self) -> tuple[pd.DataFrame, int]:
+        """A frame holding at least this dataset's records (found by id), and how many it has.
+
+        A ``filter_by()`` result answers with the records it came from, not copied.
+        """
+        return self._dataset._record_source()
+
+    @property
+    def record_ids(self) -> pa.Array:
+        """The record ids in order, as one Arrow string array."""
+        return self._dataset._columns()[T.ID]
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        """The responses, one row per record and annotator (values as JSON text)."""
+        return self._dataset._responses.frame()
 
 
 def _fresh(n: int, kind: type[Any]) -> list[Any]:

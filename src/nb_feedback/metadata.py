@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from nb_feedback._checks import _check_name, _check_optional_str, _short, is_unicode
+from nb_feedback._checks import check_name, check_optional_str, is_unicode, short_repr
 from nb_feedback.errors import SchemaError
 
 
@@ -25,8 +25,8 @@ class _MetadataProperty:
     kind: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        _check_name("metadata property", self.name)
-        _check_optional_str(f"metadata property {self.name!r}", "title", self.title)
+        check_name("metadata property", self.name)
+        check_optional_str(f"metadata property {self.name!r}", "title", self.title)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form stored in ``schema.json``."""
@@ -76,15 +76,15 @@ class TermsMetadataProperty(_MetadataProperty):
         """Say what is wrong with ``value`` as a term or a list of terms, or return None."""
         if isinstance(value, list):  # Argilla v1: one record may carry several terms
             if not value or any(not isinstance(t, str) for t in value):
-                return f"expected a non-empty list of strings, got {_short(value)}"
+                return f"expected a non-empty list of strings, got {short_repr(value)}"
             bad = [t for t in value if self.values is not None and t not in self.values]
             if bad:
-                return f"expected terms from {list(self.values or [])}, got {_short(bad[0])}"
+                return f"expected terms from {list(self.values or [])}, got {short_repr(bad[0])}"
             return None
         if not isinstance(value, str):
-            return f"expected a string, got {_short(value)}"
+            return f"expected a string, got {short_repr(value)}"
         if self.values is not None and value not in self.values:
-            return f"expected one of {list(self.values)}, got {_short(value)}"
+            return f"expected one of {list(self.values)}, got {short_repr(value)}"
         return None
 
 
@@ -115,7 +115,7 @@ class _NumberMetadataProperty(_MetadataProperty):
             or not isinstance(value, self._types)
             or (isinstance(value, float) and not math.isfinite(value))
         ):
-            return f"expected {kind}, got {_short(value)}"
+            return f"expected {kind}, got {short_repr(value)}"
         assert isinstance(value, int | float)  # for mypy; checked just above
         if (self.min is not None and value < self.min) or (
             self.max is not None and value > self.max

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from nb_feedback.errors import ExportError
 from nb_feedback.provenance import summary as provenance_summary
 from nb_feedback.provenance import summary_html as provenance_html
-from nb_feedback.sft_plan import SFTPlan, _answer_texts, _trimmed, plan_sft, resolve_names
+from nb_feedback.sft_plan import SFTPlan, answer_texts, plan_sft, resolve_names, trimmed
 from nb_feedback.team_agreement import render_team_html, team_summary
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     >>> report(ds).summary["responses"]
     {}
     """
-    raw = ds._responses_raw()
+    raw = ds.tables().responses
     status = raw["status"].to_numpy(dtype=object)
     by_status = {str(k): int(v) for k, v in pd.Series(status).value_counts().items()}
     per_user = (
@@ -136,7 +136,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     sub = raw[status == "submitted"]
     if len(sub):
         # characters after stripping, as to_sft's min_length counts them (in Arrow, no dicts)
-        texts = _trimmed(_answer_texts(sub["values"], completion))
+        texts = trimmed(answer_texts(sub["values"], completion))
         lengths = np.asarray(pc.utf8_length(texts).drop_null().to_numpy(), dtype=np.int64)
     summary["demonstration_length"] = {
         "count": int(lengths.size),

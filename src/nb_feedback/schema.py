@@ -13,10 +13,10 @@ from typing import Any, ClassVar, cast
 
 from nb_feedback._checks import (
     _check_bool,
-    _check_name,
-    _check_optional_str,
-    _short,
+    check_name,
+    check_optional_str,
     is_unicode,
+    short_repr,
     text_problem,
 )
 from nb_feedback.distribution import TaskDistribution, check_distribution
@@ -42,8 +42,8 @@ class TextField:
     kind: ClassVar[str] = "text_field"
 
     def __post_init__(self) -> None:
-        _check_name("field", self.name)
-        _check_optional_str(f"field {self.name!r}", "title", self.title)
+        check_name("field", self.name)
+        check_optional_str(f"field {self.name!r}", "title", self.title)
         _check_bool(f"field {self.name!r}", "required", self.required)
         _check_bool(f"field {self.name!r}", "use_markdown", self.use_markdown)
 
@@ -72,10 +72,10 @@ class _Question:
     kind: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
-        _check_name("question", self.name)
+        check_name("question", self.name)
         owner = f"question {self.name!r}"
-        _check_optional_str(owner, "title", self.title)
-        _check_optional_str(owner, "description", self.description)
+        check_optional_str(owner, "title", self.title)
+        check_optional_str(owner, "description", self.description)
         _check_bool(owner, "required", self.required)
 
     @property
@@ -161,7 +161,7 @@ class RatingQuestion(_Question):
     def check_value(self, value: object) -> str | None:
         """Say what is wrong with ``value`` as a rating, or return None."""
         if isinstance(value, bool) or not isinstance(value, int) or value not in self.values:
-            return f"expected one of {list(self.values)}, got {_short(value)}"
+            return f"expected one of {list(self.values)}, got {short_repr(value)}"
         return None
 
 
@@ -233,7 +233,7 @@ class LabelQuestion(_Question):
     def check_value(self, value: object) -> str | None:
         """Say what is wrong with ``value`` as a label, or return None."""
         if not isinstance(value, str) or value not in self._label_map():
-            return f"expected one of {self.label_values}, got {_short(value)}"
+            return f"expected one of {self.label_values}, got {short_repr(value)}"
         return None
 
 
@@ -275,7 +275,7 @@ class MultiLabelQuestion(LabelQuestion):
         ):
             return (
                 f"expected a non-empty list of distinct labels from {self.label_values}, "
-                f"got {_short(value)}"
+                f"got {short_repr(value)}"
             )
         return None
 
@@ -312,7 +312,7 @@ class RankingQuestion(_Question):
             "with ranks from 1"
         )
         if not isinstance(value, list) or len(value) != len(options):
-            return f"{expected}, got {_short(value)}"
+            return f"{expected}, got {short_repr(value)}"
         seen = set()
         for item in value:
             if (
@@ -323,10 +323,10 @@ class RankingQuestion(_Question):
                 or not isinstance(item["rank"], int)
                 or not 1 <= item["rank"] <= len(options)
             ):
-                return f"{expected}, got {_short(value)}"
+                return f"{expected}, got {short_repr(value)}"
             seen.add(item["value"])
         if len(seen) != len(options):
-            return f"{expected}, got {_short(value)}"
+            return f"{expected}, got {short_repr(value)}"
         return None
 
 
@@ -399,7 +399,7 @@ class Schema:
             raise SchemaError("questions: expected at least one required question, got none")
         if len({p.name for p in props}) != len(props):
             raise SchemaError("metadata_properties: each name must be unique")
-        _check_optional_str("dataset", "guidelines", self.guidelines)
+        check_optional_str("dataset", "guidelines", self.guidelines)
         object.__setattr__(self, "fields", fields_)
         object.__setattr__(self, "questions", questions)
         object.__setattr__(self, "metadata_properties", props)

@@ -205,7 +205,7 @@ def to_sft(
     if system_prompt is not None and not isinstance(system_prompt, str):
         raise ExportError(f"{where}: system_prompt must be a string, got {system_prompt!r}")
     datasets = require_datasets()
-    n_answers = len(ds._responses_raw())
+    n_answers = len(ds.tables().responses)
     steps = progress(range(3), desc="to_sft", rows=n_answers, enabled=show_progress, total=3)
     next(steps, None)
     plan = plan_sft(

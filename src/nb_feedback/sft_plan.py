@@ -124,7 +124,7 @@ class SFTPlan:
         )
 
 
-def _answer_texts(values: pd.Series, question: str) -> pa.Array:
+def answer_texts(values: pd.Series, question: str) -> pa.Array:
     """Return the text answer to ``question`` in each JSON ``values`` (null if absent or not text).
 
     Arrow's JSON reader parses all of them in one C++ pass; a value of another type makes it
@@ -286,8 +286,8 @@ def plan_sft(
         )
 
     # a filter_by() result gives the records it came from: positions below are in that frame
-    records, n_records = ds._record_source()
-    raw = ds._responses_raw()
+    records, n_records = ds.tables().record_source
+    raw = ds.tables().responses
     status = strings(raw["status"])
     responses = {
         str(row["values"]): int(row["counts"]) for row in pc.value_counts(status).to_pylist()
@@ -310,7 +310,7 @@ def plan_sft(
             f"(responses by status: {responses or 'none'}); submit answers first"
         )
 
-    comp = _trimmed(_answer_texts(sub["values"], completion))
+    comp = trimmed(answer_texts(sub["values"], completion))
     pos = np.asarray(
         pc.index_in(strings(sub["record_id"]), value_set=strings(records[T.ID])).to_numpy(
             zero_copy_only=False
@@ -318,7 +318,7 @@ def plan_sft(
         dtype=np.int64,
     )
     raw_prompts = strings(records[prompt]).take(pa.array(pos))
-    prompts = _trimmed(raw_prompts)
+    prompts = trimmed(raw_prompts)
     trimmed_prompts = prompts is not raw_prompts
     del raw_prompts
 
@@ -431,6 +431,6 @@ def plan_sft(
     )
 
 
-def _trimmed(text: pa.Array) -> pa.Array:
+def trimmed(text: pa.Array) -> pa.Array:
     """Return ``text`` with edge whitespace stripped: ``text`` itself when there is none."""
     return pc.utf8_trim_whitespace(text) if may_have_edge_space(text) else text

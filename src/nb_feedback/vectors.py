@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nb_feedback._checks import _check_name, _check_optional_str
+from nb_feedback._checks import check_name, check_optional_str
 from nb_feedback.errors import FeedbackError, SchemaError
 
 if TYPE_CHECKING:
@@ -38,8 +38,8 @@ class VectorSettings:
     title: str | None = None
 
     def __post_init__(self) -> None:
-        _check_name("vector", self.name)
-        _check_optional_str(f"vector {self.name!r}", "title", self.title)
+        check_name("vector", self.name)
+        check_optional_str(f"vector {self.name!r}", "title", self.title)
         if (
             isinstance(self.dimensions, bool)
             or not isinstance(self.dimensions, int)

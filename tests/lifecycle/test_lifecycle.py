@@ -73,8 +73,9 @@ def _reopen_elsewhere(folder: Path) -> list[dict[str, Any]]:
         "sys.stdout.write(json.dumps(out))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code, str(folder)], capture_output=True, text=True, check=False
     )
+    assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 
 

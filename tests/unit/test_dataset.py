@@ -660,7 +660,7 @@ def test_add_responses_text_batch_stores_what_orjson_writes(
     ids = [r.id for r in ds]
     frame = pd.DataFrame({"record_id": ids, "demonstration": TRICKY_TEXTS}, dtype=dtype)
     assert ds.add_responses(frame, user="u") == len(ids)
-    raw = ds._responses_raw().set_index("record_id")["values"]
+    raw = ds.tables().responses.set_index("record_id")["values"]
     for record_id, text in zip(ids, TRICKY_TEXTS, strict=True):
         assert raw[record_id] == orjson.dumps({"demonstration": text}).decode()
     assert [

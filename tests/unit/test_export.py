@@ -24,7 +24,7 @@ from nb_feedback import _grouping as grouping
 from nb_feedback._grouping import _MESSY_SPACE, group_hashes, normalize_prompts, prompt_groups
 from nb_feedback.argilla_format import argilla_columns
 from nb_feedback.errors import ExportError
-from nb_feedback.sft_plan import _answer_texts, _parsed_answer_texts, plan_sft
+from nb_feedback.sft_plan import _parsed_answer_texts, answer_texts, plan_sft
 
 datasets = pytest.importorskip("datasets")
 datasets.disable_progress_bars()
@@ -622,5 +622,5 @@ def test_answer_texts_fast_slice_agrees_with_parsing(encode: Any) -> None:
     expected = [
         v.get("demonstration") if isinstance(v.get("demonstration"), str) else None for v in values
     ]
-    assert _answer_texts(series, "demonstration").to_pylist() == expected
+    assert answer_texts(series, "demonstration").to_pylist() == expected
     assert _parsed_answer_texts(series, "demonstration").to_pylist() == expected
