@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, overload
@@ -41,6 +42,7 @@ from nb_feedback.distribution import (
 )
 from nb_feedback.errors import RecordError, ResponseError, StorageError
 from nb_feedback.filters import MetadataFilter
+from nb_feedback.folder_news import FolderNews
 from nb_feedback.metadata import MetadataProperty
 from nb_feedback.records import (
     DEFAULT_USER,
@@ -152,6 +154,8 @@ class FeedbackDataset:
         self._unified: dict[str, dict[str, list[Any]]] = {}  # compute_unified_responses
         self._read_only: str | None = None
         self._tail: LogTail | None = None  # see refresh()
+        self._news: FolderNews | None = None  # record and schema changes made elsewhere
+        self._held: list[dict[str, Any]] = []  # answers to records not seen yet, retried
         self._orders: dict[str, np.ndarray] = {}  # user -> record positions in their order
         self._review_notes: ReviewNotes | None = None  # read on first use
 
@@ -671,8 +675,9 @@ class FeedbackDataset:
         frame = self._responses.frame()
         mine = frame.loc[frame["user"] == user, ["record_id", "status"]]
         by_id = pd.Series(mine["status"].to_numpy(), index=mine["record_id"].to_numpy())
-        out = self._records[T.ID].map(by_id)
-        return out.fillna("pending").astype(object)
+        # object first: with no answer by ``user`` the mapped column is all-NaN float64
+        out = self._records[T.ID].map(by_id).astype(object)
+        return out.where(out.notna(), "pending")
 
     # ------------------------------------------------------------------- team
     def queue(self, user: str) -> list[str]:
@@ -731,11 +736,68 @@ class FeedbackDataset:
         """
         if self._folder is None or self._read_only:
             return []
-        if self._tail is None:
-            self._tail = LogTail(self._folder)
+        if self._tail is None or self._news is None:
+            self._follow_from_now(self._folder)
+        assert self._tail is not None and self._news is not None
         if self._review_notes is not None:  # reviewers in other processes
             self._review_notes.refresh()
-        return self._apply_external(self._tail.read_new())
+        # records first: answers to records added elsewhere need them
+        touched = self._apply_folder_news(self._news.read_new())
+        return list(dict.fromkeys([*touched, *self._apply_external(self._tail.read_new())]))
+
+    def _apply_folder_news(self, changes: Sequence[Change]) -> list[str]:
+        """Apply record and schema changes read from the folder (already on disk: no write)."""
+        touched: list[str] = []
+        schema_changed = False
+
+        def held(record_id: str) -> bool:
+            try:
+                self.position_of(record_id)
+            except ResponseError:
+                return False
+            return True
+
+        for change in changes:
+            if isinstance(change, AddRecords):  # our own parts come back too: skip what we hold
+                new = [i for i in change.record_ids() if not held(i) and i not in self._deleted]
+                if not new:
+                    continue
+                records = change.records[T.isin(change.records[T.ID], new).to_numpy()]
+                responses = change.responses
+                if len(responses):
+                    responses = responses[T.isin(responses["record_id"], new).to_numpy()]
+                self._apply(AddRecords(records.reset_index(drop=True), responses))
+                touched += new
+            elif isinstance(change, EditRecords):  # edits replay in commit order: idempotent
+                at = [k for k, i in enumerate(change.ids) if held(i)]
+                if at:
+                    ids = [change.ids[k] for k in at]
+                    columns = {c: [v[k] for k in at] for c, v in change.columns.items()}
+                    self._apply(EditRecords(ids, columns))
+                    touched += ids
+            elif isinstance(change, DeleteRecords):
+                ids = [i for i in change.ids if held(i)]
+                if ids:
+                    self._apply(DeleteRecords(ids))
+                    touched += ids
+            elif isinstance(change, ChangeSchema) and change.schema != self._schema:
+                if change.columns or change.drop:  # per-record columns in the writer's order
+                    self._news.reopen_needed = True  # type: ignore[union-attr]
+                else:  # guidelines, distribution: nothing per record
+                    self._apply(change)
+                    schema_changed = True
+        if self._news is not None and self._news.reopen_needed and not self._news.said:
+            self._news.said = True
+            warnings.warn(
+                f"{self._folder}: another process re-saved this folder or changed its schema; "
+                "open it again (FeedbackDataset.from_disk) to follow it",
+                persistence.LoadWarning,
+                stacklevel=3,
+            )
+        touched = list(dict.fromkeys(touched))
+        if (touched or schema_changed) and self._listeners:
+            self._notify("records", touched)
+        return touched
 
     def add_review(
         self,
@@ -793,12 +855,15 @@ class FeedbackDataset:
     def _apply_external(self, rows: Sequence[dict[str, Any]]) -> list[str]:
         """Apply answer lines read from the folder; a line older than what we hold is stale."""
         changed: list[str] = []
-        for row in rows:
+        waiting, self._held = self._held, []
+        for row in [*waiting, *rows]:
             record_id, user = row["record_id"], row["user"]
             try:
                 self.position_of(record_id)
             except ResponseError:
-                continue  # a record this copy does not hold (added by another process)
+                if record_id not in self._deleted:  # its record may arrive with the next look
+                    self._held.append(row)
+                continue
             current = self._responses.get(record_id, user)
             if current is not None:
                 if float(current["updated_at"]) > float(row["updated_at"]):
@@ -1189,6 +1254,7 @@ class FeedbackDataset:
                 self._deleted,
                 show_progress=show_progress,
             )
+            self._follow_from_now(folder)  # a new snapshot: what it holds is what we hold
             return folder
         persistence.save_folder(
             folder,
@@ -1202,7 +1268,7 @@ class FeedbackDataset:
         self._folder = folder
         self._writer = persistence.FolderWriter(folder)
         self._deleted = set()
-        self._tail = LogTail(folder)  # a fresh folder: its logs are empty
+        self._follow_from_now(folder)
         if self._review_notes is not None:  # notes made in memory go with the answers
             self._review_notes = self._review_notes.moved_to(folder)
         return folder
@@ -1213,17 +1279,24 @@ class FeedbackDataset:
         folder = Path(path).expanduser().resolve()
         # the log ends before loading: what is appended meanwhile is read by refresh(), at
         # worst twice (applying a line again changes nothing)
-        tail = LogTail(folder)
+        tail, news = LogTail(folder), FolderNews(folder)
         if persistence.is_dataset_folder(folder):
             tail.skip_to_ends()
+            news.skip_to_now()
         loaded = persistence.load_folder(folder, show_progress=show_progress)
         out = cls.__new__(cls)
         out._init(loaded.schema, loaded.records, loaded.responses)
         out._deleted = set(loaded.deleted)
         out._folder = folder
         out._writer = persistence.FolderWriter(folder)
-        out._tail = tail
+        out._tail, out._news = tail, news
         return out
+
+    def _follow_from_now(self, folder: Path) -> None:
+        """Read other processes' news in ``folder`` from what it holds now on."""
+        self._tail, self._news = LogTail(folder), FolderNews(folder)
+        self._tail.skip_to_ends()
+        self._news.skip_to_now()
 
     def close(self) -> None:
         """Release this dataset's annotator locks (they are also released at process exit)."""

@@ -18,7 +18,7 @@ import orjson
 
 from nb_feedback import persistence
 
-_FIELDS = ("record_id", "user", "status", "values", "updated_at", "time_spent")
+_FIELDS = ("record_id", "user", "status", "values", "updated_at", "time_spent", "inserted_at")
 
 
 class LogTail:

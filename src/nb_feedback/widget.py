@@ -133,20 +133,51 @@ class FeedbackWidget(anywidget.AnyWidget):
         if wanted not in FILTERS:
             self.error = f"status filter {wanted!r}: expected one of {list(FILTERS)}"
             wanted = self.status_filter = "all"
-        if wanted == "all":
-            self._order = None
-            self.total = len(self._dataset)
-        elif wanted == "queue":
-            self._order = walk(self._dataset, self.user, self.review)
-            self.total = len(self._order)
-        else:
-            statuses = self._dataset.user_statuses(self.user).to_numpy()
-            self._order = np.flatnonzero(statuses == wanted)
-            self.total = len(self._order)
+        self._order = self._filter_order(wanted)
+        self.total = len(self._dataset) if self._order is None else len(self._order)
         moved = self.position != 0
         self.position = 0
         if not (moved and self._observing):  # else the position observer has sent the window
             self._send_window()
+
+    def _filter_order(self, wanted: str) -> np.ndarray | None:
+        """Return the dataset positions the filter ``wanted`` walks (None: all, in order)."""
+        if wanted == "all":
+            return None
+        if wanted == "queue":
+            return walk(self._dataset, self.user, self.review)
+        statuses = self._dataset.user_statuses(self.user).to_numpy()
+        return np.flatnonzero(statuses == wanted)
+
+    def _reorder_keeping_shown(self) -> None:
+        """Plan the filter's walk again after records were added or deleted, on the same record.
+
+        Positions in the walk moved with the records, so it is planned anew; the record on
+        screen stays on screen (first in the walk if the filter no longer holds it).
+        """
+        # the window still holds the payloads sent before the change: the shown record's id
+        shown = next((r["id"] for r in self.window if r.get("index") == self.position), None)
+        order = self._filter_order(self.status_filter)
+        assert order is not None
+        position = 0
+        if shown is not None:
+            try:
+                at = self._dataset.position_of(shown)
+            except ResponseError:  # deleted: stay where we were in the walk
+                position = min(self.position, max(len(order) - 1, 0))
+            else:
+                hit = np.flatnonzero(order == at)
+                if hit.size:
+                    position = int(hit[0])
+                else:
+                    order = np.concatenate([[at], order]).astype(np.int64)
+        with self.hold_sync():
+            self._order = order
+            self.total = len(order)
+            if self.position != position:
+                self.position = position  # the position observer sends the window
+            else:
+                self._send_window()
 
     def _send_window(self) -> None:
         start = max(0, self.position - self._before)
@@ -190,7 +221,9 @@ class FeedbackWidget(anywidget.AnyWidget):
         if kind == "records":
             if self._order is None:
                 self.total = len(self._dataset)
-            self._send_window()
+                self._send_window()
+            else:
+                self._reorder_keeping_shown()
         elif self._window_ids.intersection(record_ids):
             self._send_window()
         else:

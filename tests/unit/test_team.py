@@ -437,3 +437,89 @@ def test_queue_and_progress_see_the_folder_without_an_explicit_refresh(tmp_path:
     other.add_response(first, {"demonstration": "done"}, user="bob")
     assert first not in mine.queue("ana")
     assert mine.progress()["completed"] == 1
+
+
+def test_refresh_takes_in_records_added_edited_and_deleted_elsewhere(tmp_path: Path) -> None:
+    team_dataset(n=3, min_submitted=1).save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    seen: list[tuple[str, list[str]]] = []
+    mine.subscribe(lambda kind, ids: seen.append((kind, list(ids))))
+    ids = [r.id for r in mine]
+    other.add_records(make_records(2))
+    new = [r.id for r in other][3:]
+    other.add_response(new[0], {"demonstration": "on a new record"}, user="bob")
+    other.update_records([{"id": ids[0], "metadata": {"source": "book", "length": 7}}])
+    other.delete_records([ids[1]])
+    changed = mine.refresh()
+    assert set(changed) >= {*new, ids[0], ids[1]}
+    assert [r.id for r in mine] == [ids[0], ids[2], *new]
+    assert mine[0].metadata["source"] == "book"
+    assert mine.response_of(new[0], "bob") is not None
+    assert mine.queue("ana") == other.queue("ana")
+    assert ("records", [*new, ids[0], ids[1]]) in seen
+    # our own changes read back change nothing, and nothing is read twice
+    mine.add_records(make_records(1))
+    mine.delete_records([new[1]])
+    assert mine.refresh() == []
+    assert len(mine) == len(rg.FeedbackDataset.from_disk(tmp_path / "d")) == 4
+    # an answer read before its record arrives is held until the record does
+    other.add_records(make_records(1))
+    late = [r.id for r in other][-1]
+    other.add_response(late, {"demonstration": "early"}, user="bob")
+    tail = mine._tail
+    assert tail is not None
+    assert mine._apply_external(tail.read_new()) == []  # the record is not here yet
+    assert late in mine.refresh()
+    assert mine.response_of(late, "bob") is not None
+
+
+def test_a_folder_compacted_elsewhere_is_followed_and_one_replaced_asks_to_reopen(
+    tmp_path: Path,
+) -> None:
+    team_dataset(n=3).save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    ids = [r.id for r in mine]
+    other.distribution = rg.TaskDistribution(min_submitted=3)  # no per-record columns
+    mine.refresh()
+    assert mine.distribution.min_submitted == 3
+    other.delete_records([ids[2]])
+    other.save()  # compacts into a new snapshot and changes log; the answer logs stay
+    other.add_response(ids[0], {"demonstration": "after the compaction"}, user="bob")
+    assert set(mine.refresh()) == {ids[0], ids[2]}
+    assert [r.id for r in mine] == ids[:2]
+    assert mine.response_of(ids[0], "bob") is not None
+    # another dataset saved over the folder: this copy cannot follow it
+    team_dataset(n=1).save(tmp_path / "d", overwrite=True)
+    with pytest.warns(rg.LoadWarning, match="open it again"):
+        mine.refresh()
+
+
+def test_a_team_view_follows_records_added_and_deleted_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team_dataset(n=6, min_submitted=2).save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    w = mine.annotate(user="ana")
+    queue = mine.queue("ana")
+    assert [r["id"] for r in w.window][:2] == queue[:2]
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    other.delete_records([queue[1]])  # the next record in ana's walk
+    other.add_records(make_records(2))
+    assert _send(w, {"type": "news", "request_id": "n1"}, monkeypatch)["type"] == "ack"
+    assert w.total == 7
+    assert w.window[w.position - w.window_start]["id"] == queue[0]  # still on screen
+    assert queue[1] not in [r["id"] for r in w.window]
+    shown_before = [r["id"] for r in w.window]
+    assert all(mine.position_of(i) >= 0 for i in shown_before)
+    other.delete_records([queue[0]])  # the record on screen goes
+    assert _send(w, {"type": "news", "request_id": "n2"}, monkeypatch)["type"] == "ack"
+    assert w.total == 6
+    assert queue[0] not in [r["id"] for r in w.window]
+    # a status filter is planned again too (positions moved with the deletion)
+    w.status_filter = "pending"
+    other.delete_records([w.window[0]["id"]])
+    _send(w, {"type": "news", "request_id": "n3"}, monkeypatch)
+    assert w.total == 5
+    assert [r["id"] for r in w.window] == [r.id for r in mine][: len(w.window)]
