@@ -1,4 +1,4 @@
-"""The benchmark workflow with nb_feedback, through its public API (DESIGN.md section 1).
+"""The benchmark workflow with nb_feedback, through its public API.
 
 Run in the project venv, one fresh process per size:
 

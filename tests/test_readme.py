@@ -53,3 +53,21 @@ def test_the_team_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert mine.distribution.min_submitted == 2  # type: ignore[attr-defined]
     assert mine.progress() == {"total": 3, "completed": 3, "pending": 0}  # type: ignore[attr-defined]
     assert mine.queue("ana") == []  # type: ignore[attr-defined]
+
+
+def test_the_repository_cites_nothing_outside_itself() -> None:
+    """Docs, code and tests stand alone: no design notes or folders outside the repository."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.split()
+    outside = ("DESIGN" + ".md", "../" + "shared", "STYLE" + ".md")
+    cited = [
+        f
+        for f in files
+        if not f.endswith((".png", ".parquet", ".lock"))
+        and any(o in (root / f).read_text("utf-8", errors="replace") for o in outside)
+    ]
+    assert cited == []

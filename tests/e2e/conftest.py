@@ -1,7 +1,6 @@
 """Fixtures for the browser end-to-end tests: one real Jupyter server, Debian's Chromium.
 
-Adapted from ``../shared/recipes/anywidget-e2e`` (see its README for the gotchas behind each
-setting). One ``jupyter lab`` server per session serves both UIs: JupyterLab at ``/lab/tree/...``
+Each setting below avoids a trap of headless Chromium on a closed network (see the comments). One ``jupyter lab`` server per session serves both UIs: JupyterLab at ``/lab/tree/...``
 and Notebook 7 at ``/notebooks/...``. Each test writes its own notebook (one kernel each) whose
 first cell builds a small dataset, saves it in the server's root dir and shows the widget; the
 test then proves what the kernel did by reopening that folder with ``FeedbackDataset.from_disk``.

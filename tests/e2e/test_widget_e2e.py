@@ -1,8 +1,8 @@
 """The widget in a real JupyterLab 4.6 and Notebook 7.6, driven through Debian's Chromium.
 
 Every test proves what the kernel did, not only what the page shows: it reopens the dataset's
-folder with ``FeedbackDataset.from_disk`` (the ack says "Saved" only once the answer is on disk,
-DESIGN.md section 3) or runs a cell and reads what the kernel printed.
+folder with ``FeedbackDataset.from_disk`` (the ack says "Saved" only once the answer is on disk)
+or runs a cell and reads what the kernel printed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ pytestmark = [
 
 
 def answer_box(root: Locator) -> Locator:
-    # The question's title is its input's accessible name (DESIGN.md section 1).
+    # The question's title is its input's accessible name (the README promises it).
     return root.get_by_role("textbox", name="Answer", exact=True)
 
 
