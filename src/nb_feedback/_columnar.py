@@ -113,11 +113,9 @@ def _without_empties(values: list[Any], empty: type[Any] | None) -> list[Any]:
     if empty is None:
         return values
     n = len(values)
-    # the usual column (FeedbackRecord's {} or [] on every record) in three C-level passes;
-    # only dicts, lists and None are compared, as an array's == is not a truth value
-    if set(map(type, values)) <= {empty, type(None)} and (
-        values.count(None) + values.count(empty()) == n
-    ):
+    # the usual column (FeedbackRecord's {} or [] on every record) in two C-level passes;
+    # the truth test only once every value is a dict (or list) or None: an array's is an error
+    if set(map(type, values)) <= {empty, type(None)} and not any(values):
         return [None] * n
     return [None if type(v) is empty and not v else v for v in values]
 

@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, cast
+from typing import Any
 
 from nb_feedback._checks import is_unicode
 from nb_feedback.errors import ResponseError
@@ -248,27 +248,31 @@ class FeedbackRecord:
         self._fields = dict(fields)
         self._external_id = external_id
         self._status = status
-        # kept as given (a record may be built wrong: add_records names what is wrong)
+        # Kept as given (a record may be built wrong: add_records names what is wrong). The
+        # `is None` tests come first: most records are built without these, and Mapping's
+        # isinstance is an ABC check. Metadata is a plain dict until the record is bound to a
+        # dataset (_bind): a tracked dict holds a method of its record, a reference cycle that
+        # only the garbage collector frees, for every record a user builds.
         self._metadata: Any = (
-            _TrackedDict(metadata, self._metadata_changed)
-            if isinstance(metadata, Mapping)
-            else ({} if metadata is None else metadata)
+            {}
+            if metadata is None
+            else (dict(metadata) if isinstance(metadata, Mapping) else metadata)
         )
         self._suggestions: Any = (
-            list(suggestions)
-            if isinstance(suggestions, list | tuple)
-            else ([] if suggestions is None else suggestions)
+            []
+            if suggestions is None
+            else (list(suggestions) if isinstance(suggestions, list | tuple) else suggestions)
         )
         self._responses: Any = (
-            list(responses)
-            if isinstance(responses, list | tuple)
-            else ([] if responses is None else responses)
+            []
+            if responses is None
+            else (list(responses) if isinstance(responses, list | tuple) else responses)
         )
         self._vectors: Any = (
-            dict(vectors) if isinstance(vectors, Mapping) else ({} if vectors is None else vectors)
+            {} if vectors is None else (dict(vectors) if isinstance(vectors, Mapping) else vectors)
         )
         # Argilla v1's answers unified by compute_unified_responses: {question: [values]}
-        self._unified = dict(unified_responses or {})
+        self._unified = {} if unified_responses is None else dict(unified_responses)
 
     @classmethod
     def lazy(cls, record_id: str, dataset: Any, load: Any) -> FeedbackRecord:
@@ -294,7 +298,17 @@ class FeedbackRecord:
 
     def _bind(self, dataset: Any) -> FeedbackRecord:
         self._dataset = dataset
+        if not isinstance(self._metadata, _TrackedDict):
+            self._metadata = self._kept_metadata(self._metadata)
         return self
+
+    def _kept_metadata(self, value: Any) -> Any:
+        """Hold ``value`` as metadata: tracked (edits committed) once bound, else a plain dict."""
+        if not isinstance(value, Mapping):
+            return value  # add_records says what is wrong with it
+        if self._dataset is None:
+            return dict(value)
+        return _TrackedDict(value, self._metadata_changed)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # a copy or a pickle is a plain record: it must not carry the dataset along
@@ -315,7 +329,8 @@ class FeedbackRecord:
     @property
     def fields(self) -> dict[str, Any]:
         """The record's field texts by field name."""
-        self._fill()
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
         return self._fields
 
     @fields.setter
@@ -326,7 +341,8 @@ class FeedbackRecord:
     @property
     def external_id(self) -> str | None:
         """The id the record had where it came from, if any."""
-        self._fill()
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
         return self._external_id
 
     @external_id.setter
@@ -337,7 +353,8 @@ class FeedbackRecord:
     @property
     def status(self) -> str:
         """Return "completed" once the record has enough submitted responses, else "pending"."""
-        self._fill()
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
         return self._status
 
     @status.setter
@@ -348,7 +365,8 @@ class FeedbackRecord:
     @property
     def unified_responses(self) -> dict[str, Any]:
         """Answers unified by ``compute_unified_responses``: ``{question: [values]}``."""
-        self._fill()
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
         return self._unified
 
     @unified_responses.setter
@@ -366,25 +384,23 @@ class FeedbackRecord:
     @property
     def metadata(self) -> dict[str, Any]:
         """The record's metadata; item changes are committed to a bound record's dataset."""
-        self._fill()
-        return cast(dict[str, Any], self._metadata)
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
+        return self._metadata  # type: ignore[no-any-return]
 
     @metadata.setter
     def metadata(self, value: Mapping[str, Any] | None) -> None:
         self._fill()
         # a record not read from a dataset takes any value: add_records checks it
         self._edit(metadata=value)
-        self._metadata = (
-            _TrackedDict(value, self._metadata_changed)
-            if isinstance(value, Mapping)
-            else ({} if value is None else value)
-        )
+        self._metadata = self._kept_metadata({} if value is None else value)
 
     @property
     def suggestions(self) -> list[Any]:
         """Model suggestions (``Suggestion``s once read from a dataset)."""
-        self._fill()
-        return cast(list[Any], self._suggestions)
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
+        return self._suggestions  # type: ignore[no-any-return]
 
     @suggestions.setter
     def suggestions(self, value: Any) -> None:
@@ -398,8 +414,9 @@ class FeedbackRecord:
     @property
     def responses(self) -> list[Any]:
         """Annotators' responses (``Response``s once read from a dataset)."""
-        self._fill()
-        return cast(list[Any], self._responses)
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
+        return self._responses  # type: ignore[no-any-return]
 
     @responses.setter
     def responses(self, value: Any) -> None:
@@ -413,8 +430,9 @@ class FeedbackRecord:
     @property
     def vectors(self) -> dict[str, list[float]]:
         """Named embeddings of the record (``VectorSettings`` declares them)."""
-        self._fill()
-        return cast(dict[str, list[float]], self._vectors)
+        if self._loader is not None:  # a lazy record, read on first use
+            self._fill()
+        return self._vectors  # type: ignore[no-any-return]
 
     @vectors.setter
     def vectors(self, value: Mapping[str, Any] | None) -> None:
@@ -452,7 +470,7 @@ class FeedbackRecord:
             return
         self._edit(**changes)
         if "metadata" in changes:
-            self._metadata = _TrackedDict(changes["metadata"], self._metadata_changed)
+            self._metadata = self._kept_metadata(changes["metadata"])
         if "suggestions" in changes:
             self._suggestions = (
                 changes["suggestions"] if self._dataset is None else self._reread("suggestions")
