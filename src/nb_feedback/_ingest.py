@@ -342,6 +342,15 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
                 problem = question.check_value(s.value)
                 if problem:
                     raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
+                if isinstance(s.score, list) and (
+                    question.kind not in ("multi_label_question", "ranking_question")
+                    or len(s.score) != len(s.value)
+                ):
+                    raise RecordError(
+                        f"suggestion for question {s.question_name!r}: a list of scores needs "
+                        "a multi-label or ranking question and one score per suggested item, "
+                        f"got {len(s.score)} for {s.value!r:.80}"
+                    )
             out.append(dumps([s.to_dict() for s in items], "suggestions"))
         except FeedbackError as exc:
             message = str(exc).removeprefix(_where(i) + ": ")

@@ -32,8 +32,20 @@ def _value_feature(kind: str) -> Any:
     if kind == "multi_label_question":
         return datasets.List(value("string"))
     if kind == "ranking_question":
-        return datasets.List({"rank": value("uint8"), "value": value("string")})
+        # v1's layout: a Sequence of dicts reads back as {"rank": [...], "value": [...]}
+        return datasets.Sequence({"rank": value("uint8"), "value": value("string")})
     return value("string")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _ranking_layout(value: Any) -> Any:
+    """Return a ranking as v1's ``format_as`` gives it: ``{"rank": [...], "value": [...]}``."""
+    if not isinstance(value, list):
+        return value
+    return {"rank": [item["rank"] for item in value], "value": [item["value"] for item in value]}
 
 
 def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
@@ -75,10 +87,11 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
                 suggestions[i].setdefault(s["question_name"], s)
 
     for q in schema.questions:
+        shape = _ranking_layout if q.kind == "ranking_question" else _same
         answers: list[list[dict[str, Any]]] = [[] for _ in range(n)]
         for p, vals, user, st in zip(sorted_pos, parsed, users, statuses, strict=True):
             if q.name in vals:
-                answers[p].append({"user_id": user, "value": vals[q.name], "status": st})
+                answers[p].append({"user_id": user, "value": shape(vals[q.name]), "status": st})
         columns[q.name] = answers
         feat = _value_feature(q.kind)
         spec[q.name] = [{"user_id": value("string"), "value": feat, "status": value("string")}]
@@ -87,12 +100,12 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
         sugg_values, sugg_meta = [], []
         for per in suggestions:
             s = per.get(q.name)
-            sugg_values.append(None if s is None else s.get("value"))
+            sugg_values.append(None if s is None else shape(s.get("value")))
             if s is None:
                 sugg_meta.append({"type": None, "score": None, "agent": None})
                 continue
             given = s.get("score")
-            if per_item and given is not None:
+            if per_item and given is not None and not isinstance(given, list):
                 # v1 scores each label (or ranked item) of such a suggestion: ours has one
                 # score for the whole suggestion, given to each of its items
                 given = [given] * len(s.get("value") or [])

@@ -1155,6 +1155,56 @@ class FeedbackDataset:
     for_multi_modal_transcription = classmethod(templates.multi_modal_transcription)
 
     # ----------------------------------------------------- Argilla v1's schema API
+    # ------------------------------------ Argilla v1's schema edits (schema_edits)
+    def _metadata_now(self) -> tuple[list[dict[str, Any]], list[str]]:
+        records = list(self)  # record views: edits made since the records were added show
+        return [dict(r.metadata or {}) for r in records], [str(r.id) for r in records]
+
+    def add_metadata_property(self, metadata_property: MetadataProperty) -> MetadataProperty:
+        """Declare a metadata property; every record's value is checked against it first."""
+        from nb_feedback.schema_edits import add_metadata_property
+
+        schema, column = add_metadata_property(
+            self._schema, metadata_property, *self._metadata_now()
+        )
+        self._commit(ChangeSchema(schema, {T.meta_column(metadata_property.name): column}))
+        return metadata_property
+
+    def update_metadata_properties(
+        self, metadata_properties: MetadataProperty | Sequence[MetadataProperty]
+    ) -> None:
+        """Replace properties by name (same kind; new title, values or bounds), checked first."""
+        from nb_feedback.schema_edits import update_metadata_properties
+
+        schema, columns = update_metadata_properties(
+            self._schema, metadata_properties, *self._metadata_now()
+        )
+        self._commit(ChangeSchema(schema, {T.meta_column(n): c for n, c in columns.items()}))
+
+    def delete_metadata_properties(self, metadata_properties: str | Sequence[str]) -> Any:
+        """Remove properties by name (records keep their values); return what was removed."""
+        from nb_feedback.schema_edits import delete_metadata_properties
+
+        schema, deleted = delete_metadata_properties(self._schema, metadata_properties)
+        drop = [T.meta_column(p.name) for p in deleted]
+        self._commit(ChangeSchema(schema, {}, drop))
+        return deleted[0] if len(deleted) == 1 else deleted
+
+    def add_vector_settings(self, vector_settings: VectorSettings) -> VectorSettings:
+        """Declare a vector records may carry from now on."""
+        from nb_feedback.schema_edits import add_vector_settings
+
+        self._commit(ChangeSchema(add_vector_settings(self._schema, vector_settings), {}))
+        return vector_settings
+
+    def delete_vectors_settings(self, vectors_settings: str | Sequence[str]) -> Any:
+        """Remove vector settings by name (records keep their vectors); return what went."""
+        from nb_feedback.schema_edits import delete_vectors_settings
+
+        schema, deleted = delete_vectors_settings(self._schema, vectors_settings)
+        self._commit(ChangeSchema(schema, {}))
+        return deleted[0] if len(deleted) == 1 else deleted
+
     @property
     def vectors_settings(self) -> list[VectorSettings]:
         """The declared vectors (Argilla v1's ``VectorSettings``)."""

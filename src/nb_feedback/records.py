@@ -120,11 +120,15 @@ class Response:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A model's proposed answer to one question, shown pre-filled to annotators."""
+    """A model's proposed answer to one question, shown pre-filled to annotators.
+
+    ``score`` is a number, or (multi-label and ranking questions, as in Argilla v1) one number
+    per suggested label or ranked item.
+    """
 
     question_name: str
     value: Any
-    score: float | None = None
+    score: float | list[float] | None = None
     agent: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -624,6 +628,10 @@ def check_time_spent(value: object, where: str) -> float | None:
     return float(value)
 
 
+def _is_number(x: object) -> bool:
+    return not isinstance(x, bool) and isinstance(x, int | float) and _finite(x)
+
+
 def normalize_suggestions(raw: Any, where: str) -> list[Suggestion]:
     """Accept a list of Argilla v1 suggestion dicts, or a ``{question: value}`` dict."""
     if raw is None:
@@ -647,8 +655,15 @@ def normalize_suggestions(raw: Any, where: str) -> list[Suggestion]:
                 f"{where}: each suggestion needs 'question_name' and 'value', got {item!r}"
             )
         score = item.get("score")
-        if score is not None and (isinstance(score, bool) or not isinstance(score, int | float)):
-            raise ResponseError(f"{where}: suggestion score must be a number, got {score!r}")
+        if score is not None and not (
+            _is_number(score)
+            or (isinstance(score, list | tuple) and score and all(map(_is_number, score)))
+        ):
+            raise ResponseError(
+                f"{where}: suggestion score must be a number or a list of numbers, got {score!r}"
+            )
+        if isinstance(score, tuple):
+            score = list(score)
         agent = item.get("agent")
         if agent is not None and not isinstance(agent, str):
             raise ResponseError(f"{where}: suggestion agent must be a string, got {agent!r}")

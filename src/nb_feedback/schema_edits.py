@@ -14,7 +14,7 @@ Deleting a property keeps the records' metadata values (only the declaration goe
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -24,8 +24,8 @@ from nb_feedback.metadata import _METADATA, MetadataProperty
 from nb_feedback.schema import Schema
 from nb_feedback.vectors import VectorSettings
 
-MetadataTexts = Sequence[str | None]
-"""Each record's metadata as stored: JSON text, or None for none."""
+MetadataTexts = Sequence[Mapping[str, Any] | str | None]
+"""Each record's metadata: a dict, its JSON text, or None for none."""
 
 
 def typed_column(prop: MetadataProperty, metadata: MetadataTexts, ids: Sequence[str]) -> list[Any]:
@@ -35,7 +35,8 @@ def typed_column(prop: MetadataProperty, metadata: MetadataTexts, ids: Sequence[
     """
     out: list[Any] = []
     for text, record_id in zip(metadata, ids, strict=True):
-        value = orjson.loads(text).get(prop.name) if isinstance(text, str) else None
+        meta = orjson.loads(text) if isinstance(text, str) else text
+        value = meta.get(prop.name) if isinstance(meta, Mapping) else None
         if value is not None:
             problem = prop.check_value(value)
             if problem:

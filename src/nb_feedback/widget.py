@@ -198,7 +198,12 @@ class FeedbackWidget(anywidget.AnyWidget):
             "index": position,
             "fields": {name: text or "" for name, text in record.fields.items()},
             "suggestions": {
-                s.question_name: {"value": s.value, "agent": s.agent, "score": s.score}
+                s.question_name: {
+                    "value": s.value,
+                    "agent": s.agent,
+                    # one score per item (v1's multi-label/ranking form) is not shown
+                    "score": None if isinstance(s.score, list) else s.score,
+                }
                 for s in record.suggestions
             },
             "response": None

@@ -226,6 +226,86 @@ def case_find_similar_records(rg: Any) -> Any:
     return [[r.fields["text"], round(score, 6)] for r, score in found]
 
 
+def case_response_shape(rg: Any) -> Any:
+    record = _dataset(rg).records[3]
+    by_user = sorted(record.responses, key=lambda r: str(r.user_id))
+    return [
+        [
+            str(r.user_id),
+            r.values["label"].value,
+            r.values["rating"].value,
+            str(getattr(r.status, "value", r.status)),
+        ]
+        for r in by_user
+    ]
+
+
+def case_response_without_user_id(rg: Any) -> Any:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text")], questions=[rg.TextQuestion(name="answer")]
+    )
+    ds.add_records(
+        [
+            rg.FeedbackRecord(
+                fields={"text": "hi"},
+                responses=[{"values": {"answer": {"value": "hello"}}, "status": "submitted"}],
+            )
+        ]
+    )
+    response = ds.records[0].responses[0]
+    return [
+        response.values["answer"].value,
+        str(getattr(response.status, "value", response.status)),
+    ]
+
+
+def case_record_metadata_edit(rg: Any) -> Any:
+    ds = _dataset(rg)
+    ds.records[1].metadata["group"] = "x"
+    return [r.metadata["group"] for r in ds.records]
+
+
+def case_metadata_property_edits(rg: Any) -> Any:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text")], questions=[rg.TextQuestion(name="q")]
+    )
+    ds.add_records([rg.FeedbackRecord(fields={"text": "a"}, metadata={"source": "web", "n": 2})])
+    added = ds.add_metadata_property(rg.TermsMetadataProperty(name="source"))
+    ds.add_metadata_property(rg.IntegerMetadataProperty(name="n"))
+    names = [p.name for p in ds.metadata_properties]
+    deleted = ds.delete_metadata_properties("source")
+    return [
+        added.name,
+        names,
+        deleted.name,
+        [p.name for p in ds.metadata_properties],
+        ds.records[0].metadata,
+    ]
+
+
+def case_ranking_format_as(rg: Any) -> Any:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text")],
+        questions=[rg.RankingQuestion(name="rank", values=["x", "y", "z"])],
+    )
+    ranking = [{"value": "y", "rank": 1}, {"value": "x", "rank": 2}, {"value": "z", "rank": 3}]
+    ds.add_records(
+        [
+            rg.FeedbackRecord(
+                fields={"text": "t"},
+                responses=[
+                    {
+                        "user_id": USERS[0],
+                        "values": {"rank": {"value": ranking}},
+                        "status": "submitted",
+                    }
+                ],
+            )
+        ]
+    )
+    return ds.format_as("datasets")[0]["rank"]
+
+
 # -------------------------------------------------------------- unification
 def _unified(rg: Any, question: str, strategy: str) -> Any:
     ds = _dataset(rg)
@@ -505,6 +585,25 @@ EXPECTED: dict[str, Any] = {
     "filter_by_status": [6, 1, 7, 1],
     "filter_by_metadata": [["r0", "r2", "r4"], ["r2", "r3", "r4"]],
     "labels_order": ["suggestion", "natural"],
+    "response_shape": [
+        [u, lab, rat, "submitted"] for u, lab, rat in zip(USERS, LABELS[3], RATINGS[3], strict=True)
+    ],
+    "response_without_user_id": ["hello", "submitted"],
+    "record_metadata_edit": ["x", "x", "x", "y", "x", "y"],
+    "metadata_property_edits": [
+        "source",
+        ["source", "n"],
+        "source",
+        ["n"],
+        {"source": "web", "n": 2},
+    ],
+    "ranking_format_as": [
+        {
+            "user_id": USERS[0],
+            "value": {"rank": [1, 2, 3], "value": ["y", "x", "z"]},
+            "status": "submitted",
+        }
+    ],
     "vectors": [
         ["e", 2],
         [{"e": [1.0, 0.0]}, {"e": [0.6, 0.8]}, {}],

@@ -540,7 +540,10 @@ def test_format_as_datasets_follows_argilla_v1(make_dataset) -> None:
     out = ds.format_as("datasets")
     assert out.features == expected.features
     assert out.to_list() == expected.to_list()
-    assert out[1]["best"] == [{"user_id": "a", "value": ranking, "status": "submitted"}]
+    # a ranking in v1's layout: the ranks and the items, listed as they were given
+    v1_ranking = {"rank": [1, 2], "value": ["reply-2", "reply-1"]}
+    assert out[1]["best"] == [{"user_id": "a", "value": v1_ranking, "status": "submitted"}]
+    assert out[4]["best-suggestion"] == v1_ranking
     # one score for a multi-label suggestion: v1's layout scores each label
     assert out[4]["tags-suggestion"] == ["long"]
     assert out[4]["tags-suggestion-metadata"] == {"type": None, "score": [0.25], "agent": "m"}

@@ -63,3 +63,31 @@ def test_delete_returns_what_went_and_vector_settings_edits():
         E.add_vector_settings(schema, rg.VectorSettings(name="e", dimensions=4))
     schema, deleted = E.delete_vectors_settings(schema, ["e"])
     assert [v.name for v in schema.vectors_settings] == ["f"] and deleted[0].dimensions == 2
+
+
+def test_dataset_edits_go_through_the_change_path_and_survive_a_reopen(tmp_path):
+    ds = rg.FeedbackDataset(fields=[rg.TextField(name="t")], questions=[rg.TextQuestion(name="q")])
+    ds.add_records([{"t": "a", "metadata": {"n": 1}}, {"t": "b", "metadata": {"n": 5}}, {"t": "c"}])
+    ds.save(tmp_path / "d")
+    seen = []
+    ds.subscribe(lambda kind, ids: seen.append(kind))
+    assert ds.add_metadata_property(rg.IntegerMetadataProperty(name="n", max=10)).name == "n"
+    wanted = rg.IntegerMetadataFilter(name="n", ge=2)
+    assert [r.fields["t"] for r in ds.filter_by(metadata_filters=wanted)] == ["b"]
+    with pytest.raises(rg.RecordError, match="nothing was changed"):
+        ds.update_metadata_properties(rg.IntegerMetadataProperty(name="n", max=3))
+    assert ds.metadata_property_by_name("n").max == 10
+    ds.update_metadata_properties(rg.IntegerMetadataProperty(name="n", title="Count", max=8))
+    ds.add_vector_settings(rg.VectorSettings(name="e", dimensions=2))
+    ds.update_records([{"id": ds[0].id, "vectors": {"e": [1, 2]}}])
+    back = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert back.metadata_property_by_name("n").title == "Count"
+    assert [r.fields["t"] for r in back.filter_by(metadata_filters=wanted)] == ["b"]
+    assert back[0].vectors == {"e": [1.0, 2.0]}
+    assert ds.delete_metadata_properties("n").name == "n"
+    assert ds.delete_vectors_settings("e").name == "e"
+    back = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert back.metadata_properties == [] and back.vectors_settings == []
+    assert [r.metadata for r in back] == [{"n": 1}, {"n": 5}, {}]  # values stay, as in v1
+    # the failed update committed nothing; the vector went in as a record edit
+    assert seen == ["schema", "schema", "schema", "records", "schema", "schema"]

@@ -71,3 +71,49 @@ def test_allow_extra_metadata_false_rejects_undeclared_keys_and_is_kept(tmp_path
     assert rg.FeedbackDataset.from_disk(tmp_path / "s").allow_extra_metadata is False
     with pytest.raises(rg.SchemaError, match="allow_extra_metadata"):
         _ds(allow="no")
+
+
+def test_suggestions_take_v1s_per_item_score_lists():
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="t")],
+        questions=[
+            rg.MultiLabelQuestion(name="tags", labels=["a", "b", "c"]),
+            rg.RankingQuestion(name="rank", values=["x", "y"]),
+            rg.LabelQuestion(name="label", labels=["a", "b"], required=False),
+        ],
+    )
+    ranking = [{"value": "y", "rank": 1}, {"value": "x", "rank": 2}]
+    ds.add_records(
+        [
+            {
+                "t": "1",
+                "suggestions": [
+                    {"question_name": "tags", "value": ["a", "c"], "score": [0.9, 0.2]},
+                    {"question_name": "rank", "value": ranking, "score": (0.7, 0.3)},
+                ],
+            }
+        ]
+    )
+    assert [s.score for s in ds[0].suggestions] == [[0.9, 0.2], [0.7, 0.3]]
+    row = ds.format_as("datasets")[0]
+    assert row["tags-suggestion-metadata"]["score"] == pytest.approx([0.9, 0.2])
+    assert row["rank-suggestion"] == {"rank": [1, 2], "value": ["y", "x"]}
+    assert row["rank-suggestion-metadata"]["score"] == pytest.approx([0.7, 0.3])
+    bad = [
+        (
+            {"question_name": "tags", "value": ["a"], "score": [0.9, 0.2]},
+            "one score per suggested item",
+        ),
+        (
+            {"question_name": "label", "value": "a", "score": [0.9]},
+            "a list of scores needs a multi-label",
+        ),
+        (
+            {"question_name": "tags", "value": ["a"], "score": ["high"]},
+            "a number or a list of numbers",
+        ),
+    ]
+    for suggestion, message in bad:
+        with pytest.raises(rg.RecordError, match=message):
+            ds.add_records([{"t": "2", "suggestions": [suggestion]}])
+    assert len(ds) == 1
