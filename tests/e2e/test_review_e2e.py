@@ -101,7 +101,7 @@ def test_a_reviewer_picks_edits_and_writes_answers_by_keyboard(
     back = load(jupyter.root / folder)
     ids = [r.id for r in back]
     mine = {r.id: back.response_of(r.id, "rev") for r in back}
-    assert [(m.status, m.values) for m in mine.values() if m is not None] == [
+    assert [(m.status, m.plain_values()) for m in mine.values() if m is not None] == [
         ("submitted", {"answer": "Nine. No: 9 = 3 x 3. Seven is."}),
         ("submitted", {"answer": "56"}),
         ("submitted", {"answer": "Hello! How can I help?"}),
@@ -111,5 +111,5 @@ def test_a_reviewer_picks_edits_and_writes_answers_by_keyboard(
     assert notes.loc[ids[1], "source"] == "ana" and not bool(notes.loc[ids[1], "edited"])
     assert notes.loc[ids[2], "source"] is None
     # the annotators' own answers are untouched
-    assert back.response_of(ids[0], "bob").values == {"answer": "Nine."}  # type: ignore[union-attr]
+    assert back.response_of(ids[0], "bob").plain_values() == {"answer": "Nine."}  # type: ignore[union-attr]
     jupyter.shutdown_sessions()
