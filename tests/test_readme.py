@@ -15,8 +15,11 @@ def python_blocks() -> list[str]:
 
 
 def test_the_flow_and_the_bulk_example_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    flow, bulk = python_blocks()[:2]
-    assert "dataset.annotate(" in flow and "add_responses(" in bulk
+    make, show, train, bulk = python_blocks()[:4]
+    # the flow is three cells: the widget is the last expression of its own cell
+    assert show.strip().splitlines()[-1].startswith("dataset.annotate(")
+    assert "from_disk(FOLDER)" in make and "add_responses(" in bulk
+    flow = make + show + train
     # Where the README's reader writes demonstrations in the widget, this test writes them
     # through the same write path.
     labelling = (
@@ -34,6 +37,26 @@ def test_the_flow_and_the_bulk_example_run(tmp_path: Path, monkeypatch: pytest.M
     dataset = scope["dataset"]
     assert dataset.status_counts("model-v1")["draft"] == 100
     assert (tmp_path / "prompts.nbf").is_dir()
+    # the notebook run again: the first cell reopens the folder, with every answer in it
+    dataset.close()  # type: ignore[attr-defined]
+    again: dict[str, object] = {}
+    exec(compile(make, "README first cell, again", "exec"), again)
+    reopened = again["dataset"]
+    assert reopened.status_counts("labeler-1")["submitted"] == 30  # type: ignore[attr-defined]
+    assert reopened.status_counts("model-v1")["draft"] == 100  # type: ignore[attr-defined]
+
+
+def test_the_flow_before_any_answer_says_why_there_is_nothing_to_train_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make, show, train = python_blocks()[:3]
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {}
+    exec(compile(make + show, "README cells 1-2", "exec"), scope)
+    import nb_feedback as rg
+
+    with pytest.raises(rg.ExportError, match="submitted"):
+        exec(compile(train, "README cell 3", "exec"), scope)
 
 
 def test_the_team_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

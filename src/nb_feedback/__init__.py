@@ -8,6 +8,7 @@ the submitted answers into SFT splits for TRL. The guide's code runs with
 from nb_feedback.dataset import FeedbackDataset
 from nb_feedback.distribution import TaskDistribution
 from nb_feedback.errors import (
+    ExportError,
     FeedbackError,
     RecordError,
     ResponseError,
@@ -84,6 +85,7 @@ __all__ = [
     "DEFAULT_USER",
     "AgreementMetric",
     "AnnotatorMetric",
+    "ExportError",
     "FeedbackDataset",
     "FeedbackError",
     "FeedbackRecord",
