@@ -16,6 +16,7 @@ import type {
 import { Requests } from "./requests";
 import { liveViews, Stash } from "./stash";
 import { UiState } from "./state";
+import { followTheme } from "./theme";
 import { guidelines } from "./views/guidelines";
 import { helpOverlay } from "./views/help";
 import { pager } from "./views/pager";
@@ -68,6 +69,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   const body = h("div", { class: "nbf-body" });
   root.append(bar.header, help.el, guideSlot, body, pg.actions, pg.el, bar.footer);
   el.append(root);
+  const stopTheme = followTheme(root);
 
   let card: RecordCard | null = null;
   let shownAt = Date.now();
@@ -143,6 +145,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
         [text],
       );
       body.replaceChildren(loading);
+      root.insertBefore(pg.actions, pg.el);
       // Keep focus inside the view so keys still stay away from the notebook.
       if (hadFocus || focusOnRender) loading.focus();
       return;
@@ -164,6 +167,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       } else {
         body.replaceChildren(card.el);
       }
+      // The answer buttons sit with the answers (side by side on a wide panel, both in view).
+      card.questions.append(pg.actions);
       shownAt = Date.now();
       if (focusOnRender || hadFocus) card.inputs[0]?.focus();
       focusOnRender = false;
@@ -559,6 +564,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
 
   return () => {
     stopNews();
+    stopTheme();
     leaveRecord();
     if (draftTimer !== null) clearTimeout(draftTimer);
     if (filterTimer !== null) clearTimeout(filterTimer);

@@ -14,7 +14,7 @@ export type Action =
   | "leave";
 
 export interface Chord {
-  action: Action | "pick" | "tab";
+  action: Action | "pick" | "tab" | "accept";
   /** As shown on screen. */
   label: string;
   /** In `aria-keyshortcuts` syntax, or "" when it names no single chord. */

@@ -24,6 +24,7 @@ pytest.importorskip("marimo", reason="needs the [dev] extra (marimo)")
 from playwright.sync_api import Page, expect
 
 from .conftest import CHROMIUM, HAVE_CHROMIUM, TIMEOUT_MS, _free_port, answers
+from .test_look_e2e import LOW_CONTRAST_JS
 
 pytestmark = [
     pytest.mark.e2e,
@@ -61,9 +62,13 @@ APP = textwrap.dedent(
 )
 
 
-@pytest.fixture
-def marimo_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A marimo app that annotates a new saved dataset, served by ``marimo run``."""
+@pytest.fixture(params=["light"])
+def marimo_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
+    """A marimo app that annotates a new saved dataset, served by ``marimo run`` in the theme
+    ``request.param`` (marimo's user config, in a config dir of its own)."""
+    config = tmp_path / "config"
+    (config / "marimo").mkdir(parents=True)
+    (config / "marimo" / "marimo.toml").write_text(f'[display]\ntheme = "{request.param}"\n')
     folder = tmp_path / "data"
     app = tmp_path / "app.py"
     app.write_text(APP.format(n=N_RECORDS, folder=str(folder)))
@@ -73,7 +78,8 @@ def marimo_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         [sys.executable, "-m", "marimo", "run", str(app), "--headless", "--no-token",
          "--host", "127.0.0.1", "--port", str(port), "--no-skew-protection", "--no-sandbox",
          "--no-check"],
-        cwd=tmp_path, env={**os.environ, "TQDM_DISABLE": "1"}, stdout=log,
+        cwd=tmp_path, env={**os.environ, "TQDM_DISABLE": "1", "XDG_CONFIG_HOME": str(config)},
+        stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}/"
@@ -123,3 +129,20 @@ def test_marimo_keyboard_only_answers_all_reach_disk_with_focus_kept(
     expect(box).to_be_focused()
     expect(box).to_have_value("")
     assert answers(folder) == {i: ("submitted", {"answer": t}) for i, t in enumerate(typed)}
+
+
+@pytest.mark.parametrize("marimo_app", ["dark"], indirect=True)
+def test_marimo_dark_theme_is_followed_with_contrast(
+    marimo_app: tuple[str, Path], page: Page
+) -> None:
+    url, _ = marimo_app
+    page.goto(url)
+    root = page.get_by_test_id("nbf-root")
+    expect(root.get_by_test_id("nbf-position")).to_have_text(
+        f"Record 1 of {N_RECORDS}", timeout=TIMEOUT_MS
+    )
+    expect(root).to_have_attribute("data-nbf-theme", "dark")
+    background = root.evaluate("r => getComputedStyle(r).backgroundColor")
+    assert background == "rgb(13, 17, 23)", background  # the dark palette's, not white
+    result = root.evaluate(LOW_CONTRAST_JS)
+    assert result["checked"] >= 15 and result["bad"] == [], result

@@ -66,7 +66,7 @@ def test_widget_screenshot(jupyter: Jupyter, page: Page, theme: str) -> None:
     folder = f"shot_{theme.split()[-1].lower()}_data"
     write_notebook(jupyter.root, name, [f"FOLDER = {folder!r}\n" + DEMO])
     jupyter.start_session(name)
-    page.set_viewport_size({"width": 1100, "height": 900})
+    page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(jupyter.url("lab", name))
     page.wait_for_function(KERNEL_IDLE_JS, timeout=TIMEOUT_MS)
     page.evaluate(

@@ -14,6 +14,7 @@ import type {
 } from "../protocol";
 import { comparedFields, comparisonInput } from "./comparison";
 import { rankingInput } from "./ranking";
+import { textAnswer } from "./text-answer";
 
 export interface QuestionInput {
   readonly question: Question;
@@ -39,6 +40,8 @@ export interface Control {
   getValue(): AnswerValue | undefined;
   setValue(value: unknown): void;
   focus(): void;
+  /** Shown right under the input (a text answer's markdown preview). */
+  extra?: HTMLElement;
 }
 
 export function questionInput(
@@ -88,6 +91,7 @@ export function questionInput(
       ? h("p", { id: descId, class: "nbf-q-desc" }, [question.description])
       : null,
     input,
+    control.extra,
     note,
     error,
   ]);
@@ -154,7 +158,7 @@ function suggestionNote(s: SuggestionPayload): string {
 function makeControl(question: Question, titleId: string, onChange: () => void): Control {
   switch (question.kind) {
     case "text_question":
-      return textInput(onChange);
+      return textAnswer(onChange, question.use_markdown === true);
     case "rating_question":
       return choiceInput(
         question.values.map((v) => ({ value: String(v), text: String(v) })),
@@ -171,19 +175,6 @@ function makeControl(question: Question, titleId: string, onChange: () => void):
     case "ranking_question":
       return rankingInput(question.values, titleId, onChange);
   }
-}
-
-function textInput(onChange: () => void): Control {
-  const input = h("textarea", { id: uid("q"), rows: 3, class: "nbf-textarea" });
-  input.addEventListener("input", onChange);
-  return {
-    input,
-    getValue: () => (input.value.trim() === "" ? undefined : input.value),
-    setValue: (value) => {
-      input.value = typeof value === "string" ? value : "";
-    },
-    focus: () => input.focus(),
-  };
 }
 
 /** Radios (rating, label) or checkboxes (multi-label) in a group named by the title. */

@@ -1,10 +1,10 @@
 /** The shown record: its fields (as text, or sanitized markdown when use_markdown), its status
  * badge and one input per question. */
 import { h } from "../dom";
-import { renderMarkdown } from "../markdown";
 import type { RecordPayload, RecordStatus, SchemaPayload, ShownPayload } from "../protocol";
 import type { RecordSave } from "../state";
 import { candidateFieldNames } from "./comparison";
+import { fieldView } from "./field";
 import { type QuestionInput, questionInput } from "./questions";
 import { recordSaveText } from "./status-bar";
 
@@ -12,6 +12,8 @@ export interface RecordCard {
   readonly recordId: string;
   readonly el: HTMLElement;
   readonly inputs: QuestionInput[];
+  /** The questions' column: the view keeps its answer buttons here, next to the answers. */
+  readonly questions: HTMLElement;
   /** The kernel's confirmed status, and what became of the last answer sent from here. */
   setStatus(status: RecordStatus, save: RecordSave | null): void;
 }
@@ -26,43 +28,32 @@ export function recordCard(
   const compared = candidateFieldNames(schema); // shown by their comparison, in its order
   const fields = schema.fields
     .filter((f) => !compared.has(f.name))
-    .map((field) => {
-      const body = h("div", { class: "nbf-field-text", "data-testid": `nbf-field-${field.name}` });
-      const text = record.fields[field.name] ?? "";
-      if (field.use_markdown) {
-        body.classList.add("nbf-markdown");
-        renderMarkdown(body, text);
-      } else {
-        body.textContent = text;
-      }
-      return h("section", { class: "nbf-field" }, [
-        h("h4", { class: "nbf-field-title" }, [field.title || field.name]),
-        body,
-      ]);
-    });
+    .map((field) => fieldView(field, record.fields[field.name] ?? ""));
   const inputs = schema.questions.map((q) =>
     questionInput(q, record.response ? undefined : record.suggestions[q.name], onChange, {
       fields: schema.fields,
       record,
     }),
   );
-  const el = h("div", { class: "nbf-card" }, [
+  const questions = h(
+    "div",
+    { class: "nbf-questions" },
+    inputs.map((i) => i.el),
+  );
+  const el = h("div", { class: `nbf-card${fields.length > 0 ? "" : " nbf-no-fields"}` }, [
     h("div", { class: "nbf-card-head" }, [
       h("span", { class: "nbf-record-index", title: "Record id" }, [`id ${record.id}`]),
       badge,
       saveChip,
     ]),
     h("div", { class: "nbf-fields" }, fields),
-    h(
-      "div",
-      { class: "nbf-questions" },
-      inputs.map((i) => i.el),
-    ),
+    questions,
   ]);
   return {
     recordId: record.id,
     el,
     inputs,
+    questions,
     setStatus(status, save) {
       badge.textContent = status;
       badge.className = `nbf-badge nbf-badge-${status}`;
