@@ -52,7 +52,7 @@ def test_quickstart_runs_again_after_a_restart(tmp_path: Path) -> None:
     ids=lambda n: n.removesuffix(".ipynb"),
 )
 def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
-    if name == "finetune.ipynb":
+    if name in ("finetune.ipynb", "preference.ipynb"):
         pytest.importorskip("trl")
     shutil.copy(NOTEBOOKS / name, tmp_path / name)
     _run(tmp_path / name)
@@ -70,3 +70,15 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
         assert ds.progress() == {"total": 12, "completed": 12, "pending": 0}
         reviews = ds.reviews()
         assert len(reviews) > 0 and set(reviews["reviewer"]) == {"reviewer-1"}
+    if name == "preference.ipynb":
+        import nb_feedback as rg
+
+        ds = rg.FeedbackDataset.from_disk(tmp_path / "preference.nbf")
+        frame = ds.responses_frame()
+        assert len(ds) == 96 and (frame["status"] == "submitted").sum() == 93
+        # the drafter is off by one on the 8 prompts ending in 7: those drafts were edited
+        outcomes = [p["answer"]["outcome"] for p in frame["provenance"]]
+        assert sorted(set(outcomes)) == ["accepted", "edited"] and outcomes.count("edited") == 8
+        pairs = ds.to_preference(edits="answer", include=("source",))
+        sources = [*pairs["train"]["source"], *pairs["test"]["source"]]
+        assert sources.count("ranking") == 93 and sources.count("edit") == 8

@@ -94,3 +94,32 @@ def test_the_repository_cites_nothing_outside_itself() -> None:
         and any(o in (root / f).read_text("utf-8", errors="replace") for o in outside)
     ]
     assert cited == []
+
+
+def test_the_comparison_flow_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nb_feedback
+
+    (block,) = [b for b in python_blocks() if "to_preference(" in b]
+    # Where the README's reader compares in the widget, this test answers through the same
+    # write path: reply_a is right; half the drafts are edited.
+    labelling = (
+        "for i, record in enumerate(dataset):\n"
+        "    draft = record.suggestions[0].value\n"
+        "    dataset.add_response(record.id, {'better': [{'value': 'reply_a', 'rank': 1},\n"
+        "                         {'value': 'reply_b', 'rank': 2}],\n"
+        "                         'answer': draft if i % 2 else draft + ' = ' + record.fields['reply_a']},\n"
+        "                         user='labeler-1', shown={'answer': {'suggestion': draft}})\n"
+    )
+    block = block.replace("pairs = ", labelling + "pairs = ", 1)
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {"rg": nb_feedback}
+    exec(compile(block, "README comparison", "exec"), scope)
+    pairs = scope["pairs"]
+    rows = [*pairs["train"], *pairs["test"]]
+    assert len(rows) == 50 + 25  # a pair per ranking, and one per edited draft
+    assert {(r["prompt"], r["chosen"], r["rejected"]) for r in rows if r["prompt"] == "2 + 2?"} == {
+        ("2 + 2?", "4", "5"),
+        ("2 + 2?", "The sum is 2 + 2? = 4", "The sum is 2 + 2?"),  # an edited draft
+    }
+    agents = scope["dataset"].report().summary["suggestions"]["by_annotator"]["labeler-1"]
+    assert (agents["accepted"], agents["edited"]) == (25, 25)

@@ -1001,6 +1001,8 @@ class FeedbackDataset:
                         "time_spent": None if spent != spent else spent,  # NaN -> None
                     }
                 )
+        if self._edits:  # record edits not folded yet: the cached columns lack them
+            self._fold_edits()
         arrow = self._columns()
         n = len(self._records)
         # .array: Arrow-backed text stays as it is (to_numpy would make a Python str per cell)

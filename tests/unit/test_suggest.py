@@ -44,6 +44,11 @@ def test_batches_values_scores_and_agent(tmp_path: Path) -> None:
     assert calls == [["p0", "p1"], ["p2", "p3"], ["p4"]]
     expected = [(f"P{i}", 0.5, "shout") for i in range(5)]
     assert suggestions(ds, "answer") == expected
+    # to_pandas (which the exporters read) shows them too
+    by_frame = [
+        [(s["value"], s["score"], s["agent"]) for s in x] for x in ds.to_pandas()["suggestions"]
+    ]
+    assert by_frame == [[e] for e in expected]
     # durable: a reopened dataset has them
     assert suggestions(rg.FeedbackDataset.from_disk(tmp_path / "ds"), "answer") == expected
 
