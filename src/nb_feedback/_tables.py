@@ -47,6 +47,7 @@ RESPONSE_SCHEMA = pa.schema(
 )
 """The one row type of responses: in memory, in the answer logs and in the parquet parts."""
 RESPONSE_COLUMNS = list(RESPONSE_SCHEMA.names)
+_INSERTED_AT = RESPONSE_COLUMNS.index("inserted_at")
 _RESPONSE_DTYPES = {"updated_at": "float64", "time_spent": "float64", "inserted_at": "float64"}
 
 
@@ -178,6 +179,14 @@ class ResponseTable:
             return ()
         return (held,) if isinstance(held, tuple) else held.values()
 
+    def inserted_at(self, record_id: str, user: str) -> float | None:
+        """Return when ``user`` first answered ``record_id`` (None: no answer)."""
+        held = self._pending.get(record_id)
+        if type(held) is tuple and held[1] == user:  # the common case: no row dict built
+            return held[_INSERTED_AT]  # type: ignore[no-any-return]
+        row = self.get(record_id, user)
+        return None if row is None else row.get("inserted_at")
+
     def get(self, record_id: str, user: str) -> dict[str, Any] | None:
         """Return the response of ``user`` to ``record_id``, or None."""
         for row in self._pending_rows(record_id):
@@ -188,13 +197,20 @@ class ResponseTable:
     def put(self, row: dict[str, Any]) -> dict[str, Any] | None:
         """Set one response (replacing the same user's earlier one); return the replaced row."""
         key = (row["record_id"], row["user"])
-        previous = self.get(*key)
+        held = self._pending.get(key[0])
+        # what get() finds, without its dicts in the two common cases: the same user's answer
+        # still pending, or a record answered by nobody yet
+        if type(held) is tuple and held[1] == key[1]:
+            previous: dict[str, Any] | None = dict(zip(RESPONSE_COLUMNS, held, strict=True))
+        elif held is None and not self._frame_positions().get(key[0]):
+            previous = None
+        else:
+            previous = self.get(*key)
         if previous is not None and previous.get("inserted_at") is not None:
             row = {**row, "inserted_at": previous["inserted_at"]}  # first answered then
         elif row.get("inserted_at") is None:
             row = {**row, "inserted_at": row["updated_at"]}
-        values = tuple(row.get(c) for c in RESPONSE_COLUMNS)  # provenance may be left out
-        held = self._pending.get(key[0])
+        values = tuple(map(row.get, RESPONSE_COLUMNS))  # provenance may be left out
         if held is None or (isinstance(held, tuple) and held[1] == key[1]):
             self._pending[key[0]] = values
         elif isinstance(held, tuple):  # a second user answers this record

@@ -509,7 +509,7 @@ class FeedbackDataset:
         self.position_of(record_id)
         user = check_user(DEFAULT_USER if user is None else user, where)
         status = check_status(status, where)
-        if not isinstance(values, Mapping):
+        if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
         check_values(self._schema, plain, status, where)
@@ -530,8 +530,8 @@ class FeedbackDataset:
             "provenance": None if origin is None else dumps(origin, where),
         }
         self._commit(PutResponse(row))
-        held = self._responses.get(record_id, user)
-        return Response(user, dict(plain), status, now, spent, held["inserted_at"] if held else now)
+        inserted = self._responses.inserted_at(record_id, user)
+        return Response(user, plain, status, now, spent, now if inserted is None else inserted)
 
     def add_responses(
         self,
