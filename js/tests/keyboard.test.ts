@@ -57,6 +57,12 @@ describe("a keyboard you can discover", () => {
     const { q, model } = mountWidget();
     type(q<HTMLTextAreaElement>("nbf-q-answer"), "text");
     const quality = q("nbf-q-quality");
+    // labels show the digit that picks them; a rating's options are digits already
+    expect([...q("nbf-q-topic").querySelectorAll("kbd")].map((k) => k.textContent)).toEqual([
+      "1",
+      "2",
+    ]);
+    expect(quality.querySelectorAll("kbd")).toHaveLength(0);
     quality.querySelector<HTMLInputElement>("input")?.focus();
     press(document.activeElement as Element, "4");
     expect(quality.querySelector<HTMLInputElement>("input:checked")?.value).toBe("4");

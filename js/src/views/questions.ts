@@ -201,8 +201,11 @@ function choiceInput(
     options.map((opt, i) => {
       const box = boxes[i] as HTMLInputElement;
       box.addEventListener("change", onChange);
+      // A rating's options are their own digits; labels get their number shown.
       const digit =
-        i < 9 ? h("kbd", { class: "nbf-kbd", "aria-hidden": "true" }, [String(i + 1)]) : null;
+        !digitIsValue && i < 9
+          ? h("kbd", { class: "nbf-kbd", "aria-hidden": "true" }, [String(i + 1)])
+          : null;
       return h("label", { class: "nbf-choice", for: box.id }, [box, opt.text || opt.value, digit]);
     }),
   );
