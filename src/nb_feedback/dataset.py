@@ -947,6 +947,10 @@ class FeedbackDataset:
                 keep &= f.mask(self._records, self._schema).fillna(False).to_numpy(dtype=bool)
         return self._subset(keep, responses, record_of)
 
+    def record_statuses(self) -> np.ndarray:
+        """Return each record's status, "pending" or "completed", by position (one pass)."""
+        return self._record_statuses()
+
     def _record_statuses(self, responses: pd.DataFrame | None = None) -> np.ndarray:
         """Return "pending" / "completed" per record position."""
         if responses is None:

@@ -22,11 +22,11 @@ from nb_feedback.comparison import display
 from nb_feedback.errors import FeedbackError, ResponseError
 from nb_feedback.records import Response
 from nb_feedback.widget_team import (
+    TeamTally,
     answers_payload,
     drop_ahead,
     finished,
     replan,
-    team_line,
     walk,
 )
 
@@ -105,7 +105,8 @@ class FeedbackWidget(anywidget.AnyWidget):
             )
             self._team = bool(walks_queue or review or dataset.schema.distribution is not None)
             self._team_stale = False
-            self.team = team_line(dataset, self._team)
+            self._tally = TeamTally(dataset) if self._team else None
+            self.team = {} if self._tally is None else self._tally.line()
             if walks_queue:
                 self.status_filter = "queue"
             self._apply_filter()
@@ -233,9 +234,12 @@ class FeedbackWidget(anywidget.AnyWidget):
             self._send_window()
         else:
             self.counts = self._dataset.status_counts(self.user)
-        # the team line costs a pass over the answers: it is brought up to date on the next
-        # news tick, not on every answer
-        self._team_stale = self._team
+        if self._tally is not None:  # the team line is sent on the next news tick
+            if kind == "responses":
+                self._tally.update(record_ids)
+            else:
+                self._tally.recount()
+            self._team_stale = True
 
     def _news(self) -> None:
         """Take in the other annotators' answers; re-plan the queue ahead of the shown record."""
@@ -250,8 +254,8 @@ class FeedbackWidget(anywidget.AnyWidget):
                 self._order = order
                 self.total = len(order)
                 self._send_window()
-        if self._team_stale:
-            self.team = team_line(self._dataset, True)
+        if self._team_stale and self._tally is not None:
+            self.team = self._tally.line()
             self._team_stale = False
 
     def _on_position(self, change: dict[str, Any]) -> None:

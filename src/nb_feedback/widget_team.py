@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nb_feedback.errors import ResponseError
+
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
     from nb_feedback.records import FeedbackRecord
@@ -64,16 +66,47 @@ def drop_ahead(order: np.ndarray, position: int, gone: np.ndarray) -> np.ndarray
     return np.concatenate([order[: position + 1], ahead[~np.isin(ahead, gone)]]).astype(np.int64)
 
 
-def team_line(dataset: FeedbackDataset, enabled: bool) -> dict[str, Any]:
-    """Return the ``team`` trait: the team's progress, or {} when the view is not in team mode."""
-    if not enabled:
-        return {}
-    progress = dataset.progress()
-    return {
-        **progress,
-        "min_submitted": dataset.distribution.min_submitted,
-        "news_ms": int(NEWS_SECONDS * 1000) if dataset.folder is not None else 0,
-    }
+class TeamTally:
+    """The team's completed count for the ``team`` trait, kept up to date in O(news).
+
+    Counted once in full; after that each change recounts only the records it touched, so a
+    news tick at 1,000,000 records does not pass over every answer. Records added or deleted
+    (positions move) count everything again.
+    """
+
+    def __init__(self, dataset: FeedbackDataset) -> None:
+        self._dataset = dataset
+        self.recount()
+
+    def recount(self) -> None:
+        """Count every record's status again."""
+        self._done = np.asarray(self._dataset.record_statuses() == "completed", dtype=bool)
+        self.completed = int(self._done.sum())
+
+    def update(self, record_ids: Sequence[str]) -> None:
+        """Recount the records ``record_ids`` (their responses changed)."""
+        need = self._dataset.distribution.min_submitted
+        for record_id in set(record_ids):
+            try:
+                at = self._dataset.position_of(record_id)
+            except ResponseError:
+                continue
+            responses = self._dataset.responses_for(record_id)
+            done = sum(r.status == "submitted" for r in responses) >= need
+            if done != self._done[at]:
+                self._done[at] = done
+                self.completed += 1 if done else -1
+
+    def line(self) -> dict[str, Any]:
+        """Return the ``team`` trait: progress in Argilla 2's shape, min_submitted, news_ms."""
+        total = len(self._dataset)
+        return {
+            "total": total,
+            "completed": self.completed,
+            "pending": total - self.completed,
+            "min_submitted": self._dataset.distribution.min_submitted,
+            "news_ms": int(NEWS_SECONDS * 1000) if self._dataset.folder is not None else 0,
+        }
 
 
 def answers_payload(record: FeedbackRecord, reviewer: str) -> list[dict[str, Any]]:
