@@ -58,6 +58,7 @@ from nb_feedback.records import (
 )
 from nb_feedback.review import ReviewNotes, reviewed_answers
 from nb_feedback.schema import Question, Schema, TextField
+from nb_feedback.schema_binding import bind
 from nb_feedback.tail import LogTail
 from nb_feedback.team_progress import team_progress
 from nb_feedback.validation import check_values, is_missing
@@ -167,13 +168,13 @@ class FeedbackDataset:
 
     @property
     def fields(self) -> list[TextField]:
-        """The dataset's fields."""
-        return list(self._schema.fields)
+        """The dataset's fields (setting an attribute, as in Argilla v1, changes the dataset)."""
+        return [bind(f, self._edit_schema_item) for f in self._schema.fields]
 
     @property
     def questions(self) -> list[Question]:
-        """The dataset's questions."""
-        return list(self._schema.questions)
+        """The dataset's questions (setting an attribute, as in v1, changes the dataset)."""
+        return [bind(q, self._edit_schema_item) for q in self._schema.questions]
 
     @property
     def guidelines(self) -> str | None:
@@ -1227,11 +1228,35 @@ class FeedbackDataset:
 
     def field_by_name(self, name: str) -> TextField | None:
         """Return the field called ``name``, or None (Argilla v1)."""
-        return self._schema.field(name)
+        found = self._schema.field(name)
+        return None if found is None else bind(found, self._edit_schema_item)
 
     def question_by_name(self, name: str) -> Question | None:
         """Return the question called ``name``, or None (Argilla v1)."""
-        return self._schema.question(name)
+        found = self._schema.question(name)
+        return None if found is None else bind(found, self._edit_schema_item)
+
+    def _edit_schema_item(self, item: Any, attribute: str, value: Any) -> Any:
+        """Commit one attribute of a field or question (``schema_binding``); return the new one."""
+        from nb_feedback.schema_edits import edit_item
+
+        self._check_writable()
+        stored: list[tuple[str, str, Any]] = []
+        if isinstance(item, TextField):
+            stored = [(str(r.id), "text", r.fields.get(item.name)) for r in self]
+        else:
+            frame = self._responses.frame()
+            for record_id, values in zip(frame["record_id"], frame["values"], strict=True):
+                answers = loads(values) if isinstance(values, str) else values
+                if item.name in answers:
+                    stored.append((str(record_id), "answer", answers[item.name]))
+            for r in self:
+                for s in r.suggestions:
+                    if s.question_name == item.name:
+                        stored.append((str(r.id), "suggestion", s.value))
+        schema, new = edit_item(self._schema, item, attribute, value, stored)
+        self._commit(ChangeSchema(schema, {}))
+        return new
 
     def metadata_property_by_name(self, name: str) -> MetadataProperty | None:
         """Return the metadata property called ``name``, or None (Argilla v1)."""

@@ -22,6 +22,7 @@ from nb_feedback._checks import (
 from nb_feedback.distribution import TaskDistribution, check_distribution
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
+from nb_feedback.schema_binding import plain
 from nb_feedback.vectors import VectorSettings
 
 
@@ -375,8 +376,11 @@ class Schema:
         object.__setattr__(self, "vectors_settings", vectors)
         if self.distribution is not None:  # None: not set up for a team (min_submitted=1)
             object.__setattr__(self, "distribution", check_distribution(self.distribution))
-        fields_ = self._as_tuple("fields", self.fields, (TextField,))
-        questions = self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values()))
+        # plain copies: a dataset's bound fields and questions edit that dataset, not this one
+        fields_ = tuple(map(plain, self._as_tuple("fields", self.fields, (TextField,))))
+        questions = tuple(
+            map(plain, self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values())))
+        )
         props = self._as_tuple(
             "metadata_properties", self.metadata_properties, tuple(_METADATA.values())
         )

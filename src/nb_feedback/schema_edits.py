@@ -21,7 +21,7 @@ import orjson
 
 from nb_feedback.errors import RecordError, SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
-from nb_feedback.schema import Schema
+from nb_feedback.schema import Schema, TextField
 from nb_feedback.vectors import VectorSettings
 
 MetadataTexts = Sequence[Mapping[str, Any] | str | None]
@@ -149,3 +149,44 @@ def delete_vectors_settings(
         )
     kept = tuple(v for v in schema.vectors_settings if v.name not in wanted)
     return dataclasses.replace(schema, vectors_settings=kept), [by_name[n] for n in wanted]
+
+
+def edit_item(
+    schema: Schema,
+    item: Any,
+    attribute: str,
+    value: Any,
+    stored: Sequence[tuple[str, str, Any]],
+) -> tuple[Schema, Any]:
+    """Return the schema with one attribute of a field or question changed, and the new item.
+
+    ``stored`` lists ``(record id, what, value)`` for every answer and suggestion to the item
+    (or, for a field, every record's text): each must stay valid, else nothing changes.
+    """
+    kind = "field" if isinstance(item, TextField) else "question"
+    current: Any = schema.field(item.name) if kind == "field" else schema.question(item.name)
+    if current is None:
+        raise SchemaError(f"{kind} {item.name!r} is no longer in the dataset")
+    try:
+        new: Any = dataclasses.replace(current, **{attribute: value})
+    except TypeError as exc:
+        raise SchemaError(f"{kind} {item.name!r}: {attribute} cannot be set ({exc})") from None
+    for record_id, what, stored_value in stored:
+        if kind == "field":
+            if new.required and (stored_value is None or stored_value == ""):
+                raise RecordError(
+                    f"record {record_id!r} has no {item.name!r} text: the field cannot become "
+                    "required; nothing was changed"
+                )
+            continue
+        problem = new.check_value(stored_value)
+        if problem:
+            raise RecordError(
+                f"record {record_id!r}: its {what} to {item.name!r} would no longer be valid "
+                f"({problem}); nothing was changed"
+            )
+    if kind == "field":
+        fields = tuple(new if f.name == item.name else f for f in schema.fields)
+        return dataclasses.replace(schema, fields=fields), new
+    questions = tuple(new if q.name == item.name else q for q in schema.questions)
+    return dataclasses.replace(schema, questions=questions), new

@@ -283,6 +283,15 @@ def case_metadata_property_edits(rg: Any) -> Any:
     ]
 
 
+def case_edit_questions_and_fields(rg: Any) -> Any:
+    ds = _dataset(rg)
+    ds.questions[0].title = "Which label?"
+    ds.question_by_name("label").description = "Pick one."
+    ds.fields[0].title = "The text"
+    q = ds.question_by_name("label")
+    return [q.title, q.description, ds.field_by_name("text").title]
+
+
 def case_ranking_format_as(rg: Any) -> Any:
     ds = rg.FeedbackDataset(
         fields=[rg.TextField(name="text")],
@@ -589,6 +598,7 @@ EXPECTED: dict[str, Any] = {
         [u, lab, rat, "submitted"] for u, lab, rat in zip(USERS, LABELS[3], RATINGS[3], strict=True)
     ],
     "response_without_user_id": ["hello", "submitted"],
+    "edit_questions_and_fields": ["Which label?", "Pick one.", "The text"],
     "record_metadata_edit": ["x", "x", "x", "y", "x", "y"],
     "metadata_property_edits": [
         "source",
