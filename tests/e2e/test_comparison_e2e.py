@@ -127,7 +127,7 @@ def test_a_comparison_answered_by_keyboard_lands_with_the_right_winner(
     for i, (rec, better) in enumerate(zip(back, BETTER, strict=True)):
         (response,) = [r for r in rec.responses if r.user == "e2e"]
         assert response.status == "submitted", i
-        ranks = {item["value"]: item["rank"] for item in response.values["better"]}
+        ranks = {item["value"]: item["rank"] for item in response.plain_values()["better"]}
         if better is None:
             assert ranks == {"reply_a": 1, "reply_b": 1}, i
         else:
