@@ -83,6 +83,10 @@ Listener = Callable[[str, Sequence[str]], None]
 """Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
 
 
+_ONE_SUBMITTED = TaskDistribution()
+"""The default distribution (frozen, so one object serves every read)."""
+
+
 class FeedbackDataset:
     """Records to annotate, the questions to ask, and every answer given.
 
@@ -193,7 +197,7 @@ class FeedbackDataset:
         It can be changed while no record has a response; with a folder, the change is saved.
         A dataset given one is set up for a team: ``annotate()`` walks each annotator's queue.
         """
-        return self._schema.distribution or TaskDistribution()
+        return self._schema.distribution or _ONE_SUBMITTED  # read for every record built
 
     @distribution.setter
     def distribution(self, value: TaskDistribution) -> None:

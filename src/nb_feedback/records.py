@@ -296,9 +296,14 @@ class FeedbackRecord:
             return
         self._loader = None
         full = load(self.id)
-        for name in _STATE:
-            setattr(self, name, getattr(full, name))
-        self._metadata = _TrackedDict(full._metadata, self._metadata_changed)
+        state = full.__dict__
+        self.__dict__.update((name, state[name]) for name in _STATE)
+        metadata = full._metadata
+        if isinstance(metadata, _TrackedDict):  # made for `full`, which nobody else holds
+            metadata._on_change = self._metadata_changed
+            self._metadata = metadata
+        else:
+            self._metadata = _TrackedDict(metadata, self._metadata_changed)
 
     def _bind(self, dataset: Any) -> FeedbackRecord:
         self._dataset = dataset
