@@ -133,6 +133,11 @@ def test_a_comparison_answered_by_keyboard_lands_with_the_right_winner(
         else:
             worse = "reply_b" if better == "reply_a" else "reply_a"
             assert ranks == {better: 1, worse: 2}, i
+    # the order shown and its seed are stored with each answer (its provenance)
+    frame = back.responses_frame().set_index("record_id")
+    for rec in back:
+        shown = display(back.schema, rec.id, "e2e")["better"]
+        assert frame.loc[rec.id, "provenance"] == {"better": shown}, rec.id
     # and the preference export sees the winners (the tie gives no pair)
     rows = back.to_preference(test_size=1)
     pairs = sorted((*rows["train"], *rows["test"]), key=lambda r: r["prompt"])

@@ -282,3 +282,32 @@ def test_kto_labels_from_a_rating_threshold_or_a_label_set() -> None:
 def test_kto_bad_options(kwargs, message) -> None:
     with pytest.raises(ExportError, match=message):
         rated().to_kto(**kwargs)
+
+
+def test_argilla_dpo_task_with_a_v1_formatting_func_gives_the_same_rows() -> None:
+    """TrainingTask.for_direct_preference_optimization, fed as Argilla v1's guide does, and
+    to_preference read the same submitted rankings into the same triples."""
+    ds = comparison(6)
+    ds.add_response(ds[0].id, {"best": ranked(1, 2, 3)}, user="u1")
+    ds.add_response(ds[1].id, {"best": ranked(3, 1, 2)}, user="u1")
+    ds.add_response(ds[1].id, {"best": ranked(2, 1, 3)}, user="u2")
+    ds.add_response(ds[2].id, {"best": ranked(1, 1, 1)}, user="u1")  # a tie: no pair
+    ds.add_response(ds[3].id, {"best": ranked(1, 2, 3)}, user="u1", status="draft")
+
+    def formatting_func(sample):  # best vs rest, from v1's {"rank": [...], "value": [...]}
+        for answer in sample["best"]:
+            if answer["status"] != "submitted":
+                continue
+            ranking = dict(zip(answer["value"]["value"], answer["value"]["rank"], strict=True))
+            top = min(ranking.values())
+            for best in [v for v, r in ranking.items() if r == top]:
+                for other in [v for v, r in ranking.items() if r > top]:
+                    yield sample["prompt"], sample[best], sample[other]
+
+    task = rg.TrainingTask.for_direct_preference_optimization(formatting_func)
+    rows = ds.prepare_for_training(framework="trl", task=task, train_size=1)
+    ours = preference_pairs(ds)
+    assert sorted(zip(rows["prompt"], rows["chosen"], rows["rejected"], strict=True)) == sorted(
+        triples(ours)
+    )
+    assert len(ours) == 2 + 2 + 2
