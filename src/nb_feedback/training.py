@@ -202,7 +202,8 @@ def prepare_for_training(
     framework : str
         One the task supports (the error names them); ``trl`` for SFT, reward modeling, PPO
         and DPO; ``transformers`` (or setfit, peft, span_marker) for text classification and
-        question answering; ``sentence-transformers``; ``openai`` for chat completion.
+        question answering; ``sentence-transformers``; ``openai`` for chat completion and text
+        classification (v1's prompt/completion rows).
     task : training task
         From a ``TrainingTask.for_*`` method.
     train_size : float, optional
@@ -243,6 +244,8 @@ def prepare_for_training(
         raise ExportError(f"{where}: the dataset has no records; add records first")
     require_datasets()
     rows = task.rows(ds, where)
+    if name == "openai" and isinstance(task, TrainingTaskForTextClassification):
+        return _openai_classification(ds, rows, test_size, seed, where)
     if name == "openai":
         return _openai_chats(ds, rows, test_size, seed, where)
     if np.isclose(test_size, 0.0):
@@ -279,6 +282,29 @@ def _grouped_split(
     order, is_test = split_groups(keys, None, test_size, seed, where)
     rows = np.lexsort((np.arange(len(row_group)), order[group]))
     return rows[~is_test[group[rows]]], rows[is_test[group[rows]]]
+
+
+def _openai_classification(
+    ds: FeedbackDataset, rows: Rows, test_size: float, seed: int, where: str
+) -> Any:
+    """Return OpenAI's classification fine-tuning rows, as v1 made them.
+
+    Each row is ``{"prompt": text + separator, "completion": " " + class id}`` (ids of several
+    labels joined by spaces), with the separator and the leading space OpenAI's guide asked for.
+    """
+
+    def jsonl(take: np.ndarray) -> list[dict[str, str]]:
+        out = []
+        for i in take.tolist():
+            label = rows.columns["label"][i]
+            ids = " ".join(map(str, label)) if isinstance(label, list) else str(label)
+            out.append({"prompt": rows.columns["text"][i] + "\n\n###\n\n", "completion": " " + ids})
+        return out
+
+    if np.isclose(test_size, 0.0):
+        return jsonl(np.arange(len(rows)))
+    train, test = _grouped_split(ds, rows.record_of, test_size, seed, where)
+    return jsonl(train), jsonl(test)
 
 
 def _openai_chats(ds: FeedbackDataset, rows: Rows, test_size: float, seed: int, where: str) -> Any:

@@ -344,7 +344,13 @@ class TrainingTaskForTextClassification(_Task):
     text: TextField | str | None = None
     label: Any = None
     label_strategy: Any = None
-    frameworks: ClassVar[tuple[str, ...]] = ("transformers", "setfit", "peft", "span_marker")
+    frameworks: ClassVar[tuple[str, ...]] = (
+        "transformers",
+        "setfit",
+        "peft",
+        "span_marker",
+        "openai",
+    )
     v1_frameworks: ClassVar[tuple[str, ...]] = (
         "transformers",
         "spacy",

@@ -460,6 +460,14 @@ def case_text_classification_function(rg: Any) -> Any:
     return [out.column_names, sorted(names), sorted({(r["text"], names[r["label"]]) for r in out})]
 
 
+def case_text_classification_openai(rg: Any) -> Any:
+    ds = _dataset(rg)
+    task = rg.TrainingTask.for_text_classification(
+        text=ds.field_by_name("text"), label=ds.question_by_name("label")
+    )
+    return sorted(ds.prepare_for_training(framework="openai", task=task), key=lambda r: r["prompt"])
+
+
 def case_question_answering(rg: Any) -> Any:
     ds = rg.FeedbackDataset.for_question_answering()
     ds.add_records(
@@ -674,6 +682,10 @@ EXPECTED: dict[str, Any] = {
         ["id", "text", "label"],
         ["a", "b", "c"],
         sorted({(t, lab) for i, t in enumerate(TEXTS) for lab in LABELS[i]}),
+    ],
+    "text_classification_openai": [
+        {"prompt": f"{t}\n\n###\n\n", "completion": " " + str("abc".index(lab))}
+        for t, lab in zip(TEXTS, ["a", "b", "c", "a", "b", "c"], strict=True)
     ],
     "question_answering": [
         ["question", "context", "answer", "id"],

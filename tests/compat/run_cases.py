@@ -1,7 +1,8 @@
 """Run every compatibility case against one library and print the results as JSON.
 
 Usage: ``python tests/compat/run_cases.py argilla_v1`` (or ``nb_feedback``). A case that
-raises gives ``{"error": "<type>: <message>"}``. Used by test_parity_argilla_v1.py.
+raises gives ``{"error": "<type>: <message>"}``. The results are the last line of the output.
+Used by test_parity_argilla_v1.py.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ def main() -> None:
                 results[name] = {"value": case(rg)}
         except Exception as exc:
             results[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
-    print(json.dumps(results, default=repr))
+    # the last line: v1 logs to stdout on some paths (its OpenAI advice, for one)
+    print("\n" + json.dumps(results, default=repr))
 
 
 if __name__ == "__main__":

@@ -41,7 +41,7 @@ def v1_results():
         env={**env, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"},
         timeout=600,
     )
-    return json.loads(done.stdout)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("name", sorted(cases.CASES))
