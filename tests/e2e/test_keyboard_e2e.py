@@ -111,6 +111,14 @@ def test_a_keyboard_you_can_discover(open_notebook, ui: str) -> None:
     page.keyboard.press("Escape")
     page.wait_for_function(IN_COMMAND_MODE_JS)
     assert root.evaluate("r => !r.contains(r.getRootNode().activeElement)")
+    # and Tab from the cell comes back straight to the answer box (past the cell's own toolbar
+    # buttons, not through the widget's guidelines or the record's text)
+    inside = "r => r.contains(r.getRootNode().activeElement)"
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if root.evaluate(inside):
+            break
+    expect(box(root)).to_be_focused()
     assert answers(folder) == {
         0: ("submitted", {"answer": "four", "quality": 4, "topic": "code"}),
         5: ("submitted", {"answer": "last"}),

@@ -146,3 +146,25 @@ def test_marimo_dark_theme_is_followed_with_contrast(
     assert background == "rgb(13, 17, 23)", background  # the dark palette's, not white
     result = root.evaluate(LOW_CONTRAST_JS)
     assert result["checked"] >= 15 and result["bad"] == [], result
+
+
+@pytest.mark.skipif(
+    not os.environ.get("NBF_SCREENSHOT_DIR"), reason="set NBF_SCREENSHOT_DIR for README pictures"
+)
+@pytest.mark.parametrize("marimo_app", ["dark"], indirect=True)
+def test_marimo_screenshot(marimo_app: tuple[str, Path], page: Page) -> None:
+    url, _ = marimo_app
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(url)
+    root = page.get_by_test_id("nbf-root")
+    expect(root.get_by_test_id("nbf-position")).to_have_text(
+        f"Record 1 of {N_RECORDS}", timeout=TIMEOUT_MS
+    )
+    root.get_by_role("textbox", name="Answer", exact=True).click()
+    page.keyboard.type("Typed in marimo, keyboard only.")
+    page.keyboard.press("Control+Enter")
+    expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
+    page.keyboard.type("The next answer, with the focus still in the box.")
+    out = Path(os.environ["NBF_SCREENSHOT_DIR"]) / "widget-marimo-dark.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    root.screenshot(path=str(out))
