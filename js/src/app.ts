@@ -513,6 +513,10 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (target.compareDocumentPosition(first.el) & Node.DOCUMENT_POSITION_FOLLOWING) first.focus();
   };
   root.addEventListener("pointerdown", onPointer, true);
+  // Closing or reloading the page: what was typed since the last pause goes out now, and into
+  // the stash, so the next view of this dataset has it even if the message never arrives.
+  const onPageHide = () => leaveRecord();
+  globalThis.addEventListener?.("pagehide", onPageHide);
   root.addEventListener("focusin", onFocusIn);
   root.addEventListener("keydown", onKeydown);
   root.addEventListener("keyup", stop);
@@ -576,6 +580,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     root.removeEventListener("keyup", stop);
     root.removeEventListener("keypress", stop);
     root.removeEventListener("pointerdown", onPointer, true);
+    globalThis.removeEventListener?.("pagehide", onPageHide);
     root.removeEventListener("focusin", onFocusIn);
     root.remove();
   };

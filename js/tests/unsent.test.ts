@@ -135,6 +135,21 @@ describe("a dead comm is said at once and loses nothing", () => {
     expect(third.model.messages("answer")).toHaveLength(0);
   });
 
+  it("text typed just before the page closes is sent and stashed, not dropped", () => {
+    const { q, model } = mountWidget();
+    type(q<HTMLTextAreaElement>("nbf-q-answer"), "typed a moment ago");
+    expect(model.messages("answer")).toHaveLength(0); // the pause before a draft has not passed
+    window.dispatchEvent(new Event("pagehide"));
+    expect(model.messages("answer")[0]).toMatchObject({
+      status: "draft",
+      values: { answer: "typed a moment ago" },
+    });
+    expect(stashed().r0).toMatchObject({
+      status: "draft",
+      values: { answer: "typed a moment ago" },
+    });
+  });
+
   it("a new view leaves alone answers a live view is still waiting for", () => {
     const first = mountWidget();
     type(first.q<HTMLTextAreaElement>("nbf-q-answer"), "in flight");
