@@ -520,10 +520,15 @@ class FeedbackDataset:
         check_values(self._schema, plain, status, where)
         now, spent = time.time(), check_time_spent(time_spent, where)
         origin = None
-        if shown is not None:  # what the widget (or a script) says the labeler saw
+        held = self._responses.get(record_id, user)
+        earlier = held.get("provenance") if held is not None else None
+        if shown is not None or isinstance(earlier, str):
+            # what the widget (or a script) says the labeler saw, now or for the answer this
+            # one replaces (a draft saved while editing a suggestion)
             from nb_feedback.provenance import provenance
 
-            origin = provenance(self._schema, plain, shown, where)
+            before = loads(earlier) if isinstance(earlier, str) else None
+            origin = provenance(self._schema, plain, shown, where, earlier=before)
         row = {
             "record_id": record_id,
             "user": user,

@@ -81,7 +81,11 @@ def _ranks(value: Any) -> Any:
 
 
 def provenance(
-    schema: Schema, values: Mapping[str, Any], shown: Any, where: str
+    schema: Schema,
+    values: Mapping[str, Any],
+    shown: Any,
+    where: str,
+    earlier: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]] | None:
     """Check what the widget says it showed; return the provenance to store, or None.
 
@@ -95,6 +99,11 @@ def provenance(
         ``{question: {"suggestion", "agent", "order", "seed"}}`` from the widget (all optional).
     where : str
         Names the record, for messages.
+    earlier : dict, optional
+        The provenance of the answer this one replaces (the labeler's draft, say). What it
+        says was shown, and this answer does not, still holds: a draft saved while editing a
+        suggestion, then submitted from a view that showed the draft, keeps the suggestion,
+        judged against the new value.
 
     Returns
     -------
@@ -102,8 +111,29 @@ def provenance(
         Per question: ``suggestion``, ``agent``, ``outcome`` and ``edit_distance`` when a
         suggestion was shown; ``order`` and ``seed`` for a comparison.
     """
-    if shown is None:
-        return None
+    out = _checked(schema, values, {} if shown is None else shown, where)
+    for name, entry in (earlier or {}).items():
+        if schema.question(str(name)) is None or not isinstance(entry, Mapping):
+            continue  # a question deleted since
+        kept = dict(out.get(name, {}))
+        if "suggestion" in entry and "suggestion" not in kept:
+            question = schema.question(str(name))
+            assert question is not None
+            outcome, distance = judge(question.kind, entry["suggestion"], values.get(name))
+            kept.update(suggestion=entry["suggestion"], agent=entry.get("agent"), outcome=outcome)
+            if distance is not None:
+                kept["edit_distance"] = distance
+        if "order" in entry and "order" not in kept:
+            kept.update(order=entry["order"], seed=entry.get("seed"))
+        if kept:
+            out[str(name)] = kept
+    return out or None
+
+
+def _checked(
+    schema: Schema, values: Mapping[str, Any], shown: Any, where: str
+) -> dict[str, dict[str, Any]]:
+    """Check ``shown`` against the schema and judge each suggestion it names."""
     if not isinstance(shown, Mapping):
         raise ResponseError(
             f"{where}: 'shown' must map questions to what they showed, got {shown!r:.80}"
@@ -144,7 +174,7 @@ def provenance(
             entry.update(order=[str(v) for v in order], seed=seed)
         if entry:
             out[str(name)] = entry
-    return out or None
+    return out
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -279,3 +279,23 @@ def test_report_shows_acceptance_and_edit_rates_per_annotator_and_agent(tmp_path
     assert s["comparisons"] == {"better": {"answers": 4, "first_shown_won": sum(firsts) / 4}}
     html = ds.report()._repr_html_()
     assert "Model drafts by agent" in html and "m2" in html and "50%" in html
+
+
+def test_a_draft_saved_while_editing_a_suggestion_keeps_it_for_the_submit(tmp_path: Path) -> None:
+    ds = drafted(tmp_path)
+    rid = ds[0].id
+    ranked = [{"value": "a", "rank": 1}, {"value": "b", "rank": 2}]
+    shown = {"answer": {"suggestion": "draft 0", "agent": "m1"}}
+    ds.add_response(rid, {"answer": "draft 0 and"}, user="ann", status="draft", shown=shown)
+    # the view came back to the record: it showed the labeler's draft, not the suggestion
+    ds.add_response(rid, {"answer": "draft 0, more", "better": ranked}, user="ann")
+    (prov,) = ds.responses_frame()["provenance"].tolist()
+    assert prov == {
+        "answer": {"suggestion": "draft 0", "agent": "m1", "outcome": "edited", "edit_distance": 6}
+    }
+    ds.add_response(rid, {"answer": "draft 0", "better": ranked}, user="ann")  # back to it
+    assert ds.responses_frame()["provenance"][0]["answer"]["outcome"] == "accepted"
+    other = ds[1].id  # no earlier provenance, none given: none stored
+    ds.add_response(other, {"answer": "mine", "better": ranked}, user="ann")
+    frame = ds.responses_frame().set_index("record_id")
+    assert frame.loc[other, "provenance"] is None
