@@ -134,6 +134,8 @@ def test_a_long_prompt_sits_beside_the_answer_which_stays_in_view(open_notebook,
     assert p and b and s
     assert b["x"] > p["x"] + p["width"] - 1, (p, b)  # side by side
     assert s["y"] + s["height"] <= 900, s  # Submit above the fold
+    n = root.get_by_role("button", name="Next", exact=True).bounding_box()
+    assert n and n["y"] + n["height"] <= 900, n  # and the pager too
     # the long prompt says it continues, and the keyboard scrolls it
     toggle = root.get_by_test_id("nbf-expand-prompt")
     expect(toggle).to_contain_text("Show all")
