@@ -1,4 +1,4 @@
-"""The review view in a real JupyterLab: every answer side by side, picked and edited by keys.
+"""The review view in JupyterLab and Notebook 7: every answer side by side, picked and edited by keys.
 
 Two annotators' answers are written from code; the reviewer's view shows both with who wrote
 them, Alt+2 takes the second one into the box to edit, Alt+1 takes the first as it is, and a
@@ -21,6 +21,7 @@ from .conftest import (
     HAVE_CHROMIUM,
     KERNEL_IDLE_JS,
     TIMEOUT_MS,
+    UIS,
     Jupyter,
     load,
     run_all_cells,
@@ -56,15 +57,16 @@ CELL = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("ui", UIS)
 def test_a_reviewer_picks_edits_and_writes_answers_by_keyboard(
-    jupyter: Jupyter, page: Page
+    jupyter: Jupyter, page: Page, ui: str
 ) -> None:
-    name, folder = "review_keys.ipynb", "review_keys_data"
+    name, folder = f"review_keys_{ui}.ipynb", f"review_keys_{ui}_data"
     write_notebook(
         jupyter.root, name, [CELL.format(prompts=PROMPTS, answers=ANSWERS, folder=folder)]
     )
     jupyter.start_session(name)
-    page.goto(jupyter.url("lab", name))
+    page.goto(jupyter.url(ui, name))
     page.wait_for_function(KERNEL_IDLE_JS, timeout=TIMEOUT_MS)
     run_all_cells(page)
     root = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").get_by_test_id("nbf-root")
@@ -97,6 +99,10 @@ def test_a_reviewer_picks_edits_and_writes_answers_by_keyboard(
     page.keyboard.type("Hello! How can I help?")  # a new answer of the reviewer's own
     page.keyboard.press("Control+Enter")
     expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
+    # the keys never reached the notebook (Alt+digit, digits are cell shortcuts there)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    expect(panel.locator(".jp-Cell")).to_have_count(1)
+    expect(panel.locator(".jp-CodeCell")).to_have_count(1)
 
     back = load(jupyter.root / folder)
     ids = [r.id for r in back]
