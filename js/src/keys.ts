@@ -56,6 +56,18 @@ export const CHORDS: Chord[] = [
     what: "On a rating or label question: pick that option (a multi-label one toggles it)",
   },
   {
+    action: "pick",
+    label: "1 / 2 / 0",
+    aria: "",
+    what: "On a comparison: the better response, 0 for a tie (three or more: the focused one's rank)",
+  },
+  {
+    action: "accept",
+    label: "Alt+A",
+    aria: "Alt+A",
+    what: "Accept the model's pre-filled draft of this question as yours",
+  },
+  {
     action: "tab",
     label: "Tab",
     aria: "",
