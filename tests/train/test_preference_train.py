@@ -168,3 +168,31 @@ def test_reward_model_lowers_eval_loss(splits: datasets.DatasetDict, tmp_path: P
     )
     assert after["eval_loss"] < before["eval_loss"] - 0.2
     assert after["eval_accuracy"] > 0.9
+
+
+def test_suggest_takes_a_transformers_pipeline(tmp_path: Path) -> None:
+    """A text-generation pipeline (a tiny Llama from a config) drafts through suggest."""
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")], questions=[rg.TextQuestion(name="answer")]
+    )
+    prompts = [f"What is double {k}?" for k in range(1, 7)]
+    ds.add_records([{"prompt": p} for p in prompts])
+    ds.save(tmp_path / "ds")
+    tok = build_tokenizer(prompts + [f"Double {k} is {2 * k}." for k in range(1, 7)])
+    tok.padding_side = "left"  # decoder-only generation pads on the left
+    pipe = transformers.pipeline(
+        "text-generation", model=build_model(tok), tokenizer=tok, device="cpu"
+    )
+    result = ds.suggest(
+        lambda texts: pipe(texts, max_new_tokens=4, do_sample=False, batch_size=len(texts)),
+        question="answer",
+        agent="tiny-llama",
+        batch_size=4,
+        show_progress=False,
+    )
+    assert (result.added, result.failed) == (6, [])
+    again = rg.FeedbackDataset.from_disk(tmp_path / "ds", show_progress=False)
+    for record, prompt in zip(again, prompts, strict=True):
+        (s,) = record.suggestions
+        # the pipeline returns the prompt followed by what the model generated
+        assert s.agent == "tiny-llama" and s.value.startswith(prompt) and len(s.value) > len(prompt)
