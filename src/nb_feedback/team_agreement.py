@@ -19,7 +19,7 @@ from collections.abc import Hashable
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from nb_feedback.answers_by_question import answers, question_kind, ranking_by_item
+from nb_feedback.answers_by_question import question_kind, ranking_by_item
 from nb_feedback.metrics import kendall_distance, krippendorff_alpha, masi_distance
 from nb_feedback.schema import Question, RankingQuestion, RatingQuestion
 
@@ -70,6 +70,19 @@ def team_agreement(ds: FeedbackDataset, top: int = 10) -> dict[str, Any]:
     """
     notes = ds.reviews()
     reviewed = set(zip(notes["record_id"], notes["reviewer"], strict=True))
+    # one pass over the submitted answers for every question (values decoded once)
+    frame = ds.responses_frame()
+    frame = frame[(frame["status"] == "submitted").to_numpy()]
+    rows = [
+        (record_id, user, values)
+        for record_id, user, values in zip(
+            frame["record_id"].tolist(),
+            frame["user"].tolist(),
+            frame["values"].tolist(),
+            strict=True,
+        )
+        if (record_id, user) not in reviewed
+    ]
     per_question: dict[str, Any] = {}
     per_user: dict[str, dict[str, float | None]] = {}
     dispute: dict[str, list[float]] = {}
@@ -78,9 +91,11 @@ def team_agreement(ds: FeedbackDataset, top: int = 10) -> dict[str, Any]:
         if kind not in KINDS:
             continue
         units: dict[Any, dict[str, Hashable]] = {}
-        for a in answers(ds, question, statuses=["submitted"]):
-            if (a.record_id, a.user) not in reviewed:
-                units.setdefault(a.record_id, {})[a.user] = _comparable(question, kind, a.value)
+        name = question.name
+        for record_id, user, values in rows:
+            value = values.get(name)
+            if value is not None:
+                units.setdefault(record_id, {})[user] = _comparable(question, kind, value)
         shared = {r: v for r, v in units.items() if len(v) >= 2}
         per_question[question.name] = {
             "alpha": _alpha(shared, kind),
