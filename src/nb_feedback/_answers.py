@@ -20,7 +20,7 @@ from nb_feedback._arrowtext import dumps, texts_or_none
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
 from nb_feedback._textbuf import has_any
 from nb_feedback.errors import ResponseError
-from nb_feedback.records import STATUSES, check_time_spent
+from nb_feedback.records import STATUSES, check_status, check_time_spent, check_user
 from nb_feedback.schema import RatingQuestion, Schema, TextQuestion
 from nb_feedback.validation import check_values, is_missing
 
@@ -60,16 +60,12 @@ def check_answer_frame(
     users = _column_or_default(frame, "user", user)
     statuses = _column_or_default(frame, "status", status)
     for i, (u, st) in _rows_to_check(users, statuses):
-        if not isinstance(u, str) or not u.strip() or not is_unicode(u):
-            raise ResponseError(
-                f"answer {i}: record {ids.iloc[i]!r}: user must be a non-empty "
-                f"string, got {u!r}; no answer of this batch was added"
-            )
-        if st not in STATUSES:
-            raise ResponseError(
-                f"answer {i}: record {ids.iloc[i]!r}: status must be one of "
-                f"{list(STATUSES)}, got {st!r}; no answer of this batch was added"
-            )
+        where = f"answer {i}: record {ids.iloc[i]!r}"
+        try:  # the rules of records.py, the same for one answer and for a batch
+            check_user(u, where)
+            check_status(st, where)
+        except ResponseError as exc:
+            raise ResponseError(f"{exc}; no answer of this batch was added") from None
     one_user = users.nunique(dropna=False) == 1  # the usual batch: a key is its record id
     twice = ids.duplicated() if one_user else pd.DataFrame({"r": ids, "u": users}).duplicated()
     if twice.any():

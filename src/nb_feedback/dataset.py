@@ -707,8 +707,7 @@ class FeedbackDataset:
 
     def queue_positions(self, user: str) -> np.ndarray:
         """Return the record positions of ``queue(user)``."""
-        if not isinstance(user, str) or not user.strip():
-            raise ResponseError(f"queue: user must be a non-empty string, got {user!r}")
+        check_user(user, "queue")
         ids = self._columns()[T.ID]
         cached = self._orders.get(user)
         if cached is None or len(cached) != len(ids):  # records were added: a new order

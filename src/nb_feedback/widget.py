@@ -16,11 +16,10 @@ import anywidget
 import numpy as np
 import traitlets
 
-from nb_feedback._checks import is_unicode
 from nb_feedback._protocol import FILTERS, DisplayPayload, RecordPayload
 from nb_feedback.comparison import display
 from nb_feedback.errors import FeedbackError, ResponseError
-from nb_feedback.records import Response
+from nb_feedback.records import Response, check_user
 from nb_feedback.widget_team import (
     TeamTally,
     answers_payload,
@@ -82,8 +81,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         queue: bool | None = None,
         **kwargs: Any,
     ) -> None:
-        if not isinstance(user, str) or not user.strip() or not is_unicode(user):
-            raise ResponseError(f"annotate: user must be a non-empty string, got {user!r}")
+        check_user(user, "annotate")
         dataset.claim_writer(user)  # take the annotator's lock now: a clash errors here, not later
         super().__init__(**kwargs)
         self._dataset = dataset
