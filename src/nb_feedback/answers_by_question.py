@@ -71,9 +71,8 @@ def answers(
     wanted = None if statuses is None else {str(s) for s in statuses}
     order = {record.id: i for i, record in enumerate(ds.records)}
     out = []
-    for record_id, user, status, values in zip(
-        frame["record_id"], frame["user"], frame["status"], frame["values"], strict=True
-    ):
+    columns = [frame[c].tolist() for c in ("record_id", "user", "status", "values")]
+    for record_id, user, status, values in zip(*columns, strict=True):
         if wanted is not None and status not in wanted:
             continue
         value = values.get(question.name) if isinstance(values, Mapping) else None
@@ -86,12 +85,12 @@ def answers(
 
 def suggestions(ds: FeedbackDataset, question: Question) -> dict[str, Any]:
     """Return ``{record_id: suggested value}`` for the records with a suggestion to ``question``."""
+    frame = ds.to_pandas()  # one pass over the stored suggestions, no record loaded one by one
     out: dict[str, Any] = {}
-    for record in ds:
-        for suggestion in record.suggestions:
-            name = getattr(suggestion, "question_name", None)
-            if name == question.name and record.id is not None:
-                out.setdefault(record.id, suggestion.value)
+    for record_id, items in zip(frame["id"], frame["suggestions"], strict=True):
+        for suggestion in items or []:
+            if suggestion.get("question_name") == question.name:
+                out.setdefault(str(record_id), suggestion.get("value"))
     return out
 
 

@@ -147,6 +147,10 @@ def krippendorff_alpha(units: Mapping[str, Mapping[str, Any]], kind: str) -> flo
 
     if len(distinct) == 1:
         return 1.0  # everyone gave the same answer: perfect agreement (the formula is 0/0)
+    if data.shape[1] * len(distinct) ** 2 > _DENSE_LIMIT:
+        # the package builds a units x values x values array: 20,000 records with 160
+        # distinct label sets would take ~4 GB and a minute and a half
+        return alpha_from_pairs(data, matrix)
     return float(
         krippendorff.alpha(
             reliability_data=data,
@@ -154,6 +158,42 @@ def krippendorff_alpha(units: Mapping[str, Mapping[str, Any]], kind: str) -> flo
             level_of_measurement=cast(Any, distance),
         )
     )
+
+
+_DENSE_LIMIT = 20_000_000
+
+
+def alpha_from_pairs(data: np.ndarray, distances: np.ndarray) -> float:
+    """Krippendorff's alpha from the pairs of values within each unit, without a dense array.
+
+    ``data`` is annotators x units of value codes (NaN where missing); ``distances`` the value
+    distance matrix (zero on its diagonal). The same formula as the ``krippendorff`` package
+    (``tests/unit/test_metrics.py`` pins the two on generated data): coincidences
+    ``o[c, k] = sum over units of pairs (c, k) / (m_u - 1)``, then
+    ``alpha = 1 - (n - 1) * sum(o * d) / sum(n_c * n_k * d)``.
+    """
+    codes = data.T  # units x annotators
+    present = ~np.isnan(codes)
+    m = present.sum(axis=1)
+    v = len(distances)
+    o = np.zeros((v, v))
+    annotators = codes.shape[1]
+    for i in range(annotators):
+        for j in range(annotators):
+            if i == j:
+                continue
+            both = present[:, i] & present[:, j] & (m > 1)
+            np.add.at(
+                o,
+                (codes[both, i].astype(int), codes[both, j].astype(int)),
+                1.0 / (m[both] - 1),
+            )
+    n_v = o.sum(axis=1)
+    n = n_v.sum()
+    expected = float(n_v @ distances @ n_v)
+    if expected == 0:
+        return 1.0
+    return float(1.0 - (n - 1) * float((o * distances).sum()) / expected)
 
 
 def _hashable(question: Question, kind: str, value: Any) -> Any:

@@ -189,3 +189,24 @@ def test_unified_model_metric_and_errors():
         ModelMetric(ds, "r").compute("ndcg-score")
     with pytest.raises(rg.FeedbackError, match="no question 'nope'"):
         AgreementMetric(ds, "nope")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alpha_from_pairs_matches_the_krippendorff_package(seed):
+    # the sparse path used for many units and values: pinned to the package on generated data
+    from nb_feedback.metrics import alpha_from_pairs
+
+    rng = np.random.default_rng(seed)
+    annotators, units, values = rng.integers(2, 5), rng.integers(5, 40), rng.integers(2, 7)
+    data = rng.integers(0, values, size=(annotators, units)).astype(float)
+    data[rng.random(data.shape) < 0.3] = np.nan
+    for level in ("nominal", "interval"):
+        domain = np.arange(values)
+        if level == "nominal":
+            d = (domain[:, None] != domain[None, :]).astype(float)
+        else:
+            d = (domain[:, None] - domain[None, :]).astype(float) ** 2
+        expected = krippendorff.alpha(
+            reliability_data=data, value_domain=domain, level_of_measurement=level
+        )
+        assert alpha_from_pairs(data, d) == pytest.approx(expected)
