@@ -28,7 +28,7 @@ def walk(dataset: FeedbackDataset, user: str, review: bool) -> np.ndarray:
     """Return the record positions this view walks, in order."""
     if not review:
         return dataset.queue_positions(user)
-    frame = dataset.responses_frame()
+    frame = dataset.tables().responses  # record_id, user, status: no values decoded
     others = frame[(frame["user"] != user) & (frame["status"] == "submitted")]
     mine = frame.loc[(frame["user"] == user) & (frame["status"] != "draft"), "record_id"]
     wanted = set(others["record_id"]) - set(mine)
