@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import repeat
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from nb_feedback.records import FeedbackRecord
+from nb_feedback.records import FeedbackRecord, given_parts
 from nb_feedback.schema import Schema
 
 SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id", "vectors")
@@ -34,6 +33,8 @@ SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id", "vectors
 Columns = dict[str, list[Any]]
 """One list per frame column: the field names, then '@' + each key of ``SPECIAL``."""
 
+_GIVEN_ORDER = ("metadata", "suggestions", "responses", "external_id", "id", "vectors")
+"""The order of given_parts' values after the fields."""
 _TEXT_OR_NONE = {str, type(None)}
 _EMPTY = {"metadata": dict, "suggestions": list, "responses": list, "vectors": dict}
 
@@ -50,8 +51,10 @@ def columns_of(items: Sequence[Any], schema: Schema) -> Columns | None:
         return None
     kinds = set(map(type, items))
     if kinds == {FeedbackRecord}:  # also records read (lazily) from another dataset
-        field_dicts: Sequence[Any] = list(map(attrgetter("fields"), items))
-        specials: Columns = {key: list(map(attrgetter(key), items)) for key in SPECIAL}
+        # one call per record, and no empty list made for a record given none (given_parts)
+        fields, *parts = zip(*map(given_parts, items), strict=True)
+        field_dicts: Sequence[Any] = fields
+        specials: Columns = dict(zip(_GIVEN_ORDER, map(list, parts), strict=True))
     elif kinds == {dict}:
         read = _read_dicts(items, schema)
         if read is None:

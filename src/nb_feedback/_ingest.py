@@ -20,6 +20,7 @@ from nb_feedback import _tables as T
 from nb_feedback._arrowtext import dumps
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode, text_problem
 from nb_feedback._columnar import SPECIAL, Columns, column_names, columns_of, frame_of
+from nb_feedback._gc import gc_paused
 from nb_feedback.errors import FeedbackError, RecordError
 from nb_feedback.records import (
     FeedbackRecord,
@@ -54,10 +55,13 @@ def to_frame(data: Any, schema: Schema) -> pd.DataFrame:
             f"DataFrame or a datasets.Dataset, got {type(data).__name__}"
         )
     items = list(data)
-    columns = columns_of(items, schema)  # one pass per column for lists of one common shape
-    if columns is None:  # anything else, and every error, row by row
-        columns = rows_to_columns(items, schema)
-    return frame_of(columns, schema)
+    # one tuple or dict per record while reading, freed right after: the cyclic collector
+    # would walk every live object a few times over for nothing (200,000 records: ~1.7 s here)
+    with gc_paused():
+        columns = columns_of(items, schema)  # one pass per column for lists of one shape
+        if columns is None:  # anything else, and every error, row by row
+            columns = rows_to_columns(items, schema)
+        return frame_of(columns, schema)
 
 
 def rows_to_columns(items: list[Any], schema: Schema) -> Columns:

@@ -262,13 +262,16 @@ class FeedbackRecord:
             if metadata is None
             else (dict(metadata) if isinstance(metadata, Mapping) else metadata)
         )
+        # None until given or read (the properties make the list then): a list is an object
+        # the garbage collector tracks, and a batch of 200,000 records built with two empty
+        # lists each made it run its full collections ~8 times (4 s of 5.7 s here)
         self._suggestions: Any = (
-            []
+            None
             if suggestions is None
             else (list(suggestions) if isinstance(suggestions, list | tuple) else suggestions)
         )
         self._responses: Any = (
-            []
+            None
             if responses is None
             else (list(responses) if isinstance(responses, list | tuple) else responses)
         )
@@ -325,8 +328,8 @@ class FeedbackRecord:
         values = {
             "fields": dict(self._fields),
             "metadata": dict(self._metadata),
-            "suggestions": list(self._suggestions),
-            "responses": list(self._responses),
+            "suggestions": list(self.suggestions),
+            "responses": list(self.responses),
             "external_id": self._external_id,
             "id": self.id,
             "vectors": dict(self._vectors),
@@ -409,6 +412,8 @@ class FeedbackRecord:
         """Model suggestions (``Suggestion``s once read from a dataset)."""
         if self._loader is not None:  # a lazy record, read on first use
             self._fill()
+        if self._suggestions is None:
+            self._suggestions = []
         return self._suggestions  # type: ignore[no-any-return]
 
     @suggestions.setter
@@ -425,6 +430,8 @@ class FeedbackRecord:
         """Annotators' responses (``Response``s once read from a dataset)."""
         if self._loader is not None:  # a lazy record, read on first use
             self._fill()
+        if self._responses is None:
+            self._responses = []
         return self._responses  # type: ignore[no-any-return]
 
     @responses.setter
@@ -471,7 +478,7 @@ class FeedbackRecord:
                 else list(suggestions)
             )
             new = {_question_of(s): s for s in items}
-            kept = [s for s in self._suggestions if _question_of(s) not in new]
+            kept = [s for s in self.suggestions if _question_of(s) not in new]
             changes["suggestions"] = [*kept, *new.values()]
         if vectors is not None:
             changes["vectors"] = {**self._vectors, **vectors}
@@ -497,8 +504,8 @@ class FeedbackRecord:
         return {
             "fields": dict(self._fields),
             "metadata": dict(self._metadata),
-            "suggestions": [s.to_dict() if hasattr(s, "to_dict") else s for s in self._suggestions],
-            "responses": [r.to_dict() if hasattr(r, "to_dict") else r for r in self._responses],
+            "suggestions": [s.to_dict() if hasattr(s, "to_dict") else s for s in self.suggestions],
+            "responses": [r.to_dict() if hasattr(r, "to_dict") else r for r in self.responses],
             "vectors": dict(self._vectors),
             "external_id": self._external_id,
             "id": self.id,
@@ -517,8 +524,27 @@ class FeedbackRecord:
         self._fill()
         return (
             f"FeedbackRecord(id={self.id!r}, fields={self._fields!r}, metadata={dict(self._metadata)!r}, "
-            f"suggestions={len(self._suggestions)}, responses={len(self._responses)})"
+            f"suggestions={len(self.suggestions)}, responses={len(self.responses)})"
         )
+
+
+def given_parts(record: FeedbackRecord) -> tuple[Any, ...]:
+    """Return what ``record`` holds, for ``add_records`` reading a whole batch of records.
+
+    ``(fields, metadata, suggestions, responses, external_id, id, vectors)``, as given: None
+    for suggestions or responses never given nor read (no empty list is made for them).
+    """
+    if record._loader is not None:
+        record._fill()
+    return (
+        record._fields,
+        record._metadata,
+        record._suggestions,
+        record._responses,
+        record._external_id,
+        record.id,
+        record._vectors,
+    )
 
 
 _STATE = (
