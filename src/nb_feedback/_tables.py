@@ -47,7 +47,7 @@ RESPONSE_SCHEMA = pa.schema(
 )
 """The one row type of responses: in memory, in the answer logs and in the parquet parts."""
 RESPONSE_COLUMNS = list(RESPONSE_SCHEMA.names)
-_INSERTED_AT = RESPONSE_COLUMNS.index("inserted_at")
+_COLUMN_AT = {c: i for i, c in enumerate(RESPONSE_COLUMNS)}
 _RESPONSE_DTYPES = {"updated_at": "float64", "time_spent": "float64", "inserted_at": "float64"}
 
 
@@ -179,13 +179,15 @@ class ResponseTable:
             return ()
         return (held,) if isinstance(held, tuple) else held.values()
 
-    def inserted_at(self, record_id: str, user: str) -> float | None:
-        """Return when ``user`` first answered ``record_id`` (None: no answer)."""
+    def cell(self, record_id: str, user: str, column: str) -> Any:
+        """Return one column of ``user``'s response to ``record_id`` (None: no response)."""
         held = self._pending.get(record_id)
         if type(held) is tuple and held[1] == user:  # the common case: no row dict built
-            return held[_INSERTED_AT]  # type: ignore[no-any-return]
+            return held[_COLUMN_AT[column]]
+        if held is None and not self._frame_positions().get(record_id):
+            return None  # nobody answered this record
         row = self.get(record_id, user)
-        return None if row is None else row.get("inserted_at")
+        return None if row is None else row.get(column)
 
     def get(self, record_id: str, user: str) -> dict[str, Any] | None:
         """Return the response of ``user`` to ``record_id``, or None."""

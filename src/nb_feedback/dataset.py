@@ -520,8 +520,7 @@ class FeedbackDataset:
         check_values(self._schema, plain, status, where)
         now, spent = time.time(), check_time_spent(time_spent, where)
         origin = None
-        held = self._responses.get(record_id, user)
-        earlier = held.get("provenance") if held is not None else None
+        earlier = self._responses.cell(record_id, user, "provenance")
         if shown is not None or isinstance(earlier, str):
             # what the widget (or a script) says the labeler saw, now or for the answer this
             # one replaces (a draft saved while editing a suggestion)
@@ -540,7 +539,7 @@ class FeedbackDataset:
             "provenance": None if origin is None else dumps(origin, where),
         }
         self._commit(PutResponse(row))
-        inserted = self._responses.inserted_at(record_id, user)
+        inserted = self._responses.cell(record_id, user, "inserted_at")
         return Response(user, plain, status, now, spent, now if inserted is None else inserted)
 
     def add_responses(

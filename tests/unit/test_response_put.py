@@ -1,7 +1,7 @@
-"""ResponseTable.put and inserted_at take shortcuts to the earlier answer; get() is the plain path.
+"""ResponseTable.put and cell() take shortcuts to the earlier answer; get() is the plain path.
 
 On generated sequences of answers, removals and consolidations (the frame read in between),
-what put() returns as the replaced answer, and inserted_at(), are what get() says.
+what put() returns as the replaced answer, and cell(), are what get() says.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def _row(record_id: str, user: str, status: str, at: float) -> dict[str, Any]:
         "updated_at": at,
         "time_spent": None,
         "inserted_at": at,
+        "provenance": '{"shown":"a"}' if int(at) % 2 else None,
     }
 
 
@@ -54,4 +55,6 @@ def test_put_replaces_what_get_finds(steps: list[tuple[str, str, str, str]]) -> 
         for r in ("r1", "r2", "r3"):
             for u in ("ann", "bob"):
                 row = table.get(r, u)
-                assert table.inserted_at(r, u) == (None if row is None else row["inserted_at"])
+                for column in ("inserted_at", "status", "provenance"):
+                    expected = None if row is None else row[column]
+                    assert table.cell(r, u, column) == expected
