@@ -57,7 +57,15 @@ class Response:
     ('Hi', 'submitted', 'labeler-1')
     """
 
-    __slots__ = ("inserted_at", "status", "time_spent", "updated_at", "user_id", "values")
+    __slots__ = (
+        "_given",
+        "_values",
+        "inserted_at",
+        "status",
+        "time_spent",
+        "updated_at",
+        "user_id",
+    )
 
     def __init__(
         self,
@@ -71,14 +79,29 @@ class Response:
         user: str | None = None,
     ) -> None:
         self.user_id: str = user_id if user_id is not None else (user or DEFAULT_USER)
-        self.values: dict[str, ValueSchema] = {
-            name: v if isinstance(v, ValueSchema) else ValueSchema(v)
-            for name, v in unwrap_values(values or {}).items()
-        }
+        # the answers as given (unwrapped); the ValueSchema form is made when first read: most
+        # responses are made by add_response for a caller that never reads them (~2 us each)
+        self._given: dict[str, Any] = unwrap_values(values) if values else {}
+        self._values: dict[str, ValueSchema] | None = None
         self.status = str(status.value if isinstance(status, ResponseStatus) else status)
         self.updated_at = updated_at
         self.inserted_at = inserted_at if inserted_at is not None else updated_at
         self.time_spent = time_spent
+
+    @property
+    def values(self) -> dict[str, ValueSchema]:
+        """The answers as ``{question: ValueSchema}`` (v1's shape: ``values[q].value``)."""
+        if self._values is None:
+            self._values = {
+                name: v if isinstance(v, ValueSchema) else ValueSchema(v)
+                for name, v in self._given.items()
+            }
+        return self._values
+
+    @values.setter
+    def values(self, value: Mapping[str, Any]) -> None:
+        self._given = unwrap_values(value)
+        self._values = None
 
     @property
     def user(self) -> str:
