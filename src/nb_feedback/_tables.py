@@ -282,13 +282,15 @@ class ResponseTable:
         if not self._pending:
             return
         drop: list[int] = []
-        positions = self._frame_positions()
-        users = self._frame["user"].to_numpy()
-        pending = [row for record_id in self._pending for row in self._pending_rows(record_id)]
-        for record_id, user, *_ in pending:
-            rows = positions.get(record_id)
-            if rows is not None:
-                drop.extend(int(i) for i in rows if users[i] == user)
+        held = list(self._pending.values())  # a row tuple per record, or {user: row tuple}
+        pending = [row for h in held for row in ((h,) if type(h) is tuple else h.values())]  # type: ignore[union-attr]
+        if len(self._frame):  # the frame's rows these answers replace
+            positions = self._frame_positions()
+            users = self._frame["user"].to_numpy()
+            for record_id, user, *_ in pending:
+                rows = positions.get(record_id)
+                if rows:
+                    drop.extend(int(i) for i in rows if users[i] == user)
         kept = self._frame.drop(index=drop) if drop else self._frame
         fresh = conform_responses(pd.DataFrame(pending, columns=RESPONSE_COLUMNS))
         self._frame = (
