@@ -6,13 +6,14 @@ Times, on N generated records (one TextField, one TextQuestion), each repeated a
 median (CPU time of this process, steadier than wall time when other work shares the
 machine): building the list of FeedbackRecords, add_records of that list, of a list of dicts and
 of a DataFrame; iterating the dataset before and after half of it is answered; ds[i] and
-ds[i].id; add_response on every other record. Prints one JSON line and a small Markdown table.
+ds[i].id; add_response on every other record. Writes results/percall.{json,md}.
 Run it in a quiet moment or compare numbers from one run only: the machine's load moves them.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -24,6 +25,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from data import make_answers, make_prompts
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def one_round(n: int, prompts: list[str], answers: dict[int, str]) -> dict[str, float]:
@@ -103,12 +106,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     result = run(args.n, args.repeat)
-    print(json.dumps(result))
-    print(f"\n| call (N = {args.n:,}, median of {args.repeat}) | us per record |")
-    print("| --- | ---: |")
-    for step, us in result["us_per_record"].items():
-        print(f"| {step} | {us:.2f} |")
-    print(f"\n1-minute load average at the end: {result['loadavg_1m']}")
+    result["date"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    lines = [
+        f"CPU microseconds per record, N = {args.n:,}, median of {args.repeat} "
+        f"({result['date']}; 1-minute load average {result['loadavg_1m']} at the end).",
+        "",
+        "| call | us per record |",
+        "| --- | ---: |",
+        *(f"| {step} | {us:.2f} |" for step, us in result["us_per_record"].items()),
+        "",
+        "add_response is per answer; every other row is per record of the N.",
+    ]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "percall.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "percall.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
