@@ -179,15 +179,15 @@ class ResponseTable:
             return ()
         return (held,) if isinstance(held, tuple) else held.values()
 
-    def cell(self, record_id: str, user: str, column: str) -> Any:
-        """Return one column of ``user``'s response to ``record_id`` (None: no response)."""
+    def cells(self, record_id: str, user: str, columns: Sequence[str]) -> tuple[Any, ...] | None:
+        """Return some columns of ``user``'s response to ``record_id``, or None (no response)."""
         held = self._pending.get(record_id)
         if type(held) is tuple and held[1] == user:  # the common case: no row dict built
-            return held[_COLUMN_AT[column]]
+            return tuple(held[_COLUMN_AT[c]] for c in columns)
         if held is None and not self._frame_positions().get(record_id):
             return None  # nobody answered this record
         row = self.get(record_id, user)
-        return None if row is None else row.get(column)
+        return None if row is None else tuple(row.get(c) for c in columns)
 
     def get(self, record_id: str, user: str) -> dict[str, Any] | None:
         """Return the response of ``user`` to ``record_id``, or None."""

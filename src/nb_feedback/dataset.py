@@ -83,6 +83,7 @@ Listener = Callable[[str, Sequence[str]], None]
 """Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
 
 
+_EARLIER = ("provenance", "inserted_at")
 _ONE_SUBMITTED = TaskDistribution()
 """The default distribution (frozen, so one object serves every read)."""
 
@@ -518,9 +519,11 @@ class FeedbackDataset:
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
         check_values(self._schema, plain, status, where)
-        now, spent = time.time(), check_time_spent(time_spent, where)
+        now = time.time()
+        spent = None if time_spent is None else check_time_spent(time_spent, where)
         origin = None
-        earlier = self._responses.cell(record_id, user, "provenance")
+        # the answer this one replaces: what it was shown, and when it was first given
+        earlier, first = self._responses.cells(record_id, user, _EARLIER) or (None, None)
         if shown is not None or isinstance(earlier, str):
             # what the widget (or a script) says the labeler saw, now or for the answer this
             # one replaces (a draft saved while editing a suggestion)
@@ -539,8 +542,8 @@ class FeedbackDataset:
             "provenance": None if origin is None else dumps(origin, where),
         }
         self._commit(PutResponse(row))
-        inserted = self._responses.cell(record_id, user, "inserted_at")
-        return Response(user, plain, status, now, spent, now if inserted is None else inserted)
+        # put() keeps the first answer's inserted_at, as read above
+        return Response(user, plain, status, now, spent, now if first is None else first)
 
     def add_responses(
         self,

@@ -19,13 +19,13 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
     """
     if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
         raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
-    unknown = [name for name in values if schema.question(str(name)) is None]
-    if unknown:
-        raise ResponseError(
-            f"{where}: unknown question {unknown[0]!r}: expected one of {schema.question_names}"
-        )
-    for name, value in values.items():
-        question = schema.question(name)
+    asked = [(name, value, schema.question(str(name))) for name, value in values.items()]
+    for name, _, question in asked:  # every name first: an unknown one is named before a value
+        if question is None:
+            raise ResponseError(
+                f"{where}: unknown question {name!r}: expected one of {schema.question_names}"
+            )
+    for name, value, question in asked:
         assert question is not None  # unknown names were rejected above
         if (
             status == "draft"

@@ -1,7 +1,7 @@
-"""ResponseTable.put and cell() take shortcuts to the earlier answer; get() is the plain path.
+"""ResponseTable.put and cells() take shortcuts to the earlier answer; get() is the plain path.
 
 On generated sequences of answers, removals and consolidations (the frame read in between),
-what put() returns as the replaced answer, and cell(), are what get() says.
+what put() returns as the replaced answer, and cells(), are what get() says.
 """
 
 from __future__ import annotations
@@ -55,6 +55,6 @@ def test_put_replaces_what_get_finds(steps: list[tuple[str, str, str, str]]) -> 
         for r in ("r1", "r2", "r3"):
             for u in ("ann", "bob"):
                 row = table.get(r, u)
-                for column in ("inserted_at", "status", "provenance"):
-                    expected = None if row is None else row[column]
-                    assert table.cell(r, u, column) == expected
+                columns = ("inserted_at", "status", "provenance")
+                expected = None if row is None else tuple(row[c] for c in columns)
+                assert table.cells(r, u, columns) == expected
