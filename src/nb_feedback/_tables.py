@@ -56,6 +56,22 @@ def record_columns(field_names: Sequence[str], meta_names: Sequence[str]) -> lis
     return [ID, *field_names, *RECORD_BASE_COLUMNS, *(meta_column(m) for m in meta_names)]
 
 
+def frame_of_rows(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """Build a responses frame from row tuples (in RESPONSE_COLUMNS order), column by column.
+
+    Text columns go through Arrow (pandas' own conversion of Python strings costs several
+    times more); numbers through numpy, None becoming NaN.
+    """
+    columns = zip(*rows, strict=True) if rows else ([] for _ in RESPONSE_COLUMNS)
+    out: dict[str, Any] = {}
+    for name, values in zip(RESPONSE_COLUMNS, columns, strict=True):
+        if name in _RESPONSE_DTYPES:
+            out[name] = np.array(values, dtype="float64")
+        else:
+            out[name] = pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+    return pd.DataFrame(out)
+
+
 def conform_responses(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` as a responses table: the row type's columns, in order, with its dtypes.
 
@@ -292,7 +308,7 @@ class ResponseTable:
                 if rows:
                     drop.extend(int(i) for i in rows if users[i] == user)
         kept = self._frame.drop(index=drop) if drop else self._frame
-        fresh = conform_responses(pd.DataFrame(pending, columns=RESPONSE_COLUMNS))
+        fresh = conform_responses(frame_of_rows(pending))
         self._frame = (
             fresh if kept.empty else pd.concat([kept, fresh], ignore_index=True)
         ).reset_index(drop=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb_feedback._tables import ResponseTable
+from nb_feedback._tables import RESPONSE_COLUMNS, ResponseTable, conform_responses, frame_of_rows
 
 STEPS = st.lists(
     st.tuples(
@@ -58,3 +59,28 @@ def test_put_replaces_what_get_finds(steps: list[tuple[str, str, str, str]]) -> 
                 columns = ("inserted_at", "status", "provenance")
                 expected = None if row is None else tuple(row[c] for c in columns)
                 assert table.cells(r, u, columns) == expected
+
+
+TEXT = st.text(max_size=5) | st.sampled_from(['{"q":"a\\nb"}', "\u2028", "\U0001f600", ""])
+ROWS = st.lists(
+    st.tuples(
+        TEXT,
+        TEXT,
+        st.sampled_from(["submitted", "draft", "discarded"]),
+        TEXT,
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.none() | st.floats(min_value=0, allow_infinity=False),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.none() | TEXT,
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ROWS)
+def test_rows_become_the_frame_pandas_would_build(rows: list[tuple[Any, ...]]) -> None:
+    # consolidation builds its frame column by column (frame_of_rows); pandas' row-wise
+    # constructor is the plain path
+    plain = conform_responses(pd.DataFrame(rows, columns=RESPONSE_COLUMNS))
+    pd.testing.assert_frame_equal(conform_responses(frame_of_rows(rows)), plain)
