@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     import pandas as pd
 
+    from nb_feedback.review import ReviewNote
     from nb_feedback.schema import Schema
 
 
@@ -124,6 +125,18 @@ class ChangeSchema:
         return []
 
 
+@dataclass(frozen=True)
+class NoteReview:
+    """Which annotator's answer a reviewer's answer came from (committed after that answer)."""
+
+    note: ReviewNote
+    kind: ClassVar[str] = "responses"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return [self.note.record_id]
+
+
 Change = (
     AddRecords
     | PutResponse
@@ -132,5 +145,6 @@ Change = (
     | EditRecords
     | DeleteRecords
     | ChangeSchema
+    | NoteReview
 )
 """Everything that can change a dataset."""

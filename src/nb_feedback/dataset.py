@@ -24,6 +24,7 @@ from nb_feedback._changes import (
     ChangeSchema,
     DeleteRecords,
     EditRecords,
+    NoteReview,
     PutResponse,
     PutResponses,
     RemoveResponse,
@@ -56,7 +57,7 @@ from nb_feedback.records import (
     normalize_response,
     unwrap_values,
 )
-from nb_feedback.review import ReviewNotes, reviewed_answers
+from nb_feedback.review import ReviewNote, ReviewNotes, reviewed_answers
 from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.schema_binding import bind
 from nb_feedback.tail import LogTail
@@ -668,6 +669,8 @@ class FeedbackDataset:
             self._deleted.update(change.ids)
             self._id_positions = None
             self._arrow = None
+        elif isinstance(change, NoteReview):
+            self._reviews().keep(change.note)
         else:  # ChangeSchema
             frame = self._records.drop(columns=[c for c in change.drop if c in self._records])
             self._records = frame.assign(**dict(change.columns.items()))
@@ -839,7 +842,8 @@ class FeedbackDataset:
             record_id, values, user=reviewer, status=status, time_spent=time_spent
         )
         edited = picked is None or picked.values != response.values
-        self._reviews().add(record_id, reviewer, source, edited)
+        note = ReviewNote(record_id, reviewer, source, edited, time.time())
+        self._commit(NoteReview(note))
         return response
 
     def reviews(self) -> pd.DataFrame:

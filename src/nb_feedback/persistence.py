@@ -48,6 +48,7 @@ from nb_feedback._changes import (
     ChangeSchema,
     DeleteRecords,
     EditRecords,
+    NoteReview,
     PutResponse,
     PutResponses,
     RemoveResponse,
@@ -56,6 +57,7 @@ from nb_feedback._progress import progress
 from nb_feedback._textbuf import data_bytes, has_any
 from nb_feedback.errors import StorageError, WriterLockedError
 from nb_feedback.records import STATUSES
+from nb_feedback.review import append_note
 from nb_feedback.schema import Schema
 
 FORMAT_VERSION = 2
@@ -748,6 +750,8 @@ class FolderWriter:
             )
         elif isinstance(change, AddRecords):
             append_part(self.folder, change.records, change.responses)
+        elif isinstance(change, NoteReview):
+            append_note(self.folder, change.note)
         else:
             append_change(self.folder, change)
 

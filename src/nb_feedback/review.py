@@ -1,10 +1,11 @@
 """Review: which annotator's answer a reviewer's answer came from.
 
-A reviewer's answer is an ordinary response of the reviewer (``add_response``, one write path).
-What this module adds is its provenance: "reviewer-1 took labeler-2's answer to record r (and
-edited it)", kept in memory and, for a saved dataset, appended durably to the reviewer's own
-file ``reviews/<reviewer>.jsonl`` in the dataset's folder (one writer per reviewer, as for
-answers; the answer logs are left as they are).
+A reviewer's answer is an ordinary response of the reviewer (``add_response``). What this module
+adds is its provenance: "reviewer-1 took labeler-2's answer to record r (and edited it)", a
+``ReviewNote`` committed through the dataset's one change path like every other change
+(``_changes.NoteReview``): for a saved dataset ``append_note`` writes it durably to the
+reviewer's own file ``reviews/<reviewer>.jsonl`` (the answer logs are left as they are), then
+``ReviewNotes.keep`` holds it in memory.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,21 @@ def _file_name(reviewer: str) -> str:
     return f"{slug}-{digest}.jsonl"
 
 
+def append_note(folder: Path, note: ReviewNote) -> None:
+    """Append ``note`` to its reviewer's file in ``folder``, flushed and synced."""
+    target = folder / REVIEWS_DIR
+    target.mkdir(exist_ok=True)
+    line = orjson.dumps(note.to_dict()) + b"\n"
+    fd = os.open(target / _file_name(note.reviewer), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        view = memoryview(line)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class ReviewNotes:
     """Every review note of a dataset, by (record id, reviewer); the latest note wins."""
 
@@ -86,29 +101,14 @@ class ReviewNotes:
                 )
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
                 continue  # a torn or damaged line: the answer itself is in the answer log
-            self._keep(note)
+            self.keep(note)
 
-    def _keep(self, note: ReviewNote) -> None:
+    def keep(self, note: ReviewNote) -> None:
+        """Hold ``note`` (a note of the same reviewer on the same record is replaced if older)."""
         key = (note.record_id, note.reviewer)
         held = self._notes.get(key)
         if held is None or held.at <= note.at:
             self._notes[key] = note
-
-    def add(self, record_id: str, reviewer: str, source: str | None, edited: bool) -> ReviewNote:
-        """Record provenance of a reviewer's answer (durably, when the dataset has a folder)."""
-        note = ReviewNote(record_id, reviewer, source, edited, time.time())
-        if self.folder is not None:
-            target = self.folder / REVIEWS_DIR
-            target.mkdir(exist_ok=True)
-            line = orjson.dumps(note.to_dict()) + b"\n"
-            fd = os.open(target / _file_name(reviewer), os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        self._keep(note)
-        return note
 
     def moved_to(self, folder: Path) -> ReviewNotes:
         """Return these notes written into ``folder`` (a dataset saved for the first time)."""
@@ -116,7 +116,7 @@ class ReviewNotes:
         lines: dict[str, list[bytes]] = {}
         for note in self._notes.values():
             lines.setdefault(note.reviewer, []).append(orjson.dumps(note.to_dict()) + b"\n")
-            out._keep(note)
+            out.keep(note)
         if lines:
             (folder / REVIEWS_DIR).mkdir(exist_ok=True)
         for reviewer, chunk in lines.items():
