@@ -14,15 +14,13 @@ changes log and a new answers folder): this copy can then no longer follow it, a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import orjson
 import pyarrow.parquet as pq
 
 from nb_feedback import persistence
-from nb_feedback._changes import AddRecords, Change, ChangeSchema, DeleteRecords, EditRecords
+from nb_feedback._changes import AddRecords, Change
 from nb_feedback._tables import VECTORS, conform_responses, empty_responses
-from nb_feedback.schema import Schema
 
 
 class FolderNews:
@@ -92,13 +90,7 @@ class FolderNews:
         self._offset += end
         out: list[Change] = []
         for line in data[:end].splitlines():
-            entry: dict[str, Any] = orjson.loads(line)
-            op = entry.get("op")
-            if op == "edit":
-                out.append(EditRecords(list(entry["ids"]), dict(entry["columns"])))
-            elif op == "delete":
-                out.append(DeleteRecords(list(entry["ids"])))
-            elif op == "schema":
-                schema = Schema.from_dict(entry["schema"])
-                out.append(ChangeSchema(schema, dict(entry["columns"]), list(entry["drop"])))
+            change = persistence.change_of_line(orjson.loads(line))
+            if change is not None:  # a kind this copy does not know is left to a reopen
+                out.append(change)
         return out

@@ -53,6 +53,7 @@ from nb_feedback._changes import (
     PutResponses,
     RemoveResponse,
 )
+from nb_feedback._durable import append_synced, write_all
 from nb_feedback._progress import progress
 from nb_feedback._textbuf import data_bytes, has_any
 from nb_feedback.errors import StorageError, WriterLockedError
@@ -273,10 +274,9 @@ def compact_folder(
             else:
                 _write_parquet(folder / f"responses-{tag}.parquet", T.conform_responses(responses))
         changes = f"changes-{tag}.jsonl"
-        line = dumps({"op": "delete", "ids": sorted(deleted)}, "change", StorageError) + "\n"
-        _write_atomic(
-            folder / changes, lambda tmp: tmp.write_bytes(line.encode() if deleted else b"")
-        )
+        kept = _change_line(DeleteRecords(sorted(deleted)))  # so answers to them stay gone
+        line = (dumps(kept, "change", StorageError) + "\n").encode("utf-8") if deleted else b""
+        _write_atomic(folder / changes, lambda tmp: tmp.write_bytes(line))
         manifest = {
             **old,
             "format_version": FORMAT_VERSION,
@@ -508,11 +508,7 @@ class AnswerLog:
             lines = "".join(dumps(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
                 "utf-8"
             )
-        view = memoryview(lines)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
-        os.fsync(self._fd)
+        write_all(self._fd, lines)
 
     def close(self) -> None:
         """Close the file and release the annotator's lock (once; later calls do nothing)."""
@@ -619,6 +615,19 @@ def _change_line(change: Change) -> dict[str, Any]:
     raise TypeError(f"not a record or schema change: {change!r}")
 
 
+def change_of_line(entry: dict[str, Any]) -> Change | None:
+    """Return the change a changes-log line holds (``_change_line``'s inverse), None if unknown."""
+    op = entry.get("op")
+    if op == "edit":
+        return EditRecords(list(entry["ids"]), dict(entry["columns"]))
+    if op == "delete":
+        return DeleteRecords(list(entry["ids"]))
+    if op == "schema":
+        schema = Schema.from_dict(entry["schema"])
+        return ChangeSchema(schema, dict(entry["columns"]), list(entry["drop"]))
+    return None
+
+
 def append_change(folder: Path, change: Change) -> None:
     """Append a record or schema edit to the folder's changes log, flushed and synced.
 
@@ -634,14 +643,7 @@ def append_change(folder: Path, change: Change) -> None:
             manifest.update(format_version=FORMAT_VERSION, changes=name)
             (folder / name).touch()
             _write_manifest(folder, manifest)
-        fd = os.open(folder / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_synced(folder / name, line)
 
 
 def read_changes(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -676,29 +678,30 @@ def replay_changes(
     positions = dict(zip(records[T.ID].tolist(), range(len(records)), strict=True))
     frame = records
     for entry in entries:
-        op = entry.get("op")
-        if op == "edit":
-            at = [positions.get(i) for i in entry["ids"]]
-            for column, values in entry["columns"].items():
+        change = change_of_line(entry)
+        if change is None:
+            raise StorageError(f"{folder}: unknown change {entry.get('op')!r} in the changes log")
+        if isinstance(change, EditRecords):
+            at = [positions.get(i) for i in change.ids]
+            for column, values in change.columns.items():
                 if column not in columns:
                     source = frame[column] if column in frame.columns else [None] * len(frame)
                     columns[column] = np.array(source, dtype=object)
                 for p, value in zip(at, values, strict=True):
                     if p is not None:
                         columns[column][p] = value
-        elif op in ("delete", "schema"):
+        else:  # a delete or a schema change: fold the edits so far, then apply it
             frame = _with_columns(frame, columns)
             columns = {}
-            if op == "delete":
-                deleted.update(entry["ids"])
-                frame = frame[~T.isin(frame[T.ID], entry["ids"]).to_numpy()].reset_index(drop=True)
+            if isinstance(change, DeleteRecords):
+                deleted.update(change.ids)
+                frame = frame[~T.isin(frame[T.ID], change.ids).to_numpy()].reset_index(drop=True)
             else:
-                schema = Schema.from_dict(entry["schema"])
-                frame = frame.drop(columns=[c for c in entry["drop"] if c in frame.columns])
-                frame = frame.assign(**dict(entry["columns"].items()))
+                assert isinstance(change, ChangeSchema)  # change_of_line makes no other kind
+                schema = change.schema
+                frame = frame.drop(columns=[c for c in change.drop if c in frame.columns])
+                frame = frame.assign(**change.columns)
             positions = dict(zip(frame[T.ID].tolist(), range(len(frame)), strict=True))
-        else:
-            raise StorageError(f"{folder}: unknown change {op!r} in the changes log")
     return schema, _with_columns(frame, columns), deleted
 
 

@@ -21,6 +21,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from nb_feedback._durable import append_synced
+
 REVIEWS_DIR = "reviews"
 
 
@@ -55,15 +57,7 @@ def append_note(folder: Path, note: ReviewNote) -> None:
     """Append ``note`` to its reviewer's file in ``folder``, flushed and synced."""
     target = folder / REVIEWS_DIR
     target.mkdir(exist_ok=True)
-    line = orjson.dumps(note.to_dict()) + b"\n"
-    fd = os.open(target / _file_name(note.reviewer), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        view = memoryview(line)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    append_synced(target / _file_name(note.reviewer), orjson.dumps(note.to_dict()) + b"\n")
 
 
 class ReviewNotes:
