@@ -373,6 +373,10 @@ class FeedbackDataset:
             self._id_positions = ids, dict(zip(ids, range(len(ids)), strict=True))
         return self._id_positions
 
+    def _holds(self, record_id: str) -> bool:
+        """Tell whether this dataset holds a record with id ``record_id``."""
+        return record_id in self._ids_and_positions()[1]
+
     def responses_for(self, record_id: str) -> list[Response]:
         """Return every response to a record."""
         return [_response(row) for row in self._responses.for_record(record_id).values()]
@@ -486,7 +490,7 @@ class FeedbackDataset:
         items = [records] if isinstance(records, FeedbackRecord | str) else list(records)
         ids: list[Any] = [r.id if isinstance(r, FeedbackRecord) else r for r in items]
         for i, record_id in enumerate(ids):
-            if not isinstance(record_id, str) or record_id not in self._ids_and_positions()[1]:
+            if not isinstance(record_id, str) or not self._holds(record_id):
                 raise RecordError(
                     f"delete_records: record {i}: no record with id {record_id!r}; nothing was deleted"
                 )
@@ -673,7 +677,7 @@ class FeedbackDataset:
             self._reviews().keep(change.note)
         else:  # ChangeSchema
             frame = self._records.drop(columns=[c for c in change.drop if c in self._records])
-            self._records = frame.assign(**dict(change.columns.items()))
+            self._records = frame.assign(**change.columns)
             self._schema = change.schema
             self._arrow = None
 
@@ -764,16 +768,11 @@ class FeedbackDataset:
         touched: list[str] = []
         schema_changed = False
 
-        def held(record_id: str) -> bool:
-            try:
-                self.position_of(record_id)
-            except ResponseError:
-                return False
-            return True
-
         for change in changes:
             if isinstance(change, AddRecords):  # our own parts come back too: skip what we hold
-                new = [i for i in change.record_ids() if not held(i) and i not in self._deleted]
+                new = [
+                    i for i in change.record_ids() if not self._holds(i) and i not in self._deleted
+                ]
                 if not new:
                     continue
                 records = change.records[T.isin(change.records[T.ID], new).to_numpy()]
@@ -783,14 +782,14 @@ class FeedbackDataset:
                 self._apply(AddRecords(records.reset_index(drop=True), responses))
                 touched += new
             elif isinstance(change, EditRecords):  # edits replay in commit order: idempotent
-                at = [k for k, i in enumerate(change.ids) if held(i)]
+                at = [k for k, i in enumerate(change.ids) if self._holds(i)]
                 if at:
                     ids = [change.ids[k] for k in at]
                     columns = {c: [v[k] for k in at] for c, v in change.columns.items()}
                     self._apply(EditRecords(ids, columns))
                     touched += ids
             elif isinstance(change, DeleteRecords):
-                ids = [i for i in change.ids if held(i)]
+                ids = [i for i in change.ids if self._holds(i)]
                 if ids:
                     self._apply(DeleteRecords(ids))
                     touched += ids
@@ -873,9 +872,7 @@ class FeedbackDataset:
         waiting, self._held = self._held, []
         for row in [*waiting, *rows]:
             record_id, user = row["record_id"], row["user"]
-            try:
-                self.position_of(record_id)
-            except ResponseError:
+            if not self._holds(record_id):
                 if record_id not in self._deleted:  # its record may arrive with the next look
                     self._held.append(row)
                 continue
