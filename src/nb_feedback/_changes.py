@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from nb_feedback.schema import Schema
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddRecords:
     """New records (a frame in the record table's columns) with the responses they carried."""
 
@@ -40,19 +40,22 @@ class AddRecords:
         return [str(i) for i in self.records["@id"].tolist()]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PutResponse:
-    """One annotator's response to one record (a row of the response row type)."""
+    """One annotator's response to one record (a row of the response row type).
 
-    row: dict[str, Any]
+    ``row`` holds the values in ``RESPONSE_COLUMNS`` order; ``response_row`` makes one from a dict.
+    """
+
+    row: tuple[Any, ...]
     kind: ClassVar[str] = "responses"
 
     def record_ids(self) -> list[str]:
         """Return the ids of the records this change touches."""
-        return [self.row["record_id"]]
+        return [self.row[0]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PutResponses:
     """Many responses at once (a frame of the response row type, one row per record and user)."""
 
@@ -64,7 +67,7 @@ class PutResponses:
         return [str(i) for i in self.rows["record_id"].tolist()]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RemoveResponse:
     """Withdraw one annotator's response to one record (an undo of a first answer, say)."""
 
@@ -78,7 +81,7 @@ class RemoveResponse:
         return [self.record_id]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EditRecords:
     """New values of some record columns (internal names, stored form) for some records.
 
@@ -95,7 +98,7 @@ class EditRecords:
         return list(self.ids)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeleteRecords:
     """Remove records, and every response to them."""
 
@@ -107,7 +110,7 @@ class DeleteRecords:
         return list(self.ids)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeSchema:
     """A new schema: metadata properties, vector settings or the task distribution changed.
 
@@ -125,7 +128,7 @@ class ChangeSchema:
         return []
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteReview:
     """Which annotator's answer a reviewer's answer came from (committed after that answer)."""
 

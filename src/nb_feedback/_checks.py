@@ -51,13 +51,11 @@ def text_problem(value: object) -> str | None:
     """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
     if not isinstance(value, str):
         return f"expected text (str), got {type(value).__name__} {short_repr(value)}"
-    if not value.strip():
+    if not value or value.isspace():  # what `not value.strip()` says, without a copy
         return "expected non-empty text, got empty or whitespace-only text"
     if len(value) > MAX_TEXT_CHARS:
         return f"expected at most {MAX_TEXT_CHARS:,} characters, got {len(value):,}"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if not value.isascii() and not is_unicode(value):  # isascii: no encoding for ASCII text
         return "expected valid Unicode text, got a lone surrogate character"
     return None
 

@@ -13,7 +13,7 @@ so answering costs the same at 100 records and at 1,000,000.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,22 @@ RESPONSE_SCHEMA = pa.schema(
 """The one row type of responses: in memory, in the answer logs and in the parquet parts."""
 RESPONSE_COLUMNS = list(RESPONSE_SCHEMA.names)
 _COLUMN_AT = {c: i for i, c in enumerate(RESPONSE_COLUMNS)}
+_UPDATED, _INSERTED = _COLUMN_AT["updated_at"], _COLUMN_AT["inserted_at"]
+
+
+def response_row(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Return a response given as a dict as a row tuple, in ``RESPONSE_COLUMNS`` order.
+
+    A column left out (provenance, say) is None.
+    """
+    return tuple(map(row.get, RESPONSE_COLUMNS))
+
+
+def row_dict(row: Sequence[Any]) -> dict[str, Any]:
+    """Return a row tuple as a dict of the response columns (``response_row``'s inverse)."""
+    return dict(zip(RESPONSE_COLUMNS, row, strict=True))
+
+
 _RESPONSE_DTYPES = {"updated_at": "float64", "time_spent": "float64", "inserted_at": "float64"}
 
 
@@ -186,7 +202,7 @@ class ResponseTable:
             row = self._row(i)
             out[str(row["user"])] = row
         for held in self._pending_rows(record_id):
-            out[held[1]] = dict(zip(RESPONSE_COLUMNS, held, strict=True))
+            out[held[1]] = row_dict(held)
         return out
 
     def _pending_rows(self, record_id: str) -> Iterable[tuple[Any, ...]]:
@@ -209,37 +225,42 @@ class ResponseTable:
         """Return the response of ``user`` to ``record_id``, or None."""
         for row in self._pending_rows(record_id):
             if row[1] == user:
-                return dict(zip(RESPONSE_COLUMNS, row, strict=True))
+                return row_dict(row)
         return self.for_record(record_id).get(user)
 
-    def put(self, row: dict[str, Any]) -> dict[str, Any] | None:
-        """Set one response (replacing the same user's earlier one); return the replaced row."""
-        key = (row["record_id"], row["user"])
-        held = self._pending.get(key[0])
-        # what get() finds, without its dicts in the two common cases: the same user's answer
-        # still pending, or a record answered by nobody yet
-        if type(held) is tuple and held[1] == key[1]:
-            previous: dict[str, Any] | None = dict(zip(RESPONSE_COLUMNS, held, strict=True))
-        elif held is None and not self._frame_positions().get(key[0]):
-            previous = None
+    def put(self, row: tuple[Any, ...]) -> dict[str, Any] | None:
+        """Set one response (a row tuple), replacing the same user's earlier one; return that one.
+
+        The first answer's ``inserted_at`` is kept; a row without one is inserted at its
+        ``updated_at``.
+        """
+        record_id, user = row[0], row[1]
+        held = self._pending.get(record_id)
+        # what get() finds, without its dicts in the two common cases: a record answered by
+        # nobody yet, or the same user's answer still pending
+        previous: dict[str, Any] | None
+        if held is None:
+            positions = self._positions if self._positions is not None else self._frame_positions()
+            previous = self.get(record_id, user) if positions.get(record_id) else None
+        elif type(held) is tuple and held[1] == user:
+            previous = row_dict(held)
         else:
-            previous = self.get(*key)
-        if previous is not None and previous.get("inserted_at") is not None:
-            row = {**row, "inserted_at": previous["inserted_at"]}  # first answered then
-        elif row.get("inserted_at") is None:
-            row = {**row, "inserted_at": row["updated_at"]}
-        values = tuple(map(row.get, RESPONSE_COLUMNS))  # provenance may be left out
-        if held is None or (isinstance(held, tuple) and held[1] == key[1]):
-            self._pending[key[0]] = values
-        elif isinstance(held, tuple):  # a second user answers this record
-            self._pending[key[0]] = {held[1]: held, key[1]: values}
+            previous = self.get(record_id, user)
+        if previous is not None and previous["inserted_at"] is not None:
+            row = (*row[:_INSERTED], previous["inserted_at"], *row[_INSERTED + 1 :])
+        elif row[_INSERTED] is None:
+            row = (*row[:_INSERTED], row[_UPDATED], *row[_INSERTED + 1 :])
+        if held is None or (type(held) is tuple and held[1] == user):
+            self._pending[record_id] = row
+        elif type(held) is tuple:  # a second user answers this record
+            self._pending[record_id] = {held[1]: held, user: row}
         else:
-            held[key[1]] = values
-        counts = self._counts.get(key[1])
+            held[user] = row  # type: ignore[index]
+        counts = self._counts.get(user)
         if counts is not None:
             if previous is not None:
                 counts[previous["status"]] -= 1
-            counts[row["status"]] += 1
+            counts[row[2]] += 1
         return previous
 
     def remove(self, record_id: str, user: str) -> None:

@@ -517,9 +517,11 @@ class FeedbackDataset:
         the answer then keeps its provenance (see ``nb_feedback.provenance``).
         """
         where = f"record {record_id!r}"
-        self.position_of(record_id)
+        if type(record_id) is not str or record_id not in self._ids_and_positions()[1]:
+            self.position_of(record_id)  # raises naming what is wrong
         user = check_user(DEFAULT_USER if user is None else user, where)
-        status = check_status(status, where)
+        if status not in STATUSES or type(status) is not str:
+            status = check_status(status, where)
         if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
@@ -536,19 +538,20 @@ class FeedbackDataset:
 
             before = loads(earlier) if isinstance(earlier, str) else None
             origin = provenance(self._schema, plain, shown, where, earlier=before)
-        row = {
-            "record_id": record_id,
-            "user": user,
-            "status": status,
-            "values": dumps(plain, where),
-            "updated_at": now,
-            "time_spent": spent,
-            "inserted_at": now,
-            "provenance": None if origin is None else dumps(origin, where),
-        }
+        # a row of the response row type, in RESPONSE_COLUMNS order
+        row = (
+            record_id,
+            user,
+            status,
+            dumps(plain, where),
+            now,  # updated_at
+            spent,
+            now,  # inserted_at (put() keeps the first answer's)
+            None if origin is None else dumps(origin, where),
+        )
         self._commit(PutResponse(row))
         # put() keeps the first answer's inserted_at, as read above
-        return Response(user, plain, status, now, spent, now if first is None else first)
+        return Response.of_plain(user, plain, status, now, spent, now if first is None else first)
 
     def add_responses(
         self,
@@ -888,7 +891,7 @@ class FeedbackDataset:
                 # already on disk (another process wrote it): only the apply step of a commit
                 self._apply(RemoveResponse(record_id, user, float(row["updated_at"])))
             elif row["status"] in STATUSES:
-                self._apply(PutResponse(row))
+                self._apply(PutResponse(T.response_row(row)))
             else:
                 continue
             changed.append(record_id)

@@ -728,7 +728,7 @@ class FolderWriter:
     def write(self, change: Change, *, show_progress: bool | None = None) -> None:
         """Append ``change`` durably; returns once it is flushed and synced."""
         if isinstance(change, PutResponse):
-            self.log_for(change.row["user"]).append(change.row)
+            self.log_for(change.row[1]).append(T.row_dict(change.row))
         elif isinstance(change, PutResponses):
             rows = change.rows
             users = pd.unique(rows["user"])

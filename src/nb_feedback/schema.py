@@ -409,6 +409,8 @@ class Schema:
         object.__setattr__(self, "metadata_properties", props)
         # name lookups happen on every answer: keep them O(1)
         object.__setattr__(self, "_by_name", {i.name: i for i in (*fields_, *questions)})
+        object.__setattr__(self, "_questions", {q.name: q for q in questions})
+        object.__setattr__(self, "_required", tuple(q.name for q in questions if q.required))
 
     @staticmethod
     def _as_tuple(what: str, items: object, types: tuple[type, ...]) -> tuple[Any, ...]:
@@ -445,8 +447,12 @@ class Schema:
 
     def question(self, name: str) -> Question | None:
         """Return the question called ``name``, or None."""
-        item = self._by_name.get(name)  # type: ignore[attr-defined]
-        return None if item is None or isinstance(item, TextField) else item
+        return self._questions.get(name)  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def required_question_names(self) -> tuple[str, ...]:
+        """Names of the questions a submitted response must answer, in order."""
+        return self._required  # type: ignore[attr-defined, no-any-return]
 
     def metadata_property(self, name: str) -> MetadataProperty | None:
         """Return the metadata property called ``name``, or None."""

@@ -19,30 +19,29 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
     """
     if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
         raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
-    asked = [(name, value, schema.question(str(name))) for name, value in values.items()]
-    for name, _, question in asked:  # every name first: an unknown one is named before a value
-        if question is None:
+    question_of = schema.question
+    for name in values:  # every name first: an unknown one is named before a value
+        if question_of(str(name)) is None:
             raise ResponseError(
                 f"{where}: unknown question {name!r}: expected one of {schema.question_names}"
             )
-    for name, value, question in asked:
-        assert question is not None  # unknown names were rejected above
-        if (
-            status == "draft"
-            and isinstance(question, TextQuestion)
-            and isinstance(value, str)
-            and not value.strip()
-        ):
-            continue
-        problem = question.check_value(value)
+    for name, value in values.items():
+        question = question_of(str(name))
+        if status == "draft" and isinstance(question, TextQuestion) and _blank_text(value):
+            continue  # a draft's text may be empty
+        problem = question.check_value(value)  # type: ignore[union-attr]
         if problem:
             raise ResponseError(f"{where}, question {name!r}: {problem}")
     if status == "submitted":
-        missing = [q.name for q in schema.questions if q.required and q.name not in values]
-        if missing:
-            raise ResponseError(
-                f"{where}: a submitted response must answer required question {missing[0]!r}"
-            )
+        for name in schema.required_question_names:
+            if name not in values:
+                raise ResponseError(
+                    f"{where}: a submitted response must answer required question {name!r}"
+                )
+
+
+def _blank_text(value: object) -> bool:
+    return isinstance(value, str) and (not value or value.isspace())
 
 
 def is_missing(value: object) -> bool:

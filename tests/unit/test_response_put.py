@@ -12,7 +12,13 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb_feedback._tables import RESPONSE_COLUMNS, ResponseTable, conform_responses, frame_of_rows
+from nb_feedback._tables import (
+    RESPONSE_COLUMNS,
+    ResponseTable,
+    conform_responses,
+    frame_of_rows,
+    response_row,
+)
 
 STEPS = st.lists(
     st.tuples(
@@ -45,7 +51,7 @@ def test_put_replaces_what_get_finds(steps: list[tuple[str, str, str, str]]) -> 
     for at, (what, record_id, user, status) in enumerate(steps):
         before = table.get(record_id, user)
         if what == "put":
-            previous = table.put(_row(record_id, user, status, float(at)))
+            previous = table.put(response_row(_row(record_id, user, status, float(at))))
             assert previous == before
             first = before["inserted_at"] if before is not None else float(at)
             assert table.get(record_id, user)["inserted_at"] == first  # type: ignore[index]
