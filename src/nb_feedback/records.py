@@ -567,23 +567,19 @@ class FeedbackRecord:
         )
 
 
-def given_parts(record: FeedbackRecord) -> tuple[Any, ...]:
-    """Return what ``record`` holds, for ``add_records`` reading a whole batch of records.
-
-    ``(fields, metadata, suggestions, responses, external_id, id, vectors)``, as given: None
-    for suggestions or responses never given nor read (no empty list is made for them).
-    """
-    if record._loader is not None:
-        record._fill()
-    return (
-        record._fields,
-        record._metadata,
-        record._suggestions,
-        record._responses,
-        record._external_id,
-        record.id,
-        record._vectors,
-    )
+GIVEN_PARTS = (
+    "_fields",
+    "_metadata",
+    "_suggestions",
+    "_responses",
+    "_external_id",
+    "id",
+    "_vectors",
+)
+"""The attributes that hold what a record was given: its fields, then metadata, suggestions,
+responses, external_id, id and vectors. ``add_records`` reads a batch of records through them:
+None for suggestions or responses never given nor read (no empty list is made for them). A
+record read lazily (``FeedbackRecord.lazy``) holds them only once filled."""
 
 
 _STATE = (

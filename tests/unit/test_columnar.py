@@ -14,13 +14,14 @@ from typing import Any
 from unittest import mock
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
 from nb_feedback import _ingest
-from nb_feedback._columnar import columns_of, frame_of
+from nb_feedback._columnar import _text_column, columns_of, frame_of
 
 SCHEMA_ARGS: dict[str, Any] = {
     "fields": [rg.TextField(name="prompt"), rg.TextField(name="context", required=False)],
@@ -257,3 +258,28 @@ def test_errors_name_the_record_and_add_nothing() -> None:
     with pytest.raises(rg.RecordError, match=r"record 1: unknown column 'promt'"):
         ds.add_records([{"prompt": "a"}, {"promt": "b"}])
     assert len(ds) == 0
+
+
+def _builder_column(values: list[Any]) -> Any:
+    """The plain conversion ``_texts_joined`` is pinned to: pyarrow's builder."""
+    try:
+        return pd.array(pa.array(values, type=pa.string()), dtype="str")
+    except (pa.ArrowException, UnicodeEncodeError, TypeError, ValueError):
+        return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(TEXTS | st.text(max_size=8) | st.sampled_from(["", "\x00", "\ud800x"]), max_size=12)
+)
+def test_text_columns_from_one_joined_buffer_are_the_builders(texts: list[str]) -> None:
+    # _text_column joins all-str columns into one buffer (ASCII or not); the builder is the
+    # plain path, and a lone surrogate sends both to a Python object column
+    joined = _text_column(texts)
+    built = _builder_column(texts)
+    if built is None:
+        assert joined.dtype == object and list(joined) == texts
+        return
+    assert str(joined.dtype) == "str"
+    pd.testing.assert_extension_array_equal(joined, built)
+    assert pa.array(joined).to_pylist() == texts
