@@ -113,8 +113,19 @@ def frame_of(columns: Columns, schema: Schema) -> pd.DataFrame:
     """
     out: dict[str, Any] = {name: _text_column(columns[name]) for name in schema.field_names}
     for key in SPECIAL:
-        out["@" + key] = _objects(_without_empties(columns["@" + key], _EMPTY.get(key)))
+        values = columns["@" + key]
+        if _all_none(values):  # the usual column: nothing given on any record
+            out["@" + key] = np.full(len(values), None, dtype=object)
+        else:
+            out["@" + key] = _objects(_without_empties(values, _EMPTY.get(key)))
     return pd.DataFrame(out, columns=column_names(schema))
+
+
+def _all_none(values: list[Any]) -> bool:
+    try:  # list.count tests identity first: one C-level pass over a column of Nones
+        return values.count(None) == len(values)
+    except (TypeError, ValueError):  # a value whose == None has no truth value (pd.NA, arrays)
+        return False
 
 
 def _without_empties(values: list[Any], empty: type[Any] | None) -> list[Any]:

@@ -24,6 +24,7 @@ from nb_feedback._gc import gc_paused
 from nb_feedback.errors import FeedbackError, RecordError
 from nb_feedback.records import (
     FeedbackRecord,
+    given_values,
     normalize_response,
     normalize_suggestions,
 )
@@ -72,15 +73,7 @@ def rows_to_columns(items: list[Any], schema: Schema) -> Columns:
 
 def _row(item: Any, i: int, schema: Schema) -> dict[str, Any]:
     if isinstance(item, FeedbackRecord):
-        item = {
-            "fields": item.fields,
-            "metadata": item.metadata,
-            "suggestions": item.suggestions,
-            "responses": item.responses,
-            "external_id": item.external_id,
-            "id": item.id,
-            "vectors": item.vectors,
-        }
+        item = given_values(item)
     if not isinstance(item, Mapping):
         raise RecordError(f"record {i}: expected a FeedbackRecord or a dict, got {item!r:.80}")
     if isinstance(item.get("fields"), Mapping):

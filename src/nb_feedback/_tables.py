@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -78,9 +79,9 @@ def frame_of_rows(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     Text columns go through Arrow (pandas' own conversion of Python strings costs several
     times more); numbers through numpy, None becoming NaN.
     """
-    columns = zip(*rows, strict=True) if rows else ([] for _ in RESPONSE_COLUMNS)
     out: dict[str, Any] = {}
-    for name, values in zip(RESPONSE_COLUMNS, columns, strict=True):
+    for i, name in enumerate(RESPONSE_COLUMNS):
+        values = list(map(itemgetter(i), rows))  # zip(*rows) costs ~10x more for many rows
         if name in _RESPONSE_DTYPES:
             out[name] = np.array(values, dtype="float64")
         else:
@@ -320,7 +321,10 @@ class ResponseTable:
             return
         drop: list[int] = []
         held = list(self._pending.values())  # a row tuple per record, or {user: row tuple}
-        pending = [row for h in held for row in ((h,) if type(h) is tuple else h.values())]  # type: ignore[union-attr]
+        if set(map(type, held)) == {tuple}:  # one user per record: the rows themselves
+            pending: list[tuple[Any, ...]] = held  # type: ignore[assignment]
+        else:
+            pending = [row for h in held for row in ((h,) if type(h) is tuple else h.values())]  # type: ignore[union-attr]
         if len(self._frame):  # the frame's rows these answers replace
             positions = self._frame_positions()
             users = self._frame["user"].to_numpy()
