@@ -281,10 +281,8 @@ class FeedbackRecord:
         vectors: Mapping[str, Any] | None = None,
         status: str = "pending",
         unified_responses: Mapping[str, Any] | None = None,
-        **extra: Any,
     ) -> None:
-        if extra:
-            raise TypeError(f"FeedbackRecord: unknown argument {sorted(extra)[0]!r}")
+        # no **kwargs: Python names an unknown argument itself, and builds no dict per record
         self.id = id
         self._dataset: Any = None  # set by the dataset that made this record
         self._loader: Any = None  # set for a record read lazily (see ``lazy``)
