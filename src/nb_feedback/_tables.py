@@ -152,6 +152,9 @@ class _Positions:
     def __init__(self, first: dict[str, int], several: dict[str, list[int]]) -> None:
         self._first, self._several = first, several
 
+    def __contains__(self, record_id: str) -> bool:
+        return record_id in self._first
+
     def get(self, record_id: str, default: tuple[()] = ()) -> Sequence[int]:
         rows = self._several.get(record_id)
         if rows is not None:
@@ -212,22 +215,34 @@ class ResponseTable:
             return ()
         return (held,) if isinstance(held, tuple) else held.values()
 
+    def row_of(self, record_id: str, user: str) -> tuple[Any, ...] | None:
+        """Return ``user``'s response to ``record_id`` as a row tuple, or None.
+
+        The one lookup behind ``get``, ``cells`` and ``put``: an answer still pending shadows
+        the frame's row for the same record and user (consolidation drops that row).
+        """
+        held = self._pending.get(record_id)
+        if held is not None:
+            row = (held if held[1] == user else None) if type(held) is tuple else held.get(user)  # type: ignore[union-attr]
+            if row is not None:
+                return row
+        positions = self._positions if self._positions is not None else self._frame_positions()
+        if record_id not in positions:
+            return None
+        for i in positions.get(record_id):
+            if self._columns["user"][i].as_py() == user:
+                return tuple(col[i].as_py() for col in self._columns.values())
+        return None
+
     def cells(self, record_id: str, user: str, columns: Sequence[str]) -> tuple[Any, ...] | None:
         """Return some columns of ``user``'s response to ``record_id``, or None (no response)."""
-        held = self._pending.get(record_id)
-        if type(held) is tuple and held[1] == user:  # the common case: no row dict built
-            return tuple(held[_COLUMN_AT[c]] for c in columns)
-        if held is None and not self._frame_positions().get(record_id):
-            return None  # nobody answered this record
-        row = self.get(record_id, user)
-        return None if row is None else tuple(row.get(c) for c in columns)
+        row = self.row_of(record_id, user)
+        return None if row is None else tuple(row[_COLUMN_AT[c]] for c in columns)
 
     def get(self, record_id: str, user: str) -> dict[str, Any] | None:
         """Return the response of ``user`` to ``record_id``, or None."""
-        for row in self._pending_rows(record_id):
-            if row[1] == user:
-                return row_dict(row)
-        return self.for_record(record_id).get(user)
+        row = self.row_of(record_id, user)
+        return None if row is None else row_dict(row)
 
     def put(self, row: tuple[Any, ...]) -> dict[str, Any] | None:
         """Set one response (a row tuple), replacing the same user's earlier one; return that one.
@@ -236,21 +251,12 @@ class ResponseTable:
         ``updated_at``.
         """
         record_id, user = row[0], row[1]
-        held = self._pending.get(record_id)
-        # what get() finds, without its dicts in the two common cases: a record answered by
-        # nobody yet, or the same user's answer still pending
-        previous: dict[str, Any] | None
-        if held is None:
-            positions = self._positions if self._positions is not None else self._frame_positions()
-            previous = self.get(record_id, user) if positions.get(record_id) else None
-        elif type(held) is tuple and held[1] == user:
-            previous = row_dict(held)
-        else:
-            previous = self.get(record_id, user)
-        if previous is not None and previous["inserted_at"] is not None:
-            row = (*row[:_INSERTED], previous["inserted_at"], *row[_INSERTED + 1 :])
+        earlier = self.row_of(record_id, user)
+        if earlier is not None and earlier[_INSERTED] is not None:
+            row = (*row[:_INSERTED], earlier[_INSERTED], *row[_INSERTED + 1 :])
         elif row[_INSERTED] is None:
             row = (*row[:_INSERTED], row[_UPDATED], *row[_INSERTED + 1 :])
+        held = self._pending.get(record_id)
         if held is None or (type(held) is tuple and held[1] == user):
             self._pending[record_id] = row
         elif type(held) is tuple:  # a second user answers this record
@@ -259,10 +265,10 @@ class ResponseTable:
             held[user] = row  # type: ignore[index]
         counts = self._counts.get(user)
         if counts is not None:
-            if previous is not None:
-                counts[previous["status"]] -= 1
+            if earlier is not None:
+                counts[earlier[2]] -= 1
             counts[row[2]] += 1
-        return previous
+        return None if earlier is None else row_dict(earlier)
 
     def remove(self, record_id: str, user: str) -> None:
         """Delete the response of ``user`` to ``record_id`` (used by undo)."""

@@ -84,7 +84,10 @@ Listener = Callable[[str, Sequence[str]], None]
 """Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
 
 
-_EARLIER = ("provenance", "inserted_at")
+_PROVENANCE, _INSERTED = (
+    T.RESPONSE_COLUMNS.index("provenance"),
+    T.RESPONSE_COLUMNS.index("inserted_at"),
+)
 _ONE_SUBMITTED = TaskDistribution()
 """The default distribution (frozen, so one object serves every read)."""
 
@@ -303,8 +306,7 @@ class FeedbackDataset:
                 blocks[:] = [RowBlocks(cols)]
             return self._record_from(blocks[0].row(self.position_of(record_id)))
 
-        for record_id in self._ids_and_positions()[0]:
-            yield FeedbackRecord.lazy(record_id, self, load)
+        yield from FeedbackRecord.lazy_many(self._ids_and_positions()[0], self, load)
 
     @property
     def records(self) -> list[FeedbackRecord]:
@@ -530,7 +532,8 @@ class FeedbackDataset:
         spent = None if time_spent is None else check_time_spent(time_spent, where)
         origin = None
         # the answer this one replaces: what it was shown, and when it was first given
-        earlier, first = self._responses.cells(record_id, user, _EARLIER) or (None, None)
+        held = self._responses.row_of(record_id, user)
+        earlier, first = (None, None) if held is None else (held[_PROVENANCE], held[_INSERTED])
         if shown is not None or isinstance(earlier, str):
             # what the widget (or a script) says the labeler saw, now or for the answer this
             # one replaces (a draft saved while editing a suggestion)
