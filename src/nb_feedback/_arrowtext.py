@@ -76,10 +76,18 @@ def dumps(value: Any, where: str, error: type[FeedbackError] = ResponseError) ->
         text = orjson.dumps(value)
     except TypeError as exc:
         raise error(f"{where}: expected JSON-compatible values ({exc})") from None
-    # orjson writes NaN and infinity as null: look for them only when a null was written
-    if b"null" in text and _has_non_finite(value):
+    # orjson writes NaN and infinity as null: look for them only when a float may be inside
+    # and a null was written (a flat dict of texts, a typical answer, needs neither look)
+    if (
+        not (type(value) is dict and set(map(type, value.values())) <= _NEVER_FLOATS)
+        and b"null" in text
+        and _has_non_finite(value)
+    ):
         raise error(f"{where}: expected JSON-compatible values (NaN or infinity found)")
     return text.decode("utf-8")
+
+
+_NEVER_FLOATS = {str, int, bool, type(None)}
 
 
 def loads(text: str | bytes) -> Any:

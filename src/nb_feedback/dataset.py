@@ -640,7 +640,8 @@ class FeedbackDataset:
         Every write of the dataset goes through here (see ``_changes``); the change was checked
         against the schema by whoever built it.
         """
-        self._check_writable()
+        if self._read_only:
+            self._check_writable()  # raises, saying why
         if self._writer is not None:
             self._writer.write(change, show_progress=show_progress)
         self._apply(change)
