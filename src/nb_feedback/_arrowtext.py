@@ -78,16 +78,19 @@ def dumps(value: Any, where: str, error: type[FeedbackError] = ResponseError) ->
         raise error(f"{where}: expected JSON-compatible values ({exc})") from None
     # orjson writes NaN and infinity as null: look for them only when a float may be inside
     # and a null was written (a flat dict of texts, a typical answer, needs neither look)
-    if (
-        not (type(value) is dict and set(map(type, value.values())) <= _NEVER_FLOATS)
-        and b"null" in text
-        and _has_non_finite(value)
-    ):
+    if _may_hold_floats(value) and b"null" in text and _has_non_finite(value):
         raise error(f"{where}: expected JSON-compatible values (NaN or infinity found)")
     return text.decode("utf-8")
 
 
-_NEVER_FLOATS = {str, int, bool, type(None)}
+def _may_hold_floats(value: Any) -> bool:
+    if type(value) is not dict:
+        return True
+    for item in value.values():
+        kind = type(item)
+        if kind is not str and kind is not int and item is not None:
+            return True
+    return False
 
 
 def loads(text: str | bytes) -> Any:

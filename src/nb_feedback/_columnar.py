@@ -35,8 +35,10 @@ Columns = dict[str, list[Any]]
 """One list per frame column: the field names, then '@' + each key of ``SPECIAL``."""
 
 _LOADER = attrgetter("_loader")
-_FIELDS = attrgetter(GIVEN_PARTS[0])
-_GIVEN = {key: attrgetter(name) for key, name in zip(SPECIAL, GIVEN_PARTS[1:], strict=True)}
+_FIELDS = attrgetter("_fields")
+_FIELD_NAME = attrgetter("_field_name")
+_FIELD_TEXT = attrgetter("_field_text")
+_GIVEN = {key: attrgetter(name) for key, name in zip(SPECIAL, GIVEN_PARTS, strict=True)}
 """What a FeedbackRecord holds for each special key, as given (``records.GIVEN_PARTS``)."""
 _TEXT_OR_NONE = {str, type(None)}
 _EMPTY = {"metadata": dict, "suggestions": list, "responses": list, "vectors": dict}
@@ -54,28 +56,54 @@ def columns_of(items: Sequence[Any], schema: Schema) -> Columns | None:
         return None
     kinds = set(map(type, items))
     if kinds == {FeedbackRecord}:  # also records read (lazily) from another dataset
-        # what each record holds, as given: one C-level pass per attribute (given_parts)
         if any(map(_LOADER, items)):  # records read lazily: read them in full first
             for record in items:
                 record._fill()
-        field_dicts: Sequence[Any] = list(map(_FIELDS, items))
-        specials: Columns = {key: list(map(get, items)) for key, get in _GIVEN.items()}
-    elif kinds == {dict}:
-        read = _read_dicts(items, schema)
-        if read is None:
-            return None
-        field_dicts, specials = read
-    else:
+        fields = _record_fields(items, field_names)
+        if fields is None:
+            return None  # the row path names the record and the unknown field
+        # what each record holds, as given: one C-level pass per attribute (GIVEN_PARTS)
+        return {**fields, **{"@" + key: list(map(get, items)) for key, get in _GIVEN.items()}}
+    if kinds != {dict}:
         return None
+    read = _read_dicts(items, schema)
+    if read is None:
+        return None
+    field_dicts, specials = read
     if field_dicts is not items and (
         set(map(type, field_dicts)) != {dict} or set().union(*field_dicts) - set(field_names)
     ):
         return None  # the row path names the record and the unknown field
-    out = {name: list(map(dict.get, field_dicts, repeat(name))) for name in field_names}
+    out = _dict_fields(field_dicts, field_names)
     n = len(items)
     for key in SPECIAL:
         out["@" + key] = specials[key] if key in specials else [None] * n
     return out
+
+
+def _record_fields(records: Sequence[FeedbackRecord], field_names: list[str]) -> Columns | None:
+    """Return the field columns of ``records``, or None when one holds a field not in the schema.
+
+    A record of one field holds its name and text, and no dict (``FeedbackRecord.__init__``):
+    a batch of such records, all naming the same field, is read in two C-level passes.
+    """
+    n = len(records)
+    dicts: list[Any] = list(map(_FIELDS, records))
+    if dicts.count(None) == n:
+        names = list(map(_FIELD_NAME, records))
+        name = names[0]
+        if type(name) is str and name in field_names and names.count(name) == n:
+            texts = list(map(_FIELD_TEXT, records))
+            return {f: texts if f == name else [None] * n for f in field_names}
+    if None in dicts:  # records of one field among others: their dicts
+        dicts = [record.fields for record in records]
+    if set().union(*dicts) - set(field_names):
+        return None
+    return _dict_fields(dicts, field_names)
+
+
+def _dict_fields(dicts: Sequence[Any], field_names: list[str]) -> Columns:
+    return {name: list(map(dict.get, dicts, repeat(name))) for name in field_names}
 
 
 def _read_dicts(

@@ -19,17 +19,18 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
     """
     if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
         raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
-    question_of = schema.question
+    checks = schema.value_checks
     for name in values:  # every name first: an unknown one is named before a value
-        if question_of(str(name)) is None:
+        if (name if type(name) is str else str(name)) not in checks:
             raise ResponseError(
                 f"{where}: unknown question {name!r}: expected one of {schema.question_names}"
             )
     for name, value in values.items():
-        question = question_of(str(name))
-        if status == "draft" and isinstance(question, TextQuestion) and _blank_text(value):
-            continue  # a draft's text may be empty
-        problem = question.check_value(value)  # type: ignore[union-attr]
+        if status == "draft" and _blank_text(value):
+            question = schema.question(str(name))
+            if isinstance(question, TextQuestion):
+                continue  # a draft's text may be empty
+        problem = checks[name if type(name) is str else str(name)](value)
         if problem:
             raise ResponseError(f"{where}, question {name!r}: {problem}")
     if status == "submitted":
