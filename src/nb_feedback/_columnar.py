@@ -195,30 +195,46 @@ def _text_column(values: list[Any]) -> Any:
 
 
 _MAX_STRING_BYTES = 2**31 - 1  # pa.string()'s 32-bit offsets
+_TEXTS_PER_PART = 8192
 
 
 def _texts_joined(texts: list[str]) -> pa.Array | None:
-    """Return ``texts`` (all str) as an Arrow string array built from one joined buffer.
+    """Return ``texts`` (all str) as one Arrow string array, its data buffer allocated once.
 
-    The data buffer is exactly the texts' size (no builder doubling its buffer), and for ASCII
-    text, the common case, one join and one encode do all the work (~5x faster than the
-    builder with the system allocator). Returns None when the offsets would overflow, for the
-    builder to decide. ``tests/unit/test_columnar.py`` pins this to ``pa.array`` on generated
-    texts.
+    pyarrow's builder grows its buffer by doubling, each step a fresh allocation the kernel
+    must fault in page by page. Here the builder only ever converts a part of 8,192 texts (its
+    memory reused from part to part): a first pass measures the parts, one buffer of the exact
+    size is allocated, and a second pass copies each part into it (200,000 prompts of ~300
+    characters: ~75 ms against ~200 ms for the builder alone, ~115 ms for a join and an
+    encode, with no second copy of the text alive). Returns None when the offsets would
+    overflow, for the builder to decide. ``tests/unit/test_columnar.py`` pins this to
+    ``pa.array`` on generated texts, in parts of a few texts.
     """
-    joined = "".join(texts)
-    if joined.isascii():  # O(1) in CPython: one character per byte
-        data = joined.encode("ascii")
-        del joined
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    else:
-        del joined
-        encoded = [t.encode("utf-8") for t in texts]  # a lone surrogate raises here
-        data = b"".join(encoded)
-        lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(texts))
-        del encoded
-    if len(data) > _MAX_STRING_BYTES:
+    n, step = len(texts), _TEXTS_PER_PART
+    sizes = []
+    for at in range(0, n, step):
+        part = pa.array(texts[at : at + step], type=pa.string())
+        if not isinstance(part, pa.StringArray):  # a part too large for 32-bit offsets
+            return None
+        sizes.append(_data_size(part))
+    total = sum(sizes)
+    if total > _MAX_STRING_BYTES:
         return None
-    offsets = np.zeros(len(texts) + 1, dtype=np.int32)
-    np.cumsum(lengths, out=offsets[1:], dtype=np.int32)
-    return pa.StringArray.from_buffers(len(texts), pa.py_buffer(offsets), pa.py_buffer(data))
+    data = pa.allocate_buffer(total)
+    out = np.frombuffer(data, dtype=np.uint8)
+    offsets = np.empty(n + 1, dtype=np.int32)
+    offsets[0] = written = 0
+    for at, size in zip(range(0, n, step), sizes, strict=True):
+        part = pa.array(texts[at : at + step], type=pa.string())
+        k = len(part)
+        out[written : written + size] = np.frombuffer(part.buffers()[2], dtype=np.uint8)[:size]
+        offsets[at + 1 : at + 1 + k] = (
+            np.frombuffer(part.buffers()[1], dtype=np.int32)[1 : k + 1] + written
+        )
+        written += size
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), data)
+
+
+def _data_size(part: pa.Array) -> int:
+    """Return the bytes of text in ``part``, a string array made by pa.array (offset 0)."""
+    return int(np.frombuffer(part.buffers()[1], dtype=np.int32)[len(part)])

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback import _ingest
+from nb_feedback import _columnar, _ingest
 from nb_feedback._columnar import _text_column, columns_of, frame_of
 
 SCHEMA_ARGS: dict[str, Any] = {
@@ -270,12 +270,14 @@ def _builder_column(values: list[Any]) -> Any:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.lists(TEXTS | st.text(max_size=8) | st.sampled_from(["", "\x00", "\ud800x"]), max_size=12)
+    st.lists(TEXTS | st.text(max_size=8) | st.sampled_from(["", "\x00", "\ud800x"]), max_size=12),
+    st.integers(1, 4),
 )
-def test_text_columns_from_one_joined_buffer_are_the_builders(texts: list[str]) -> None:
-    # _text_column joins all-str columns into one buffer (ASCII or not); the builder is the
-    # plain path, and a lone surrogate sends both to a Python object column
-    joined = _text_column(texts)
+def test_text_columns_built_in_parts_are_the_builders(texts: list[str], per_part: int) -> None:
+    # _text_column converts an all-str column a part at a time into one buffer; the builder
+    # alone is the plain path, and a lone surrogate sends both to a Python object column
+    with mock.patch.object(_columnar, "_TEXTS_PER_PART", per_part):
+        joined = _text_column(texts)
     built = _builder_column(texts)
     if built is None:
         assert joined.dtype == object and list(joined) == texts
