@@ -62,6 +62,57 @@ def strings(values: Any, *, large: bool = False) -> pa.Array:
         raise NotText(f"expected text ({exc})") from None
 
 
+_MAX_STRING_BYTES = 2**31 - 1  # pa.string()'s 32-bit offsets
+_TEXTS_PER_PART = 8192
+_PARTS_FROM_BYTES = 8 << 20  # less text than this (estimated from the first part): the builder
+
+
+def from_texts(texts: list[str]) -> pa.Array | None:
+    """Return ``texts`` (all str) as one Arrow string array, its data buffer allocated once.
+
+    pyarrow's builder grows its buffer by doubling, each step a fresh allocation the kernel
+    must fault in page by page. Here the builder only ever converts a part of 8,192 texts (its
+    memory reused from part to part): a first pass measures the parts, one buffer of the exact
+    size is allocated, and a second pass copies each part into it (200,000 prompts of ~300
+    characters: ~75 ms against ~200 ms for the builder alone, ~115 ms for a join and an
+    encode, with no second copy of the text alive). Returns None when the offsets would
+    overflow, for the builder to decide. A lone surrogate raises ``UnicodeEncodeError``, as
+    pa.array does. ``tests/unit/test_columnar.py`` pins this to ``pa.array`` on generated
+    texts, in parts of a few texts.
+    """
+    n, step = len(texts), _TEXTS_PER_PART
+    sizes = []
+    for at in range(0, n, step):
+        part = pa.array(texts[at : at + step], type=pa.string())
+        if not isinstance(part, pa.StringArray):  # a part too large for 32-bit offsets
+            return None
+        if at == 0 and (n <= step or _data_size(part) * (n / step) < _PARTS_FROM_BYTES):
+            # one part, or little text: the builder's doubling costs little
+            return part if n <= step else pa.array(texts, type=pa.string())
+        sizes.append(_data_size(part))
+    total = sum(sizes)
+    if total > _MAX_STRING_BYTES:
+        return None
+    data = pa.allocate_buffer(total)
+    out = np.frombuffer(data, dtype=np.uint8)
+    offsets = np.empty(n + 1, dtype=np.int32)
+    offsets[0] = written = 0
+    for at, size in zip(range(0, n, step), sizes, strict=True):
+        part = pa.array(texts[at : at + step], type=pa.string())
+        k = len(part)
+        out[written : written + size] = np.frombuffer(part.buffers()[2], dtype=np.uint8)[:size]
+        offsets[at + 1 : at + 1 + k] = (
+            np.frombuffer(part.buffers()[1], dtype=np.int32)[1 : k + 1] + written
+        )
+        written += size
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), data)
+
+
+def _data_size(part: pa.Array) -> int:
+    """Return the bytes of text in ``part``, a string array made by pa.array (offset 0)."""
+    return int(np.frombuffer(part.buffers()[1], dtype=np.int32)[len(part)])
+
+
 def texts_or_none(values: Any, *, large: bool = False) -> pa.Array | None:
     """Return ``strings(values)``, or None when a cell is neither text nor missing."""
     try:

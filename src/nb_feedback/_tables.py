@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback._arrowtext import strings
+from nb_feedback._arrowtext import from_texts, strings
 
 ID = "@id"
 EXTERNAL_ID = "@external_id"
@@ -80,12 +80,17 @@ def frame_of_rows(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     times more); numbers through numpy, None becoming NaN.
     """
     out: dict[str, Any] = {}
+    n = len(rows)
     for i, name in enumerate(RESPONSE_COLUMNS):
         values = list(map(itemgetter(i), rows))  # zip(*rows) costs ~10x more for many rows
+        nothing = values.count(None) == n  # a column nobody gave (time spent, provenance)
         if name in _RESPONSE_DTYPES:
-            out[name] = np.array(values, dtype="float64")
+            out[name] = np.full(n, np.nan) if nothing else np.array(values, dtype="float64")
         else:
-            out[name] = pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+            text = None if nothing or set(map(type, values)) != {str} else from_texts(values)
+            if text is None:  # None in it, or nothing at all
+                text = pa.array(values, type=pa.large_string())
+            out[name] = pd.array(text, dtype="str")
     return pd.DataFrame(out)
 
 

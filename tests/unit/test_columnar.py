@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback import _columnar, _ingest
+from nb_feedback import _arrowtext, _ingest
 from nb_feedback._columnar import _text_column, columns_of, frame_of
 
 SCHEMA_ARGS: dict[str, Any] = {
@@ -276,7 +276,10 @@ def _builder_column(values: list[Any]) -> Any:
 def test_text_columns_built_in_parts_are_the_builders(texts: list[str], per_part: int) -> None:
     # _text_column converts an all-str column a part at a time into one buffer; the builder
     # alone is the plain path, and a lone surrogate sends both to a Python object column
-    with mock.patch.object(_columnar, "_TEXTS_PER_PART", per_part):
+    with (
+        mock.patch.object(_arrowtext, "_TEXTS_PER_PART", per_part),
+        mock.patch.object(_arrowtext, "_PARTS_FROM_BYTES", 0 if per_part % 2 else 1 << 20),
+    ):
         joined = _text_column(texts)
     built = _builder_column(texts)
     if built is None:
