@@ -155,16 +155,14 @@ class _Positions:
     """
 
     def __init__(self, first: dict[str, int], several: dict[str, list[int]]) -> None:
-        self._first, self._several = first, several
-
-    def __contains__(self, record_id: str) -> bool:
-        return record_id in self._first
+        self.first = first  # record id -> its (first) row: every answered record is a key
+        self._several = several
 
     def get(self, record_id: str, default: tuple[()] = ()) -> Sequence[int]:
         rows = self._several.get(record_id)
         if rows is not None:
             return rows
-        row = self._first.get(record_id)
+        row = self.first.get(record_id)
         return default if row is None else (row,)
 
 
@@ -232,7 +230,7 @@ class ResponseTable:
             if row is not None:
                 return row
         positions = self._positions if self._positions is not None else self._frame_positions()
-        if record_id not in positions:
+        if record_id not in positions.first:
             return None
         for i in positions.get(record_id):
             if self._columns["user"][i].as_py() == user:

@@ -146,6 +146,9 @@ class FeedbackDataset:
     ) -> None:
         self._schema = schema
         self._view: tuple[pd.DataFrame, np.ndarray] | None = None  # see _subset
+        # a filter_by() result's response rows' record positions in its record source, found
+        # when it was made (it is a snapshot: they stay right); None: found when asked
+        self._response_rows_at: np.ndarray | None = None
         # record edits not yet folded into the frame: id -> {column: stored value}; an edit
         # costs O(1), and readers of the whole frame fold them in once (_records)
         self._edits: dict[str, dict[str, Any]] = {}
@@ -235,6 +238,7 @@ class FeedbackDataset:
     def _records(self, frame: pd.DataFrame) -> None:
         self._records_table = frame
         self._view = None
+        self._response_rows_at = None  # positions in the frame this replaces
 
     def _fold_edits(self) -> None:
         frame, edits = self._records_table, self._edits
@@ -977,6 +981,16 @@ class FeedbackDataset:
         ids = self._columns()[T.ID]
         return record_statuses(ids, responses, self.distribution.min_submitted)
 
+    def _response_positions(self) -> np.ndarray:
+        """Return the position in the record source of each row of the response frame."""
+        if self._response_rows_at is not None:
+            return self._response_rows_at
+        records, _ = self._record_source()
+        found = pc.index_in(
+            strings(self._responses.frame()["record_id"]), value_set=strings(records[T.ID])
+        )
+        return np.asarray(found.fill_null(len(records)).to_numpy(), dtype=np.int64)
+
     def _record_positions(self, responses: pd.DataFrame) -> np.ndarray:
         """Return the position of each response's record (len(self) for none), in one hash pass."""
         found = pc.index_in(strings(responses["record_id"]), value_set=self._columns()[T.ID])
@@ -990,7 +1004,9 @@ class FeedbackDataset:
             record_of = self._record_positions(responses)
         kept = np.append(keep, False)[record_of]
         # copy-on-write frames: a filter that keeps everything shares them, and no copy is made
-        out._init(self._schema, self._records, responses if kept.all() else responses[kept])
+        everything = bool(kept.all())
+        out._init(self._schema, self._records, responses if everything else responses[kept])
+        out._response_rows_at = record_of if everything else record_of[kept]
         if not keep.all():
             # the records are copied only when first read (to_sft needs no copy)
             out._view = (self._records, np.flatnonzero(keep))
@@ -1467,6 +1483,11 @@ class Tables:
     def record_ids(self) -> pa.Array:
         """The record ids in order, as one Arrow string array."""
         return self._dataset._columns()[T.ID]
+
+    @property
+    def response_positions(self) -> np.ndarray:
+        """Per row of ``responses``, the position of its record in ``record_source``'s frame."""
+        return self._dataset._response_positions()
 
     @property
     def responses(self) -> pd.DataFrame:

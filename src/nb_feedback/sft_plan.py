@@ -134,9 +134,12 @@ def answer_texts(values: pd.Series, question: str) -> pa.Array:
     # Most answers are stored as exactly {"<question>":"<text>"} with nothing escaped in the
     # text: those are sliced out without parsing (names are [a-z0-9_-], never escaped).
     head = '{"' + question + '":"'
-    sliced = pc.utf8_slice_codeunits(arr, start=len(head), stop=-2)
     if _all_simple(arr, head):
-        return sliced
+        # each text sits between ASCII bytes (the head, then '"}'): a byte slice is exact, and
+        # ~10x faster than a code-unit slice, which decodes every character
+        binary = pa.large_binary() if pa.types.is_large_string(arr.type) else pa.binary()
+        return pc.binary_slice(arr.view(binary), len(head), -2).view(arr.type)
+    sliced = pc.utf8_slice_codeunits(arr, start=len(head), stop=-2)
     # one anchored RE2 pass (Arrow's plain substring search is slower than its regex engine)
     simple = pc.match_substring_regex(arr, pattern="^" + re.escape(head) + '[^"\\\\]*"\\}$')
     parsed = _parsed_answer_texts(pd.Series(arr.filter(pc.invert(simple))), question)
@@ -300,10 +303,12 @@ def plan_sft(
 
     drop(DROP_DRAFT, responses.get("draft", 0))
     drop(DROP_DISCARDED, responses.get("discarded", 0))
+    positions = ds.tables().response_positions
     if responses.get("submitted", 0) == len(raw):
         sub = raw  # the usual case: no copy of the answers
     else:
-        sub = raw[pc.equal(status, "submitted").to_numpy(zero_copy_only=False)]
+        submitted = pc.equal(status, "submitted").to_numpy(zero_copy_only=False)
+        sub, positions = raw[submitted], positions[submitted]
     if sub.empty:
         raise ExportError(
             f"{where}: no submitted answers in {n_records} records "
@@ -311,12 +316,7 @@ def plan_sft(
         )
 
     comp = trimmed(answer_texts(sub["values"], completion))
-    pos = np.asarray(
-        pc.index_in(strings(sub["record_id"]), value_set=strings(records[T.ID])).to_numpy(
-            zero_copy_only=False
-        ),
-        dtype=np.int64,
-    )
+    pos = positions  # each answer's record, in ``records``
     raw_prompts = strings(records[prompt]).take(pa.array(pos))
     prompts = trimmed(raw_prompts)
     trimmed_prompts = prompts is not raw_prompts

@@ -627,3 +627,21 @@ def test_answer_texts_fast_slice_agrees_with_parsing(encode: Any) -> None:
     ]
     assert answer_texts(series, "demonstration").to_pylist() == expected
     assert _parsed_answer_texts(series, "demonstration").to_pylist() == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            st.characters(blacklist_characters='"\\', blacklist_categories=("Cs",)), max_size=12
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_answer_texts_byte_slice_of_simple_answers_is_the_parsed_text(texts: list[str]) -> None:
+    # every answer {"demonstration":"<text>"} with no quote or backslash to escape: the fast
+    # path slices bytes; it must give the texts Python's JSON parser reads, any Unicode
+    series = pd.Series([orjson.dumps({"demonstration": t}).decode() for t in texts])
+    assert answer_texts(series, "demonstration").to_pylist() == texts
+    assert _parsed_answer_texts(series, "demonstration").to_pylist() == texts
