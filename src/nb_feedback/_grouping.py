@@ -119,7 +119,9 @@ def group_hashes(keys: Any, seed: int) -> np.ndarray:
 _HASH_SLICE = 16_384
 
 
-def prompt_groups(prompts: pa.Array, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def prompt_groups(
+    prompts: pa.Array, seed: int, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Group equal prompts (after ``normalize_prompts``): return (group per row, hash per group).
 
     Rows are grouped by the seeded 64-bit hash of their normalised prompt, with no table of
@@ -129,30 +131,38 @@ def prompt_groups(prompts: pa.Array, seed: int) -> tuple[np.ndarray, np.ndarray]
     Parameters
     ----------
     prompts : pyarrow.Array
-        Prompt texts, none missing.
+        Prompt texts, none missing (those at ``rows``).
     seed : int
         The split seed.
+    rows : numpy.ndarray, optional
+        The positions in ``prompts`` to group (default: every one). They are gathered a slice
+        at a time: no copy of all their texts is made.
 
     Returns
     -------
     tuple of numpy.ndarray
         The group (0..k-1) of each row, and the ``group_hashes`` value of each group.
     """
-    keys = normalize_prompts(prompts)
-    hashes = group_hashes(keys, seed)
+    prompts = strings(prompts)
+    at = np.arange(len(prompts)) if rows is None else np.asarray(rows, dtype=np.int64)
+
+    def keys_at(which: np.ndarray) -> pa.Array:
+        return normalize_prompts(prompts.take(pa.array(at[which])))
+
+    hashes = np.empty(len(at), dtype=np.uint64)
+    for start in range(0, len(at), _HASH_SLICE):
+        which = np.arange(start, min(start + _HASH_SLICE, len(at)))
+        hashes[which] = group_hashes(keys_at(which), seed)
     unique, first, group = np.unique(hashes, return_index=True, return_inverse=True)
     shared = np.flatnonzero(np.bincount(group)[group] > 1)
-    if shared.size:
-        rows = pa.array(shared)
-        firsts = pa.array(first[group[shared]])
-        if not pc.all(pc.equal(keys.take(rows), keys.take(firsts))).as_py():
-            # two different prompts with one hash: group by the texts themselves
-            encoded = pc.dictionary_encode(keys)
-            codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-            present, group = np.unique(codes, return_inverse=True)
-            first = np.full(len(present), len(codes))
-            np.minimum.at(first, group, np.arange(len(codes)))
-            return group, hashes[first]
+    if shared.size and not pc.all(pc.equal(keys_at(shared), keys_at(first[group[shared]]))).as_py():
+        # two different prompts with one hash: group by the texts themselves
+        encoded = pc.dictionary_encode(keys_at(np.arange(len(at))))
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        present, group = np.unique(codes, return_inverse=True)
+        first = np.full(len(present), len(codes))
+        np.minimum.at(first, group, np.arange(len(codes)))
+        return group, hashes[first]
     return group.reshape(-1), unique
 
 

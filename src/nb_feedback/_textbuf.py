@@ -72,6 +72,26 @@ def has_any(text: pa.Array, needles: tuple[bytes, ...], *, below: int = 0) -> bo
     return False
 
 
+def count_byte(text: pa.Array, byte: int) -> int:
+    """Return how many times ``byte`` occurs in the strings of ``text``.
+
+    A megabyte at a time into one reused mask: comparing the whole buffer at once would make a
+    mask as large as the text, fresh memory the kernel must fault in page by page.
+    """
+    data = data_bytes(text)
+    mask = np.empty(min(data.size, _COUNT_CHUNK), dtype=bool)
+    found = 0
+    for start in range(0, data.size, _COUNT_CHUNK):
+        part = data[start : start + _COUNT_CHUNK]
+        hits = mask[: part.size]
+        np.equal(part, byte, out=hits)
+        found += int(np.count_nonzero(hits))
+    return found
+
+
+_COUNT_CHUNK = 1 << 20
+
+
 def _has_pair(data: np.ndarray, pair: bytes) -> bool:
     # every two adjacent bytes, as 16-bit words from even and from odd offsets: two passes,
     # ~4x faster than `in` for a pair whose first byte is frequent

@@ -255,7 +255,44 @@ def _sft_table(
     system_prompt: str | None,
     include: Sequence[str],
 ) -> pa.Table:
-    """Build one split's Arrow table in the asked format from its rows (``which``) of the plan."""
+    """Build one split's Arrow table in the asked format from its rows (``which``) of the plan.
+
+    A slice of rows at a time, each column a chunked array of the slices: the texts taken
+    for a slice (then filled into the template) are freed before the next, so the only full-
+    size text buffers made are the output's.
+    """
+    slices = [which[at : at + _ROWS_PER_SLICE] for at in range(0, len(which), _ROWS_PER_SLICE)]
+    tables = [
+        _sft_slice(
+            plan,
+            rows,
+            fields,
+            format=format,
+            prompt_template=prompt_template,
+            template=template,
+            system_prompt=system_prompt,
+            include=include,
+        )
+        for rows in slices or [which]
+    ]
+    return pa.concat_tables(tables).cast(_sft_features(format, include).arrow_schema)
+
+
+_ROWS_PER_SLICE = 16_384
+
+
+def _sft_slice(
+    plan: SFTPlan,
+    which: np.ndarray,
+    fields: list[str],
+    *,
+    format: str,
+    prompt_template: str,
+    template: str,
+    system_prompt: str | None,
+    include: Sequence[str],
+) -> pa.Table:
+    """Build the rows ``which`` of one split, as ``_sft_table`` does for them all."""
     where = "to_sft"
     records = plan.records  # the frame plan.position points into
     take = pa.array(plan.position[which])
@@ -289,4 +326,4 @@ def _sft_table(
             out[name] = strings(records[T.EXTERNAL_ID]).take(take)
         else:
             out[name] = strings(records[T.METADATA]).take(take)
-    return pa.Table.from_pydict(out).cast(_sft_features(format, include).arrow_schema)
+    return pa.Table.from_pydict(out)

@@ -22,7 +22,7 @@ import pyarrow.json as pa_json
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import loads, strings
 from nb_feedback._grouping import check_seed, prompt_groups, split_by_hash
-from nb_feedback._textbuf import data_bytes, has_any, may_have_edge_space
+from nb_feedback._textbuf import count_byte, may_have_edge_space
 from nb_feedback.errors import ExportError
 
 if TYPE_CHECKING:
@@ -163,8 +163,7 @@ def _all_simple(values: pa.Array, head: str) -> bool:
         pc.all(pc.starts_with(values, head)).as_py() and pc.all(pc.ends_with(values, '"}')).as_py()
     ):
         return False
-    data = data_bytes(values)
-    return int(np.count_nonzero(data == ord('"'))) == 4 * n and not has_any(values, (b"\\",))
+    return count_byte(values, ord('"')) == 4 * n and not count_byte(values, ord("\\"))
 
 
 def _parsed_answer_texts(values: pd.Series, question: str) -> pa.Array:
@@ -317,17 +316,20 @@ def plan_sft(
 
     comp = trimmed(answer_texts(sub["values"], completion))
     pos = positions  # each answer's record, in ``records``
-    raw_prompts = strings(records[prompt]).take(pa.array(pos))
-    prompts = trimmed(raw_prompts)
-    trimmed_prompts = prompts is not raw_prompts
-    del raw_prompts
+    record_prompts = strings(records[prompt])
+    prompts: pa.Array | None = None  # the answers' prompts, when some need a trim
+    if may_have_edge_space(record_prompts):
+        prompts = trimmed(record_prompts.take(pa.array(pos)))
+        prompt_bytes = pc.binary_length(prompts)
+    else:  # the records' own texts, read in place (no copy of every answer's prompt)
+        prompt_bytes = pc.binary_length(record_prompts).take(pa.array(pos))
 
     def null_or(mask: pa.Array) -> np.ndarray:
         return np.asarray(pc.fill_null(mask, True).to_numpy(zero_copy_only=False), dtype=bool)
 
     # byte lengths say "empty" without decoding; characters matter only for min_length > 1
     no_answer = null_or(pc.equal(pc.binary_length(comp), 0))
-    no_prompt = null_or(pc.equal(pc.binary_length(prompts), 0)) & ~no_answer
+    no_prompt = null_or(pc.equal(prompt_bytes, 0)) & ~no_answer
     short = np.zeros(len(sub), dtype=bool)
     if min_length > 1:
         short = null_or(pc.less(pc.utf8_length(comp), min_length)) & ~no_answer & ~no_prompt
@@ -342,12 +344,9 @@ def plan_sft(
             f"check completion={completion!r} and min_length={min_length}"
         )
 
-    # Everything below works on integer codes; strings are taken once, at the end.
-    kept_prompts = prompts if keep.size == len(sub) else prompts.take(pa.array(keep))
-    group, group_hash = prompt_groups(kept_prompts, seed)
-    del kept_prompts
-    if not trimmed_prompts:
-        prompts = None  # to_sft takes the texts from the records: no copy is held
+    # Everything below works on integer codes; strings are taken once, at the end. Grouping
+    # normalises (and strips) each prompt itself: the records' texts serve, trimmed or not.
+    group, group_hash = prompt_groups(record_prompts, seed, rows=pos[keep])
     users_enc = pc.dictionary_encode(strings(sub["user"]))
     user_rank = np.argsort(np.argsort(np.asarray(users_enc.dictionary.to_pylist(), dtype=object)))
     all_users = user_rank[np.asarray(users_enc.indices.to_numpy(zero_copy_only=False))]

@@ -645,3 +645,22 @@ def test_answer_texts_byte_slice_of_simple_answers_is_the_parsed_text(texts: lis
     series = pd.Series([orjson.dumps({"demonstration": t}).decode() for t in texts])
     assert answer_texts(series, "demonstration").to_pylist() == texts
     assert _parsed_answer_texts(series, "demonstration").to_pylist() == texts
+
+
+@pytest.mark.parametrize("fmt", ["prompt_completion", "text", "messages"])
+def test_splits_built_a_slice_of_rows_at_a_time_are_the_same(
+    fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # _sft_table builds each split from slices of its rows; slices of 4 rows give the rows
+    # (and types) one slice of all gives
+    from nb_feedback import sft
+
+    ds = simple([f"p{i}" for i in range(30)], topics=[["a", "b"][i % 2] for i in range(30)])
+    answer_all(ds)
+    include = ["record_id", "user", "time_spent", "updated_at", "external_id", "metadata"]
+    whole = ds.to_sft(format=fmt, include=include, seed=4)
+    monkeypatch.setattr(sft, "_ROWS_PER_SLICE", 4)
+    sliced = ds.to_sft(format=fmt, include=include, seed=4)
+    for name in ("train", "test"):
+        assert sliced[name].features == whole[name].features
+        assert sliced[name].to_list() == whole[name].to_list()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nb_feedback import _textbuf as textbuf
-from nb_feedback._textbuf import data_bytes, has_any, is_ascii, may_have_edge_space
+from nb_feedback._textbuf import count_byte, data_bytes, has_any, is_ascii, may_have_edge_space
 
 TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
 ROWS = st.lists(st.one_of(st.none(), TEXT), max_size=12)
@@ -33,6 +33,8 @@ def test_byte_scans_agree_with_each_string(rows: list[str | None], start: int) -
         texts = [t for t in arr.to_pylist() if t is not None]
         assert data_bytes(arr).tobytes() == "".join(texts).encode()
         assert is_ascii(arr) == all(t.isascii() for t in texts)
+        for byte in (b'"', b"\\", b"a"):
+            assert count_byte(arr, byte[0]) == sum(t.encode().count(byte) for t in texts)
         single = (b'"', b"\\", b"\xe2")
         assert has_any(arr, single, below=0x20) == any(
             any(n in t.encode() for n in single) or any(b < 0x20 for b in t.encode()) for t in texts
@@ -66,3 +68,9 @@ def test_has_any_finds_a_needle_across_chunks(
         hit = text[:at] + needle + text[at:]
         assert has_any(pa.array(["xy", hit], type=kind), (needle.encode(),))
         assert not has_any(pa.array(["xy", text], type=kind), (needle.encode(),))
+
+
+def test_count_byte_counts_across_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textbuf, "_COUNT_CHUNK", 3)
+    arr = pa.array(['a"b', '""', "", 'x"y"z"'])
+    assert count_byte(arr, ord('"')) == 6
