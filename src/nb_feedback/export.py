@@ -35,14 +35,15 @@ def arrow_dataset(table: pa.Table, features: Any) -> Dataset:
 
     ``Dataset.from_pandas`` would fingerprint the data by pickling all of it (a third of the
     time at 100,000 rows); an in-memory dataset gets a random fingerprint, as datasets itself
-    gives the results of transforms it cannot hash.
+    gives the results of transforms it cannot hash. The table's chunks are kept as they are
+    (datasets reads chunked tables; a copy into one chunk would cost as much as building it).
     """
     datasets = require_datasets()
     from datasets.fingerprint import generate_random_fingerprint
     from datasets.table import InMemoryTable
 
     return datasets.Dataset(
-        InMemoryTable(table.combine_chunks()),
+        InMemoryTable(table),
         info=datasets.DatasetInfo(features=features),
         fingerprint=generate_random_fingerprint(),
     )
