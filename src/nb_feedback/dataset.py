@@ -310,7 +310,8 @@ class FeedbackDataset:
                 blocks[:] = [RowBlocks(cols)]
             return self._record_from(blocks[0].row(self.position_of(record_id)))
 
-        yield from FeedbackRecord.lazy_many(self._ids_and_positions()[0], self, load)
+        # the generator itself, not one that delegates to it: one frame resumed per record
+        return FeedbackRecord.lazy_many(self._ids_and_positions()[0], self, load)
 
     @property
     def records(self) -> list[FeedbackRecord]:
