@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from nb_feedback.schema import Schema
 
 
+UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
+"""A ``PutResponse.replaces`` not looked up."""
+
+
 @dataclass(frozen=True, slots=True)
 class AddRecords:
     """New records (a frame in the record table's columns) with the responses they carried."""
@@ -48,6 +52,9 @@ class PutResponse:
     """
 
     row: tuple[Any, ...]
+    replaces: Any = UNKNOWN
+    """The row this answer replaces (None: the first answer), as the maker of the change found
+    it just before; ``UNKNOWN`` when not looked up (the apply step then looks it up)."""
     kind: ClassVar[str] = "responses"
 
     def record_ids(self) -> list[str]:

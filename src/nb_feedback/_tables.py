@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback._arrowtext import from_texts, strings
+from nb_feedback._changes import UNKNOWN
 
 ID = "@id"
 EXTERNAL_ID = "@external_id"
@@ -247,14 +248,15 @@ class ResponseTable:
         row = self.row_of(record_id, user)
         return None if row is None else row_dict(row)
 
-    def put(self, row: tuple[Any, ...]) -> dict[str, Any] | None:
+    def put(self, row: tuple[Any, ...], replaces: Any = UNKNOWN) -> dict[str, Any] | None:
         """Set one response (a row tuple), replacing the same user's earlier one; return that one.
 
-        The first answer's ``inserted_at`` is kept; a row without one is inserted at its
-        ``updated_at``.
+        ``replaces`` is that earlier row (None: there is none) when the caller has just read it
+        with ``row_of``; by default it is looked up here. The first answer's ``inserted_at`` is
+        kept; a row without one is inserted at its ``updated_at``.
         """
         record_id, user = row[0], row[1]
-        earlier = self.row_of(record_id, user)
+        earlier = self.row_of(record_id, user) if replaces is UNKNOWN else replaces
         if earlier is not None and earlier[_INSERTED] is not None:
             row = (*row[:_INSERTED], earlier[_INSERTED], *row[_INSERTED + 1 :])
         elif row[_INSERTED] is None:

@@ -557,7 +557,7 @@ class FeedbackDataset:
             now,  # inserted_at (put() keeps the first answer's)
             None if origin is None else dumps(origin, where),
         )
-        self._commit(PutResponse(row))
+        self._commit(PutResponse(row, replaces=held))
         # put() keeps the first answer's inserted_at, as read above
         return Response.of_plain(user, plain, status, now, spent, now if first is None else first)
 
@@ -656,7 +656,7 @@ class FeedbackDataset:
     def _apply(self, change: Change) -> None:
         """Apply a committed change to the in-memory tables."""
         if isinstance(change, PutResponse):
-            self._responses.put(change.row)
+            self._responses.put(change.row, change.replaces)
         elif isinstance(change, PutResponses):
             self._responses.put_frame(change.rows)
         elif isinstance(change, RemoveResponse):

@@ -12,6 +12,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nb_feedback._changes import UNKNOWN
 from nb_feedback._tables import (
     RESPONSE_COLUMNS,
     ResponseTable,
@@ -51,7 +52,10 @@ def test_put_replaces_what_get_finds(steps: list[tuple[str, str, str, str]]) -> 
     for at, (what, record_id, user, status) in enumerate(steps):
         before = table.get(record_id, user)
         if what == "put":
-            previous = table.put(response_row(_row(record_id, user, status, float(at))))
+            row = response_row(_row(record_id, user, status, float(at)))
+            # the earlier row looked up by put() itself, or handed over as add_response does
+            replaces = table.row_of(record_id, user) if at % 2 else UNKNOWN
+            previous = table.put(row, replaces)
             assert previous == before
             first = before["inserted_at"] if before is not None else float(at)
             assert table.get(record_id, user)["inserted_at"] == first  # type: ignore[index]
