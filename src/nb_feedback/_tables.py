@@ -13,7 +13,7 @@ so answering costs the same at 100 records and at 1,000,000.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -74,16 +74,15 @@ def record_columns(field_names: Sequence[str], meta_names: Sequence[str]) -> lis
     return [ID, *field_names, *RECORD_BASE_COLUMNS, *(meta_column(m) for m in meta_names)]
 
 
-def frame_of_rows(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
-    """Build a responses frame from row tuples (in RESPONSE_COLUMNS order), column by column.
+def frame_of_columns(columns: Sequence[list[Any]]) -> pd.DataFrame:
+    """Build a responses frame from one list of values per column (RESPONSE_COLUMNS order).
 
     Text columns go through Arrow (pandas' own conversion of Python strings costs several
     times more); numbers through numpy, None becoming NaN.
     """
     out: dict[str, Any] = {}
-    n = len(rows)
-    for i, name in enumerate(RESPONSE_COLUMNS):
-        values = list(map(itemgetter(i), rows))  # zip(*rows) costs ~10x more for many rows
+    n = len(columns[0])
+    for name, values in zip(RESPONSE_COLUMNS, columns, strict=True):
         nothing = values.count(None) == n  # a column nobody gave (time spent, provenance)
         if name in _RESPONSE_DTYPES:
             out[name] = np.full(n, np.nan) if nothing else np.array(values, dtype="float64")
@@ -172,10 +171,14 @@ class ResponseTable:
 
     def __init__(self, frame: pd.DataFrame | None = None) -> None:
         self._frame = empty_responses() if frame is None else frame.reset_index(drop=True)
-        # Answers not yet in _frame, by record: one row tuple (in RESPONSE_COLUMNS order) for a
-        # record one user answered, the common case, or {user: row tuple} for several users.
-        # Tuples, not dicts: ~250 bytes less per answer, 100,000 single answers hold ~25 MB less.
-        self._pending: dict[str, tuple[Any, ...] | dict[str, tuple[Any, ...]]] = {}
+        # Answers not yet in _frame, one list per column (RESPONSE_COLUMNS order), a later answer
+        # of the same user to the same record written over the earlier one. Lists, not a tuple
+        # per answer: appending makes no object the garbage collector tracks, and 25,000 tuples
+        # kept made it run ~36 young collections and the full one they lead to (~60 ms here).
+        self._held: list[list[Any]] = [[] for _ in RESPONSE_COLUMNS]
+        # record id -> position in _held of its pending answer (one user: the common case), or
+        # {user: position} for a record several users answered
+        self._held_at: dict[str, int | dict[str, int]] = {}
         self._positions: _Positions | None = None  # record_id -> rows in _frame
         self._columns: dict[str, pa.Array] = {}
         self._counts: dict[str, Counter[str]] = {}  # user -> status counts, kept up to date
@@ -209,15 +212,24 @@ class ResponseTable:
         for i in self._frame_positions().get(record_id, ()):
             row = self._row(i)
             out[str(row["user"])] = row
-        for held in self._pending_rows(record_id):
-            out[held[1]] = row_dict(held)
+        at = self._held_at.get(record_id)
+        held = () if at is None else (at,) if isinstance(at, int) else tuple(at.values())
+        for i in held:
+            pending = self._held_row(i)
+            out[pending[1]] = row_dict(pending)
         return out
 
-    def _pending_rows(self, record_id: str) -> Iterable[tuple[Any, ...]]:
-        held = self._pending.get(record_id)
-        if held is None:
-            return ()
-        return (held,) if isinstance(held, tuple) else held.values()
+    def _held_row(self, i: int) -> tuple[Any, ...]:
+        return tuple(map(itemgetter(i), self._held))
+
+    def _held_position(self, record_id: str, user: str) -> int | None:
+        """Return where ``user``'s pending answer to ``record_id`` is in ``_held``, or None."""
+        at = self._held_at.get(record_id)
+        if at is None:
+            return None
+        if isinstance(at, int):
+            return at if self._held[1][at] == user else None
+        return at.get(user)
 
     def row_of(self, record_id: str, user: str) -> tuple[Any, ...] | None:
         """Return ``user``'s response to ``record_id`` as a row tuple, or None.
@@ -225,11 +237,10 @@ class ResponseTable:
         The one lookup behind ``get``, ``cells`` and ``put``: an answer still pending shadows
         the frame's row for the same record and user (consolidation drops that row).
         """
-        held = self._pending.get(record_id)
-        if held is not None:
-            row = (held if held[1] == user else None) if type(held) is tuple else held.get(user)  # type: ignore[union-attr]
-            if row is not None:
-                return row
+        if record_id in self._held_at:
+            i = self._held_position(record_id, user)
+            if i is not None:
+                return self._held_row(i)
         positions = self._positions if self._positions is not None else self._frame_positions()
         if record_id not in positions.first:
             return None
@@ -261,13 +272,21 @@ class ResponseTable:
             row = (*row[:_INSERTED], earlier[_INSERTED], *row[_INSERTED + 1 :])
         elif row[_INSERTED] is None:
             row = (*row[:_INSERTED], row[_UPDATED], *row[_INSERTED + 1 :])
-        held = self._pending.get(record_id)
-        if held is None or (type(held) is tuple and held[1] == user):
-            self._pending[record_id] = row
-        elif type(held) is tuple:  # a second user answers this record
-            self._pending[record_id] = {held[1]: held, user: row}
+        at = self._held_at.get(record_id)
+        i = None if at is None else self._held_position(record_id, user)
+        if i is not None:  # the same user's pending answer: written over
+            for column, value in zip(self._held, row, strict=True):
+                column[i] = value
         else:
-            held[user] = row  # type: ignore[index]
+            i = len(self._held[0])
+            for column, value in zip(self._held, row, strict=True):
+                column.append(value)
+            if at is None:
+                self._held_at[record_id] = i
+            elif type(at) is int:  # a second user answers this record
+                self._held_at[record_id] = {self._held[1][at]: at, user: i}
+            else:
+                at[user] = i  # type: ignore[index]
         counts = self._counts.get(user)
         if counts is not None:
             if earlier is not None:
@@ -328,25 +347,21 @@ class ResponseTable:
         return counts
 
     def _consolidate(self) -> None:
-        if not self._pending:
+        if not self._held_at:
             return
         drop: list[int] = []
-        held = list(self._pending.values())  # a row tuple per record, or {user: row tuple}
-        if set(map(type, held)) == {tuple}:  # one user per record: the rows themselves
-            pending: list[tuple[Any, ...]] = held  # type: ignore[assignment]
-        else:
-            pending = [row for h in held for row in ((h,) if type(h) is tuple else h.values())]  # type: ignore[union-attr]
+        held, self._held = self._held, [[] for _ in RESPONSE_COLUMNS]
+        self._held_at = {}
         if len(self._frame):  # the frame's rows these answers replace
             positions = self._frame_positions()
             users = self._frame["user"].to_numpy()
-            for record_id, user, *_ in pending:
+            for record_id, user in zip(held[0], held[1], strict=True):
                 rows = positions.get(record_id)
                 if rows:
                     drop.extend(int(i) for i in rows if users[i] == user)
         kept = self._frame.drop(index=drop) if drop else self._frame
-        fresh = conform_responses(frame_of_rows(pending))
+        fresh = conform_responses(frame_of_columns(held))
         self._frame = (
             fresh if kept.empty else pd.concat([kept, fresh], ignore_index=True)
         ).reset_index(drop=True)
-        self._pending.clear()
         self._positions = None

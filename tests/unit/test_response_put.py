@@ -17,7 +17,7 @@ from nb_feedback._tables import (
     RESPONSE_COLUMNS,
     ResponseTable,
     conform_responses,
-    frame_of_rows,
+    frame_of_columns,
     response_row,
 )
 
@@ -90,7 +90,16 @@ ROWS = st.lists(
 @settings(max_examples=100, deadline=None)
 @given(ROWS)
 def test_rows_become_the_frame_pandas_would_build(rows: list[tuple[Any, ...]]) -> None:
-    # consolidation builds its frame column by column (frame_of_rows); pandas' row-wise
+    # consolidation builds its frame column by column (frame_of_columns); pandas' row-wise
     # constructor is the plain path
     plain = conform_responses(pd.DataFrame(rows, columns=RESPONSE_COLUMNS))
-    pd.testing.assert_frame_equal(conform_responses(frame_of_rows(rows)), plain)
+    pd.testing.assert_frame_equal(
+        conform_responses(
+            frame_of_columns(
+                [list(c) for c in zip(*rows, strict=True)]
+                if rows
+                else [[] for _ in RESPONSE_COLUMNS]
+            )
+        ),
+        plain,
+    )
