@@ -244,38 +244,17 @@ def to_sft(
     return result
 
 
-def _sft_table(
-    plan: SFTPlan,
-    which: np.ndarray,
-    fields: list[str],
-    *,
-    format: str,
-    prompt_template: str,
-    template: str,
-    system_prompt: str | None,
-    include: Sequence[str],
-) -> pa.Table:
+def _sft_table(plan: SFTPlan, which: np.ndarray, fields: list[str], **options: Any) -> pa.Table:
     """Build one split's Arrow table in the asked format from its rows (``which``) of the plan.
 
-    A slice of rows at a time, each column a chunked array of the slices: the texts taken
-    for a slice (then filled into the template) are freed before the next, so the only full-
-    size text buffers made are the output's.
+    A slice of rows at a time (``_sft_slice``, which takes the ``options``), each column a
+    chunked array of the slices: the texts taken for a slice (then filled into the template)
+    are freed before the next, so the only full-size text buffers made are the output's.
     """
     slices = [which[at : at + _ROWS_PER_SLICE] for at in range(0, len(which), _ROWS_PER_SLICE)]
-    tables = [
-        _sft_slice(
-            plan,
-            rows,
-            fields,
-            format=format,
-            prompt_template=prompt_template,
-            template=template,
-            system_prompt=system_prompt,
-            include=include,
-        )
-        for rows in slices or [which]
-    ]
-    return pa.concat_tables(tables).cast(_sft_features(format, include).arrow_schema)
+    tables = [_sft_slice(plan, rows, fields, **options) for rows in slices or [which]]
+    features = _sft_features(options["format"], options["include"])
+    return pa.concat_tables(tables).cast(features.arrow_schema)
 
 
 _ROWS_PER_SLICE = 16_384
