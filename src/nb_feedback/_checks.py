@@ -47,11 +47,16 @@ def is_unicode(text: str) -> bool:
     return True
 
 
+def is_blank(value: object) -> bool:
+    """Tell whether ``value`` is an empty or whitespace-only text (``not value.strip()``, no copy)."""
+    return isinstance(value, str) and (not value or value.isspace())
+
+
 def text_problem(value: object) -> str | None:
     """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
     if not isinstance(value, str):
         return f"expected text (str), got {type(value).__name__} {short_repr(value)}"
-    if not value or value.isspace():  # what `not value.strip()` says, without a copy
+    if is_blank(value):
         return "expected non-empty text, got empty or whitespace-only text"
     if len(value) > MAX_TEXT_CHARS:
         return f"expected at most {MAX_TEXT_CHARS:,} characters, got {len(value):,}"

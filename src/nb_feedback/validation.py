@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from nb_feedback._checks import is_blank
 from nb_feedback.errors import ResponseError
 from nb_feedback.schema import Schema, TextQuestion
 
@@ -26,7 +27,7 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
                 f"{where}: unknown question {name!r}: expected one of {schema.question_names}"
             )
     for name, value in values.items():
-        if status == "draft" and _blank_text(value):
+        if status == "draft" and is_blank(value):
             question = schema.question(str(name))
             if isinstance(question, TextQuestion):
                 continue  # a draft's text may be empty
@@ -39,10 +40,6 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
                 raise ResponseError(
                     f"{where}: a submitted response must answer required question {name!r}"
                 )
-
-
-def _blank_text(value: object) -> bool:
-    return isinstance(value, str) and (not value or value.isspace())
 
 
 def is_missing(value: object) -> bool:
