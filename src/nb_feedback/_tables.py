@@ -49,8 +49,9 @@ RESPONSE_SCHEMA = pa.schema(
 )
 """The one row type of responses: in memory, in the answer logs and in the parquet parts."""
 RESPONSE_COLUMNS = list(RESPONSE_SCHEMA.names)
-_COLUMN_AT = {c: i for i, c in enumerate(RESPONSE_COLUMNS)}
-_UPDATED, _INSERTED = _COLUMN_AT["updated_at"], _COLUMN_AT["inserted_at"]
+COLUMN_AT = {c: i for i, c in enumerate(RESPONSE_COLUMNS)}
+"""Each response column's place in a row tuple."""
+_UPDATED, _INSERTED = COLUMN_AT["updated_at"], COLUMN_AT["inserted_at"]
 
 
 def response_row(row: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -234,7 +235,7 @@ class ResponseTable:
     def row_of(self, record_id: str, user: str) -> tuple[Any, ...] | None:
         """Return ``user``'s response to ``record_id`` as a row tuple, or None.
 
-        The one lookup behind ``get``, ``cells`` and ``put``: an answer still pending shadows
+        The one lookup behind ``get`` and ``put``: an answer still pending shadows
         the frame's row for the same record and user (consolidation drops that row).
         """
         if record_id in self._held_at:
@@ -248,11 +249,6 @@ class ResponseTable:
             if self._columns["user"][i].as_py() == user:
                 return tuple(col[i].as_py() for col in self._columns.values())
         return None
-
-    def cells(self, record_id: str, user: str, columns: Sequence[str]) -> tuple[Any, ...] | None:
-        """Return some columns of ``user``'s response to ``record_id``, or None (no response)."""
-        row = self.row_of(record_id, user)
-        return None if row is None else tuple(row[_COLUMN_AT[c]] for c in columns)
 
     def get(self, record_id: str, user: str) -> dict[str, Any] | None:
         """Return the response of ``user`` to ``record_id``, or None."""

@@ -84,10 +84,6 @@ Listener = Callable[[str, Sequence[str]], None]
 """Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
 
 
-_PROVENANCE, _INSERTED = (
-    T.RESPONSE_COLUMNS.index("provenance"),
-    T.RESPONSE_COLUMNS.index("inserted_at"),
-)
 _ONE_SUBMITTED = TaskDistribution()
 """The default distribution (frozen, so one object serves every read)."""
 
@@ -538,7 +534,10 @@ class FeedbackDataset:
         origin = None
         # the answer this one replaces: what it was shown, and when it was first given
         held = self._responses.row_of(record_id, user)
-        earlier, first = (None, None) if held is None else (held[_PROVENANCE], held[_INSERTED])
+        at = T.COLUMN_AT
+        earlier, first = (
+            (None, None) if held is None else (held[at["provenance"]], held[at["inserted_at"]])
+        )
         if shown is not None or isinstance(earlier, str):
             # what the widget (or a script) says the labeler saw, now or for the answer this
             # one replaces (a draft saved while editing a suggestion)

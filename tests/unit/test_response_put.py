@@ -1,7 +1,7 @@
-"""ResponseTable.put and cells() take shortcuts to the earlier answer; get() is the plain path.
+"""ResponseTable.put and row_of() take shortcuts to the earlier answer; get() is the plain path.
 
 On generated sequences of answers, removals and consolidations (the frame read in between),
-what put() returns as the replaced answer, and cells(), are what get() says.
+what put() returns as the replaced answer, and the cells of row_of(), are what get() says.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nb_feedback._changes import UNKNOWN
 from nb_feedback._tables import (
+    COLUMN_AT,
     RESPONSE_COLUMNS,
     ResponseTable,
     conform_responses,
@@ -68,7 +69,10 @@ def test_put_replaces_what_get_finds(steps: list[tuple[str, str, str, str]]) -> 
                 row = table.get(r, u)
                 columns = ("inserted_at", "status", "provenance")
                 expected = None if row is None else tuple(row[c] for c in columns)
-                assert table.cells(r, u, columns) == expected
+                held = table.row_of(r, u)  # the row tuple add_response reads cells from
+                assert (None if held is None else tuple(held[COLUMN_AT[c]] for c in columns)) == (
+                    expected
+                )
 
 
 TEXT = st.text(max_size=5) | st.sampled_from(['{"q":"a\\nb"}', "\u2028", "\U0001f600", ""])
