@@ -986,15 +986,11 @@ class FeedbackDataset:
         if self._response_rows_at is not None:
             return self._response_rows_at
         records, _ = self._record_source()
-        found = pc.index_in(
-            strings(self._responses.frame()["record_id"]), value_set=strings(records[T.ID])
-        )
-        return np.asarray(found.fill_null(len(records)).to_numpy(), dtype=np.int64)
+        return _positions_in(self._responses.frame()["record_id"], strings(records[T.ID]))
 
     def _record_positions(self, responses: pd.DataFrame) -> np.ndarray:
         """Return the position of each response's record (len(self) for none), in one hash pass."""
-        found = pc.index_in(strings(responses["record_id"]), value_set=self._columns()[T.ID])
-        return np.asarray(found.fill_null(len(self._records)).to_numpy(), dtype=np.int64)
+        return _positions_in(responses["record_id"], self._columns()[T.ID])
 
     def _subset(
         self, keep: np.ndarray, responses: pd.DataFrame, record_of: np.ndarray | None
@@ -1493,6 +1489,12 @@ class Tables:
     def responses(self) -> pd.DataFrame:
         """The responses, one row per record and annotator (values as JSON text)."""
         return self._dataset._responses.frame()
+
+
+def _positions_in(record_ids: pd.Series, ids: pa.Array) -> np.ndarray:
+    """Return where each of ``record_ids`` is in ``ids`` (``len(ids)`` for none), one hash pass."""
+    found = pc.index_in(strings(record_ids), value_set=ids)
+    return np.asarray(found.fill_null(len(ids)).to_numpy(), dtype=np.int64)
 
 
 def _fresh(n: int, kind: type[Any]) -> list[Any]:
