@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from nb_feedback._arrowtext import from_texts
-from nb_feedback.records import GIVEN_PARTS, FeedbackRecord
+from nb_feedback.records import FIELD_PARTS, GIVEN_PARTS, FeedbackRecord, read_in_full
 from nb_feedback.schema import Schema
 
 SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id", "vectors")
@@ -35,10 +35,7 @@ SPECIAL = ("metadata", "suggestions", "responses", "external_id", "id", "vectors
 Columns = dict[str, list[Any]]
 """One list per frame column: the field names, then '@' + each key of ``SPECIAL``."""
 
-_LOADER = attrgetter("_loader")
-_FIELDS = attrgetter("_fields")
-_FIELD_NAME = attrgetter("_field_name")
-_FIELD_TEXT = attrgetter("_field_text")
+_FIELDS, _FIELD_NAME, _FIELD_TEXT = map(attrgetter, FIELD_PARTS)
 _GIVEN = {key: attrgetter(name) for key, name in zip(SPECIAL, GIVEN_PARTS, strict=True)}
 """What a FeedbackRecord holds for each special key, as given (``records.GIVEN_PARTS``)."""
 _TEXT_OR_NONE = {str, type(None)}
@@ -57,9 +54,7 @@ def columns_of(items: Sequence[Any], schema: Schema) -> Columns | None:
         return None
     kinds = set(map(type, items))
     if kinds == {FeedbackRecord}:  # also records read (lazily) from another dataset
-        if any(map(_LOADER, items)):  # records read lazily: read them in full first
-            for record in items:
-                record._fill()
+        read_in_full(items)  # records read lazily (from another dataset)
         fields = _record_fields(items, field_names)
         if fields is None:
             return None  # the row path names the record and the unknown field

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from nb_feedback._checks import is_unicode
@@ -613,6 +614,20 @@ each is None when never given nor read (no empty dict or list is made for it). A
 lazily (``FeedbackRecord.lazy``) holds them only once filled. Its fields are the dict
 ``_fields``, or, for a record of one field, None with that field's name and text in
 ``_field_name`` and ``_field_text``."""
+
+
+FIELD_PARTS = ("_fields", "_field_name", "_field_text")
+"""The attributes that hold a record's fields (see ``GIVEN_PARTS``)."""
+
+
+def read_in_full(records: Sequence[FeedbackRecord]) -> None:
+    """Read every lazy record of ``records`` in full, so that ``GIVEN_PARTS`` can be read."""
+    if any(map(_LOADER, records)):
+        for record in records:
+            record._fill()
+
+
+_LOADER = attrgetter("_loader")
 
 
 def given_values(record: FeedbackRecord) -> dict[str, Any]:
