@@ -5,8 +5,8 @@ a record edit, ``delete_records``, a schema edit, an undo), is built as one of t
 already checked against the schema by the function that builds it, then committed in one order:
 
 1. refuse if the dataset is read-only;
-2. append it durably to the dataset's folder, when it has one (``persistence.write_change``:
-   flushed and fsync'd before it returns);
+2. append it durably to the dataset's folder, when it has one (``persistence.FolderWriter``:
+   flushed and fsync'd before it returns, or nothing written and ``StorageError`` raised);
 3. apply it to the in-memory tables;
 4. tell open views which records changed.
 
@@ -147,14 +147,53 @@ class NoteReview:
         return [self.note.record_id]
 
 
+
+
+@dataclass(frozen=True, slots=True)
+class PatchRecords:
+    """Record edits as the folder stores them: one entry per (record, column, key) changed.
+
+    ``entries`` holds ``(record_id, column, key, present, value)``: ``key`` is a metadata key or
+    a vector name for the dict-valued columns (``@metadata``, ``@vectors``), None for a column
+    set whole (``@suggestions``, ``@meta:<name>``); ``present`` False removes that key. Edits
+    are kept per key so that two processes changing different metadata keys of one record both
+    survive; of two changes to the same key, the later time wins (see ``persistence``).
+    """
+
+    entries: Sequence[tuple[str, str, str | None, bool, Any]]
+    kind: ClassVar[str] = "records"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return list(dict.fromkeys(e[0] for e in self.entries))
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawReview:
+    """Take back a reviewer's note on a record (the undo of a review)."""
+
+    record_id: str
+    reviewer: str
+    kind: ClassVar[str] = "responses"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return [self.record_id]
+
+
 Change = (
     AddRecords
     | PutResponse
     | PutResponses
     | RemoveResponse
     | EditRecords
+    | PatchRecords
     | DeleteRecords
     | ChangeSchema
     | NoteReview
+    | WithdrawReview
 )
 """Everything that can change a dataset."""
+
+Stamped = tuple[float, str, Change]
+"""A change read from a folder: its time, the writer that made it, the change."""

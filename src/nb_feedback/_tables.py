@@ -136,12 +136,19 @@ def empty_responses() -> pd.DataFrame:
 
 
 def latest_per_key(frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep the latest row per (record, user): a later answer replaces an earlier one."""
+    """Keep the latest row per (record, user): a later answer replaces an earlier one.
+
+    Times come from the hybrid clock (``_hlc``): one writer's later answer is always later.
+    """
     if frame.empty:
         return frame.reset_index(drop=True)
     if frame["user"].nunique() == 1 and not frame["record_id"].duplicated().any():
         return frame.reset_index(drop=True)  # one row per key already (a bulk batch, say)
     ordered = frame.sort_values("updated_at", kind="stable")
+    if ordered.duplicated(["record_id", "user", "updated_at"]).any():
+        # two writers gave the same time (their clocks had read the same change): the larger
+        # content wins, decided by the answers alone, the same in every process
+        ordered = frame.sort_values(["updated_at", "status", "values"], kind="stable")
     if "inserted_at" in ordered.columns:  # a replaced answer keeps when it was first given
         first = ordered.groupby(["record_id", "user"], sort=False)["inserted_at"].transform("min")
         ordered = ordered.assign(inserted_at=first)

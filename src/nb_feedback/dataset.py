@@ -25,11 +25,15 @@ from nb_feedback._changes import (
     DeleteRecords,
     EditRecords,
     NoteReview,
+    PatchRecords,
     PutResponse,
     PutResponses,
     RemoveResponse,
+    WithdrawReview,
 )
+from nb_feedback._hlc import CLOCK
 from nb_feedback._gc import gc_paused
+from nb_feedback._patches import group_by_record, landed, patch_of
 from nb_feedback._ingest import check_edits, check_frame, lone_surrogate_error, to_frame
 from nb_feedback._progress import progress
 from nb_feedback._recordview import RowBlocks
@@ -43,7 +47,6 @@ from nb_feedback.distribution import (
 )
 from nb_feedback.errors import RecordError, ResponseError, StorageError
 from nb_feedback.filters import MetadataFilter
-from nb_feedback.folder_news import FolderNews
 from nb_feedback.metadata import MetadataProperty
 from nb_feedback.records import (
     DEFAULT_USER,
@@ -60,7 +63,7 @@ from nb_feedback.records import (
 from nb_feedback.review import ReviewNote, ReviewNotes, reviewed_answers
 from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.schema_binding import bind
-from nb_feedback.tail import LogTail
+from nb_feedback.schema_edits import metadata_columns
 from nb_feedback.team_progress import team_progress
 from nb_feedback.validation import check_values, is_missing
 from nb_feedback.vectors import VectorSettings
@@ -162,9 +165,17 @@ class FeedbackDataset:
         self._listeners: list[Listener] = []
         self._unified: dict[str, dict[str, list[Any]]] = {}  # compute_unified_responses
         self._read_only: str | None = None
-        self._tail: LogTail | None = None  # see refresh()
-        self._news: FolderNews | None = None  # record and schema changes made elsewhere
-        self._held: list[dict[str, Any]] = []  # answers to records not seen yet, retried
+        self._reader: persistence.FolderReader | None = None  # other writers' news, see refresh()
+        self._legacy = False  # a format 1/2 folder: its first write turns it into format 3
+        # answers read from the folder to records not seen yet (a sync service delivers a
+        # record part late): kept, and applied once the record arrives
+        self._held = T.empty_responses()
+        # the time of the latest change applied per record-edit entry, schema, withdrawn answer
+        self._edit_clocks: dict[tuple[str, str, str | None], tuple[float, str]] = {}
+        self._schema_at = 0.0
+        self._removed: dict[tuple[str, str], float] = {}
+        self._last_saved = False  # see last_change_saved
+        self._torn_seen: dict[str, int] = {}  # torn tails already reported by a checkpoint
         self._orders: dict[str, np.ndarray] = {}  # user -> record positions in their order
         self._review_notes: ReviewNotes | None = None  # read on first use
 
@@ -529,7 +540,7 @@ class FeedbackDataset:
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
         check_values(self._schema, plain, status, where)
-        now = time.time()
+        now = CLOCK.tick()  # later than every answer this process gave or read
         spent = None if time_spent is None else check_time_spent(time_spent, where)
         origin = None
         # the answer this one replaces: what it was shown, and when it was first given
@@ -630,67 +641,180 @@ class FeedbackDataset:
         """Withdraw ``user``'s response to ``record_id`` (durably, when the dataset has a folder)."""
         self.position_of(record_id)
         if self._responses.get(record_id, user) is not None:
-            self._commit(RemoveResponse(record_id, user, time.time()))
+            self._commit(RemoveResponse(record_id, user, CLOCK.tick()))
 
     def claim_writer(self, user: str) -> None:
         """Take ``user``'s answer-log lock now, so that a clash with another process errors here."""
         if self._writer is not None:
-            self._writer.log_for(user)
+            self._writer.claim(user)
 
     # ------------------------------------------------------------ the change path
     def _commit(self, change: Change, *, show_progress: bool | None = None) -> None:
         """Commit one change: refuse if read-only, append durably, apply in memory, tell views.
 
         Every write of the dataset goes through here (see ``_changes``); the change was checked
-        against the schema by whoever built it.
+        against the schema by whoever built it. If the write fails (a full disk, say), it raises
+        ``StorageError`` and nothing changed, on disk or in memory.
         """
         if self._read_only:
             self._check_writable()  # raises, saying why
+        if isinstance(change, EditRecords):  # stored key by key (see _patches)
+            change = patch_of(change, self._stored)
+            if not change.entries:
+                return
+        at = change.row[T.COLUMN_AT["updated_at"]] if isinstance(change, PutResponse) else CLOCK.tick()
+        writer, self._last_saved = "", False
         if self._writer is not None:
-            self._writer.write(change, show_progress=show_progress)
-        self._apply(change)
+            if self._legacy:  # the first write to a format 1/2 folder: make it format 3 first
+                persistence.upgrade_legacy(self._writer.folder, self._state(), self._writer)
+                self._legacy = False
+            self._writer.write(change, at, show_progress=show_progress)
+            writer = self._writer.id
+        self._last_saved = bool(writer)  # reached only once the write returned
+        self._apply(change, at, writer)
         if self._listeners:
             self._notify(change.kind, change.record_ids())
 
-    def _apply(self, change: Change) -> None:
-        """Apply a committed change to the in-memory tables."""
+    def _apply(self, change: Change, at: float, writer: str) -> list[str]:
+        """Apply a change made at time ``at`` by ``writer`` to the in-memory tables.
+
+        The one apply step, for this process's commits and for what other processes wrote
+        (read from the folder on open and on ``refresh``). Of two changes of the same thing the
+        later (time, writer) wins, so applying what was read in any order gives one state.
+        Returns the ids of the records it changed.
+        """
         if isinstance(change, PutResponse):
             self._responses.put(change.row, change.replaces)
-        elif isinstance(change, PutResponses):
-            self._responses.put_frame(change.rows)
-        elif isinstance(change, RemoveResponse):
+            return [change.row[0]]
+        if isinstance(change, PutResponses):
+            return self._take_answers(change.rows)
+        if isinstance(change, RemoveResponse):
+            key = (change.record_id, change.user)
+            self._removed[key] = max(self._removed.get(key, 0.0), change.at)
             self._responses.remove(change.record_id, change.user)
-        elif isinstance(change, AddRecords):
-            records = self._records
-            self._records = (
-                pd.concat([records, change.records], ignore_index=True)
-                if len(records)
-                else change.records.reset_index(drop=True)  # the first batch: nothing to concat
-            )
-            self._id_positions = None
-            self._arrow = None
-            self._responses.put_frame(change.responses)
-        elif isinstance(change, EditRecords):
-            for k, record_id in enumerate(change.ids):
-                slot = self._edits.setdefault(record_id, {})
-                for column, values in change.columns.items():
-                    slot[column] = values[k]
-        elif isinstance(change, DeleteRecords):
-            frame = self._records
-            self._records = frame[~T.isin(frame[T.ID], change.ids).to_numpy()].reset_index(
-                drop=True
-            )
-            self._responses.drop_records(change.ids)
+            return [change.record_id]
+        if isinstance(change, AddRecords):
+            return self._add_records_frame(change)
+        if isinstance(change, PatchRecords):
+            return self._apply_patch(change, (at, writer))
+        if isinstance(change, DeleteRecords):
+            ids = [i for i in change.ids if self._holds(i)]
             self._deleted.update(change.ids)
-            self._id_positions = None
-            self._arrow = None
-        elif isinstance(change, NoteReview):
-            self._reviews().keep(change.note)
-        else:  # ChangeSchema
-            frame = self._records.drop(columns=[c for c in change.drop if c in self._records])
-            self._records = frame.assign(**change.columns)
-            self._schema = change.schema
-            self._arrow = None
+            if ids:
+                frame = self._records
+                keep = ~T.isin(frame[T.ID], ids).to_numpy()
+                self._records = frame[keep].reset_index(drop=True)
+                self._responses.drop_records(ids)
+                self._id_positions = None
+                self._arrow = None
+            return ids
+        if isinstance(change, NoteReview):
+            self._reviews().keep(change.note, at)
+            return [change.note.record_id]
+        if isinstance(change, WithdrawReview):
+            self._reviews().withdraw(change.record_id, change.reviewer, at)
+            return [change.record_id]
+        assert isinstance(change, ChangeSchema)
+        if at < self._schema_at:
+            return []  # a schema change older than the one held: the later one wins
+        columns, drop = change.columns, change.drop
+        if not columns and not drop:  # read from a folder: the typed columns it implies
+            columns, drop = metadata_columns(self._schema, change.schema, self._records)
+        frame = self._records.drop(columns=[c for c in drop if c in self._records])
+        self._records = frame.assign(**columns)
+        self._schema, self._schema_at = change.schema, at
+        self._arrow = None
+        return []
+
+    def _add_records_frame(self, change: AddRecords) -> list[str]:
+        records, responses = change.records, change.responses
+        ids = records[T.ID]
+        if len(self._records_table) or self._deleted:  # records read again, or deleted: skipped
+            taken = T.isin(ids, self._records_table[T.ID]) if len(self._records_table) else None
+            if self._deleted:
+                gone = T.isin(ids, list(self._deleted))
+                taken = gone if taken is None else taken | gone
+            if taken is not None and taken.any():
+                records = records[~taken.to_numpy()].reset_index(drop=True)
+                if len(responses):
+                    responses = responses[T.isin(responses["record_id"], records[T.ID]).to_numpy()]
+        if records.empty:
+            return []
+        current = self._records
+        self._records = (
+            pd.concat([current, records], ignore_index=True)
+            if len(current)
+            else records.reset_index(drop=True)  # the first batch: nothing to concat
+        )
+        self._id_positions = None
+        self._arrow = None
+        if len(responses):
+            self._responses.put_frame(responses)
+        if len(self._held):  # answers that were waiting for these records
+            waiting, self._held = self._held, T.empty_responses()
+            self._take_answers(waiting)
+        return [str(i) for i in records[T.ID].tolist()]
+
+    def _apply_patch(self, patch: PatchRecords, clock: tuple[float, str]) -> list[str]:
+        touched = []
+        for record_id, entries in group_by_record(patch.entries).items():
+            if not self._holds(record_id):
+                continue  # deleted, or not read yet: its part brings the latest values
+            slot = self._edits.setdefault(record_id, {})
+            for _, column, key, present, value in entries:
+                held = self._edit_clocks.get((record_id, column, key))
+                if held is not None and held >= clock:
+                    continue  # a later edit of this entry is already in
+                current = slot[column] if column in slot else self._stored(record_id, column)
+                slot[column] = landed(current, key, present, value)
+                self._edit_clocks[(record_id, column, key)] = clock
+            touched.append(record_id)
+        return touched
+
+    def _take_answers(self, rows: pd.DataFrame) -> list[str]:
+        """Apply answers (many at once, from a batch or a folder): the later answer wins."""
+        if rows.empty:
+            return []
+        rows = T.conform_responses(rows)
+        if self._deleted:  # answers to deleted records went with them
+            rows = rows[~T.isin(rows["record_id"], list(self._deleted)).to_numpy()]
+        known = T.isin(rows["record_id"], self._records_table[T.ID]).to_numpy()
+        if not known.all():  # records not read yet (a late sync): kept until they arrive
+            self._held = pd.concat([self._held, rows[~known]], ignore_index=True)
+            rows = rows[known]
+        if rows.empty:
+            return []
+        removal = (rows["status"] == persistence.REMOVED).to_numpy()
+        touched: list[str] = []
+        if self._removed or removal.any():
+            rows = self._after_removals(rows, removal, touched)
+        if len(rows):
+            self._responses.put_frame(rows)
+            touched += rows["record_id"].tolist()
+        return list(dict.fromkeys(touched))
+
+    def _after_removals(
+        self, rows: pd.DataFrame, removal: np.ndarray, touched: list[str]
+    ) -> pd.DataFrame:
+        """Apply withdrawals among ``rows``; return the answers not older than a withdrawal."""
+        for record_id, user, at in rows.loc[removal, ["record_id", "user", "updated_at"]].itertuples(
+            index=False
+        ):
+            current = self._responses.get(record_id, user)
+            if current is None or float(current["updated_at"]) <= float(at):
+                self._apply(RemoveResponse(record_id, user, float(at)), float(at), "")
+                if current is not None:
+                    touched.append(record_id)
+            else:
+                key = (record_id, user)
+                self._removed[key] = max(self._removed.get(key, 0.0), float(at))
+        rows = rows[~removal]
+        if self._removed and len(rows):
+            keys = zip(rows["record_id"].tolist(), rows["user"].tolist(), strict=True)
+            times = rows["updated_at"].tolist()
+            keep = [self._removed.get(k, -1.0) < t for k, t in zip(keys, times, strict=True)]
+            rows = rows[np.asarray(keep, dtype=bool)]
+        return rows
 
     def status_counts(self, user: str) -> dict[str, int]:
         """Return ``user``'s records per status: pending, draft, submitted, discarded, total."""
@@ -757,71 +881,83 @@ class FeedbackDataset:
         )
 
     def refresh(self) -> list[str]:
-        """Take in the answers other processes appended to this dataset's folder since last time.
+        """Take in what other processes wrote to this dataset's folder since last time.
 
-        Only the new bytes of the annotators' logs are read (a line still being written waits
-        for the next call). Returns the ids of the records whose responses changed; open views
-        are told. A dataset with no folder has nothing to read.
+        Only the new bytes of the other writers' files are read (a line still being written
+        waits for the next call). Returns the ids of the records that changed; open views are
+        told. A dataset with no folder has nothing to read.
         """
-        if self._folder is None or self._read_only:
+        if self._folder is None or self._read_only or self._reader is None:
             return []
-        if self._tail is None or self._news is None:
-            self._follow_from_now(self._folder)
-        assert self._tail is not None and self._news is not None
-        if self._review_notes is not None:  # reviewers in other processes
-            self._review_notes.refresh()
-        # records first: answers to records added elsewhere need them
-        touched = self._apply_folder_news(self._news.read_new())
-        return list(dict.fromkeys([*touched, *self._apply_external(self._tail.read_new())]))
-
-    def _apply_folder_news(self, changes: Sequence[Change]) -> list[str]:
-        """Apply record and schema changes read from the folder (already on disk: no write)."""
-        touched: list[str] = []
-        schema_changed = False
-
-        for change in changes:
-            if isinstance(change, AddRecords):  # our own parts come back too: skip what we hold
-                new = [
-                    i for i in change.record_ids() if not self._holds(i) and i not in self._deleted
-                ]
-                if not new:
-                    continue
-                records = change.records[T.isin(change.records[T.ID], new).to_numpy()]
-                responses = change.responses
-                if len(responses):
-                    responses = responses[T.isin(responses["record_id"], new).to_numpy()]
-                self._apply(AddRecords(records.reset_index(drop=True), responses))
-                touched += new
-            elif isinstance(change, EditRecords):  # edits replay in commit order: idempotent
-                at = [k for k, i in enumerate(change.ids) if self._holds(i)]
-                if at:
-                    ids = [change.ids[k] for k in at]
-                    columns = {c: [v[k] for k in at] for c, v in change.columns.items()}
-                    self._apply(EditRecords(ids, columns))
-                    touched += ids
-            elif isinstance(change, DeleteRecords):
-                ids = [i for i in change.ids if self._holds(i)]
-                if ids:
-                    self._apply(DeleteRecords(ids))
-                    touched += ids
-            elif isinstance(change, ChangeSchema) and change.schema != self._schema:
-                if change.columns or change.drop:  # per-record columns in the writer's order
-                    self._news.reopen_needed = True  # type: ignore[union-attr]
-                else:  # guidelines, distribution: nothing per record
-                    self._apply(change)
-                    schema_changed = True
-        if self._news is not None and self._news.reopen_needed and not self._news.said:
-            self._news.said = True
-            warnings.warn(
-                f"{self._folder}: another process re-saved this folder or changed its schema; "
-                "open it again (FeedbackDataset.from_disk) to follow it",
-                persistence.LoadWarning,
-                stacklevel=3,
+        news = self._reader.read_new(skip_writer=self._writer_id())
+        persistence.warn_skipped(self._folder, news.skipped)
+        if self._reader.replaced and not self._legacy:
+            self._read_only = (
+                f"{self._folder}: another dataset was saved over this folder; "
+                "open it again (FeedbackDataset.from_disk) to follow it"
             )
-        touched = list(dict.fromkeys(touched))
-        if (touched or schema_changed) and self._listeners:
-            self._notify("records", touched)
+            warnings.warn(self._read_only, persistence.LoadWarning, stacklevel=2)
+            return []
+        if news.empty:
+            return []
+        touched = self._take_news(news, live=True)
+        if touched and self._listeners:
+            kind = "responses" if all(c.kind == "responses" for _, _, c in news.changes) else "records"
+            self._notify(kind, touched)
         return touched
+
+    def _writer_id(self) -> str | None:
+        return None if self._writer is None else self._writer.id
+
+    def _take_news(self, news: persistence.News, *, live: bool = False) -> list[str]:
+        """Apply what was read from the folder (already on disk: nothing is written).
+
+        ``live``: news arriving while this process works; answers it wrote to records another
+        process deleted meanwhile are dropped with the records, and a warning says so.
+        """
+        touched: list[str] = []
+        ours = set(self._writer.users) if live and self._writer is not None else set()
+        for at, writer, change in news.changes:  # in (time, writer) order
+            if ours and isinstance(change, DeleteRecords):
+                mine = self._responses.frame()
+                mine = mine[mine["user"].isin(ours).to_numpy()]
+                lost = int(T.isin(mine["record_id"], list(change.ids)).sum()) if len(mine) else 0
+                if lost:
+                    warnings.warn(
+                        f"{self._folder}: another process deleted {len(change.ids)} record(s) "
+                        f"(first: {change.ids[0]!r}); the {lost} answer(s) to them went with them",
+                        persistence.LoadWarning,
+                        stacklevel=4,
+                    )
+            touched += self._apply(change, at, writer)
+        if not news.answers.empty:
+            touched += self._take_answers(news.answers)
+        return list(dict.fromkeys(touched))
+
+    def _state(self) -> persistence.Checkpoint:
+        """Return this dataset's whole state as a checkpoint of what it has read so far."""
+        covers = dict(self._reader.offsets) if self._reader is not None else {}
+        if self._writer is not None:  # everything this process wrote is applied
+            covers[f"{self._writer.id}/{persistence.ANSWERS}"] = self._writer.answers.size
+            covers[f"{self._writer.id}/{persistence.CHANGES}"] = self._writer.changes.size
+        notes = self._reviews().clocked()
+        responses = self._responses.frame()
+        if len(self._held):  # answers still waiting for their records travel with the state
+            responses = pd.concat([responses, self._held], ignore_index=True)
+        return persistence.Checkpoint(
+            at=CLOCK.tick(),
+            writer="" if self._writer is None else self._writer.id,
+            schema=self._schema,
+            schema_at=self._schema_at,
+            records=self._records,
+            responses=responses,
+            deleted=set(self._deleted),
+            removed=dict(self._removed),
+            edit_clocks=dict(self._edit_clocks),
+            notes=notes,
+            covers=covers,
+            torn={**self._torn_seen, **(self._reader.partial if self._reader else {})},
+        )
 
     def add_review(
         self,
@@ -852,9 +988,25 @@ class FeedbackDataset:
             record_id, values, user=reviewer, status=status, time_spent=time_spent
         )
         edited = picked is None or picked.values != response.values
-        note = ReviewNote(record_id, reviewer, source, edited, time.time())
+        note = ReviewNote(record_id, reviewer, source, edited, time.time())  # shown as when
         self._commit(NoteReview(note))
         return response
+
+    def review_note(self, record_id: str, reviewer: str) -> ReviewNote | None:
+        """Return ``reviewer``'s note on ``record_id`` (which answer their review came from)."""
+        return self._reviews().get(record_id, reviewer)
+
+    def restore_review_note(self, record_id: str, reviewer: str, note: ReviewNote | None) -> None:
+        """Put back a reviewer's earlier note on a record, or withdraw it (None): an undo."""
+        if note is not None:
+            self._commit(NoteReview(note))
+        elif self._reviews().get(record_id, reviewer) is not None:
+            self._commit(WithdrawReview(record_id, reviewer))
+
+    @property
+    def last_change_saved(self) -> bool:
+        """Whether the last change committed here is on disk (written and fsync'd)."""
+        return self._last_saved
 
     def reviews(self) -> pd.DataFrame:
         """Return one row per reviewed record and reviewer: record_id, reviewer, source, edited, at."""
@@ -873,40 +1025,9 @@ class FeedbackDataset:
         return self._subset(everything, responses if keep.all() else responses[keep], None)
 
     def _reviews(self) -> ReviewNotes:
-        if self._review_notes is None or self._review_notes.folder != self._folder:
-            self._review_notes = ReviewNotes(self._folder)
+        if self._review_notes is None:
+            self._review_notes = ReviewNotes()
         return self._review_notes
-
-    def _apply_external(self, rows: Sequence[dict[str, Any]]) -> list[str]:
-        """Apply answer lines read from the folder; a line older than what we hold is stale."""
-        changed: list[str] = []
-        waiting, self._held = self._held, []
-        for row in [*waiting, *rows]:
-            record_id, user = row["record_id"], row["user"]
-            if not self._holds(record_id):
-                if record_id not in self._deleted:  # its record may arrive with the next look
-                    self._held.append(row)
-                continue
-            current = self._responses.get(record_id, user)
-            if current is not None:
-                if float(current["updated_at"]) > float(row["updated_at"]):
-                    continue  # e.g. our own earlier line, since replaced
-                if (current["status"], current["values"]) == (row["status"], row["values"]):
-                    continue  # what we hold already (our own answer, read back)
-            if row["status"] == persistence.REMOVED:
-                if current is None:
-                    continue
-                # already on disk (another process wrote it): only the apply step of a commit
-                self._apply(RemoveResponse(record_id, user, float(row["updated_at"])))
-            elif row["status"] in STATUSES:
-                self._apply(PutResponse(T.response_row(row)))
-            else:
-                continue
-            changed.append(record_id)
-        changed = list(dict.fromkeys(changed))  # each record once, in the order seen
-        if changed:
-            self._notify("responses", changed)
-        return changed
 
     # ---------------------------------------------------------------- queries
     def filter_by(
@@ -1347,8 +1468,11 @@ class FeedbackDataset:
     ) -> Path:
         """Write the dataset to ``path``; every later change is then written there as it happens.
 
-        With no path (or its own folder), a saved dataset is compacted: its record edits and
-        parts are folded into one snapshot, atomically. Every change was already on disk.
+        With no path (or its own folder), a saved dataset writes a checkpoint: what it has read
+        of the folder (everything other processes wrote, read first) in one snapshot, so that
+        opening the folder reads little. It removes nothing anyone else wrote, and every change
+        was already on disk. ``overwrite=True`` replaces another dataset at ``path`` (refused
+        while another process is writing it); its files are left, no longer read.
         """
         if path is None:
             if self._folder is None:
@@ -1357,57 +1481,91 @@ class FeedbackDataset:
         folder = Path(path).expanduser().resolve()
         self._check_writable()
         if self._folder is not None and folder == self._folder:
-            persistence.compact_folder(
-                folder,
-                self._schema,
-                self._records,
-                self._responses.frame(),
-                self._deleted,
-                show_progress=show_progress,
-            )
-            self._follow_from_now(folder)  # a new snapshot: what it holds is what we hold
+            assert self._writer is not None
+            self.refresh()  # fold in everything written so far, then cover it
+            self._legacy = False
+            self._writer.write_checkpoint(self._state(), show_progress=show_progress)
             return folder
-        persistence.save_folder(
-            folder,
-            self._schema,
-            self._records,
-            self._responses.frame(),
-            overwrite=overwrite,
-            show_progress=show_progress,
+        writer = persistence.FolderWriter(folder)
+        state = self._state()
+        state.writer, state.covers = writer.id, {}
+        persistence.save_new_folder(
+            folder, state, writer, overwrite=overwrite, show_progress=show_progress
         )
         self.close()
-        self._folder = folder
-        self._writer = persistence.FolderWriter(folder)
-        self._deleted = set()
-        self._follow_from_now(folder)
-        if self._review_notes is not None:  # notes made in memory go with the answers
-            self._review_notes = self._review_notes.moved_to(folder)
+        self._folder, self._writer, self._legacy = folder, writer, False
+        self._reader = persistence.FolderReader(folder, state.covers)
         return folder
 
     @classmethod
     def from_disk(cls, path: str | Path, *, show_progress: bool | None = None) -> FeedbackDataset:
-        """Open a saved dataset; later changes are written back to the same folder."""
-        folder = Path(path).expanduser().resolve()
-        # the log ends before loading: what is appended meanwhile is read by refresh(), at
-        # worst twice (applying a line again changes nothing)
-        tail, news = LogTail(folder), FolderNews(folder)
-        if persistence.is_dataset_folder(folder):
-            tail.skip_to_ends()
-            news.skip_to_now()
-        loaded = persistence.load_folder(folder, show_progress=show_progress)
-        out = cls.__new__(cls)
-        out._init(loaded.schema, loaded.records, loaded.responses)
-        out._deleted = set(loaded.deleted)
-        out._folder = folder
-        out._writer = persistence.FolderWriter(folder)
-        out._tail, out._news = tail, news
-        return out
+        """Open a saved dataset; later changes are written back to the same folder.
 
-    def _follow_from_now(self, folder: Path) -> None:
-        """Read other processes' news in ``folder`` from what it holds now on."""
-        self._tail, self._news = LogTail(folder), FolderNews(folder)
-        self._tail.skip_to_ends()
-        self._news.skip_to_now()
+        Damaged parts of the folder (a torn line, a bad line, a missing part) are skipped with
+        a ``LoadWarning`` that names each file and counts what was skipped; a folder that
+        cannot be read at all raises ``StorageError`` saying why.
+        """
+        folder = Path(path).expanduser().resolve()
+        for attempt in range(8):  # a checkpoint can be replaced while we read it: read again
+            try:
+                return cls._open(folder, show_progress)
+            except FileNotFoundError as exc:
+                if attempt == 7 or not persistence.is_dataset_folder(folder):
+                    raise StorageError(f"{folder}: a file went missing while reading ({exc})") from None
+        raise AssertionError("unreachable")
+
+    @classmethod
+    def _open(cls, folder: Path, show_progress: bool | None) -> FeedbackDataset:
+        if not folder.is_dir():
+            raise StorageError(f"{folder}: no such folder")
+        manifest = persistence.read_manifest(folder)
+        out = cls.__new__(cls)
+        if manifest["format_version"] < persistence.FORMAT_VERSION:
+            from nb_feedback import _legacy
+
+            loaded = _legacy.load_folder(folder, manifest, show_progress=show_progress)
+            out._init(loaded.schema, loaded.records, loaded.responses)
+            out._deleted = set(loaded.deleted)
+            for note in _legacy.read_review_notes(folder):
+                out._reviews().keep(note, note.at)
+            out._legacy = True
+            out._folder, out._writer = folder, persistence.FolderWriter(folder)
+            out._reader = persistence.FolderReader(folder)
+            out._take_news(out._reader.read_new())  # nothing, unless a format-3 writer began
+            return out
+        base, skipped = persistence.latest_checkpoint(folder)
+        if base is None:
+            raise StorageError(
+                f"{folder}: no readable checkpoint ({'; '.join(skipped) or 'none found'}); "
+                "the folder is damaged: `nb_feedback repair` salvages what it can"
+            )
+        _check_records(folder, base)
+        out._init(base.schema, base.records, None)
+        out._schema_at = base.schema_at
+        out._deleted, out._removed = set(base.deleted), dict(base.removed)
+        out._edit_clocks = dict(base.edit_clocks)
+        out._torn_seen = dict(base.torn)
+        for (record_id, reviewer), (at, note) in base.notes.items():
+            if note is None:
+                out._reviews().withdraw(record_id, reviewer, at)
+            else:
+                out._reviews().keep(note, at)
+        out._take_answers(base.responses)
+        CLOCK.observe(base.at)
+        out._folder, out._writer = folder, persistence.FolderWriter(folder)
+        out._reader = persistence.FolderReader(folder, base.covers)
+        news = out._reader.read_new()
+        out._take_news(news)
+        damage = skipped + news.skipped + persistence.torn_tails(out._reader, base.torn)
+        persistence.warn_skipped(folder, damage, stacklevel=4)
+        if len(out._held):
+            warnings.warn(
+                f"{folder}: {len(out._held)} answer(s) name records this folder does not hold "
+                "(yet: a synced folder may deliver them later); they are kept aside",
+                persistence.LoadWarning,
+                stacklevel=4,
+            )
+        return out
 
     def close(self) -> None:
         """Release this dataset's annotator locks (they are also released at process exit)."""
@@ -1439,6 +1597,19 @@ class FeedbackDataset:
     def _notify(self, kind: str, record_ids: Sequence[str]) -> None:
         for listener in list(self._listeners):
             listener(kind, record_ids)
+
+
+def _check_records(folder: Path, base: persistence.Checkpoint) -> None:
+    """Refuse a checkpoint whose records lack a column the schema needs, naming it."""
+    needed = [T.ID, *base.schema.field_names]
+    missing = [c for c in needed if c not in base.records.columns]
+    if missing:
+        raise StorageError(
+            f"{folder}: the checkpoint of writer {base.writer} lacks column {missing[0]!r}; "
+            "the folder is damaged: `nb_feedback repair` salvages what it can"
+        )
+    if T.VECTORS not in base.records.columns:
+        base.records[T.VECTORS] = None
 
 
 def _vectors(text: str | None) -> dict[str, list[float]]:

@@ -1,42 +1,57 @@
-"""A dataset's folder: a manifest, parquet snapshots, and one append-only answer log per annotator.
+"""A dataset's folder (storage format 3): no file in it has two writers.
 
 Layout::
 
     my-dataset/
-      nb_feedback.json            manifest: format_version, schema, parts, answers_dir (atomic)
-      records-<tag>.parquet       records, one file per save or per add_records batch
-      responses-<tag>.parquet     responses that came with those records
-      answers-<gen>/<user>.jsonl  answers given after the snapshot, one JSON line each
-      answers-<gen>/<user>.lock   held by the one process writing that annotator's log
-      changes-<tag>.jsonl         record and schema edits since the snapshot (format 2), in order
+      nb_feedback.json                 the format and the schema it was created with; written
+                                       once, when the folder is made, never rewritten
+      writers/<writer>/                one process's session of writing; only it writes here
+        answers.jsonl                  its answers, one JSON line each (the response row type)
+        changes.jsonl                  its record and schema changes, review notes, record parts
+        records-<n>.parquet            records it added (named by a line of changes.jsonl)
+        responses-<n>.parquet          responses that came with them
+        checkpoint-<n>.json            a checkpoint it made (``save()``): the whole state it had
+        checkpoint-<n>.records.parquet     read, and which bytes of which files that covers
+        checkpoint-<n>.responses.parquet
+      locks/<user>.lock                the annotator lock (one kernel per annotator, local disks)
 
-Format 1 (nb_feedback 0.1) had no changes log and no ``inserted_at`` or ``@vectors``; it is read
-as is, and the first edit written to such a folder turns it into format 2.
+The folder's state is a merge of every writer's files, the same whoever reads them and in
+whatever order (see ``docs/ARCHITECTURE.md``):
 
-Why: each answer is one appended line, flushed and fsync'd, so its cost does not grow with the
-dataset; annotators in separate kernels write separate files, so they never interleave; the
-manifest is replaced atomically, so a crash mid-save leaves the previous version readable.
+- every change carries a time from the hybrid logical clock (``_hlc``): later in one writer
+  than all that writer's earlier changes, and later than every change its writer had read;
+- an answer per (record, user), a record edit per (record, column, key), the schema as a whole
+  and a review note per (record, reviewer): the latest time wins; a tie (two writers, the same
+  time) goes to the larger content, so it is decided by the changes alone;
+- records: every added batch, less every deleted id (deletion is final; a deleted id cannot be
+  added again);
+- a checkpoint is a state plus the bytes of each file it covers: a reader starts from the
+  latest checkpoint and reads only what it does not cover. Nothing is ever removed from a file
+  another process owns; a writer removes only its own superseded checkpoints.
+
+Why: the answer logs of format 2 (one writer each) survived every concurrent run; its shared
+snapshot, changes log and manifest did not. A file with one writer needs no lock, so this also
+holds on network shares and on folders a sync service copies between machines (a file appears
+late, whole or in part: a torn tail is left for the next read).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
 import json
 import os
 import re
 import secrets
+import time
 import warnings
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
@@ -47,75 +62,45 @@ from nb_feedback._changes import (
     Change,
     ChangeSchema,
     DeleteRecords,
-    EditRecords,
     NoteReview,
+    PatchRecords,
     PutResponse,
     PutResponses,
     RemoveResponse,
+    Stamped,
+    WithdrawReview,
 )
-from nb_feedback._durable import append_synced, write_all
-from nb_feedback._progress import progress
+from nb_feedback._durable import (
+    LoadWarning,
+    OwnedLog,
+    fsync_dir,
+    storage_error,
+    write_atomic,
+    write_all,
+)
+from nb_feedback._hlc import CLOCK
 from nb_feedback._textbuf import data_bytes, has_any
 from nb_feedback.errors import StorageError, WriterLockedError
-from nb_feedback.records import STATUSES
-from nb_feedback.review import append_note
+from nb_feedback.review import ReviewNote
 from nb_feedback.schema import Schema
 
-FORMAT_VERSION = 2
-REMOVED = "_removed"
-"""Status of a log line that withdraws an annotator's response (undo of a first answer)."""
+__all__ = ["LoadWarning", "StorageError"]
+
+FORMAT_VERSION = 3
 MANIFEST = "nb_feedback.json"
-_LOG_SCHEMA = T.RESPONSE_SCHEMA  # the answer logs hold the one response row type
-
-
-class LoadWarning(UserWarning):
-    """Something in a dataset folder was skipped on load (e.g. a torn last write)."""
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_atomic(target: Path, write: Any) -> None:
-    """Write through ``write(tmp_path)``, fsync, then rename over ``target``."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        write(tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_dir(target.parent)
-
-
-def _write_parquet(target: Path, frame: pd.DataFrame) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    # Row groups let a reader decode on every core (one group of 1,000,000 records read on
-    # one), and a dictionary only pays for columns of few distinct values: mostly-unique
-    # texts and ids skip it. Reopening 1,000,000 records: ~1.2 s -> ~0.7 s here.
-    few_values = [c for c in table.column_names if c in _FEW_VALUES or c.startswith(T.META_PREFIX)]
-    _write_atomic(
-        target,
-        lambda tmp: pq.write_table(
-            table, tmp, row_group_size=_ROW_GROUP, use_dictionary=few_values or False
-        ),
-    )
-
+WRITERS = "writers"
+ANSWERS = "answers.jsonl"
+CHANGES = "changes.jsonl"
+LOCKS = "locks"
+REMOVED = "_removed"
+"""Status of an answer line that withdraws an annotator's response (undo of a first answer)."""
 
 _ROW_GROUP = 131_072
 _FEW_VALUES = ("user", "status")
+_LOG_SCHEMA = T.RESPONSE_SCHEMA  # the answer logs hold the one response row type
 
 
-def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
-    _write_atomic(folder / MANIFEST, lambda tmp: tmp.write_bytes(data))
-
-
+# ---------------------------------------------------------------------------------- the manifest
 def is_dataset_folder(folder: Path) -> bool:
     """Tell whether ``folder`` holds a saved dataset."""
     return (folder / MANIFEST).is_file()
@@ -125,7 +110,10 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     """Read and check the manifest, naming the folder and what was expected."""
     path = folder / MANIFEST
     if not path.is_file():
-        raise StorageError(f"{folder}: not an nb_feedback dataset folder (no {MANIFEST})")
+        hint = ""
+        if (folder / WRITERS).is_dir() or any(folder.glob("answers*")):
+            hint = "; it holds dataset files: `nb_feedback repair` can salvage them"
+        raise StorageError(f"{folder}: not an nb_feedback dataset folder (no {MANIFEST}){hint}")
     try:
         manifest = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -138,389 +126,158 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             f"{path}: format_version {version} is newer than this nb_feedback reads "
             f"({FORMAT_VERSION}); upgrade nb_feedback"
         )
-    if not isinstance(manifest.get("parts"), list) or not isinstance(manifest.get("schema"), dict):
-        raise StorageError(f"{path}: expected 'schema' and 'parts' in the manifest")
+    if not isinstance(manifest.get("schema"), dict):
+        raise StorageError(f"{path}: expected a 'schema' object in the manifest")
+    if version < FORMAT_VERSION and not isinstance(manifest.get("parts"), list):
+        raise StorageError(f"{path}: expected 'parts' in a format {version} manifest")
     return cast(dict[str, Any], manifest)
 
 
-def _user_file(user: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40] or "user"
-    return f"{slug}-{hashlib.sha256(user.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+def _schema_of(value: Any, where: str) -> Schema:
+    try:
+        return Schema.from_dict(value)
+    except Exception as exc:  # a damaged schema: say where, never a bare traceback
+        raise StorageError(f"{where}: unreadable schema ({type(exc).__name__}: {exc})") from None
 
 
-def save_folder(
-    folder: Path,
-    schema: Schema,
-    records: pd.DataFrame,
-    responses: pd.DataFrame,
-    *,
-    overwrite: bool,
-    show_progress: bool | None,
-) -> None:
-    """Write a full snapshot of a dataset into ``folder``, atomically."""
-    if folder.exists() and not folder.is_dir():
-        raise StorageError(f"{folder}: exists and is not a folder")
-    old: dict[str, Any] | None = None
-    if is_dataset_folder(folder):
-        if not overwrite:
-            raise StorageError(
-                f"{folder}: already holds a dataset; pass overwrite=True to replace it"
-            )
-        old = read_manifest(folder)
-    elif folder.exists() and any(folder.iterdir()):
-        if not _only_leftovers(folder):
-            raise StorageError(
-                f"{folder}: is not empty and holds no nb_feedback dataset; "
-                "choose an empty or new folder"
-            )
-        _remove_leftovers(folder)  # a first save that crashed before its manifest: start over
-    folder.mkdir(parents=True, exist_ok=True)
-    tag = secrets.token_hex(6)
-    part = {
-        "records": f"records-{tag}.parquet",
-        "responses": f"responses-{tag}.parquet",
-        "rows": len(records),
-    }
-    steps = progress(
-        ["records", "responses", "manifest"], desc="save", rows=len(records), enabled=show_progress
-    )
-    for step in steps:
-        if step == "records":
-            _write_parquet(folder / f"records-{tag}.parquet", records)
-        elif step == "responses":
-            _write_parquet(folder / f"responses-{tag}.parquet", T.conform_responses(responses))
-        else:
-            answers_dir = f"answers-{tag}"
-            (folder / answers_dir).mkdir()
-            manifest = {
-                "format_version": FORMAT_VERSION,
-                "schema": schema.to_dict(),
-                "parts": [part],
-                "answers_dir": answers_dir,
-                "changes": f"changes-{tag}.jsonl",
-            }
-            (folder / f"changes-{tag}.jsonl").touch()
-            _write_manifest(folder, manifest)
-    if old is not None:  # the new manifest is in place: drop what only the old one named
-        _remove_unreferenced(folder, old)
-
-
-_LEFTOVER = re.compile(
-    r"^(records|responses)-[0-9a-f]+\.parquet$|^changes-[0-9a-f]+\.jsonl$|^answers-[0-9a-f]+$|^\..*\.tmp$"
-)
-
-
-def _only_leftovers(folder: Path) -> bool:
-    """Tell whether ``folder`` holds only what a save writes before its manifest."""
-    return all(_LEFTOVER.match(p.name) for p in folder.iterdir())
-
-
-def _remove_leftovers(folder: Path) -> None:
-    for path in folder.iterdir():
-        if path.is_dir():
-            for inner in path.iterdir():
-                inner.unlink()
-            path.rmdir()
-        else:
-            path.unlink()
-
-
-def _remove_unreferenced(folder: Path, old: dict[str, Any]) -> None:
-    keep = read_manifest(folder)
-    live = {p[k] for p in keep["parts"] for k in ("records", "responses") if p.get(k)}
-    for p in old["parts"]:
-        for k in ("records", "responses"):
-            name = p.get(k)
-            if name and name not in live:
-                (folder / name).unlink(missing_ok=True)
-    old_changes = old.get("changes")
-    if old_changes and old_changes != keep.get("changes"):
-        (folder / old_changes).unlink(missing_ok=True)
-    old_answers = old.get("answers_dir")
-    if old_answers and old_answers != keep.get("answers_dir"):
-        for f in (folder / old_answers).glob("*"):
-            f.unlink(missing_ok=True)
+def _write_manifest_once(folder: Path, schema: Schema, writer: str) -> None:
+    """Write the manifest of a new folder; refuse if another process made one meanwhile."""
+    manifest = {"format_version": FORMAT_VERSION, "schema": schema.to_dict(), "created_by": writer}
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    tmp = folder / f".{MANIFEST}.{secrets.token_hex(4)}.tmp"
+    try:
+        tmp.write_bytes(data)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.link(tmp, folder / MANIFEST)  # put-if-absent: fails if the manifest exists
+    except FileExistsError:
+        raise StorageError(
+            f"{folder}: another process made a dataset here at the same time"
+        ) from None
+    except OSError as exc:
+        raise storage_error(folder / MANIFEST, exc) from None
+    finally:
         with contextlib.suppress(OSError):
-            (folder / old_answers).rmdir()
+            tmp.unlink()
+    fsync_dir(folder)
 
 
-def compact_folder(
-    folder: Path,
-    schema: Schema,
-    records: pd.DataFrame,
-    responses: pd.DataFrame,
-    deleted: set[str],
-    *,
-    show_progress: bool | None,
-) -> None:
-    """Fold the changes log and the record parts into one snapshot, atomically.
-
-    The answer logs stay where they are (other kernels may be appending to them): they are read
-    again on load, and a later answer still wins over the snapshot's copy.
-    """
-    tag = secrets.token_hex(6)
-    part = {
-        "records": f"records-{tag}.parquet",
-        "responses": f"responses-{tag}.parquet",
-        "rows": len(records),
+def _upgrade_manifest(folder: Path, schema: Schema, writer: str) -> None:
+    """Turn a format 1 or 2 folder into format 3 (its first write by this version)."""
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "schema": schema.to_dict(),
+        "created_by": writer,
+        "upgraded_from": read_manifest(folder).get("format_version"),
     }
-    with FileLock(str(folder / ".manifest.lock")):
-        old = read_manifest(folder)
-        for step in progress(
-            ["records", "responses"], desc="save", rows=len(records), enabled=show_progress
-        ):
-            if step == "records":
-                _write_parquet(folder / f"records-{tag}.parquet", records)
-            else:
-                _write_parquet(folder / f"responses-{tag}.parquet", T.conform_responses(responses))
-        changes = f"changes-{tag}.jsonl"
-        kept = _change_line(DeleteRecords(sorted(deleted)))  # so answers to them stay gone
-        line = (dumps(kept, "change", StorageError) + "\n").encode("utf-8") if deleted else b""
-        _write_atomic(folder / changes, lambda tmp: tmp.write_bytes(line))
-        manifest = {
-            **old,
-            "format_version": FORMAT_VERSION,
-            "schema": schema.to_dict(),
-            "parts": [part],
-            "changes": changes,
-        }
-        _write_manifest(folder, manifest)
-        kept_answers = {**old, "answers_dir": manifest.get("answers_dir")}
-        _remove_unreferenced(folder, kept_answers)
+    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    write_atomic(folder / MANIFEST, lambda tmp: tmp.write_bytes(data))
 
 
-def append_part(folder: Path, records: pd.DataFrame, responses: pd.DataFrame) -> None:
-    """Add a batch of records (and their responses) to a saved dataset, durably."""
-    tag = secrets.token_hex(6)
-    part: dict[str, Any] = {
-        "records": f"records-{tag}.parquet",
-        "responses": None,
-        "rows": len(records),
-    }
-    _write_parquet(folder / part["records"], records)
-    if not responses.empty:
-        part["responses"] = f"responses-{tag}.parquet"
-        _write_parquet(folder / part["responses"], T.conform_responses(responses))
-    with FileLock(str(folder / ".manifest.lock")):  # other kernels may add records too
-        manifest = read_manifest(folder)
-        manifest["parts"].append(part)
-        _write_manifest(folder, manifest)
-
-
-class Loaded(NamedTuple):
-    """What a dataset folder holds: its schema, records, latest responses and deleted ids."""
-
-    schema: Schema
-    records: pd.DataFrame
-    responses: pd.DataFrame
-    deleted: set[str]
-
-
-def load_folder(folder: Path, *, show_progress: bool | None) -> Loaded:
-    """Read a saved dataset: schema, records, latest response per record and user, deleted ids."""
-    manifest = read_manifest(folder)
-    schema = Schema.from_dict(manifest["schema"])
-    record_parts, response_parts = [], []
-    rows = sum(int(p.get("rows", 0)) for p in manifest["parts"])
-    for part in progress(manifest["parts"], desc="load", rows=rows, enabled=show_progress):
-        record_parts.append(_read_parquet(folder / str(part["records"])))
-        if part.get("responses"):
-            response_parts.append(_read_parquet(folder / str(part["responses"])))
-    records = (
-        pd.concat(record_parts, ignore_index=True) if len(record_parts) > 1 else record_parts[0]
+# --------------------------------------------------------------------------- parquet parts
+def _write_parquet(target: Path, frame: pd.DataFrame) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # Row groups let a reader decode on every core, and a dictionary only pays for columns of
+    # few distinct values: mostly-unique texts and ids skip it.
+    few_values = [c for c in table.column_names if c in _FEW_VALUES or c.startswith(T.META_PREFIX)]
+    write_atomic(
+        target,
+        lambda tmp: pq.write_table(
+            table, tmp, row_group_size=_ROW_GROUP, use_dictionary=few_values or False
+        ),
     )
-    _check_records(folder, records, schema, several_parts=len(record_parts) > 1)
-    if T.VECTORS not in records.columns:  # a format-1 part
-        records[T.VECTORS] = None
-    schema, records, deleted = replay_changes(folder, manifest, schema, records)
-    answers = folder / str(manifest.get("answers_dir", "answers"))
-    logs = [read_answer_log(path) for path in sorted(answers.glob("*.jsonl"))]
-    logs = [log for log in logs if not log.empty]
-    snapshot = (
-        pd.concat(response_parts, ignore_index=True)
-        if len(response_parts) > 1
-        else (response_parts[0] if response_parts else T.empty_responses())
-    )
-    if logs:
-        # Log lines were written by other processes at any time: check them against the
-        # records; the snapshot parts were checked when they were written.
-        fresh = T.conform_responses(pd.concat(logs, ignore_index=True))
-        if deleted:  # answers to records deleted since: gone with them, not damage
-            fresh = fresh[~T.isin(fresh["record_id"], list(deleted)).to_numpy()]
-        known = T.isin(fresh["record_id"], records[T.ID])
-        bad_status = ~T.isin(fresh["status"], [*STATUSES, REMOVED])
-        if (~known).any() or bad_status.any():
-            warnings.warn(
-                f"{folder}: skipped {int((~known).sum())} answer(s) to unknown records and "
-                f"{int(bad_status.sum())} with an unknown status",
-                LoadWarning,
-                stacklevel=3,
-            )
-            fresh = fresh[(known & ~bad_status).to_numpy()]
-        snapshot = pd.concat([snapshot, fresh], ignore_index=True)
-    if snapshot.empty:
-        return Loaded(schema, records, T.empty_responses(), deleted)
-    responses = T.conform_responses(snapshot)
-    if logs or len(response_parts) > 1:  # a later answer replaces an earlier one
-        responses = T.latest_per_key(responses)
-        responses = responses[(responses["status"] != REMOVED).to_numpy()]
-    if deleted:
-        responses = responses[~T.isin(responses["record_id"], list(deleted)).to_numpy()]
-    return Loaded(schema, records, responses.reset_index(drop=True), deleted)
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def read_parquet(path: Path) -> pd.DataFrame:
+    """Read a parquet part, or raise ``StorageError`` naming it (``FileNotFoundError`` as is)."""
     try:
         return pq.read_table(path).to_pandas()
+    except FileNotFoundError:
+        raise
     except (OSError, pa.ArrowException) as exc:
+        if not path.exists():
+            raise FileNotFoundError(path) from None
         raise StorageError(f"{path}: unreadable ({exc}); the folder is damaged") from None
 
 
-def _check_records(
-    folder: Path, records: pd.DataFrame, schema: Schema, *, several_parts: bool
-) -> None:
-    missing = [c for c in (T.ID, *schema.field_names) if c not in records.columns]
-    if missing:
-        raise StorageError(f"{folder}: records lack column {missing[0]!r}; the folder is damaged")
-    # ids are unique within a part when it is written; only parts written by different
-    # processes (add_records after save) could clash
-    if several_parts and records[T.ID].duplicated().any():
-        raise StorageError(f"{folder}: two records share an id; the folder is damaged")
+# ------------------------------------------------------------------------- change lines
+def line_of(change: Change, at: float) -> dict[str, Any]:
+    """Return the changes-log line of ``change`` made at time ``at``."""
+    if isinstance(change, PatchRecords):
+        return {"op": "patch", "at": at, "set": [list(e) for e in change.entries]}
+    if isinstance(change, DeleteRecords):
+        return {"op": "delete", "at": at, "ids": list(change.ids)}
+    if isinstance(change, ChangeSchema):
+        return {"op": "schema", "at": at, "schema": change.schema.to_dict()}
+    if isinstance(change, NoteReview):
+        note = {k: v for k, v in change.note.to_dict().items() if k != "at"}
+        return {"op": "review", **note, "at_wall": change.note.at, "at": at}
+    if isinstance(change, WithdrawReview):
+        return {"op": "unreview", "at": at, "record_id": change.record_id, "user": change.reviewer}
+    raise TypeError(f"not a record or schema change: {change!r}")
 
 
-def read_answer_log(path: Path) -> pd.DataFrame:
-    """Read one annotator's log; a torn last line is skipped with a ``LoadWarning``."""
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        cut = data.rfind(b"\n") + 1
-        warnings.warn(
-            f"{path}: skipped a torn last write ({len(data) - cut} bytes); earlier answers kept",
-            LoadWarning,
-            stacklevel=4,
-        )
-        data = data[:cut]
-    if not data:
-        return T.empty_responses()
-    try:
-        table = pa_json.read_json(
-            io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
-        )
-        return T.conform_responses(table.select(T.RESPONSE_COLUMNS).to_pandas())
-    except pa.ArrowException:
-        return _read_log_slowly(path, data)
+class BadLine(ValueError):
+    """A line of a log that is not a change this version understands."""
 
 
-def _read_log_slowly(path: Path, data: bytes) -> pd.DataFrame:
-    rows, bad = [], 0
-    for line in data.splitlines():
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("values"), str):
-                raise ValueError("not an answer")
-            rows.append({c: row.get(c) for c in T.RESPONSE_COLUMNS})
-        except ValueError:
-            bad += 1
-    warnings.warn(f"{path}: skipped {bad} unreadable line(s)", LoadWarning, stacklevel=5)
-    return T.conform_responses(pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS))
+def change_of(entry: Any) -> tuple[float, Change | None]:
+    """Return (time, change) of a changes-log line; an ``add`` line gives (time, None).
 
-
-_WRITERS: dict[str, AnswerLog] = {}
-"""The log that holds each annotator's lock in this process, by log path."""
-
-
-class AnswerLog:
-    """The append-only answer log of one annotator in one folder, held by one process.
-
-    Raises ``WriterLockedError`` when another process already writes that annotator's answers
-    there. Within one process the newest opener takes over: re-running a notebook cell that
-    opens the dataset again must not lock the annotator out, and the older copy's next write
-    gets a ``WriterLockedError`` saying which copy now writes (never interleaved lines).
+    Raises ``BadLine`` for a line that is not a change (damaged bytes, a wrong type).
     """
-
-    def __init__(self, folder: Path, user: str) -> None:
-        manifest = read_manifest(folder)
-        answers = folder / str(manifest.get("answers_dir", "answers"))
-        answers.mkdir(exist_ok=True)
-        name = _user_file(user)
-        self.path = answers / f"{name}.jsonl"
-        self.user, self._closed, self._superseded = user, False, False
-        key = str(self.path.resolve())
-        previous = _WRITERS.get(key)
-        if previous is not None:
-            previous._superseded = True
-            previous.close()
-        # thread_local=False + is_singleton=False: one lock object per writer, checked across
-        # processes by flock.
-        self._lock = FileLock(str(answers / f"{name}.lock"), thread_local=False, is_singleton=False)
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            raise WriterLockedError(
-                f"annotator {user!r}: another writer already holds this annotator's answers in "
-                f"{folder} (another kernel or process; lock {self._lock.lock_file}); use another "
-                "user name, or close the other one (dataset.close() or stop its kernel)"
-            ) from None
-        self._repair_tail()
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        _WRITERS[key] = self
-
-    def _check_open(self) -> None:
-        if not self._closed:
-            return
-        if self._superseded:
-            raise WriterLockedError(
-                f"annotator {self.user!r}: a newer copy of this dataset opened in this kernel "
-                "(a re-run cell, say) now writes this annotator's answers; use that copy"
+    try:
+        at = float(entry["at"])
+        op = entry["op"]
+        if op == "patch":
+            entries = [(str(i), str(c), None if k is None else str(k), bool(p), v)
+                       for i, c, k, p, v in entry["set"]]
+            return at, PatchRecords(entries)
+        if op == "delete":
+            return at, DeleteRecords([str(i) for i in entry["ids"]])
+        if op == "schema":
+            return at, ChangeSchema(Schema.from_dict(entry["schema"]), {})
+        if op == "review":
+            note = ReviewNote(
+                str(entry["record_id"]),
+                str(entry["reviewer"]),
+                None if entry.get("source") is None else str(entry["source"]),
+                bool(entry.get("edited", False)),
+                float(entry.get("at_wall", at)),
             )
-        raise StorageError(f"annotator {self.user!r}: this dataset was closed; open it again")
+            return at, NoteReview(note)
+        if op == "unreview":
+            return at, WithdrawReview(str(entry["record_id"]), str(entry["user"]))
+        if op == "add":
+            return at, None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadLine(f"{type(exc).__name__}: {exc}") from None
+    except Exception as exc:  # a schema that does not build
+        raise BadLine(f"{type(exc).__name__}: {exc}") from None
+    raise BadLine(f"unknown op {op!r}")
 
-    def _repair_tail(self) -> None:
-        if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):
-            warnings.warn(
-                f"{self.path}: dropped a torn last write before appending",
-                LoadWarning,
-                stacklevel=4,
-            )
-            with self.path.open("r+b") as fh:
-                fh.truncate(data.rfind(b"\n") + 1)
-                os.fsync(fh.fileno())
 
-    def append(self, row: dict[str, Any]) -> None:
-        """Append one answer and return only once it is flushed and synced to disk."""
-        self._check_open()
-        fields = {c: row.get(c) for c in T.RESPONSE_COLUMNS}
-        line = (dumps(fields, "answer") + "\n").encode("utf-8")
-        written = os.write(self._fd, line)  # one write() on an O_APPEND fd: no interleaving
-        if written != len(line):
-            raise StorageError(f"{self.path}: short write ({written} of {len(line)} bytes)")
-        os.fsync(self._fd)
+def _line_bytes(entry: dict[str, Any]) -> bytes:
+    return (dumps(entry, "change", StorageError) + "\n").encode("utf-8")
 
-    def append_many(self, rows: pd.DataFrame) -> None:
-        """Append many answers in one write and one fsync."""
-        self._check_open()
-        lines = log_lines(rows)
-        if lines is None:  # a text JSON must escape: one row at a time
-            frame = T.conform_responses(rows).astype(object)
-            frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not NaN
-            lines = "".join(dumps(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
-                "utf-8"
-            )
-        write_all(self._fd, lines)
 
-    def close(self) -> None:
-        """Close the file and release the annotator's lock (once; later calls do nothing)."""
-        if self._closed:
-            return
-        self._closed = True
-        with contextlib.suppress(OSError):
-            os.close(self._fd)
-        self._lock.release()
-        key = str(self.path.resolve())
-        if _WRITERS.get(key) is self:
-            del _WRITERS[key]
+# ------------------------------------------------------------------------ answer lines
+def answer_lines(rows: pd.DataFrame) -> bytes:
+    """Return the log lines of many answers (Arrow-built when it can be, else row by row)."""
+    lines = log_lines(rows)
+    if lines is None:  # a text JSON must escape: one row at a time
+        frame = T.conform_responses(rows).astype(object)
+        frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not NaN
+        lines = "".join(dumps(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
+            "utf-8"
+        )
+    return lines
+
+
+def answer_line(row: dict[str, Any]) -> bytes:
+    """Return the log line of one answer."""
+    fields = {c: row.get(c) for c in T.RESPONSE_COLUMNS}
+    return (dumps(fields, "answer") + "\n").encode("utf-8")
 
 
 def log_lines(rows: pd.DataFrame) -> bytes | None:
@@ -528,8 +285,10 @@ def log_lines(rows: pd.DataFrame) -> bytes | None:
 
     Returns None when a row needs what only the per-row encoder does: a record id, user or
     status holding a quote, backslash or control character, a control character in
-    ``values``, a missing text or a time that is not finite.
+    ``values``, a missing text, a time that is not finite, or a provenance.
     """
+    if "provenance" in rows.columns and rows["provenance"].notna().any():
+        return None
     try:
         texts = {c: strings(rows[c]) for c in ("record_id", "user", "status", "values")}
     except (pa.ArrowException, UnicodeEncodeError):
@@ -541,8 +300,7 @@ def log_lines(rows: pd.DataFrame) -> bytes | None:
         return None
     if has_any(texts["values"], (), below=0x20):
         return None
-    # values is JSON text: as a JSON string, its backslashes and quotes are escaped
-    values = texts["values"]
+    values = texts["values"]  # JSON text: as a JSON string, its backslashes and quotes escape
     if has_any(values, (b"\\",)):
         values = pc.replace_substring(values, "\\", "\\\\")
     values = pc.replace_substring(values, '"', '\\"')
@@ -560,206 +318,632 @@ def log_lines(rows: pd.DataFrame) -> bytes | None:
     inserted_text = pa.array(inserted).cast(pa.string())
     spent_text = pc.fill_null(pa.array(spent, from_pandas=True).cast(pa.string()), "null")
     try:
-        joined = _joined_lines(texts, values, updated_text, spent_text, inserted_text)
+        joined = pc.binary_join_element_wise(
+            '{"record_id":"',
+            texts["record_id"],
+            '","user":"',
+            texts["user"],
+            '","status":"',
+            texts["status"],
+            '","values":"',
+            values,
+            '","updated_at":',
+            updated_text,
+            ',"time_spent":',
+            spent_text,
+            ',"inserted_at":',
+            inserted_text,
+            "}\n",
+            "",  # the separator
+        )
     except pa.ArrowException:  # over 2 GB in one batch: string offsets overflow
         return None
     return data_bytes(joined).tobytes()
 
 
-def _joined_lines(
-    texts: dict[str, pa.Array],
-    values: pa.Array,
-    updated: pa.Array,
-    spent: pa.Array,
-    inserted: pa.Array,
-) -> pa.Array:
-    return pc.binary_join_element_wise(
-        '{"record_id":"',
-        texts["record_id"],
-        '","user":"',
-        texts["user"],
-        '","status":"',
-        texts["status"],
-        '","values":"',
-        values,
-        '","updated_at":',
-        updated,
-        ',"time_spent":',
-        spent,
-        ',"inserted_at":',
-        inserted,
-        "}\n",
-        "",  # the separator
-    )
+# ---------------------------------------------------------------------------- the writer
+def new_writer_id() -> str:
+    """Return a writer name no other process uses: the time it started and 64 random bits."""
+    return f"{int(time.time() * 1000):012x}-{secrets.token_hex(8)}"
 
 
-def iter_user_logs(folder: Path) -> Iterator[Path]:
-    """Yield the answer logs of a saved dataset."""
-    manifest = read_manifest(folder)
-    yield from sorted((folder / str(manifest.get("answers_dir", "answers"))).glob("*.jsonl"))
+def user_file(user: str) -> str:
+    """Return the file-name form of an annotator's name (for the annotator lock)."""
+    import hashlib
+
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40] or "user"
+    return f"{slug}-{hashlib.sha256(user.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
 
 
-# ------------------------------------------------------------------ changes log (format 2)
-def _change_line(change: Change) -> dict[str, Any]:
-    if isinstance(change, EditRecords):
-        return {"op": "edit", "ids": list(change.ids), "columns": change.columns}
-    if isinstance(change, DeleteRecords):
-        return {"op": "delete", "ids": list(change.ids)}
-    if isinstance(change, ChangeSchema):
-        return {
-            "op": "schema",
-            "schema": change.schema.to_dict(),
-            "columns": change.columns,
-            "drop": list(change.drop),
-        }
-    raise TypeError(f"not a record or schema change: {change!r}")
-
-
-def change_of_line(entry: dict[str, Any]) -> Change | None:
-    """Return the change a changes-log line holds (``_change_line``'s inverse), None if unknown."""
-    op = entry.get("op")
-    if op == "edit":
-        return EditRecords(list(entry["ids"]), dict(entry["columns"]))
-    if op == "delete":
-        return DeleteRecords(list(entry["ids"]))
-    if op == "schema":
-        schema = Schema.from_dict(entry["schema"])
-        return ChangeSchema(schema, dict(entry["columns"]), list(entry["drop"]))
-    return None
-
-
-def append_change(folder: Path, change: Change) -> None:
-    """Append a record or schema edit to the folder's changes log, flushed and synced.
-
-    The manifest lock is held, so kernels editing one folder at once append whole lines, and a
-    compaction (``save``) never starts a new log under a writer's feet.
-    """
-    line = (dumps(_change_line(change), "change", StorageError) + "\n").encode("utf-8")
-    with FileLock(str(folder / ".manifest.lock")):
-        manifest = read_manifest(folder)
-        name = manifest.get("changes")
-        if not name or manifest["format_version"] < FORMAT_VERSION:
-            name = name or f"changes-{secrets.token_hex(6)}.jsonl"
-            manifest.update(format_version=FORMAT_VERSION, changes=name)
-            (folder / name).touch()
-            _write_manifest(folder, manifest)
-        append_synced(folder / name, line)
-
-
-def read_changes(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the changes log's entries in order; a torn last line is skipped with a warning."""
-    name = manifest.get("changes")
-    path = folder / str(name) if name else None
-    if path is None or not path.exists():
-        return []
-    data = path.read_bytes()
-    if data and not data.endswith(b"\n"):
-        warnings.warn(f"{path}: skipped a torn last write", LoadWarning, stacklevel=4)
-        data = data[: data.rfind(b"\n") + 1]
-    out = []
-    for k, line in enumerate(data.splitlines()):
-        try:
-            entry = loads(line)
-        except ValueError:
-            raise StorageError(f"{path}: line {k + 1} is not JSON; the folder is damaged") from None
-        out.append(entry)
-    return out
-
-
-def replay_changes(
-    folder: Path, manifest: dict[str, Any], schema: Schema, records: pd.DataFrame
-) -> tuple[Schema, pd.DataFrame, set[str]]:
-    """Apply the changes log to the snapshot: (schema, records, ids deleted)."""
-    deleted: set[str] = set()
-    entries = read_changes(folder, manifest)
-    if not entries:
-        return schema, records, deleted
-    columns: dict[str, np.ndarray] = {}
-    positions = dict(zip(records[T.ID].tolist(), range(len(records)), strict=True))
-    frame = records
-    for entry in entries:
-        change = change_of_line(entry)
-        if change is None:
-            raise StorageError(f"{folder}: unknown change {entry.get('op')!r} in the changes log")
-        if isinstance(change, EditRecords):
-            at = [positions.get(i) for i in change.ids]
-            for column, values in change.columns.items():
-                if column not in columns:
-                    source = frame[column] if column in frame.columns else [None] * len(frame)
-                    columns[column] = np.array(source, dtype=object)
-                for p, value in zip(at, values, strict=True):
-                    if p is not None:
-                        columns[column][p] = value
-        else:  # a delete or a schema change: fold the edits so far, then apply it
-            frame = _with_columns(frame, columns)
-            columns = {}
-            if isinstance(change, DeleteRecords):
-                deleted.update(change.ids)
-                frame = frame[~T.isin(frame[T.ID], change.ids).to_numpy()].reset_index(drop=True)
-            else:
-                assert isinstance(change, ChangeSchema)  # change_of_line makes no other kind
-                schema = change.schema
-                frame = frame.drop(columns=[c for c in change.drop if c in frame.columns])
-                frame = frame.assign(**change.columns)
-            positions = dict(zip(frame[T.ID].tolist(), range(len(frame)), strict=True))
-    return schema, _with_columns(frame, columns), deleted
-
-
-def _with_columns(frame: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    if not columns:
-        return frame
-    return frame.assign(**{c: pd.Series(v, dtype=object) for c, v in columns.items()})
+_LOCKS: dict[str, FolderWriter] = {}
+"""Which writer of this process holds each annotator lock, by lock path."""
 
 
 class FolderWriter:
-    """Writes a dataset's changes into its folder: the one place a change reaches the disk."""
+    """This process's writer of one dataset folder: the one place a change reaches the disk.
 
-    def __init__(self, folder: Path) -> None:
+    Its files live in ``writers/<id>/``, made on the first write; nobody else writes there.
+    An annotator's answers are written by one process at a time (a lock per annotator, on
+    disks where locks work): two kernels writing the same person's answers is almost always a
+    mistake (the same notebook opened twice).
+    """
+
+    def __init__(self, folder: Path, writer_id: str | None = None) -> None:
         self.folder = folder
-        self._logs: dict[str, AnswerLog] = {}
+        self.id = writer_id or new_writer_id()
+        self.dir = folder / WRITERS / self.id
+        self.answers = OwnedLog(self.dir / ANSWERS)
+        self.changes = OwnedLog(self.dir / CHANGES)
+        self._users: dict[str, FileLock] = {}
+        self._superseded: set[str] = set()
+        self._parts = 0
+        self._checkpoints = 0
+        self.closed = False
 
-    def log_for(self, user: str) -> AnswerLog:
-        """Return ``user``'s answer log, taking the annotator's lock on first use."""
-        log = self._logs.get(user)
-        if log is None:
-            log = self._logs[user] = AnswerLog(self.folder, user)
-        return log
+    @property
+    def users(self) -> list[str]:
+        """The annotators whose answers this writer writes (it holds their locks)."""
+        return list(self._users)
 
-    def write(self, change: Change, *, show_progress: bool | None = None) -> None:
-        """Append ``change`` durably; returns once it is flushed and synced."""
+    # ---- annotator locks
+    def claim(self, user: str) -> None:
+        """Take ``user``'s annotator lock (raises ``WriterLockedError`` if another process has it).
+
+        Within one process the newest writer takes over: re-running a notebook cell that opens
+        the dataset again must not lock the annotator out; the older copy's next write of that
+        annotator raises saying which copy now writes.
+        """
+        if self.closed:
+            raise StorageError(f"annotator {user!r}: this dataset was closed; open it again")
+        if user in self._superseded:
+            raise WriterLockedError(
+                f"annotator {user!r}: a newer copy of this dataset opened in this kernel "
+                "(a re-run cell, say) now writes this annotator's answers; use that copy"
+            )
+        if user in self._users:
+            return
+        locks = self.folder / LOCKS
+        try:
+            locks.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise storage_error(locks, exc, "could not make the locks folder") from None
+        path = str((locks / f"{user_file(user)}.lock").resolve())
+        previous = _LOCKS.get(path)
+        if previous is not None and previous is not self:
+            previous._release(user, superseded=True)
+        lock = FileLock(path, thread_local=False, is_singleton=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise WriterLockedError(
+                f"annotator {user!r}: another writer already holds this annotator's answers in "
+                f"{self.folder} (another kernel or process; lock {path}); use another user "
+                "name, or close the other one (dataset.close() or stop its kernel)"
+            ) from None
+        except OSError as exc:  # a read-only folder: no lock can be made
+            raise storage_error(Path(path), exc, "could not take the annotator lock") from None
+        self._users[user] = lock
+        _LOCKS[path] = self
+
+    def _release(self, user: str, *, superseded: bool = False) -> None:
+        lock = self._users.pop(user, None)
+        if superseded:
+            self._superseded.add(user)
+        if lock is not None:
+            lock.release()
+            key = str(Path(lock.lock_file).resolve())
+            if _LOCKS.get(key) is self:
+                del _LOCKS[key]
+
+    # ---- writing
+    def write(self, change: Change, at: float, *, show_progress: bool | None = None) -> None:
+        """Write ``change`` (made at time ``at``) durably; returns once it is on disk.
+
+        Raises ``StorageError`` (naming the file and the cause) having written nothing.
+        """
+        if self.closed:
+            raise StorageError(f"{self.folder}: this dataset was closed; open it again")
         if isinstance(change, PutResponse):
-            self.log_for(change.row[1]).append(T.row_dict(change.row))
+            self.claim(change.row[1])
+            self.answers.append(answer_line(T.row_dict(change.row)))
         elif isinstance(change, PutResponses):
-            rows = change.rows
-            users = pd.unique(rows["user"])
-            groups = (
-                [(users[0], rows)] if len(users) == 1 else list(rows.groupby("user", sort=False))
-            )
-            for name, group in progress(
-                groups, desc="add_responses", rows=len(rows), enabled=show_progress
-            ):
-                self.log_for(str(name)).append_many(group)
+            for user in pd.unique(change.rows["user"]):
+                self.claim(str(user))
+            self.answers.append(answer_lines(change.rows))  # one batch: one write, all or none
         elif isinstance(change, RemoveResponse):  # the log is append-only: a tombstone line
-            self.log_for(change.user).append(
-                {
-                    "record_id": change.record_id,
-                    "user": change.user,
-                    "status": REMOVED,
-                    "values": "{}",
-                    "updated_at": change.at,
-                    "time_spent": None,
-                    "inserted_at": change.at,
-                }
-            )
+            self.claim(change.user)
+            row = {
+                "record_id": change.record_id,
+                "user": change.user,
+                "status": REMOVED,
+                "values": "{}",
+                "updated_at": change.at,
+                "time_spent": None,
+                "inserted_at": change.at,
+            }
+            self.answers.append(answer_line(row))
         elif isinstance(change, AddRecords):
-            append_part(self.folder, change.records, change.responses)
-        elif isinstance(change, NoteReview):
-            append_note(self.folder, change.note)
+            self._add_part(change, at)
         else:
-            append_change(self.folder, change)
+            self.changes.append(_line_bytes(line_of(change, at)))
+
+    def _add_part(self, change: AddRecords, at: float) -> None:
+        """Write a batch of records as a part, then the line that adds it (the commit point)."""
+        self._parts += 1
+        tag = f"{self._parts}-{secrets.token_hex(3)}"
+        entry: dict[str, Any] = {"op": "add", "at": at, "part": f"records-{tag}.parquet",
+                                 "responses": None, "rows": len(change.records)}
+        self.dir.mkdir(parents=True, exist_ok=True)
+        _write_parquet(self.dir / entry["part"], change.records)
+        if not change.responses.empty:
+            entry["responses"] = f"responses-{tag}.parquet"
+            _write_parquet(self.dir / entry["responses"], T.conform_responses(change.responses))
+        # a part with no line naming it is not part of the dataset (a kill right here leaves
+        # an orphan file that `nb_feedback check` reports and nothing reads)
+        self.changes.append(_line_bytes(entry))
+
+    def write_checkpoint(self, state: Checkpoint, *, show_progress: bool | None = None) -> None:
+        """Write ``state`` as this writer's next checkpoint, then drop its earlier ones."""
+        from nb_feedback._progress import progress
+
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._checkpoints += 1
+        name = f"checkpoint-{int(state.at * 1e6):x}-{self._checkpoints}"
+        steps = ["records", "responses", "state"]
+        for step in progress(steps, desc="save", rows=len(state.records), enabled=show_progress):
+            if step == "records":
+                _write_parquet(self.dir / f"{name}.records.parquet", state.records)
+            elif step == "responses":
+                _write_parquet(
+                    self.dir / f"{name}.responses.parquet", T.conform_responses(state.responses)
+                )
+            else:
+                body = json.dumps(state.to_dict(name), ensure_ascii=False).encode("utf-8")
+                write_atomic(self.dir / f"{name}.json", lambda tmp: tmp.write_bytes(body))
+        for old in self.dir.glob("checkpoint-*.json"):  # only its own, superseded ones
+            if old.name != f"{name}.json":
+                _remove_checkpoint(old)
 
     def close(self) -> None:
-        """Release every annotator lock this writer holds."""
-        for log in self._logs.values():
-            log.close()
-        self._logs.clear()
+        """Release every annotator lock this writer holds and close its files."""
+        for user in list(self._users):
+            self._release(user)
+        self.answers.close()
+        self.changes.close()
+        self.closed = True
+
+
+def _remove_checkpoint(path: Path) -> None:
+    stem = path.name[: -len(".json")]
+    for name in (path.name, f"{stem}.records.parquet", f"{stem}.responses.parquet"):
+        with contextlib.suppress(OSError):
+            (path.parent / name).unlink()
+
+
+# ------------------------------------------------------------------------ the checkpoint
+@dataclass
+class Checkpoint:
+    """A whole state of a dataset and what of the folder's files it covers."""
+
+    at: float
+    writer: str
+    schema: Schema
+    schema_at: float
+    records: pd.DataFrame
+    responses: pd.DataFrame
+    deleted: set[str] = field(default_factory=set)
+    removed: dict[tuple[str, str], float] = field(default_factory=dict)
+    edit_clocks: dict[tuple[str, str, str | None], tuple[float, str]] = field(default_factory=dict)
+    notes: dict[tuple[str, str], tuple[float, ReviewNote | None]] = field(default_factory=dict)
+    covers: dict[str, int] = field(default_factory=dict)
+    """Bytes of each writer file (``<writer>/<file>``) whose lines this state holds."""
+    torn: dict[str, int] = field(default_factory=dict)
+    """Bytes after the last whole line of each file when the state was taken (already
+    reported: a torn tail of a writer that died is warned about once, not at every open)."""
+
+    def to_dict(self, name: str) -> dict[str, Any]:
+        """Return the JSON form of the checkpoint file."""
+        return {
+            "at": self.at,
+            "writer": self.writer,
+            "schema": self.schema.to_dict(),
+            "schema_at": self.schema_at,
+            "records": f"{name}.records.parquet",
+            "responses": f"{name}.responses.parquet",
+            "rows": len(self.records),
+            "deleted": sorted(self.deleted),
+            "removed": [[r, u, t] for (r, u), t in self.removed.items()],
+            "edit_clocks": [[r, c, k, t, w] for (r, c, k), (t, w) in self.edit_clocks.items()],
+            "notes": [
+                [r, u, t, None if n is None else n.to_dict()] for (r, u), (t, n) in self.notes.items()
+            ],
+            "covers": self.covers,
+            "torn": self.torn,
+        }
+
+
+def read_checkpoint(path: Path) -> Checkpoint:
+    """Read a checkpoint file and its parts (``FileNotFoundError`` if one went meanwhile)."""
+    try:
+        body = json.loads(path.read_bytes())
+        at, writer = float(body["at"]), str(body["writer"])
+        schema = _schema_of(body["schema"], str(path))
+        records = read_parquet(path.parent / str(body["records"]))
+        responses = T.conform_responses(read_parquet(path.parent / str(body["responses"])))
+        notes: dict[tuple[str, str], tuple[float, ReviewNote | None]] = {}
+        for r, u, t, n in body.get("notes", []):
+            note = None if n is None else ReviewNote(
+                str(n["record_id"]), str(n["reviewer"]), n.get("source"), bool(n["edited"]),
+                float(n["at"]),
+            )
+            notes[(str(r), str(u))] = (float(t), note)
+        return Checkpoint(
+            at=at,
+            writer=writer,
+            schema=schema,
+            schema_at=float(body.get("schema_at", 0.0)),
+            records=records,
+            responses=responses,
+            deleted={str(i) for i in body.get("deleted", [])},
+            removed={(str(r), str(u)): float(t) for r, u, t in body.get("removed", [])},
+            edit_clocks={
+                (str(r), str(c), k): (float(t), str(w))
+                for r, c, k, t, w in body.get("edit_clocks", [])
+            },
+            notes=notes,
+            covers={str(k): int(v) for k, v in body.get("covers", {}).items()},
+            torn={str(k): int(v) for k, v in body.get("torn", {}).items()},
+        )
+    except (FileNotFoundError, StorageError):
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StorageError(f"{path}: unreadable checkpoint ({type(exc).__name__}: {exc})") from None
+
+
+def checkpoint_files(folder: Path) -> list[Path]:
+    """Return the folder's checkpoint files, the latest first (by time, then name)."""
+    found = []
+    for path in (folder / WRITERS).glob("*/checkpoint-*.json"):
+        match = re.match(r"checkpoint-([0-9a-f]+)-", path.name)
+        found.append((int(match.group(1), 16) if match else 0, path.as_posix(), path))
+    return [p for _, _, p in sorted(found, reverse=True)]
+
+
+def writer_dirs(folder: Path) -> list[Path]:
+    """Return every writer's folder, by name."""
+    base = folder / WRITERS
+    try:
+        return sorted(p for p in base.iterdir() if p.is_dir())
+    except FileNotFoundError:
+        return []
+
+
+# ---------------------------------------------------------------------------- reading news
+@dataclass
+class News:
+    """What a folder's writers wrote that this reader had not read yet."""
+
+    answers: pd.DataFrame
+    changes: list[Stamped]
+    """Record parts added, edits, deletions, schema changes and notes, in (time, writer) order."""
+    bad_lines: int = 0
+    skipped: list[str] = field(default_factory=list)
+    """What was skipped, and where (for the warning)."""
+
+    @property
+    def empty(self) -> bool:
+        """Tell whether nothing new was read."""
+        return self.answers.empty and not self.changes
+
+
+class FolderReader:
+    """Byte offsets into every writer file of a folder, and the lines written after them.
+
+    ``read_new`` reads only the bytes appended since the last call (a line still being written,
+    or the torn tail of a killed writer, waits for the next call, and is skipped for good only
+    once a whole line follows it). Used both to open a folder (from a checkpoint's offsets) and
+    to follow other processes (``FeedbackDataset.refresh``): one reading path.
+    """
+
+    def __init__(self, folder: Path, covers: dict[str, int] | None = None) -> None:
+        self.folder = folder
+        self.offsets: dict[str, int] = dict(covers or {})
+        self._manifest = self._manifest_stamp()
+        self.replaced = False
+        """Whether another dataset was saved over this folder since (``overwrite=True``)."""
+        self.bytes_read = 0
+        """Bytes read by ``read_new`` so far (tests check that a look costs only the news)."""
+        self.partial: dict[str, int] = {}
+        """Bytes after the last whole line of each file, at the last look (a write in
+        progress, or the torn tail of a writer that died)."""
+
+    def _manifest_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.folder / MANIFEST).stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def read_new(self, *, skip_writer: str | None = None) -> News:
+        """Return what every writer (but ``skip_writer``) appended since the last call."""
+        if self._manifest_stamp() != self._manifest:
+            self.replaced = True  # only an overwrite (or an upgrade) rewrites the manifest
+        answers: list[pd.DataFrame] = []
+        changes: list[Stamped] = []
+        news = News(T.empty_responses(), changes)
+        for wdir in writer_dirs(self.folder):
+            writer = wdir.name
+            if writer == skip_writer:
+                continue
+            data = self._new_bytes(f"{writer}/{ANSWERS}")
+            if data:
+                frame, bad = read_answer_lines(data)
+                if bad:
+                    news.bad_lines += bad
+                    news.skipped.append(f"{wdir / ANSWERS}: {bad} unreadable line(s)")
+                if not frame.empty:
+                    answers.append(frame)
+            data = self._new_bytes(f"{writer}/{CHANGES}")
+            if data:
+                self._read_changes(wdir, data, news)
+        if answers:
+            news.answers = T.conform_responses(
+                pd.concat(answers, ignore_index=True) if len(answers) > 1 else answers[0]
+            )
+            CLOCK.observe(float(news.answers["updated_at"].max()))
+        if changes:
+            CLOCK.observe(max(c[0] for c in changes))
+        changes.sort(key=lambda c: (c[0], c[1]))
+        return news
+
+    def _new_bytes(self, name: str) -> bytes:
+        path = self.folder / WRITERS / name
+        start = self.offsets.get(name, 0)
+        try:
+            with path.open("rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
+                if size < start:  # its writer rolled back a failed write we had seen part of
+                    start = _whole_lines_before(fh, size)
+                    self.offsets[name] = start
+                if size <= start:
+                    return b""
+                fh.seek(start)
+                data = fh.read(size - start)
+        except FileNotFoundError:
+            return b""
+        except OSError as exc:
+            raise StorageError(f"{path}: unreadable ({exc})") from None
+        end = data.rfind(b"\n") + 1  # a line still being written waits for the next look
+        self.bytes_read += len(data)
+        self.offsets[name] = start + end
+        if end < len(data):
+            self.partial[name] = len(data) - end
+        else:
+            self.partial.pop(name, None)
+        return data[:end]
+
+    def _read_changes(self, wdir: Path, data: bytes, news: News) -> None:
+        bad = 0
+        for line in data.splitlines():
+            try:
+                entry = loads(line)
+                at, change = change_of(entry)
+                if change is None:  # a records part
+                    news.changes.append((at, wdir.name, self._part(wdir, entry)))
+                else:
+                    news.changes.append((at, wdir.name, change))
+            except (ValueError, BadLine):  # orjson's errors are ValueErrors
+                bad += 1
+            except (FileNotFoundError, StorageError) as exc:
+                bad += 1
+                news.skipped.append(f"{wdir / CHANGES}: a record part is missing or damaged ({exc})")
+        if bad:
+            news.bad_lines += bad
+            news.skipped.append(f"{wdir / CHANGES}: {bad} unreadable line(s)")
+
+    def _part(self, wdir: Path, entry: dict[str, Any]) -> AddRecords:
+        records = read_parquet(wdir / str(entry["part"]))
+        if T.VECTORS not in records.columns:
+            records[T.VECTORS] = None
+        responses = (
+            T.conform_responses(read_parquet(wdir / str(entry["responses"])))
+            if entry.get("responses")
+            else T.empty_responses()
+        )
+        return AddRecords(records, responses)
+
+
+def _whole_lines_before(fh: Any, size: int) -> int:
+    fh.seek(max(0, size - 65536))
+    data = fh.read(size - max(0, size - 65536))
+    cut = data.rfind(b"\n")
+    return max(0, size - len(data)) + cut + 1 if cut >= 0 else 0
+
+
+def read_answer_lines(data: bytes) -> tuple[pd.DataFrame, int]:
+    """Parse answer lines: (the answers, how many lines were not answers)."""
+    import io
+
+    import pyarrow.json as pa_json
+
+    try:
+        table = pa_json.read_json(
+            io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
+        )
+        frame = table.select(T.RESPONSE_COLUMNS).to_pandas()
+        if not frame[["record_id", "user", "status", "values", "updated_at"]].isna().any().any():
+            return T.conform_responses(frame), 0
+    except pa.ArrowException:
+        pass
+    rows, bad = [], 0
+    for line in data.splitlines():
+        try:
+            row = loads(line)
+            if not (
+                isinstance(row, dict)
+                and isinstance(row.get("record_id"), str)
+                and isinstance(row.get("user"), str)
+                and isinstance(row.get("status"), str)
+                and isinstance(row.get("values"), str)
+                and isinstance(row.get("updated_at"), int | float)
+                and not isinstance(row.get("updated_at"), bool)
+            ):
+                raise ValueError("not an answer")
+            spent = row.get("time_spent")
+            rows.append({
+                **{c: row.get(c) for c in T.RESPONSE_COLUMNS},
+                "time_spent": spent if isinstance(spent, int | float) else None,
+                "inserted_at": row.get("inserted_at")
+                if isinstance(row.get("inserted_at"), int | float) else None,
+                "provenance": row.get("provenance")
+                if isinstance(row.get("provenance"), str) else None,
+            })
+        except ValueError:
+            bad += 1
+    frame = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
+    return T.conform_responses(frame), bad
+
+
+# ---------------------------------------------------------------------- a folder's state
+def latest_checkpoint(folder: Path) -> tuple[Checkpoint | None, list[str]]:
+    """Return the latest readable checkpoint and what was skipped (damaged checkpoints)."""
+    skipped: list[str] = []
+    for path in checkpoint_files(folder):
+        try:
+            return read_checkpoint(path), skipped
+        except FileNotFoundError:
+            continue  # superseded and removed by its writer meanwhile: the next one
+        except StorageError as exc:
+            skipped.append(str(exc))
+    return None, skipped
+
+
+def save_new_folder(folder: Path, state: Checkpoint, writer: FolderWriter, *,
+                    overwrite: bool, show_progress: bool | None) -> None:
+    """Make ``folder`` a dataset holding ``state`` (a first save, or ``overwrite=True``).
+
+    Overwriting never removes another process's files: the old writers' folders are left in
+    place, covered in full by the new checkpoint (what they hold is no longer part of the
+    dataset). A folder another process is writing (an annotator lock is held) is refused.
+    """
+    if folder.exists() and not folder.is_dir():
+        raise StorageError(f"{folder}: exists and is not a folder")
+    existing = is_dataset_folder(folder)
+    if existing:
+        if not overwrite:
+            raise StorageError(
+                f"{folder}: already holds a dataset; pass overwrite=True to replace it"
+            )
+        _refuse_if_written(folder)
+    elif folder.exists() and any(folder.iterdir()):
+        if _only_a_crashed_first_save(folder):
+            CLOCK.observe(_latest_time_in(folder))  # the retry's checkpoint is the latest
+            state.at = CLOCK.tick()
+        elif (folder / WRITERS).is_dir() or any(folder.glob("answers*")):
+            raise StorageError(
+                f"{folder}: holds dataset files but no {MANIFEST} (damaged); nothing was "
+                "written. Run `nb_feedback repair` on it, or choose another folder"
+            )
+        else:
+            raise StorageError(
+                f"{folder}: is not empty and holds no nb_feedback dataset; choose an empty "
+                "or new folder"
+            )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(folder, exc, "could not make the folder") from None
+    if existing:
+        # what the old dataset's writers wrote is covered by the new checkpoint: read none of it
+        state.covers = _sizes_of_every_file(folder)
+        state.at = max(state.at, _latest_time_in(folder))
+        writer.write_checkpoint(state, show_progress=show_progress)
+        _upgrade_manifest(folder, state.schema, writer.id)
+    else:
+        writer.write_checkpoint(state, show_progress=show_progress)
+        _write_manifest_once(folder, state.schema, writer.id)
+
+
+def _only_a_crashed_first_save(folder: Path) -> bool:
+    """Tell whether ``folder`` holds only what a first save writes before its manifest."""
+    names = {p.name for p in folder.iterdir()}
+    if names != {WRITERS}:
+        return False
+    for wdir in writer_dirs(folder):
+        for path in wdir.iterdir():
+            if not (path.name.startswith("checkpoint-") or path.name.endswith(".tmp")):
+                return False
+    return True
+
+
+def _latest_time_in(folder: Path) -> float:
+    latest = 0.0
+    for path in checkpoint_files(folder)[:1]:
+        with contextlib.suppress(StorageError, FileNotFoundError):
+            latest = read_checkpoint(path).at
+    return CLOCK.tick() if latest < CLOCK.last else max(latest, CLOCK.tick())
+
+
+def _sizes_of_every_file(folder: Path) -> dict[str, int]:
+    out = {}
+    for wdir in writer_dirs(folder):
+        for name in (ANSWERS, CHANGES):
+            with contextlib.suppress(OSError):
+                out[f"{wdir.name}/{name}"] = (wdir / name).stat().st_size
+    return out
+
+
+def _refuse_if_written(folder: Path) -> None:
+    """Raise if another process holds an annotator lock in ``folder`` (it is writing there)."""
+    for path in sorted((folder / LOCKS).glob("*.lock")):
+        if _LOCKS.get(str(path.resolve())) is not None:
+            continue  # this process's own lock
+        lock = FileLock(str(path), thread_local=False, is_singleton=False)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise StorageError(
+                f"{folder}: another process is writing this dataset (annotator lock "
+                f"{path.name} is held); overwriting it would lose its answers. Close it first"
+            ) from None
+        except OSError:
+            continue
+        lock.release()
+
+
+def upgrade_legacy(folder: Path, state: Checkpoint, writer: FolderWriter) -> None:
+    """Turn a format 1 or 2 folder into format 3: a checkpoint of what it holds, then the manifest.
+
+    The old files stay where they are (an old version may still read them).
+    """
+    writer.write_checkpoint(state)
+    _upgrade_manifest(folder, state.schema, writer.id)
+
+
+def write_answers_durably(fd: int, data: bytes) -> None:
+    """Kept for tools that append to a raw descriptor: every byte, then fsync."""
+    write_all(fd, data)
+
+
+def torn_tails(reader: FolderReader, known: dict[str, int] | None = None) -> list[str]:
+    """Describe the files whose end is not a whole line (skipped until a whole line follows).
+
+    ``known``: torn tails a checkpoint already reported (the same bytes are not told again).
+    """
+    known = known or {}
+    return [
+        f"{reader.folder / WRITERS / name}: {n} bytes at the end are not a whole line (a write "
+        "in progress, or cut by a crash)"
+        for name, n in sorted(reader.partial.items())
+        if known.get(name) != n
+    ]
+
+
+def warn_skipped(folder: Path, skipped: list[str], stacklevel: int = 3) -> None:
+    """Warn once about what reading ``folder`` skipped (each item names its file)."""
+    if skipped:
+        warnings.warn(
+            f"{folder}: skipped damaged data; everything else was kept: " + "; ".join(skipped),
+            LoadWarning,
+            stacklevel=stacklevel,
+        )

@@ -190,3 +190,32 @@ def edit_item(
         return dataclasses.replace(schema, fields=fields), new
     questions = tuple(new if q.name == item.name else q for q in schema.questions)
     return dataclasses.replace(schema, questions=questions), new
+
+
+def metadata_columns(
+    old: Schema, new: Schema, records: Any
+) -> tuple[dict[str, list[Any]], list[str]]:
+    """Return the typed columns a schema change read from a folder implies, and those to drop.
+
+    A folder stores a schema change as the schema alone: the typed column of each new or
+    changed metadata property is rebuilt from the records' metadata (values that do not fit
+    are left out, None, rather than refusing what another process already committed).
+    """
+    from nb_feedback import _tables as T
+
+    before = {p.name: p for p in old.metadata_properties}
+    after = {p.name: p for p in new.metadata_properties}
+    drop = [T.meta_column(n) for n in before if n not in after]
+    columns: dict[str, list[Any]] = {}
+    metadata = records[T.METADATA].tolist() if len(records) else []
+    for name, prop in after.items():
+        if before.get(name) == prop and T.meta_column(name) in records.columns:
+            continue
+        out = []
+        for text in metadata:
+            meta = orjson.loads(text) if isinstance(text, str) else text
+            value = meta.get(name) if isinstance(meta, Mapping) else None
+            fits = value is not None and not isinstance(value, list) and not prop.check_value(value)
+            out.append(value if fits else None)
+        columns[T.meta_column(name)] = out
+    return columns, drop

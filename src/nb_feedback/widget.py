@@ -88,6 +88,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         self._before, self._after = window_before, window_after
         self._order: np.ndarray | None = None  # dataset positions in the filter; None = all
         self._undo: list[tuple[str, Response | None]] = []
+        self._undo_notes: list[Any] = []  # a reviewer's note before each undoable answer
         self._window_ids: set[str] = set()
         self._observing = False  # True once _on_position follows the position trait
         with self.hold_sync():
@@ -305,7 +306,8 @@ class FeedbackWidget(anywidget.AnyWidget):
                 "request_id": request_id,
                 "record_id": record_id if isinstance(record_id, str) else None,
                 "status": content.get("status") if content.get("type") == "answer" else None,
-                "saved": self._dataset.folder is not None,
+                # from the write itself: True only once the change is on disk (fsync'd)
+                "saved": kind in ("answer", "undo") and self._dataset.last_change_saved,
             }
             if moved_to is not None:
                 ack["position"] = moved_to
@@ -353,6 +355,7 @@ class FeedbackWidget(anywidget.AnyWidget):
                     f"(status {previous.status!r}) is kept; this one was not applied"
                 )
         source = content.get("source")
+        note = self._dataset.review_note(record_id, self.user) if self.review else None
         if self.review and status == "submitted":
             if source is not None and not isinstance(source, str):
                 raise ResponseError(f"record {record_id!r}: source must be a name, got {source!r}")
@@ -370,13 +373,17 @@ class FeedbackWidget(anywidget.AnyWidget):
             )
         if status != "draft":
             self._undo.append((record_id, previous))
-            del self._undo[:-MAX_UNDO]
+            self._undo_notes.append(note)
+            del self._undo[:-MAX_UNDO], self._undo_notes[:-MAX_UNDO]
 
     def _undo_last(self, content: dict[str, Any]) -> None:
         record_id = content.get("record_id")
         for i in range(len(self._undo) - 1, -1, -1):
             if self._undo[i][0] == record_id:
                 _, previous = self._undo.pop(i)
+                note = self._undo_notes.pop(i)
+                if self.review:  # the review's note goes with it (or the earlier one returns)
+                    self._dataset.restore_review_note(record_id, self.user, note)
                 if previous is None:
                     self._dataset.remove_response(record_id, self.user)
                 else:  # put the earlier answer back, as a new change
