@@ -147,8 +147,6 @@ class NoteReview:
         return [self.note.record_id]
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class PatchRecords:
     """Record edits as the folder stores them: one entry per (record, column, key) changed.

@@ -10,6 +10,7 @@ is never glued to half of an earlier one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import secrets
@@ -85,10 +86,8 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
     except Exception as exc:  # pyarrow raises its own errors for a full disk
         raise storage_error(target, exc) from None
     finally:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
     fsync_dir(target.parent)
 
 
@@ -153,20 +152,16 @@ class OwnedLog:
                 self._truncate()
             write_all(fd, data)
         except OSError as exc:
-            try:
+            with contextlib.suppress(OSError):  # else cut before the next append (size check)
                 self._truncate()
-            except OSError:
-                pass  # truncated before the next append (size check above)
             raise storage_error(self.path, exc) from None
         self._end += len(data)
 
     def close(self) -> None:
         """Close the file (appending again reopens it)."""
         if self._fd is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self._fd)
-            except OSError:
-                pass
             self._fd = None
 
 

@@ -263,5 +263,3 @@ def _with_columns(frame: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.Dat
     if not columns:
         return frame
     return frame.assign(**{c: pd.Series(v, dtype=object) for c, v in columns.items()})
-
-

@@ -31,10 +31,10 @@ from nb_feedback._changes import (
     RemoveResponse,
     WithdrawReview,
 )
-from nb_feedback._hlc import CLOCK
 from nb_feedback._gc import gc_paused
-from nb_feedback._patches import group_by_record, landed, patch_of
+from nb_feedback._hlc import CLOCK
 from nb_feedback._ingest import check_edits, check_frame, lone_surrogate_error, to_frame
+from nb_feedback._patches import group_by_record, landed, patch_of
 from nb_feedback._progress import progress
 from nb_feedback._recordview import RowBlocks
 from nb_feedback.annotator_queue import queue_positions, user_order
@@ -420,6 +420,8 @@ class FeedbackDataset:
                 return
             next(steps)
             taken = pd.Index(self._records[T.ID])
+            if self._deleted:  # a deleted id stays deleted: it cannot name a new record
+                taken = taken.append(pd.Index(sorted(self._deleted), dtype=taken.dtype))
             new_records, new_responses = check_frame(frame, self._schema, taken)
         except UnicodeEncodeError:  # pandas' Arrow strings refuse a lone surrogate
             raise lone_surrogate_error(records, self._schema) from None
@@ -662,7 +664,11 @@ class FeedbackDataset:
             change = patch_of(change, self._stored)
             if not change.entries:
                 return
-        at = change.row[T.COLUMN_AT["updated_at"]] if isinstance(change, PutResponse) else CLOCK.tick()
+        at = (
+            change.row[T.COLUMN_AT["updated_at"]]
+            if isinstance(change, PutResponse)
+            else CLOCK.tick()
+        )
         writer, self._last_saved = "", False
         if self._writer is not None:
             if self._legacy:  # the first write to a format 1/2 folder: make it format 3 first
@@ -797,9 +803,9 @@ class FeedbackDataset:
         self, rows: pd.DataFrame, removal: np.ndarray, touched: list[str]
     ) -> pd.DataFrame:
         """Apply withdrawals among ``rows``; return the answers not older than a withdrawal."""
-        for record_id, user, at in rows.loc[removal, ["record_id", "user", "updated_at"]].itertuples(
-            index=False
-        ):
+        for record_id, user, at in rows.loc[
+            removal, ["record_id", "user", "updated_at"]
+        ].itertuples(index=False):
             current = self._responses.get(record_id, user)
             if current is None or float(current["updated_at"]) <= float(at):
                 self._apply(RemoveResponse(record_id, user, float(at)), float(at), "")
@@ -902,7 +908,9 @@ class FeedbackDataset:
             return []
         touched = self._take_news(news, live=True)
         if touched and self._listeners:
-            kind = "responses" if all(c.kind == "responses" for _, _, c in news.changes) else "records"
+            kind = (
+                "responses" if all(c.kind == "responses" for _, _, c in news.changes) else "records"
+            )
             self._notify(kind, touched)
         return touched
 
@@ -1497,6 +1505,17 @@ class FeedbackDataset:
         self._reader = persistence.FolderReader(folder, state.covers)
         return folder
 
+    @staticmethod
+    def check_folder(path: str | Path) -> Any:
+        """Report what a dataset folder holds and any damage, reading only (``nb_feedback check``).
+
+        Returns a ``folder_check.FolderReport``: ``.ok``, counts, and one line per damage found;
+        ``print`` it. ``nb_feedback repair FOLDER`` salvages a damaged folder beside it.
+        """
+        from nb_feedback.folder_check import check_folder
+
+        return check_folder(path)
+
     @classmethod
     def from_disk(cls, path: str | Path, *, show_progress: bool | None = None) -> FeedbackDataset:
         """Open a saved dataset; later changes are written back to the same folder.
@@ -1511,7 +1530,9 @@ class FeedbackDataset:
                 return cls._open(folder, show_progress)
             except FileNotFoundError as exc:
                 if attempt == 7 or not persistence.is_dataset_folder(folder):
-                    raise StorageError(f"{folder}: a file went missing while reading ({exc})") from None
+                    raise StorageError(
+                        f"{folder}: a file went missing while reading ({exc})"
+                    ) from None
         raise AssertionError("unreachable")
 
     @classmethod
@@ -1533,6 +1554,12 @@ class FeedbackDataset:
             out._reader = persistence.FolderReader(folder)
             out._take_news(out._reader.read_new())  # nothing, unless a format-3 writer began
             return out
+        return cls._from_checkpoints(folder)
+
+    @classmethod
+    def _from_checkpoints(cls, folder: Path) -> FeedbackDataset:
+        """Open a format-3 folder from its latest checkpoint and the lines it does not cover."""
+        out = cls.__new__(cls)
         base, skipped = persistence.latest_checkpoint(folder)
         if base is None:
             raise StorageError(

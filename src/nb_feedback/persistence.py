@@ -75,8 +75,8 @@ from nb_feedback._durable import (
     OwnedLog,
     fsync_dir,
     storage_error,
-    write_atomic,
     write_all,
+    write_atomic,
 )
 from nb_feedback._hlc import CLOCK
 from nb_feedback._textbuf import data_bytes, has_any
@@ -230,8 +230,10 @@ def change_of(entry: Any) -> tuple[float, Change | None]:
         at = float(entry["at"])
         op = entry["op"]
         if op == "patch":
-            entries = [(str(i), str(c), None if k is None else str(k), bool(p), v)
-                       for i, c, k, p, v in entry["set"]]
+            entries = [
+                (str(i), str(c), None if k is None else str(k), bool(p), v)
+                for i, c, k, p, v in entry["set"]
+            ]
             return at, PatchRecords(entries)
         if op == "delete":
             return at, DeleteRecords([str(i) for i in entry["ids"]])
@@ -360,7 +362,7 @@ _LOCKS: dict[str, FolderWriter] = {}
 
 
 class FolderWriter:
-    """This process's writer of one dataset folder: the one place a change reaches the disk.
+    """Write this process's changes to one dataset folder: the one place a change reaches the disk.
 
     Its files live in ``writers/<id>/``, made on the first write; nobody else writes there.
     An annotator's answers are written by one process at a time (a lock per annotator, on
@@ -471,8 +473,13 @@ class FolderWriter:
         """Write a batch of records as a part, then the line that adds it (the commit point)."""
         self._parts += 1
         tag = f"{self._parts}-{secrets.token_hex(3)}"
-        entry: dict[str, Any] = {"op": "add", "at": at, "part": f"records-{tag}.parquet",
-                                 "responses": None, "rows": len(change.records)}
+        entry: dict[str, Any] = {
+            "op": "add",
+            "at": at,
+            "part": f"records-{tag}.parquet",
+            "responses": None,
+            "rows": len(change.records),
+        }
         self.dir.mkdir(parents=True, exist_ok=True)
         _write_parquet(self.dir / entry["part"], change.records)
         if not change.responses.empty:
@@ -499,7 +506,7 @@ class FolderWriter:
                 )
             else:
                 body = json.dumps(state.to_dict(name), ensure_ascii=False).encode("utf-8")
-                write_atomic(self.dir / f"{name}.json", lambda tmp: tmp.write_bytes(body))
+                _write_bytes_atomic(self.dir / f"{name}.json", body)
         for old in self.dir.glob("checkpoint-*.json"):  # only its own, superseded ones
             if old.name != f"{name}.json":
                 _remove_checkpoint(old)
@@ -511,6 +518,10 @@ class FolderWriter:
         self.answers.close()
         self.changes.close()
         self.closed = True
+
+
+def _write_bytes_atomic(target: Path, body: bytes) -> None:
+    write_atomic(target, lambda tmp: tmp.write_bytes(body))
 
 
 def _remove_checkpoint(path: Path) -> None:
@@ -555,7 +566,8 @@ class Checkpoint:
             "removed": [[r, u, t] for (r, u), t in self.removed.items()],
             "edit_clocks": [[r, c, k, t, w] for (r, c, k), (t, w) in self.edit_clocks.items()],
             "notes": [
-                [r, u, t, None if n is None else n.to_dict()] for (r, u), (t, n) in self.notes.items()
+                [r, u, t, None if n is None else n.to_dict()]
+                for (r, u), (t, n) in self.notes.items()
             ],
             "covers": self.covers,
             "torn": self.torn,
@@ -572,9 +584,16 @@ def read_checkpoint(path: Path) -> Checkpoint:
         responses = T.conform_responses(read_parquet(path.parent / str(body["responses"])))
         notes: dict[tuple[str, str], tuple[float, ReviewNote | None]] = {}
         for r, u, t, n in body.get("notes", []):
-            note = None if n is None else ReviewNote(
-                str(n["record_id"]), str(n["reviewer"]), n.get("source"), bool(n["edited"]),
-                float(n["at"]),
+            note = (
+                None
+                if n is None
+                else ReviewNote(
+                    str(n["record_id"]),
+                    str(n["reviewer"]),
+                    n.get("source"),
+                    bool(n["edited"]),
+                    float(n["at"]),
+                )
             )
             notes[(str(r), str(u))] = (float(t), note)
         return Checkpoint(
@@ -732,11 +751,12 @@ class FolderReader:
                     news.changes.append((at, wdir.name, self._part(wdir, entry)))
                 else:
                     news.changes.append((at, wdir.name, change))
+            except (FileNotFoundError, StorageError) as exc:  # before ValueError: a subclass
+                news.skipped.append(
+                    f"{wdir / CHANGES}: a record part is missing or damaged ({exc})"
+                )
             except (ValueError, BadLine):  # orjson's errors are ValueErrors
                 bad += 1
-            except (FileNotFoundError, StorageError) as exc:
-                bad += 1
-                news.skipped.append(f"{wdir / CHANGES}: a record part is missing or damaged ({exc})")
         if bad:
             news.bad_lines += bad
             news.skipped.append(f"{wdir / CHANGES}: {bad} unreadable line(s)")
@@ -790,14 +810,18 @@ def read_answer_lines(data: bytes) -> tuple[pd.DataFrame, int]:
             ):
                 raise ValueError("not an answer")
             spent = row.get("time_spent")
-            rows.append({
-                **{c: row.get(c) for c in T.RESPONSE_COLUMNS},
-                "time_spent": spent if isinstance(spent, int | float) else None,
-                "inserted_at": row.get("inserted_at")
-                if isinstance(row.get("inserted_at"), int | float) else None,
-                "provenance": row.get("provenance")
-                if isinstance(row.get("provenance"), str) else None,
-            })
+            rows.append(
+                {
+                    **{c: row.get(c) for c in T.RESPONSE_COLUMNS},
+                    "time_spent": spent if isinstance(spent, int | float) else None,
+                    "inserted_at": row.get("inserted_at")
+                    if isinstance(row.get("inserted_at"), int | float)
+                    else None,
+                    "provenance": row.get("provenance")
+                    if isinstance(row.get("provenance"), str)
+                    else None,
+                }
+            )
         except ValueError:
             bad += 1
     frame = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
@@ -818,8 +842,14 @@ def latest_checkpoint(folder: Path) -> tuple[Checkpoint | None, list[str]]:
     return None, skipped
 
 
-def save_new_folder(folder: Path, state: Checkpoint, writer: FolderWriter, *,
-                    overwrite: bool, show_progress: bool | None) -> None:
+def save_new_folder(
+    folder: Path,
+    state: Checkpoint,
+    writer: FolderWriter,
+    *,
+    overwrite: bool,
+    show_progress: bool | None,
+) -> None:
     """Make ``folder`` a dataset holding ``state`` (a first save, or ``overwrite=True``).
 
     Overwriting never removes another process's files: the old writers' folders are left in

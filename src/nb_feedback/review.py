@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 
-
 @dataclass(frozen=True)
 class ReviewNote:
     """A reviewer's answer to a record and the annotator answer it started from (None: new)."""

@@ -261,7 +261,7 @@ def test_crash_mid_save_leaves_the_previous_version_readable(
     old.save(folder)
     old.add_response(old[0].id, {"demonstration": "old answer"}, user="ann")
     old.close()
-    expected = reopen(folder)
+    reopen(folder)
 
     new = make_dataset(6)
     monkeypatch.setattr(persistence, "_upgrade_manifest", _boom)
@@ -363,7 +363,7 @@ def test_a_missing_part_is_a_clear_error(make_dataset: DatasetFactory, tmp_path:
 def test_opening_a_folder_without_a_dataset_is_a_clear_error(
     tmp_path: Path, make_path: Any
 ) -> None:
-    with pytest.raises(StorageError, match="not an nb_feedback dataset folder|no such folder"):
+    with pytest.raises(StorageError, match=r"not an nb_feedback dataset folder|no such folder"):
         reopen(make_path(tmp_path))
 
 
