@@ -334,12 +334,22 @@ def _foreign(folder: Path) -> None:
     (folder / "notes.txt").write_text("not a dataset", "utf-8")
 
 
+def _checkpoint(change: Callable[[dict[str, Any]], Any]) -> Callable[[Path], None]:
+    def corrupt(folder: Path) -> None:
+        path = next(folder.glob("writers/*/checkpoint-*.json"))
+        body = json.loads(path.read_text("utf-8"))
+        change(body)
+        path.write_text(json.dumps(body), "utf-8")
+
+    return corrupt
+
+
 FOLDERS = [
-    pytest.param(_truncate("records-*.parquet"), rg.StorageError,
-                 r"records-.*\.parquet: unreadable .*the folder is damaged",
+    pytest.param(_truncate("writers/*/checkpoint-*.records.parquet"), rg.StorageError,
+                 r"records\.parquet: unreadable .*the folder is damaged",
                  id="dir-truncated-records"),
-    pytest.param(_truncate("responses-*.parquet"), rg.StorageError,
-                 r"responses-.*\.parquet: unreadable .*the folder is damaged",
+    pytest.param(_truncate("writers/*/checkpoint-*.responses.parquet"), rg.StorageError,
+                 r"responses\.parquet: unreadable .*the folder is damaged",
                  id="dir-truncated-responses"),
     pytest.param(_write(persistence.MANIFEST, b"\x00\xff\xfe garbage \x89PNG"), rg.StorageError,
                  r"nb_feedback\.json: unreadable manifest", id="dir-garbage-manifest"),
@@ -348,10 +358,10 @@ FOLDERS = [
     pytest.param(_manifest(lambda m: m.update(format_version=99)), rg.StorageError,
                  r"format_version 99 is newer than this nb_feedback reads \(\d+\); upgrade",
                  id="dir-future-format"),
-    pytest.param(_manifest(lambda m: m["schema"].update(fields=3)), rg.SchemaError,
-                 r"schema: malformed", id="dir-garbage-schema"),
-    pytest.param(_manifest(lambda m: m["parts"][0].update(records="records-gone.parquet")),
-                 rg.StorageError, r"records-gone\.parquet: unreadable", id="dir-missing-part"),
+    pytest.param(_checkpoint(lambda m: m["schema"].update(fields=3)), rg.StorageError,
+                 r"unreadable schema", id="dir-garbage-schema"),
+    pytest.param(_checkpoint(lambda m: m.update(records="records-gone.parquet")),
+                 rg.StorageError, r"no readable checkpoint|missing", id="dir-missing-part"),
     pytest.param(_foreign, rg.StorageError, r"not an nb_feedback dataset folder",
                  id="dir-foreign"),
 ]  # fmt: skip
@@ -375,10 +385,10 @@ def test_an_undecodable_log_line_is_skipped_with_a_warning(saved: rg.FeedbackDat
     folder = saved.folder
     assert folder is not None
     saved.close()
-    (log,) = persistence.iter_user_logs(folder)
+    (log,) = [p for p in folder.glob(f"writers/*/{persistence.ANSWERS}") if p.stat().st_size]
     with log.open("ab") as fh:
         fh.write(b'{"record_id": "\xff\xfe", "values": 3}\n')
-    with pytest.warns(rg.LoadWarning, match="skipped 1 unreadable line"):
+    with pytest.warns(rg.LoadWarning, match=r"answers\.jsonl: 1 unreadable line"):
         loaded = rg.FeedbackDataset.from_disk(folder)
     assert_same_state(state(loaded), state(saved))
 
