@@ -7,7 +7,6 @@ first bad row.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -18,6 +17,7 @@ import pyarrow.compute as pc
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import dumps, texts_or_none
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
+from nb_feedback._hlc import CLOCK
 from nb_feedback._textbuf import has_any
 from nb_feedback.errors import ResponseError
 from nb_feedback.records import STATUSES, check_status, check_time_spent, check_user
@@ -97,7 +97,7 @@ def check_answer_frame(
         for i, value in enumerate(spent.tolist()):
             if not is_missing(value):
                 check_time_spent(value, f"answer {i}: record {ids.iloc[i]!r}")
-    now = time.time()
+    now = CLOCK.tick()  # later than every answer this process gave or read
     out = pd.DataFrame(
         {
             "record_id": ids.to_numpy(dtype=object),
@@ -180,7 +180,7 @@ def _text_batch_rows(
             "user": pd.array(pa.repeat(user, n), dtype="str"),
             "status": pd.array(pa.repeat(status, n), dtype="str"),
             "values": pd.array(_json_objects(questions, texts), dtype="str"),
-            "updated_at": np.full(n, time.time()),
+            "updated_at": np.full(n, CLOCK.tick()),
             "time_spent": np.full(n, np.nan),
         }
     )

@@ -1,0 +1,264 @@
+"""Storage format 3's rules, one at a time: the clock, the merge, checkpoints, owned files."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nb_feedback as rg
+from nb_feedback import _hlc, persistence
+from nb_feedback import _tables as T
+from nb_feedback._changes import PatchRecords
+
+
+def _dataset(n: int = 4) -> rg.FeedbackDataset:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.TextQuestion(name="demonstration")],
+        metadata_properties=[rg.TermsMetadataProperty(name="source")],
+    )
+    ds.add_records([{"prompt": f"p{i}", "metadata": {"source": "a"}} for i in range(n)])
+    return ds
+
+
+def test_the_clock_never_goes_back_and_passes_what_it_saw() -> None:
+    wall = iter([100.0, 100.0, 50.0, 200.0])
+    clock = _hlc.Clock(lambda: next(wall))
+    first, second, third = clock.tick(), clock.tick(), clock.tick()
+    assert first < second < third  # the same wall time, then a wall clock 50 s back
+    clock.observe(500.0)  # a change read from a process whose clock is ahead
+    assert clock.tick() > 500.0
+    clock.observe(float("nan"))
+    clock.observe(float("inf"))  # ignored
+
+
+_ROW = st.tuples(
+    st.integers(0, 3),  # record
+    st.sampled_from(["ann", "bob"]),
+    st.sampled_from(["submitted", "draft", "discarded"]),
+    st.sampled_from(["a", "b", "c"]),
+    st.integers(0, 4),  # time: ties are likely
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=st.lists(_ROW, max_size=8), news=st.lists(_ROW, min_size=1, max_size=8))
+def test_few_answers_land_as_many_do(first: list[tuple], news: list[tuple]) -> None:
+    """``_put_if_later`` (a few answers, one by one) is ``put_frame`` (latest_per_key)."""
+
+    def frame(rows: list[tuple], ids: list[str]) -> pd.DataFrame:
+        return T.conform_responses(
+            pd.DataFrame(
+                {
+                    "record_id": [ids[r[0]] for r in rows],
+                    "user": [r[1] for r in rows],
+                    "status": [r[2] for r in rows],
+                    "values": [json.dumps({"demonstration": r[3]}) for r in rows],
+                    "updated_at": [1000.0 + r[4] for r in rows],
+                    "time_spent": [None] * len(rows),
+                }
+            )
+        )
+
+    one, many = _dataset(), _dataset()
+    ids = [r.id for r in one]
+    many._records = one._records.copy()
+    many._id_positions = None
+    if first:
+        one._responses.put_frame(frame(first, ids))
+        many._responses.put_frame(frame(first, ids))
+    one._put_if_later(frame(news, ids))
+    many._responses.put_frame(frame(news, ids))
+    key = ["record_id", "user", "status", "values", "updated_at", "inserted_at"]
+
+    def rows(ds: rg.FeedbackDataset) -> list[tuple]:
+        return sorted(map(tuple, ds.responses_frame()[key].astype(str).to_numpy().tolist()))
+
+    assert rows(one) == rows(many)
+    for user in ("ann", "bob"):  # the counts kept up to date answer by answer agree too
+        assert one.status_counts(user) == many.status_counts(user)
+
+
+def test_record_edits_merge_key_by_key_in_any_order() -> None:
+    ds = _dataset(1)
+    rid = ds[0].id
+    edits = [
+        ((1.0, "w1"), PatchRecords([(rid, T.METADATA, "source", True, "x")])),
+        ((2.0, "w2"), PatchRecords([(rid, T.METADATA, "source", True, "y")])),
+        ((2.0, "w1"), PatchRecords([(rid, T.METADATA, "other", True, 1)])),
+        ((3.0, "w3"), PatchRecords([(rid, T.METADATA, "other", False, None)])),
+        ((1.5, "w2"), PatchRecords([(rid, T.METADATA, "third", True, [1, 2])])),
+    ]
+    results = set()
+    for order in itertools.permutations(edits):
+        copy = _dataset(1)
+        copy._records = ds._records.copy()
+        copy._id_positions = None
+        for (at, writer), patch in order:
+            copy._apply(patch, at, writer)
+        results.add(json.dumps(copy[0].metadata, sort_keys=True))
+    assert results == {json.dumps({"source": "y", "third": [1, 2]}, sort_keys=True)}
+
+
+def test_each_process_writes_only_its_own_files(tmp_path: Path) -> None:
+    _dataset().save(tmp_path / "d")
+    a = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    b = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    before = {p: p.stat().st_mtime_ns for p in (tmp_path / "d").rglob("*") if p.is_file()}
+    a.add_response(a[0].id, {"demonstration": "x"}, user="ann")
+    a.update_records([{"id": a[1].id, "metadata": {"source": "b"}}])
+    a.delete_records([a[3].id])
+    a.add_records([{"prompt": "new"}])
+    a.save()
+    b.add_response(b[0].id, {"demonstration": "y"}, user="bob")
+    b.save()
+    assert a._writer is not None and b._writer is not None
+    for path in (tmp_path / "d").rglob("*"):
+        if not path.is_file() or path.parent.name == persistence.LOCKS:
+            continue
+        if path in before:  # nothing written before was changed or removed
+            assert path.stat().st_mtime_ns == before[path], path
+        else:
+            assert path.parent in (a._writer.dir, b._writer.dir), path
+
+
+def test_a_checkpoint_keeps_reopening_flat(tmp_path: Path) -> None:
+    _dataset(50).save(tmp_path / "d")
+    writers = [rg.FeedbackDataset.from_disk(tmp_path / "d") for _ in range(6)]
+    for k, w in enumerate(writers):
+        for i in range(20):
+            w.add_response(w[i].id, {"demonstration": f"{k} {i}"}, user=f"u{k}")
+    fresh = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert fresh._reader is not None
+    unfolded = fresh._reader.bytes_read
+    writers[0].save()
+    again = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert again._reader is not None
+    assert again._reader.bytes_read == 0 < unfolded  # all of it is in the checkpoint
+    assert len(again.responses_frame()) == 120
+    writers[1].add_response(writers[1][30].id, {"demonstration": "after"}, user="u1")
+    last = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert 0 < last._reader.bytes_read < 400  # type: ignore[union-attr]
+    assert last.response_of(writers[1][30].id, "u1") is not None
+
+
+def test_schema_changes_travel_and_the_later_one_wins(tmp_path: Path) -> None:
+    _dataset().save(tmp_path / "d")
+    a = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    b = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    a.add_metadata_property(rg.IntegerMetadataProperty(name="length"))
+    b.refresh()
+    assert [p.name for p in b.metadata_properties] == ["source", "length"]
+    b.update_records([{"id": b[0].id, "metadata": {"source": "a", "length": 3}}])
+    a.refresh()
+    assert a.filter_by(metadata_filters=rg.IntegerMetadataFilter(name="length", ge=2)).records
+    again = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert [p.name for p in again.metadata_properties] == ["source", "length"]
+    assert len(again.filter_by(metadata_filters=rg.IntegerMetadataFilter(name="length", ge=2))) == 1
+
+
+def test_a_review_undone_takes_its_note_with_it(tmp_path: Path) -> None:
+    ds = _dataset(2)
+    ds.save(tmp_path / "d")
+    ds.add_response(ds[0].id, {"demonstration": "ann's"}, user="ann")
+    w = ds.annotate(user="rev", review=True)
+    sent: list[dict] = []
+    w.send = sent.append  # type: ignore[method-assign]
+    w._on_message(
+        w,
+        {"type": "answer", "request_id": "r1", "record_id": ds[0].id, "source": "ann",
+         "values": {"demonstration": "reviewed"}, "status": "submitted"},
+        [],
+    )  # fmt: skip
+    assert sent[-1]["saved"] is True  # from the write itself
+    assert len(ds.reviews()) == 1
+    w._on_message(w, {"type": "undo", "request_id": "r2", "record_id": ds[0].id}, [])
+    assert ds.reviews().empty
+    assert len(ds.reviewed()[0].responses) == 1  # ann's answer is not dropped any more
+    again = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert again.reviews().empty and again.response_of(ds[0].id, "rev") is None
+
+
+def test_refresh_keeps_the_provenance_of_other_kernels_answers(tmp_path: Path) -> None:
+    ds = _dataset(2)
+    ds.save(tmp_path / "d")
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    rid = ds[0].id
+    other.add_response(
+        rid,
+        {"demonstration": "edited draft"},
+        user="bob",
+        shown={"demonstration": {"suggestion": "draft", "agent": "m1"}},
+    )
+    ds.refresh()
+    mine = ds.responses_frame()
+    theirs = other.responses_frame()
+    assert mine["provenance"].tolist() == theirs["provenance"].tolist()
+    assert mine["provenance"].notna().all()
+
+
+def test_answers_to_a_record_deleted_elsewhere_are_said_to_be_gone(tmp_path: Path) -> None:
+    _dataset(2).save(tmp_path / "d")
+    mine = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    other = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    rid = mine[0].id
+    mine.add_response(rid, {"demonstration": "acked"}, user="ann")
+    other.delete_records([rid])
+    with pytest.warns(rg.LoadWarning, match="another process deleted 1 record"):
+        mine.refresh()
+    assert not mine._holds(rid)
+
+
+def test_overwriting_a_folder_another_process_writes_is_refused(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    _dataset().save(tmp_path / "d")
+    src = Path(__file__).resolve().parents[2] / "src"
+    code = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(src)!r})
+        import nb_feedback as rg
+        ds = rg.FeedbackDataset.from_disk({str(tmp_path / "d")!r})
+        ds.claim_writer("ann")
+        print("ready", flush=True)
+        time.sleep(30)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        with pytest.raises(rg.StorageError, match="another process is writing this dataset"):
+            _dataset(1).save(tmp_path / "d", overwrite=True)
+    finally:
+        child.kill()
+        child.wait()
+    time.sleep(0.05)
+    _dataset(1).save(tmp_path / "d", overwrite=True)  # no writer left: allowed
+    assert len(rg.FeedbackDataset.from_disk(tmp_path / "d")) == 1
+
+
+def test_concurrent_answers_with_equal_times_resolve_the_same_everywhere(tmp_path: Path) -> None:
+    _dataset(1).save(tmp_path / "d")
+    rid = rg.FeedbackDataset.from_disk(tmp_path / "d")[0].id
+    for name, value in (("w-a", "alpha"), ("w-b", "beta")):  # two writers, the same time
+        log = tmp_path / "d" / persistence.WRITERS / name / persistence.ANSWERS
+        log.parent.mkdir(parents=True)
+        row = {"record_id": rid, "user": "ann", "status": "submitted",
+               "values": json.dumps({"demonstration": value}), "updated_at": 2e9,
+               "time_spent": None, "inserted_at": 2e9}  # fmt: skip
+        log.write_text(json.dumps(row) + "\n", "utf-8")
+    seen = set()
+    for order in range(3):
+        ds = rg.FeedbackDataset.from_disk(tmp_path / "d")
+        seen.add(ds.response_of(rid, "ann").plain_values()["demonstration"])  # type: ignore[union-attr]
+        random.shuffle([order])
+    assert seen == {"beta"}  # the larger content, whoever reads
