@@ -24,7 +24,6 @@ import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.json as pa_json
@@ -68,16 +67,22 @@ def read_review_notes(folder: Path) -> list[ReviewNote]:
 
 
 class Loaded(NamedTuple):
-    """What a dataset folder holds: its schema, records, latest responses and deleted ids."""
+    """What a format 1 or 2 folder holds, as the dataset's one apply step takes it."""
 
     schema: Schema
     records: pd.DataFrame
-    responses: pd.DataFrame
-    deleted: set[str]
+    """The records of the parts, as saved (before the changes log)."""
+    snapshot: pd.DataFrame
+    """The responses saved with the parts."""
+    changes: list[Change]
+    """The changes log's edits, deletions and schema changes, in order."""
+    answers: pd.DataFrame
+    """Every answer-log line (withdrawals included), to apply after the changes."""
+    skipped: list[str]
 
 
 def load_folder(folder: Path, manifest: dict[str, Any], *, show_progress: bool | None) -> Loaded:
-    """Read a format 1 or 2 folder: schema, records, latest response per record and user, deleted ids."""
+    """Read a format 1 or 2 folder: its parts, its changes log and its answer logs."""
     try:
         schema = Schema.from_dict(manifest["schema"])
     except Exception as exc:
@@ -94,7 +99,8 @@ def load_folder(folder: Path, manifest: dict[str, Any], *, show_progress: bool |
     _check_records(folder, records, schema, several_parts=len(record_parts) > 1)
     if T.VECTORS not in records.columns:  # a format-1 part
         records[T.VECTORS] = None
-    schema, records, deleted = replay_changes(folder, manifest, schema, records)
+    skipped: list[str] = []
+    changes = read_changes(folder, manifest, skipped)
     answers = folder / str(manifest.get("answers_dir", "answers"))
     logs = [read_answer_log(path) for path in sorted(answers.glob("*.jsonl"))]
     logs = [log for log in logs if not log.empty]
@@ -103,32 +109,12 @@ def load_folder(folder: Path, manifest: dict[str, Any], *, show_progress: bool |
         if len(response_parts) > 1
         else (response_parts[0] if response_parts else T.empty_responses())
     )
-    if logs:
-        # Log lines were written by other processes at any time: check them against the
-        # records; the snapshot parts were checked when they were written.
-        fresh = T.conform_responses(pd.concat(logs, ignore_index=True))
-        if deleted:  # answers to records deleted since: gone with them, not damage
-            fresh = fresh[~T.isin(fresh["record_id"], list(deleted)).to_numpy()]
-        known = T.isin(fresh["record_id"], records[T.ID])
-        bad_status = ~T.isin(fresh["status"], [*STATUSES, REMOVED])
-        if (~known).any() or bad_status.any():
-            warnings.warn(
-                f"{folder}: skipped {int((~known).sum())} answer(s) to unknown records and "
-                f"{int(bad_status.sum())} with an unknown status",
-                LoadWarning,
-                stacklevel=3,
-            )
-            fresh = fresh[(known & ~bad_status).to_numpy()]
-        snapshot = pd.concat([snapshot, fresh], ignore_index=True)
-    if snapshot.empty:
-        return Loaded(schema, records, T.empty_responses(), deleted)
-    responses = T.conform_responses(snapshot)
-    if logs or len(response_parts) > 1:  # a later answer replaces an earlier one
-        responses = T.latest_per_key(responses)
-        responses = responses[(responses["status"] != REMOVED).to_numpy()]
-    if deleted:
-        responses = responses[~T.isin(responses["record_id"], list(deleted)).to_numpy()]
-    return Loaded(schema, records, responses.reset_index(drop=True), deleted)
+    fresh = T.conform_responses(pd.concat(logs, ignore_index=True)) if logs else T.empty_responses()
+    bad_status = ~T.isin(fresh["status"], [*STATUSES, REMOVED])
+    if bad_status.any():
+        skipped.append(f"{answers}: {int(bad_status.sum())} answer(s) with an unknown status")
+        fresh = fresh[~bad_status.to_numpy()]
+    return Loaded(schema, records, T.conform_responses(snapshot), changes, fresh, skipped)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -188,7 +174,7 @@ def _read_log_slowly(path: Path, data: bytes) -> pd.DataFrame:
 
 # ------------------------------------------------------------------ changes log (format 2)
 def change_of_line(entry: dict[str, Any]) -> Change | None:
-    """Return the change a changes-log line holds (``_change_line``'s inverse), None if unknown."""
+    """Return the change a format-2 changes-log line holds, None if unknown."""
     op = entry.get("op")
     if op == "edit":
         return EditRecords(list(entry["ids"]), dict(entry["columns"]))
@@ -200,66 +186,30 @@ def change_of_line(entry: dict[str, Any]) -> Change | None:
     return None
 
 
-def read_changes(folder: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the changes log's entries in order; a torn last line is skipped with a warning."""
+def read_changes(folder: Path, manifest: dict[str, Any], skipped: list[str]) -> list[Change]:
+    """Return the changes log's changes in order; damaged lines are counted in ``skipped``."""
     name = manifest.get("changes")
     path = folder / str(name) if name else None
     if path is None or not path.exists():
         return []
     data = path.read_bytes()
     if data and not data.endswith(b"\n"):
-        warnings.warn(f"{path}: skipped a torn last write", LoadWarning, stacklevel=4)
-        data = data[: data.rfind(b"\n") + 1]
-    out = []
-    for k, line in enumerate(data.splitlines()):
+        cut = data.rfind(b"\n") + 1
+        skipped.append(f"{path}: a torn last write ({len(data) - cut} bytes)")
+        data = data[:cut]
+    out: list[Change] = []
+    bad = 0
+    for line in data.splitlines():
         try:
-            entry = loads(line)
-        except ValueError:
-            raise StorageError(f"{path}: line {k + 1} is not JSON; the folder is damaged") from None
-        out.append(entry)
-    return out
-
-
-def replay_changes(
-    folder: Path, manifest: dict[str, Any], schema: Schema, records: pd.DataFrame
-) -> tuple[Schema, pd.DataFrame, set[str]]:
-    """Apply the changes log to the snapshot: (schema, records, ids deleted)."""
-    deleted: set[str] = set()
-    entries = read_changes(folder, manifest)
-    if not entries:
-        return schema, records, deleted
-    columns: dict[str, np.ndarray] = {}
-    positions = dict(zip(records[T.ID].tolist(), range(len(records)), strict=True))
-    frame = records
-    for entry in entries:
-        change = change_of_line(entry)
+            change = change_of_line(loads(line))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            change = None
+        except Exception:  # a schema that does not build
+            change = None
         if change is None:
-            raise StorageError(f"{folder}: unknown change {entry.get('op')!r} in the changes log")
-        if isinstance(change, EditRecords):
-            at = [positions.get(i) for i in change.ids]
-            for column, values in change.columns.items():
-                if column not in columns:
-                    source = frame[column] if column in frame.columns else [None] * len(frame)
-                    columns[column] = np.array(source, dtype=object)
-                for p, value in zip(at, values, strict=True):
-                    if p is not None:
-                        columns[column][p] = value
-        else:  # a delete or a schema change: fold the edits so far, then apply it
-            frame = _with_columns(frame, columns)
-            columns = {}
-            if isinstance(change, DeleteRecords):
-                deleted.update(change.ids)
-                frame = frame[~T.isin(frame[T.ID], change.ids).to_numpy()].reset_index(drop=True)
-            else:
-                assert isinstance(change, ChangeSchema)  # change_of_line makes no other kind
-                schema = change.schema
-                frame = frame.drop(columns=[c for c in change.drop if c in frame.columns])
-                frame = frame.assign(**change.columns)
-            positions = dict(zip(frame[T.ID].tolist(), range(len(frame)), strict=True))
-    return schema, _with_columns(frame, columns), deleted
-
-
-def _with_columns(frame: pd.DataFrame, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    if not columns:
-        return frame
-    return frame.assign(**{c: pd.Series(v, dtype=object) for c, v in columns.items()})
+            bad += 1
+        else:
+            out.append(change)
+    if bad:
+        skipped.append(f"{path}: {bad} unreadable line(s)")
+    return out

@@ -1579,8 +1579,23 @@ class FeedbackDataset:
             from nb_feedback import _legacy
 
             loaded = _legacy.load_folder(folder, manifest, show_progress=show_progress)
-            out._init(loaded.schema, loaded.records, loaded.responses)
-            out._deleted = set(loaded.deleted)
+            out._init(loaded.schema, loaded.records, loaded.snapshot)
+            # the old changes log through the one apply step, its lines' order as their times
+            # (all earlier than any change made from now on)
+            for k, change in enumerate(loaded.changes, start=1):
+                if isinstance(change, EditRecords):
+                    known = [i for i in change.ids if out._holds(i)]
+                    if len(known) < len(change.ids):  # edits of records deleted since
+                        keep = [n for n, i in enumerate(change.ids) if out._holds(i)]
+                        columns = {c: [v[n] for n in keep] for c, v in change.columns.items()}
+                        change = EditRecords(known, columns)
+                    change = patch_of(change, out._stored)
+                out._apply(change, float(k), "")
+            out._take_answers(loaded.answers)
+            if len(out._held):
+                loaded.skipped.append(f"{len(out._held)} answer(s) to unknown records")
+                out._held = T.empty_responses()
+            persistence.warn_skipped(folder, loaded.skipped, stacklevel=4)
             for note in _legacy.read_review_notes(folder):
                 out._reviews().keep(note, note.at)
             out._legacy = True

@@ -199,3 +199,42 @@ def test_a_format_1_folder_opens_and_keeps_working(tmp_path: Path) -> None:
     assert again[0].metadata == {"source": "z"}
     assert again.record_by_id(ids[4]).responses[-1].values["demonstration"].value == "new\nline"
     again.to_sft(prompt="prompt", completion="demonstration", test_size=1)
+
+
+def test_a_format_2_folder_opens_upgrades_and_keeps_working(tmp_path: Path) -> None:
+    """A folder written in storage format 2 (c26066c), committed before format 3 existed."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_format2", FIXTURES / "make_format2.py")
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    state_of = maker.state_of
+
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES / "format2", folder)
+    expected = json.loads((FIXTURES / "format2_expected.json").read_text("utf-8"))
+    ds = rg.FeedbackDataset.from_disk(folder)
+    assert json.loads(json.dumps(state_of(ds))) == expected["records"]
+    reviews = ds.reviews()[["record_id", "reviewer", "source", "edited"]].to_dict("records")
+    assert reviews == expected["reviews"]
+    assert [p.name for p in ds.metadata_properties] == expected["metadata_properties"]
+    old_files = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    ids = [r.id for r in ds]
+    ds.add_response(ids[0], {"demonstration": "after the upgrade"}, user="zed")
+    ds.close()
+    assert persistence.read_manifest(folder)["format_version"] == persistence.FORMAT_VERSION
+    for name, data in old_files.items():  # the old files stay as they were (but the manifest)
+        if name.name != persistence.MANIFEST:
+            assert (folder / name).read_bytes() == data, name
+    again = rg.FeedbackDataset.from_disk(folder)
+    state = json.loads(json.dumps(state_of(again)))
+    assert [r["id"] for r in state] == [r["id"] for r in expected["records"]]
+    assert {
+        "user": "zed",
+        "values": {"demonstration": "after the upgrade"},
+        "status": "submitted",
+    } in (state[0]["responses"])
+    assert again.reviews()[["record_id", "reviewer"]].to_dict("records") == [
+        {k: r[k] for k in ("record_id", "reviewer")} for r in expected["reviews"]
+    ]
