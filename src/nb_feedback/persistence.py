@@ -507,9 +507,10 @@ class FolderWriter:
             else:
                 body = json.dumps(state.to_dict(name), ensure_ascii=False).encode("utf-8")
                 _write_bytes_atomic(self.dir / f"{name}.json", body)
-        for old in self.dir.glob("checkpoint-*.json"):  # only its own, superseded ones
+        for old in self.dir.glob("checkpoint-*.json"):  # its own superseded ones
             if old.name != f"{name}.json":
                 _remove_checkpoint(old)
+        collect_debris(self.folder, keep=self.dir / f"{name}.json")
 
     def close(self) -> None:
         """Release every annotator lock this writer holds and close its files."""
@@ -518,6 +519,58 @@ class FolderWriter:
         self.answers.close()
         self.changes.close()
         self.closed = True
+
+
+DEBRIS_AGE = 3600.0
+"""Seconds after which a file no reader needs is collected (no write takes this long)."""
+
+
+def collect_debris(
+    folder: Path, *, keep: Path | None = None, age: float = DEBRIS_AGE
+) -> list[Path]:
+    """Remove what no reader needs and no writer will finish; return what was removed.
+
+    Only files older than ``age``: temporary files of writes that were killed, checkpoint parts
+    whose checkpoint file was never written (a killed checkpoint), and checkpoints superseded
+    by a later one (``keep``, or the latest): a reader starts from the latest, so nothing in
+    an earlier one is needed (every line it covers is still in its writer's log). Logs and
+    record parts are never removed.
+    """
+    now = time.time()
+    latest = keep or next(iter(checkpoint_files(folder)), None)
+    removed: list[Path] = []
+
+    def old(path: Path) -> bool:
+        try:
+            return now - path.stat().st_mtime > age
+        except OSError:
+            return False
+
+    for wdir in writer_dirs(folder):
+        for path in wdir.iterdir():
+            name = path.name
+            if name.startswith(".") and name.endswith(".tmp") and old(path):
+                removed.append(path)
+            elif name.startswith("checkpoint-") and name.endswith(".parquet"):
+                stem = name.rsplit(".", 2)[0]
+                if not (wdir / f"{stem}.json").exists() and old(path):
+                    removed.append(path)
+            elif _superseded(path, latest) and old(path):
+                stem = name[: -len(".json")]
+                removed += [
+                    path,
+                    wdir / f"{stem}.records.parquet",
+                    wdir / f"{stem}.responses.parquet",
+                ]
+    for path in removed:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    return removed
+
+
+def _superseded(path: Path, latest: Path | None) -> bool:
+    """Tell whether ``path`` is a checkpoint file other than the latest."""
+    return path.name.startswith("checkpoint-") and path.name.endswith(".json") and path != latest
 
 
 def _write_bytes_atomic(target: Path, body: bytes) -> None:

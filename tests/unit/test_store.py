@@ -262,3 +262,36 @@ def test_concurrent_answers_with_equal_times_resolve_the_same_everywhere(tmp_pat
         seen.add(ds.response_of(rid, "ann").plain_values()["demonstration"])  # type: ignore[union-attr]
         random.shuffle([order])
     assert seen == {"beta"}  # the larger content, whoever reads
+
+
+def test_a_checkpoint_collects_the_debris_of_killed_writes(tmp_path: Path) -> None:
+    import os
+    import time
+
+    _dataset(3).save(tmp_path / "d")
+    a = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    a.add_response(a[0].id, {"demonstration": "x"}, user="ann")
+    a.save()
+    dead = tmp_path / "d" / persistence.WRITERS / "dead-writer"
+    dead.mkdir()
+    debris = [
+        dead / ".checkpoint-1.records.parquet.abcd.tmp",  # a write killed before its rename
+        dead / "checkpoint-1-1.records.parquet",  # a checkpoint killed before its file
+        dead / "checkpoint-1-1.responses.parquet",
+    ]
+    for path in debris:
+        path.write_bytes(b"half")
+    young = dead / ".in-progress.tmp"
+    young.write_bytes(b"being written now")
+    an_hour_ago = time.time() - 2 * persistence.DEBRIS_AGE
+    for path in [*debris, *(tmp_path / "d").glob("writers/*/checkpoint-*")]:
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    superseded = sorted((tmp_path / "d").glob("writers/*/checkpoint-*.json"))
+    b = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    b.save()
+    assert not any(p.exists() for p in debris)
+    assert young.exists()  # a write that may still finish is left alone
+    assert not any(p.exists() for p in superseded)  # a later checkpoint holds all they held
+    assert a._writer is not None and a._writer.answers.path.exists()  # logs are never removed
+    again = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert again.response_of(a[0].id, "ann") is not None
