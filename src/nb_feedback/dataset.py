@@ -154,7 +154,7 @@ class FeedbackDataset:
         # record edits not yet folded into the frame: id -> {column: stored value}; an edit
         # costs O(1), and readers of the whole frame fold them in once (_records)
         self._edits: dict[str, dict[str, Any]] = {}
-        self._deleted: set[str] = set()  # ids deleted since the last snapshot (kept by compaction)
+        self._deleted: set[str] = set()  # every id deleted (final: never added again)
         if records is None:
             columns = T.record_columns(schema.field_names, schema.metadata_names)
             records = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
