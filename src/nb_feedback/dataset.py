@@ -1525,8 +1525,11 @@ class FeedbackDataset:
         if self._folder is not None and folder == self._folder:
             assert self._writer is not None
             self.refresh()  # fold in everything written so far, then cover it
-            self._legacy = False
-            self._writer.write_checkpoint(self._state(), show_progress=show_progress)
+            if self._legacy:  # a format 1/2 folder: the checkpoint and the new manifest
+                persistence.upgrade_legacy(folder, self._state(), self._writer)
+                self._legacy = False
+            else:
+                self._writer.write_checkpoint(self._state(), show_progress=show_progress)
             return folder
         writer = persistence.FolderWriter(folder)
         state = self._state()

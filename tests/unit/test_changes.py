@@ -238,3 +238,14 @@ def test_a_format_2_folder_opens_upgrades_and_keeps_working(tmp_path: Path) -> N
     assert again.reviews()[["record_id", "reviewer"]].to_dict("records") == [
         {k: r[k] for k in ("record_id", "reviewer")} for r in expected["reviews"]
     ]
+
+
+def test_saving_a_format_2_folder_upgrades_it(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES / "format2", folder)
+    ds = rg.FeedbackDataset.from_disk(folder)
+    n, answers = len(ds), len(ds.responses_frame())
+    ds.save()
+    assert persistence.read_manifest(folder)["format_version"] == persistence.FORMAT_VERSION
+    again = rg.FeedbackDataset.from_disk(folder)
+    assert (len(again), len(again.responses_frame())) == (n, answers)
