@@ -695,8 +695,9 @@ class FeedbackDataset:
         if isinstance(change, PutResponse):
             self._responses.put(change.row, change.replaces)
             return [change.row[0]]
-        if isinstance(change, PutResponses):
-            return self._take_answers(change.rows)
+        if isinstance(change, PutResponses):  # only ever this process's (checked, latest)
+            self._responses.put_frame(change.rows)
+            return change.record_ids()
         if isinstance(change, RemoveResponse):
             key = (change.record_id, change.user)
             self._removed[key] = max(self._removed.get(key, 0.0), change.at)
@@ -998,6 +999,7 @@ class FeedbackDataset:
             edit_clocks=dict(self._edit_clocks),
             notes=notes,
             covers=covers,
+            held=len(self._held),
             torn={**self._torn_seen, **(self._reader.partial if self._reader else {})},
         )
 
@@ -1621,9 +1623,10 @@ class FeedbackDataset:
         _check_records(folder, base)
         # a checkpoint's responses are one per (record, user) already: they are the table as
         # is, but for answers that were waiting for their records (kept aside again)
-        responses = base.responses
-        known = T.isin(responses["record_id"], base.records[T.ID]).to_numpy()
-        out._init(base.schema, base.records, responses if known.all() else responses[known])
+        responses, held = base.responses, base.held
+        out._init(
+            base.schema, base.records, responses[: len(responses) - held] if held else responses
+        )
         out._schema_at = base.schema_at
         out._deleted, out._removed = set(base.deleted), dict(base.removed)
         out._edit_clocks = dict(base.edit_clocks)
@@ -1633,8 +1636,8 @@ class FeedbackDataset:
                 out._reviews().withdraw(record_id, reviewer, at)
             else:
                 out._reviews().keep(note, at)
-        if not known.all():
-            out._held = responses[~known].reset_index(drop=True)
+        if held:
+            out._held = responses[len(responses) - held :].reset_index(drop=True)
         CLOCK.observe(base.at)
         out._folder, out._writer = folder, persistence.FolderWriter(folder)
         out._reader = persistence.FolderReader(folder, base.covers)

@@ -601,6 +601,8 @@ class Checkpoint:
     notes: dict[tuple[str, str], tuple[float, ReviewNote | None]] = field(default_factory=dict)
     covers: dict[str, int] = field(default_factory=dict)
     """Bytes of each writer file (``<writer>/<file>``) whose lines this state holds."""
+    held: int = 0
+    """How many of the last rows of ``responses`` answer records not read yet (kept aside)."""
     torn: dict[str, int] = field(default_factory=dict)
     """Bytes after the last whole line of each file when the state was taken (already
     reported: a torn tail of a writer that died is warned about once, not at every open)."""
@@ -624,6 +626,7 @@ class Checkpoint:
             ],
             "covers": self.covers,
             "torn": self.torn,
+            "held": self.held,
         }
 
 
@@ -665,6 +668,7 @@ def read_checkpoint(path: Path) -> Checkpoint:
             notes=notes,
             covers={str(k): int(v) for k, v in body.get("covers", {}).items()},
             torn={str(k): int(v) for k, v in body.get("torn", {}).items()},
+            held=int(body.get("held", 0)),
         )
     except (FileNotFoundError, StorageError):
         raise

@@ -295,3 +295,26 @@ def test_a_checkpoint_collects_the_debris_of_killed_writes(tmp_path: Path) -> No
     assert a._writer is not None and a._writer.answers.path.exists()  # logs are never removed
     again = rg.FeedbackDataset.from_disk(tmp_path / "d")
     assert again.response_of(a[0].id, "ann") is not None
+
+
+def test_an_answer_that_arrives_before_its_record_survives_a_checkpoint(tmp_path: Path) -> None:
+    import shutil
+
+    _dataset(1).save(tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    b = rg.FeedbackDataset.from_disk(tmp_path / "b")
+    b.add_records([{"prompt": "made on b"}])
+    late = b[1].id
+    b.add_response(late, {"demonstration": "on b"}, user="bob")
+    assert b._writer is not None
+    # the sync delivers b's answers to a first, its record part later
+    theirs = tmp_path / "a" / persistence.WRITERS / b._writer.id
+    theirs.mkdir()
+    shutil.copyfile(b._writer.answers.path, theirs / persistence.ANSWERS)
+    with pytest.warns(rg.LoadWarning, match="1 answer"):
+        a = rg.FeedbackDataset.from_disk(tmp_path / "a")
+    a.save()  # the waiting answer travels in the checkpoint
+    for f in b._writer.dir.iterdir():
+        shutil.copyfile(f, theirs / f.name)
+    again = rg.FeedbackDataset.from_disk(tmp_path / "a")
+    assert again.response_of(late, "bob") is not None
