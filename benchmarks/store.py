@@ -108,16 +108,22 @@ def nb_feedback_store(n: int, writers: int, per_writer: int, edits: int) -> dict
         lat.append((time.perf_counter() - t) * 1000)
     lat.sort()
     out["ack_ms_p50"], out["ack_ms_p95"] = round(lat[499], 3), round(lat[949], 3)
-    # refresh after one more answer elsewhere: only the new bytes are read
+    # refresh after one more answer elsewhere: only the new bytes are read (median of 20; the
+    # first look after a bulk batch builds the lookup of the answers held, as before)
     reader = copies[3]
     reader.refresh()
+    reader.response_of(str(ids.iloc[0]), "writer-0")
     assert reader._reader is not None
-    read_before = reader._reader.bytes_read
-    copies[4].add_response(str(ids.iloc[5]), {"demonstration": "one more"}, user="writer-4")
-    t = time.perf_counter()
-    reader.refresh()
-    out["refresh_one_answer_ms"] = round((time.perf_counter() - t) * 1000, 3)
-    out["refresh_bytes_read"] = reader._reader.bytes_read - read_before
+    times, sizes = [], []
+    for k in range(20):
+        read_before = reader._reader.bytes_read
+        copies[4].add_response(str(ids.iloc[5 + k]), {"demonstration": "one more"}, user="writer-4")
+        t = time.perf_counter()
+        reader.refresh()
+        times.append((time.perf_counter() - t) * 1000)
+        sizes.append(reader._reader.bytes_read - read_before)
+    out["refresh_one_answer_ms_median"] = round(statistics.median(times), 3)
+    out["refresh_bytes_read_median"] = statistics.median(sizes)
     for copy in copies:
         copy.close()
     shutil.rmtree(folder.parent, ignore_errors=True)
