@@ -271,6 +271,26 @@ class Lifecycle(RuleBasedStateMachine):
         self.ds = rg.FeedbackDataset.from_disk(self.folder)
 
     @precondition(lambda self: self.folder is not None)
+    @rule(record=records, value=st.integers(0, 9), checkpoint=st.booleans())
+    def a_teammate_works_in_another_copy(self, record: str, value: int, checkpoint: bool) -> None:
+        """Another copy (another kernel) edits its own metadata key, answers, maybe saves."""
+        if record not in self.prompts:
+            return
+        assert self.folder is not None
+        other = rg.FeedbackDataset.from_disk(self.folder)
+        try:
+            meta = dict(other.record_by_id(record).metadata)
+            other.update_records([{"id": record, "metadata": {**meta, "team": value}}])
+            other.add_response(record, {"demonstration": f"mate {value}"}, user="mate")
+            if checkpoint:
+                other.save()  # a teammate's save() loses nothing of ours
+        finally:
+            other.close()
+        self.ds.refresh()
+        self.metadata[record] = {**self.metadata[record], "team": value}
+        self.answers[(record, "mate")] = ({"demonstration": f"mate {value}"}, "submitted")
+
+    @precondition(lambda self: self.folder is not None)
     @rule()
     def second_open_agrees(self) -> None:
         assert self.folder is not None
