@@ -7,7 +7,9 @@ Layout::
                                        once, when the folder is made, never rewritten
       writers/<writer>/                one process's session of writing; only it writes here
         answers.jsonl                  its answers, one JSON line each (the response row type)
-        changes.jsonl                  its record and schema changes, review notes, record parts
+        changes.jsonl                  its record and schema changes, review notes, and the
+                                       lines that add its record parts and answer batches
+        answers-<n>.parquet            a batch of answers (``add_responses``), all or none
         records-<n>.parquet            records it added (named by a line of changes.jsonl)
         responses-<n>.parquet          responses that came with them
         checkpoint-<n>.json            a checkpoint it made (``save()``): the whole state it had
@@ -48,15 +50,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
 from nb_feedback import _tables as T
-from nb_feedback._arrowtext import dumps, loads, strings
+from nb_feedback._arrowtext import dumps, loads
 from nb_feedback._changes import (
     AddRecords,
     Change,
@@ -79,7 +79,6 @@ from nb_feedback._durable import (
     write_atomic,
 )
 from nb_feedback._hlc import CLOCK
-from nb_feedback._textbuf import data_bytes, has_any
 from nb_feedback.errors import StorageError, WriterLockedError
 from nb_feedback.review import ReviewNote
 from nb_feedback.schema import Schema
@@ -250,7 +249,7 @@ def change_of(entry: Any) -> tuple[float, Change | None]:
             return at, NoteReview(note)
         if op == "unreview":
             return at, WithdrawReview(str(entry["record_id"]), str(entry["user"]))
-        if op == "add":
+        if op in ("add", "answers"):
             return at, None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BadLine(f"{type(exc).__name__}: {exc}") from None
@@ -264,83 +263,10 @@ def _line_bytes(entry: dict[str, Any]) -> bytes:
 
 
 # ------------------------------------------------------------------------ answer lines
-def answer_lines(rows: pd.DataFrame) -> bytes:
-    """Return the log lines of many answers (Arrow-built when it can be, else row by row)."""
-    lines = log_lines(rows)
-    if lines is None:  # a text JSON must escape: one row at a time
-        frame = T.conform_responses(rows).astype(object)
-        frame = frame.where(frame.notna(), None)  # NaN (no time_spent) is null, not NaN
-        lines = "".join(dumps(row, "answer") + "\n" for row in frame.to_dict("records")).encode(
-            "utf-8"
-        )
-    return lines
-
-
 def answer_line(row: dict[str, Any]) -> bytes:
     """Return the log line of one answer."""
     fields = {c: row.get(c) for c in T.RESPONSE_COLUMNS}
     return (dumps(fields, "answer") + "\n").encode("utf-8")
-
-
-def log_lines(rows: pd.DataFrame) -> bytes | None:
-    """Return the log lines of many answers, built in Arrow (~20x faster than row by row).
-
-    Returns None when a row needs what only the per-row encoder does: a record id, user or
-    status holding a quote, backslash or control character, a control character in
-    ``values``, a missing text, a time that is not finite, or a provenance.
-    """
-    if "provenance" in rows.columns and rows["provenance"].notna().any():
-        return None
-    try:
-        texts = {c: strings(rows[c]) for c in ("record_id", "user", "status", "values")}
-    except (pa.ArrowException, UnicodeEncodeError):
-        return None
-    if any(t.null_count for t in texts.values()):
-        return None
-    plain = ("record_id", "user", "status")
-    if any(has_any(texts[c], (b'"', b"\\"), below=0x20) for c in plain):
-        return None
-    if has_any(texts["values"], (), below=0x20):
-        return None
-    values = texts["values"]  # JSON text: as a JSON string, its backslashes and quotes escape
-    if has_any(values, (b"\\",)):
-        values = pc.replace_substring(values, "\\", "\\\\")
-    values = pc.replace_substring(values, '"', '\\"')
-    updated = rows["updated_at"].to_numpy(dtype="float64")
-    spent = rows["time_spent"].to_numpy(dtype="float64")
-    inserted = (
-        rows["inserted_at"].fillna(rows["updated_at"]).to_numpy(dtype="float64")
-        if "inserted_at" in rows.columns
-        else updated
-    )
-    if not np.isfinite(updated).all() or not np.isfinite(inserted).all() or np.isinf(spent).any():
-        return None
-    # Arrow writes a float as its shortest round-trip text, a valid JSON number
-    updated_text = pa.array(updated).cast(pa.string())
-    inserted_text = pa.array(inserted).cast(pa.string())
-    spent_text = pc.fill_null(pa.array(spent, from_pandas=True).cast(pa.string()), "null")
-    try:
-        joined = pc.binary_join_element_wise(
-            '{"record_id":"',
-            texts["record_id"],
-            '","user":"',
-            texts["user"],
-            '","status":"',
-            texts["status"],
-            '","values":"',
-            values,
-            '","updated_at":',
-            updated_text,
-            ',"time_spent":',
-            spent_text,
-            ',"inserted_at":',
-            inserted_text,
-            "}\n",
-            "",  # the separator
-        )
-    except pa.ArrowException:  # over 2 GB in one batch: string offsets overflow
-        return None
-    return data_bytes(joined).tobytes()
 
 
 # ---------------------------------------------------------------------------- the writer
@@ -451,7 +377,7 @@ class FolderWriter:
         elif isinstance(change, PutResponses):
             for user in pd.unique(change.rows["user"]):
                 self.claim(str(user))
-            self.answers.append(answer_lines(change.rows))  # one batch: one write, all or none
+            self._add_answers(change.rows, at)
         elif isinstance(change, RemoveResponse):  # the log is append-only: a tombstone line
             self.claim(change.user)
             row = {
@@ -487,6 +413,19 @@ class FolderWriter:
             _write_parquet(self.dir / entry["responses"], T.conform_responses(change.responses))
         # a part with no line naming it is not part of the dataset (a kill right here leaves
         # an orphan file that `nb_feedback check` reports and nothing reads)
+        self.changes.append(_line_bytes(entry))
+
+    def _add_answers(self, rows: pd.DataFrame, at: float) -> None:
+        """Write a batch of answers as a part, then the line that adds it: all or none.
+
+        Lines appended one by one would let a kill in the middle keep half a batch; a part is
+        either renamed into place whole or not at all, and only its line makes it count.
+        """
+        self._parts += 1
+        part = f"answers-{self._parts}-{secrets.token_hex(3)}.parquet"
+        entry = {"op": "answers", "at": at, "part": part, "rows": len(rows)}
+        self.dir.mkdir(parents=True, exist_ok=True)
+        _write_parquet(self.dir / part, T.conform_responses(rows))
         self.changes.append(_line_bytes(entry))
 
     def write_checkpoint(self, state: Checkpoint, *, show_progress: bool | None = None) -> None:
@@ -702,6 +641,8 @@ class News:
     answers: pd.DataFrame
     changes: list[Stamped]
     """Record parts added, edits, deletions, schema changes and notes, in (time, writer) order."""
+    batches: list[pd.DataFrame] = field(default_factory=list)
+    """Batches of answers (``add_responses``), read from their parts."""
     bad_lines: int = 0
     skipped: list[str] = field(default_factory=list)
     """What was skipped, and where (for the warning)."""
@@ -762,6 +703,8 @@ class FolderReader:
             data = self._new_bytes(f"{writer}/{CHANGES}")
             if data:
                 self._read_changes(wdir, data, news)
+        answers += [T.conform_responses(b) for b in news.batches if len(b)]
+        news.batches = []
         if answers:
             news.answers = T.conform_responses(
                 pd.concat(answers, ignore_index=True) if len(answers) > 1 else answers[0]
@@ -804,7 +747,9 @@ class FolderReader:
             try:
                 entry = loads(line)
                 at, change = change_of(entry)
-                if change is None:  # a records part
+                if change is None and entry["op"] == "answers":  # a batch of answers
+                    news.batches.append(read_parquet(wdir / str(entry["part"])))
+                elif change is None:  # a records part
                     news.changes.append((at, wdir.name, self._part(wdir, entry)))
                 else:
                     news.changes.append((at, wdir.name, change))

@@ -594,3 +594,55 @@ def test_two_replicas_of_a_synced_folder_converge(tmp_path: Path, run: int) -> N
     for replica in (a, b):
         counts = _check_acked(replica, {"ann": tmp_path / "ann.acks", "bob": tmp_path / "bob.acks"})
         assert counts["lost"] == 0, counts
+
+
+BATCH = """
+import sys
+import pandas as pd
+import nb_feedback as rg
+folder, kind = sys.argv[1], sys.argv[2]
+ds = rg.FeedbackDataset.from_disk(folder)
+ids = [r.id for r in ds]
+print("ready", flush=True)
+if kind == "answers":
+    ds.add_responses(pd.DataFrame({"record_id": ids, "demonstration": [f"bulk {i}" for i in range(len(ids))]}),
+                     user="bulk")
+elif kind == "records":
+    ds.add_records(pd.DataFrame({"prompt": [f"added {i}" for i in range(60_000)]}))
+else:
+    ds.update_records([{"id": i, "metadata": {"source": "edited"}} for i in ids])
+print("acked", flush=True)
+"""
+
+
+@pytest.mark.parametrize("kind", ["answers", "records", "edits"])
+def test_a_batch_killed_midway_is_kept_whole_or_not_at_all(tmp_path: Path, kind: str) -> None:
+    ds = rg.FeedbackDataset(**_schema())
+    ds.add_records([{"prompt": f"p{i}", "metadata": {"source": "a"}} for i in range(60_000)])
+    ds.save(tmp_path / "ds")
+    ds.close()
+    rnd = random.Random(kind)
+    outcomes = set()
+    for attempt in range(4):
+        child = _child(BATCH, str(tmp_path / "ds"), kind)
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == b"ready"
+        time.sleep(rnd.random() * 0.4 * attempt)
+        child.send_signal(signal.SIGKILL)
+        rest = child.stdout.read()
+        child.wait(timeout=60)
+        acked = b"acked" in rest
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            again = rg.FeedbackDataset.from_disk(tmp_path / "ds")
+        frame = again.responses_frame()
+        if kind == "answers":
+            n = int((frame["user"] == "bulk").sum())
+        elif kind == "records":
+            n = len(again) - 60_000
+        else:
+            n = sum(r.metadata.get("source") == "edited" for r in again)
+        assert n in (0, 60_000), (kind, attempt, n)
+        assert n == 60_000 or not acked
+        outcomes.add(n)
+    print(kind, sorted(outcomes))

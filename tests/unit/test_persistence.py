@@ -154,7 +154,9 @@ def test_every_change_after_save_is_written(make_dataset: DatasetFactory, tmp_pa
 
     # the snapshot written by save() was not rewritten: one new part for the new records
     parts = sorted(p.relative_to(folder) for p in folder.glob("writers/*/*.parquet"))
-    assert len(parts) == len(first_parts) + 1
+    assert len(list(folder.glob("writers/*/records-*.parquet"))) == 1  # the new records' part
+    assert len(list(folder.glob("writers/*/answers-*.parquet"))) == 1  # the bulk answers' part
+    assert len(parts) == len(first_parts) + 2
     assert {p: (folder / p).stat().st_mtime_ns for p in first_parts} == first_stat
 
     loaded = reopen(folder)
@@ -657,45 +659,6 @@ def test_same_user_in_two_processes_gets_writer_locked_error(
 
 TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=10)
 TIMES = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.just(float("nan")))
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.tuples(TEXT, TEXT, st.sampled_from(["submitted", "draft"]), TEXT, TIMES, TIMES),
-        min_size=1,
-        max_size=8,
-    )
-)
-def test_bulk_log_lines_say_what_the_row_by_row_encoder_says(rows: list[tuple[Any, ...]]) -> None:
-    frame = pd.DataFrame(
-        [
-            {
-                "record_id": r,
-                "user": u,
-                "status": s,
-                "values": json.dumps({"q": v}, ensure_ascii=False),
-                "updated_at": abs(t) if t == t else 1.5,
-                "time_spent": spent,
-                "inserted_at": abs(t) if t == t else 1.5,
-            }
-            for r, u, s, v, t, spent in rows
-        ]
-    )
-    lines = persistence.log_lines(frame)
-    plain = not any(c in x for r, u, *_ in rows for x in (r, u) for c in '"\\') and all(
-        ord(c) >= 0x20 for r, u, _, v, *_ in rows for c in r + u + v
-    )
-    if lines is None:  # only when a text needs the row-by-row encoder
-        assert not plain
-        return
-    expected = [
-        {**row, "time_spent": None if row["time_spent"] != row["time_spent"] else row["time_spent"]}
-        for row in frame.to_dict("records")
-    ]
-    # lines end at b"\n" only (str.splitlines would also cut at U+0085 and U+2028)
-    assert [json.loads(line) for line in lines.split(b"\n")[:-1]] == expected
-    assert lines.endswith(b"\n") and lines.count(b"\n") == len(rows)
 
 
 def test_bulk_answers_reach_the_log_and_reload(tmp_path: Path) -> None:
