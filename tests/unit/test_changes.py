@@ -15,6 +15,17 @@ from nb_feedback import persistence
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
+def _state_of(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
+    """What the fixtures' makers wrote down of a dataset (``make_format2.state_of``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_format2", FIXTURES / "make_format2.py")
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    return json.loads(json.dumps(maker.state_of(ds)))
+
+
 def _dataset() -> rg.FeedbackDataset:
     ds = rg.FeedbackDataset(
         fields=[rg.TextField(name="prompt")],
@@ -166,23 +177,7 @@ def test_a_format_1_folder_opens_and_keeps_working(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "format1", folder)
     expected = json.loads((FIXTURES / "format1_expected.json").read_text("utf-8"))
     ds = rg.FeedbackDataset.from_disk(folder)
-    got = [
-        {
-            "id": r.id,
-            "fields": r.fields,
-            "metadata": r.metadata,
-            "external_id": r.external_id,
-            "suggestions": [s.to_dict() for s in r.suggestions],
-            "responses": sorted(
-                (
-                    {"user": x.user, "values": x.plain_values(), "status": x.status}
-                    for x in r.responses
-                ),
-                key=lambda x: x["user"],
-            ),
-        }
-        for r in ds
-    ]
+    got = _state_of(ds)
     assert got == expected
     # it keeps working: answer, edit, delete, export, reopen
     ids = [r.id for r in ds]
@@ -203,14 +198,7 @@ def test_a_format_1_folder_opens_and_keeps_working(tmp_path: Path) -> None:
 
 def test_a_format_2_folder_opens_upgrades_and_keeps_working(tmp_path: Path) -> None:
     """A folder written in storage format 2 (c26066c), committed before format 3 existed."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("make_format2", FIXTURES / "make_format2.py")
-    assert spec is not None and spec.loader is not None
-    maker = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(maker)
-    state_of = maker.state_of
-
+    state_of = _state_of
     folder = tmp_path / "old"
     shutil.copytree(FIXTURES / "format2", folder)
     expected = json.loads((FIXTURES / "format2_expected.json").read_text("utf-8"))
