@@ -339,3 +339,35 @@ def test_sample_conversations_load_into_a_chat_field() -> None:
     ds.add_records(frame[["messages"]])
     assert [r.fields["messages"] for r in ds] == frame["messages"].tolist()
     assert all(c[-1]["role"] == "user" for c in frame["messages"])
+
+
+# ---------------------------------------------------------------------------- the widget's kernel side
+def test_widget_sends_conversations_and_stores_answers_by_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ds = chat_dataset()
+    ds.add_records([{"chat": conv(i)} for i in range(2)])
+    ds.save(tmp_path / "d")
+    w = ds.annotate(user="ann")
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(w, "send", lambda msg, buffers=None: sent.append(msg))
+    assert w.window[0]["fields"]["chat"] == conv(0)  # messages, not JSON text
+    schema = w.schema["questions"]
+    assert [q.get("turns_of") for q in schema] == [None, "chat", "chat"]
+    message = {
+        "type": "answer",
+        "request_id": "a1",
+        "record_id": ds[1].id,
+        "values": {"turn_rating": {"3": 2}, "turn_fix": {"3": "Yes, 1+1=2."}},
+        "status": "submitted",
+    }
+    w._on_message(w, message, [])
+    assert sent[-1]["type"] == "ack"
+    w._on_message(w, {**message, "request_id": "a2", "values": {"turn_rating": {"2": 2}}}, [])
+    assert sent[-1]["type"] == "error"
+    assert "turn 2 is not an assistant turn" in sent[-1]["message"]
+    w.close()
+    ds.close()
+    again = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert again[1].responses[0].values["turn_fix"].value == {"3": "Yes, 1+1=2."}
+    again.close()
