@@ -99,7 +99,9 @@ def conversation_problem(value: Any) -> str | None:
         return "expected at least one message, got an empty list"
     for i, message in enumerate(value):
         if not isinstance(message, Mapping):
-            return f"message {i}: expected a dict with 'role' and 'content', got {short_repr(message)}"
+            return (
+                f"message {i}: expected a dict with 'role' and 'content', got {short_repr(message)}"
+            )
         extra = set(message) - {"role", "content"}
         if extra or "role" not in message or "content" not in message:
             return (

@@ -38,6 +38,8 @@ from nb_feedback._patches import group_by_record, landed, patch_of
 from nb_feedback._progress import progress
 from nb_feedback._recordview import RowBlocks
 from nb_feedback.annotator_queue import queue_positions, user_order
+from nb_feedback.chat import ChatField
+from nb_feedback.chat import decode as decode_chat
 from nb_feedback.distribution import (
     RECORD_STATUSES,
     TaskDistribution,
@@ -61,8 +63,6 @@ from nb_feedback.records import (
     unwrap_values,
 )
 from nb_feedback.review import ReviewNote, ReviewNotes, reviewed_answers
-from nb_feedback.chat import ChatField
-from nb_feedback.chat import decode as decode_chat
 from nb_feedback.schema import Question, Schema, TextField
 from nb_feedback.schema_binding import bind
 from nb_feedback.schema_edits import metadata_columns

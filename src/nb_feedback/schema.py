@@ -384,9 +384,7 @@ class Schema:
         if self.distribution is not None:  # None: not set up for a team (min_submitted=1)
             object.__setattr__(self, "distribution", check_distribution(self.distribution))
         # plain copies: a dataset's bound fields and questions edit that dataset, not this one
-        fields_ = tuple(
-            map(plain, self._as_tuple("fields", self.fields, (TextField, ChatField)))
-        )
+        fields_ = tuple(map(plain, self._as_tuple("fields", self.fields, (TextField, ChatField))))
         questions = tuple(
             map(plain, self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values())))
         )

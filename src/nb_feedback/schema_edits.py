@@ -19,9 +19,9 @@ from typing import Any
 
 import orjson
 
+from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.errors import RecordError, SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
-from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.schema import Schema, TextField
 from nb_feedback.vectors import VectorSettings
 

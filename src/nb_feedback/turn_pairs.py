@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
 
 
-def per_turn_question(ds: FeedbackDataset, name: str | None, kinds: tuple[str, ...], where: str) -> Any:
+def per_turn_question(
+    ds: FeedbackDataset, name: str | None, kinds: tuple[str, ...], where: str
+) -> Any:
     """Return the per-turn question called ``name`` (or the only one of ``kinds``), or raise."""
     found = [q for q in ds.schema.questions if q.turns_of is not None and q.kind in kinds]
     if name is None:
@@ -49,7 +51,9 @@ def per_turn_question(ds: FeedbackDataset, name: str | None, kinds: tuple[str, .
     return question
 
 
-def _submitted_turns(ds: FeedbackDataset, question: Any) -> list[tuple[int, str, str, Any, int, Any]]:
+def _submitted_turns(
+    ds: FeedbackDataset, question: Any
+) -> list[tuple[int, str, str, Any, int, Any]]:
     """Return (record position, record id, user, conversation, turn, value), in record order."""
     records = ds.to_pandas()
     position = {record_id: i for i, record_id in enumerate(records["id"])}

@@ -14,7 +14,15 @@ import math
 from pathlib import Path
 
 import pytest
-from test_finetune import build_model, build_tokenizer, datasets, sft_config, torch, transformers, trl
+from test_finetune import (
+    build_model,
+    build_tokenizer,
+    datasets,
+    sft_config,
+    torch,
+    transformers,
+    trl,
+)
 from test_preference_train import common
 
 import nb_feedback as rg
@@ -31,7 +39,9 @@ def chat_dataset() -> rg.FeedbackDataset:
         fields=[rg.ChatField(name="chat")],
         questions=[
             rg.TextQuestion(name="reply"),
-            rg.RatingQuestion(name="turn_rating", values=[1, 2, 3], required=False, turns_of="chat"),
+            rg.RatingQuestion(
+                name="turn_rating", values=[1, 2, 3], required=False, turns_of="chat"
+            ),
             rg.TextQuestion(name="turn_fix", required=False, turns_of="chat"),
         ],
     )
@@ -73,8 +83,12 @@ def losses(trainer: trl.SFTTrainer | trl.DPOTrainer) -> list[float]:
     return [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
 
 
-def test_sft_on_chat_demonstrations_assistant_only(answered: rg.FeedbackDataset, tmp_path: Path) -> None:
-    splits = answered.to_sft(format="messages", system_prompt="Answer with one sentence.", test_size=0.2)
+def test_sft_on_chat_demonstrations_assistant_only(
+    answered: rg.FeedbackDataset, tmp_path: Path
+) -> None:
+    splits = answered.to_sft(
+        format="messages", system_prompt="Answer with one sentence.", test_size=0.2
+    )
     assert all(is_conversational(row) for row in splits["train"])
     first = splits["train"][0]["messages"]
     print("sft first row:", first)
@@ -96,7 +110,9 @@ def test_sft_on_chat_demonstrations_assistant_only(answered: rg.FeedbackDataset,
     trainer.train()
     after = trainer.evaluate()["eval_loss"]
     train = losses(trainer)
-    print(f"sft (messages, assistant_only_loss): eval loss {before:.3f} -> {after:.3f}; train {train}")
+    print(
+        f"sft (messages, assistant_only_loss): eval loss {before:.3f} -> {after:.3f}; train {train}"
+    )
     assert all(math.isfinite(x) for x in [before, after, *train])
     assert train[-1] < train[0]
     assert after < before - 1.0
@@ -125,7 +141,9 @@ def test_dpo_on_corrected_turns(answered: rg.FeedbackDataset, tmp_path: Path) ->
     trainer.train()
     after = trainer.evaluate()
     train = losses(trainer)
-    print(f"dpo (per-turn pairs): eval loss {before['eval_loss']:.3f} -> {after['eval_loss']:.3f}; train {train}")
+    print(
+        f"dpo (per-turn pairs): eval loss {before['eval_loss']:.3f} -> {after['eval_loss']:.3f}; train {train}"
+    )
     assert all(math.isfinite(x) for x in [before["eval_loss"], after["eval_loss"], *train])
     assert before["eval_loss"] == pytest.approx(0.6931, abs=1e-3)  # policy == reference
     assert after["eval_loss"] < before["eval_loss"] - 0.2
@@ -133,7 +151,9 @@ def test_dpo_on_corrected_turns(answered: rg.FeedbackDataset, tmp_path: Path) ->
 
 
 def test_kto_rows_of_rated_and_corrected_turns(answered: rg.FeedbackDataset) -> None:
-    splits = answered.to_kto(question="turn_rating", threshold=2, format="conversational", test_size=0.2)
+    splits = answered.to_kto(
+        question="turn_rating", threshold=2, format="conversational", test_size=0.2
+    )
     rows = [*splits["train"], *splits["test"]]
     assert all(is_conversational(row) for row in rows)
     # 60 right turns rated 3 (desirable); 60 wrong turns corrected: the original undesirable,

@@ -108,7 +108,9 @@ def test_an_optional_chat_field_may_be_left_out() -> None:
         fields=[rg.TextField(name="prompt"), rg.ChatField(name="history", required=False)],
         questions=[rg.TextQuestion(name="reply")],
     )
-    ds.add_records([{"prompt": "a"}, {"prompt": "b", "history": []}, {"prompt": "c", "history": conv()}])
+    ds.add_records(
+        [{"prompt": "a"}, {"prompt": "b", "history": []}, {"prompt": "c", "history": conv()}]
+    )
     assert [r.fields["history"] for r in ds] == [None, None, conv()]
 
 
@@ -192,7 +194,9 @@ def test_bulk_per_turn_answers_are_read_back_per_turn() -> None:
 
 # ---------------------------------------------------------------------------- exports
 def demonstrations() -> rg.FeedbackDataset:
-    ds = rg.FeedbackDataset(fields=[rg.ChatField(name="chat")], questions=[rg.TextQuestion(name="reply")])
+    ds = rg.FeedbackDataset(
+        fields=[rg.ChatField(name="chat")], questions=[rg.TextQuestion(name="reply")]
+    )
     convs = [[{"role": "user", "content": f"What is {i}+{i}?"}] for i in range(6)]
     convs.append([{"role": "system", "content": "Be terse."}, {"role": "user", "content": "1+1?"}])
     convs.append(list(convs[0]))  # the same conversation twice: one group
@@ -238,9 +242,7 @@ def test_equal_conversations_are_one_group_in_the_split() -> None:
     ds = demonstrations()
     for seed in range(8):
         splits = ds.to_sft(format="messages", test_size=0.5, seed=seed, multiple="all")
-        sides = [
-            {str(row["messages"][:-1]) for row in splits[name]} for name in ("train", "test")
-        ]
+        sides = [{str(row["messages"][:-1]) for row in splits[name]} for name in ("train", "test")]
         assert not sides[0] & sides[1]
 
 
@@ -281,7 +283,12 @@ def test_kto_rule_for_rated_and_corrected_turns() -> None:
     rows = [*splits["train"], *splits["test"]]
     assert all(is_conversational(row) for row in rows)
     got = sorted(
-        (row["prompt"][0]["content"], len(row["prompt"]), row["completion"][0]["content"], row["label"])
+        (
+            row["prompt"][0]["content"],
+            len(row["prompt"]),
+            row["completion"][0]["content"],
+            row["label"],
+        )
         for row in rows
     )
     expected = []
@@ -305,7 +312,9 @@ def test_argilla_style_chat_and_two_responses_ranked() -> None:
         ],
         questions=[rg.RankingQuestion(name="ranking", values=["response-1", "response-2"])],
     )
-    ds.add_records([{"chat": conv(i)[:3], "response-1": "Yes.", "response-2": "No."} for i in range(4)])
+    ds.add_records(
+        [{"chat": conv(i)[:3], "response-1": "Yes.", "response-2": "No."} for i in range(4)]
+    )
     for r in ds:
         ranking = [{"value": "response-2", "rank": 1}, {"value": "response-1", "rank": 2}]
         ds.add_response(r.id, {"ranking": ranking}, user="me")
