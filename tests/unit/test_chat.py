@@ -380,3 +380,11 @@ def test_widget_sends_conversations_and_stores_answers_by_turn(
     again = rg.FeedbackDataset.from_disk(tmp_path / "d")
     assert again[1].responses[0].values["turn_fix"].value == {"3": "Yes, 1+1=2."}
     again.close()
+
+
+def test_unification_and_metrics_refuse_a_per_turn_question_by_name() -> None:
+    ds = turn_feedback()
+    with pytest.raises(rg.FeedbackError, match="'turn_rating' is asked of each assistant turn"):
+        ds.compute_unified_responses("turn_rating", "majority")
+    with pytest.raises(rg.FeedbackError, match="'turn_rating' is asked of each assistant turn"):
+        ds.compute_agreement_metrics(question_name="turn_rating")
