@@ -370,7 +370,8 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
                         f"suggestion for unknown question {s.question_name!r}: "
                         f"expected one of {schema.question_names}"
                     )
-                problem = question.check_value(s.value)
+                # by name: a question asked of each turn checks a {"<turn>": value} suggestion
+                problem = schema.value_checks[question.name](s.value)
                 if problem:
                     raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
                 if isinstance(s.score, list) and (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -388,3 +389,36 @@ def test_unification_and_metrics_refuse_a_per_turn_question_by_name() -> None:
         ds.compute_unified_responses("turn_rating", "majority")
     with pytest.raises(rg.FeedbackError, match="'turn_rating' is asked of each assistant turn"):
         ds.compute_agreement_metrics(question_name="turn_rating")
+
+
+def test_a_model_rates_each_turn_and_the_answer_keeps_its_provenance() -> None:
+    ds = chat_dataset()
+    ds.add_records([{"chat": conv(i)} for i in range(2)])
+    # a dict output is read as a pipeline's: the per-turn value goes under "value"
+    ds.suggest(
+        lambda chats: [{"value": {"1": 4, "3": 5}} for _ in chats],
+        question="turn_rating",
+        agent="m",
+    )
+    assert ds[0].suggestions[0].value == {"1": 4, "3": 5}
+    with pytest.warns(UserWarning, match="turn 1: expected non-empty text"):
+        result = ds.suggest(
+            lambda chats: [{"value": {"1": " "}} for _ in chats], question="turn_fix"
+        )
+    assert result.added == 0
+    shown = {"turn_rating": {"suggestion": {"1": 4, "3": 5}, "agent": "m"}}
+    ds.add_response(ds[0].id, {"turn_rating": {"1": 4, "3": 5}}, user="ann", shown=shown)
+    ds.add_response(ds[1].id, {"turn_rating": {"1": 2, "3": 5}}, user="ann", shown=shown)
+    assert [r.responses[0].values["turn_rating"].value for r in ds] == [
+        {"1": 4, "3": 5},
+        {"1": 2, "3": 5},
+    ]
+    provenance = [json.loads(p)["turn_rating"] for p in ds.tables().responses["provenance"]]
+    assert [(p["agent"], p["outcome"]) for p in provenance] == [
+        ("m", "accepted"),
+        ("m", "replaced"),
+    ]
+    with pytest.raises(rg.RecordError, match="suggestion for question 'turn_rating'"):
+        ds.add_records(
+            [{"chat": conv(), "suggestions": [{"question_name": "turn_rating", "value": 3}]}]
+        )
