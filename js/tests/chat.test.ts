@@ -189,3 +189,24 @@ describe("questions asked of each assistant turn", () => {
     expect(q<HTMLTextAreaElement>("nbf-q-turn_fix-turn-2").value).toBe("");
   });
 });
+
+describe("reviewing answers given per turn", () => {
+  it("shows each annotator's per-turn values with their turns, and Use takes them by turn", () => {
+    const answers = [
+      {
+        user: "bob",
+        values: { reply: "bob's reply", turn_rating: { "2": 4, "4": 1 } },
+        status: "submitted" as const,
+        updated_at: 1,
+      },
+    ];
+    const window = [makeRecord(0, { fields: { chat: conversation(0) }, answers })];
+    const { q, el } = mountWidget({ schema: chatSchema(), review: true, window, total: 1 });
+    const card = el.querySelector('[data-testid="nbf-review-answer"]');
+    expect(card?.textContent).toContain("Turn 3: 4; Turn 5: 1");
+    q("nbf-review-use-0").click();
+    const checked = (turn: number) =>
+      q(`nbf-q-turn_rating-turn-${turn}`).querySelector<HTMLInputElement>("input:checked")?.value;
+    expect([checked(2), checked(4)]).toEqual(["4", "1"]);
+  });
+});

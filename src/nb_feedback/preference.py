@@ -33,7 +33,8 @@ PAIRS = ("best_vs_rest", "all")
 FORMATS = ("standard", "conversational")
 INCLUDE = ("record_id", "user", "source")
 PAIR_COLUMNS = ["record_id", "user", "prompt", "chosen", "rejected", "source"]
-"""``source`` is "ranking" for a pair from a ranking, "edit" for an edited suggestion."""
+"""``source`` is "ranking" for a pair from a ranking, "edit" for an edited suggestion, "turn"
+for a corrected turn of a conversation (``nb_feedback.turn_pairs``)."""
 
 
 def _ranking_question(ds: FeedbackDataset, ranking: str | None, where: str) -> RankingQuestion:

@@ -120,7 +120,8 @@ def turn_kto_rows(
         if q.kind == "text_question" and q.turns_of == question.turns_of
     ]
     if corrections is not None or len(texts) == 1:
-        fix_question = per_turn_question(ds, corrections, ("text_question",), where)
+        name = corrections if corrections is not None else texts[0].name
+        fix_question = per_turn_question(ds, name, ("text_question",), where)
         for _, record_id, user, conversation, turn, value in _submitted_turns(ds, fix_question):
             text = value.strip() if isinstance(value, str) else ""
             if text and text != conversation[turn]["content"].strip():

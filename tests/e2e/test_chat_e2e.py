@@ -23,6 +23,10 @@ CHATS = textwrap.dedent(
     """\
     long = "\\n".join(f"step {k}" for k in range(40))
     def chat(i):
+        if i == 4:  # a long conversation: 24 turns, then the question
+            turns = [{"role": "user" if k % 2 == 0 else "assistant", "content": f"Turn {k}"}
+                     for k in range(24)]
+            return [*turns, {"role": "user", "content": "Last question 4"}]
         return [
             {"role": "user", "content": f"Question {i}"},
             {"role": "assistant", "content": long if i == 2 else f"Answer {i}"},
@@ -137,7 +141,12 @@ def test_five_conversations_by_keyboard(open_notebook, ui: str) -> None:
     keys.press("Control+Enter")
     expect(position).to_have_text("Record 5 of 5")
 
-    # 5: the next message only
+    # 5: a long conversation opens at its newest turns, right above the answer box
+    chat = root.get_by_test_id("nbf-field-chat")
+    expect(chat.locator("li")).to_have_count(25)
+    expect(chat.locator("li").nth(24)).to_be_in_viewport()
+    expect(chat.locator("li").nth(0)).not_to_be_in_viewport()  # scrolled out of its box
+    # the next message only
     keys.next_conversation()
     keys.type("Reply four")
     keys.press("Control+Enter")
