@@ -422,3 +422,12 @@ def test_a_model_rates_each_turn_and_the_answer_keeps_its_provenance() -> None:
         ds.add_records(
             [{"chat": conv(), "suggestions": [{"question_name": "turn_rating", "value": 3}]}]
         )
+
+
+def test_one_stored_text_per_conversation_whatever_the_key_order() -> None:
+    ds = chat_dataset()
+    reordered = [{"content": m["content"], "role": m["role"]} for m in conv(0, TRICKY)]
+    ds.add_records([{"chat": conv(0, TRICKY)}, {"chat": reordered}])
+    first, second = _stored(ds)
+    assert first == second == encode(conv(0, TRICKY))
+    assert first.startswith('[{"role":"user","content":"What is 0+0?Hi ✨ \\"quoted\\"')
