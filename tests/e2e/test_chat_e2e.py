@@ -4,7 +4,9 @@ expanded from the keyboard; every answer read back from disk on the turn it was 
 
 from __future__ import annotations
 
+import os
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -108,6 +110,10 @@ def test_five_conversations_by_keyboard(open_notebook, ui: str) -> None:
     # 3: back into the conversation (its newest turn), up to the long turn, Enter shows it all;
     # then the next message and a rating of each assistant turn by digits
     keys.next_conversation()
+    if os.environ.get("NBF_SCREENSHOT_DIR"):  # a picture of the view, to look at
+        out = Path(os.environ["NBF_SCREENSHOT_DIR"]) / f"chat-{ui}.png"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        root.screenshot(path=str(out))
     keys.press("Shift+Tab")
     chat = root.get_by_test_id("nbf-field-chat")
     expect(chat.locator("li").nth(4)).to_be_focused()

@@ -431,3 +431,26 @@ def test_one_stored_text_per_conversation_whatever_the_key_order() -> None:
     first, second = _stored(ds)
     assert first == second == encode(conv(0, TRICKY))
     assert first.startswith('[{"role":"user","content":"What is 0+0?Hi ✨ \\"quoted\\"')
+
+
+def test_a_label_per_turn_gives_kto_rows_by_its_desirable_labels() -> None:
+    ds = rg.FeedbackDataset(
+        fields=[rg.ChatField(name="chat")],
+        questions=[
+            rg.LabelQuestion(name="verdict", labels=["good", "bad"], turns_of="chat"),
+        ],
+    )
+    ds.add_records([{"chat": conv(i)} for i in range(4)])
+    for i, r in enumerate(ds):
+        ds.add_response(r.id, {"verdict": {"1": "good" if i % 2 else "bad", "3": "good"}}, user="u")
+    with pytest.raises(rg.ResponseError, match="turn 1: expected one of"):
+        ds.add_response(ds[0].id, {"verdict": {"1": "meh"}}, user="u")
+    splits = ds.to_kto(question="verdict", desirable=["good"], format="conversational", test_size=1)
+    rows = [*splits["train"], *splits["test"]]
+    got = sorted((len(r["prompt"]), r["completion"][0]["content"], r["label"]) for r in rows)
+    assert got == sorted([(1, str(i), i % 2 == 1) for i in range(4)] + [(3, "Yes.", True)] * 4)
+    # every row of one conversation is on one side of the split
+    for name in ("train", "test"):
+        other = "test" if name == "train" else "train"
+        firsts = {r["prompt"][0]["content"] for r in splits[name]}
+        assert not firsts & {r["prompt"][0]["content"] for r in splits[other]}
