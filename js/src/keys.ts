@@ -14,7 +14,7 @@ export type Action =
   | "leave";
 
 export interface Chord {
-  action: Action | "pick" | "tab" | "accept";
+  action: Action | "pick" | "tab" | "accept" | "turns";
   /** As shown on screen. */
   label: string;
   /** In `aria-keyshortcuts` syntax, or "" when it names no single chord. */
@@ -72,6 +72,18 @@ export const CHORDS: Chord[] = [
     label: "Tab",
     aria: "",
     what: "Next question or button; from the cell, the first answer box",
+  },
+  {
+    action: "turns",
+    label: "↑ / ↓",
+    aria: "",
+    what: "In a conversation: the previous or next turn (Home, End: the first or last one)",
+  },
+  {
+    action: "turns",
+    label: "Enter",
+    aria: "",
+    what: "In a conversation: show all of a long turn, or fold it again",
   },
   {
     action: "help",

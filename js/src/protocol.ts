@@ -19,11 +19,30 @@ export interface TextField {
   use_markdown: boolean;
 }
 
+/** A conversation shown as turns (see views/chat.ts); its value is a list of messages. */
+export interface ChatField {
+  kind: "chat_field";
+  name: string;
+  title: string;
+  required: boolean;
+  use_markdown: boolean;
+}
+
+export type Field = TextField | ChatField;
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
 interface QuestionBase {
   name: string;
   title: string;
   description?: string | null;
   required: boolean;
+  /** A chat field's name: the question is asked of each of its assistant turns, and its
+   * answer is {"<turn index>": value} (see views/turn-questions.ts). */
+  turns_of?: string | null;
 }
 
 export interface LabelOption {
@@ -60,7 +79,7 @@ export type Question =
   | RankingQuestion;
 
 export interface SchemaPayload {
-  fields: TextField[];
+  fields: Field[];
   questions: Question[];
   guidelines: string | null;
 }
@@ -72,7 +91,9 @@ export interface RankItem {
 
 /** An answer to one question: text -> string, rating -> int, label -> string,
  * multi_label -> string[], ranking -> [{value, rank}] with rank 1 the best. */
-export type AnswerValue = string | number | string[] | RankItem[];
+export type AnswerValue = string | number | string[] | RankItem[] | TurnAnswers;
+/** A question asked of each assistant turn: its answer per turn index ("1", "3", ...). */
+export type TurnAnswers = { [turn: string]: string | number | string[] };
 export type AnswerValues = Record<string, AnswerValue>;
 
 export interface SuggestionPayload {
@@ -90,7 +111,8 @@ export interface ResponsePayload {
 export interface RecordPayload {
   id: string;
   index: number;
-  fields: Record<string, string>;
+  /** A text field's text, or a chat field's messages. */
+  fields: Record<string, string | ChatMessage[]>;
   suggestions: Record<string, SuggestionPayload>;
   response: ResponsePayload | null;
   /** Per comparison question: the order to show its candidates in (see views/comparison.ts). */

@@ -5,6 +5,7 @@ the submitted answers into SFT splits for TRL. The guide's code runs with
 ``import nb_feedback as rg`` in place of ``import argilla as rg``.
 """
 
+from nb_feedback.chat import ChatField
 from nb_feedback.dataset import FeedbackDataset
 from nb_feedback.distribution import TaskDistribution
 from nb_feedback.errors import (
@@ -85,6 +86,7 @@ __all__ = [
     "DEFAULT_USER",
     "AgreementMetric",
     "AnnotatorMetric",
+    "ChatField",
     "ExportError",
     "FeedbackDataset",
     "FeedbackError",

@@ -89,6 +89,8 @@ def check_answer_frame(
             where = f"answer {i}: record {id_list[i]!r}"
             try:
                 check_values(schema, values, status_list[i], where)
+                if schema.turn_questions:  # each turn named must be an assistant turn
+                    dataset._check_turns(id_list[i], values, where)
             except ResponseError as exc:
                 raise ResponseError(f"{exc}; no answer of this batch was added") from None
             values_json.append(dumps(values, where))
@@ -198,8 +200,9 @@ def _checked_texts(
         return None
     texts = []
     for name in questions:
-        if not isinstance(schema.question(name), TextQuestion):
-            return None
+        question = schema.question(name)
+        if not isinstance(question, TextQuestion) or question.turns_of is not None:
+            return None  # a per-turn answer is a dict by turn: the per-answer path checks it
         text = texts_or_none(frame[name], large=True)
         if text is None or text.null_count:
             return None

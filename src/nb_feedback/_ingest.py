@@ -21,6 +21,7 @@ from nb_feedback._arrowtext import dumps
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode, text_problem
 from nb_feedback._columnar import SPECIAL, Columns, column_names, columns_of, frame_of
 from nb_feedback._gc import gc_paused
+from nb_feedback.chat import ChatField, as_messages, conversation_problem, encode
 from nb_feedback.errors import FeedbackError, RecordError
 from nb_feedback.records import (
     FeedbackRecord,
@@ -148,6 +149,9 @@ def _field_problems(frame: pd.DataFrame, schema: Schema) -> list[tuple[int, str]
     problems: list[tuple[int, str]] = []
     for field in schema.fields:
         col = frame[field.name]
+        if isinstance(field, ChatField):
+            problems.extend(_chat_problems(col, field.name, field.required))
+            continue
         if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
             # Arrow-backed strings: only NA, blanks and length can be wrong, all vectorised.
             # utf8_is_space: non-empty and all Unicode whitespace, computed without a copy
@@ -172,6 +176,30 @@ def _field_problems(frame: pd.DataFrame, schema: Schema) -> list[tuple[int, str]
     return problems
 
 
+def _chat_problems(col: pd.Series, name: str, required: bool) -> list[tuple[int, str]]:
+    problems: list[tuple[int, str]] = []
+    for i, value in enumerate(col.tolist()):
+        value = as_messages(value)
+        if is_missing(value) or (isinstance(value, list) and not value and not required):
+            problem = "required field: expected a conversation, got nothing" if required else None
+        else:
+            problem = conversation_problem(value)
+        if problem:
+            problems.append((i, f"field {name!r}: {problem}"))
+            if len(problems) > _MAX_LISTED:
+                break
+    return problems
+
+
+def _chat_texts(col: pd.Series) -> Any:
+    """Return a checked conversation column as its stored form: canonical JSON text per cell."""
+    texts = [
+        None if is_missing(v := as_messages(value)) or not v else encode(v)
+        for value in col.tolist()
+    ]
+    return pd.array(pa.array(texts, type=pa.string()), dtype="str")
+
+
 def _text_problem(value: object, required: bool) -> str | None:
     if is_missing(value):
         return "required field: expected text, got nothing" if required else None
@@ -191,7 +219,13 @@ def check_frame(
             f"{_where(i, frame['@external_id'].iloc[i])}: {message}{more}; "
             "no record of this batch was added"
         )
-    records = pd.DataFrame({name: frame[name] for name in schema.field_names})
+    chats = set(schema.chat_field_names)
+    records = pd.DataFrame(
+        {
+            name: _chat_texts(frame[name]) if name in chats else frame[name]
+            for name in schema.field_names
+        }
+    )
     records.insert(0, T.ID, _ids(frame, taken_ids))
     records[T.EXTERNAL_ID] = _external_ids(frame)
     records[T.METADATA], meta_columns = _metadata(frame, schema)
@@ -336,7 +370,8 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
                         f"suggestion for unknown question {s.question_name!r}: "
                         f"expected one of {schema.question_names}"
                     )
-                problem = question.check_value(s.value)
+                # by name: a question asked of each turn checks a {"<turn>": value} suggestion
+                problem = schema.value_checks[question.name](s.value)
                 if problem:
                     raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
                 if isinstance(s.score, list) and (

@@ -105,7 +105,7 @@ class DisplayPayload(TypedDict):
 class _RecordPayloadBase(TypedDict):
     id: str
     index: int
-    fields: dict[str, str]
+    fields: dict[str, str | list[dict[str, str]]]  # a chat field: its {role, content} messages
     suggestions: dict[str, SuggestionPayload]
     response: ResponsePayload | None
     record_status: str

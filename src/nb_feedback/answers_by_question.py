@@ -57,6 +57,12 @@ def resolve_question(ds: FeedbackDataset, question: Any, where: str) -> Question
             f"{where}: no question {name if name is not None else question!r}; "
             f"expected one of {ds.schema.question_names}"
         )
+    if found.turns_of is not None:  # its answers are {"<turn>": value}, not one value
+        raise FeedbackError(
+            f"{where}: question {found.name!r} is asked of each assistant turn of "
+            f"{found.turns_of!r}; unification and metrics take questions asked of the whole "
+            "record (read per-turn answers with to_kto or to_preference)"
+        )
     return found
 
 

@@ -14,7 +14,8 @@ import pandas as pd
 import pyarrow as pa
 
 from nb_feedback import _tables as T
-from nb_feedback._arrowtext import loads
+from nb_feedback._arrowtext import dumps, loads
+from nb_feedback.chat import decode as decode_chat
 from nb_feedback.errors import ExportError
 from nb_feedback.export import arrow_dataset, require_datasets
 
@@ -39,6 +40,11 @@ def _value_feature(kind: str) -> Any:
 
 def _same(value: Any) -> Any:
     return value
+
+
+def _json_text(value: Any) -> Any:
+    """Return a per-turn answer (``{"<turn>": value}``) as JSON text."""
+    return None if value is None else dumps(value, "per-turn answer")
 
 
 def _ranking_layout(value: Any) -> Any:
@@ -68,9 +74,14 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
     n = len(records)
     columns: dict[str, list[Any]] = {}
     spec: dict[str, Any] = {}
+    chats = schema.chat_field_names
+    message = datasets.List({"role": value("string"), "content": value("string")})
     for f in schema.fields:
         columns[f.name] = list(records[f.name].to_numpy(dtype=object, na_value=None))
         spec[f.name] = value("string")
+        if f.name in chats:  # a conversation: its messages (stored as JSON text)
+            columns[f.name] = [decode_chat(text) for text in columns[f.name]]
+            spec[f.name] = message
 
     raw = ds.tables().responses
     pos = pd.Index(records[T.ID]).get_indexer(raw["record_id"])
@@ -88,12 +99,14 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
 
     for q in schema.questions:
         shape = _ranking_layout if q.kind == "ranking_question" else _same
+        if q.turns_of is not None:  # {"<turn>": value}: v1 has no such column type
+            shape = _json_text
         answers: list[list[dict[str, Any]]] = [[] for _ in range(n)]
         for p, vals, user, st in zip(sorted_pos, parsed, users, statuses, strict=True):
             if q.name in vals:
                 answers[p].append({"user_id": user, "value": shape(vals[q.name]), "status": st})
         columns[q.name] = answers
-        feat = _value_feature(q.kind)
+        feat = _value_feature(q.kind) if q.turns_of is None else value("string")
         spec[q.name] = [{"user_id": value("string"), "value": feat, "status": value("string")}]
         per_item = q.kind in ("multi_label_question", "ranking_question")
         score = datasets.List(value("float32")) if per_item else value("float32")

@@ -38,6 +38,8 @@ from nb_feedback._patches import group_by_record, landed, patch_of
 from nb_feedback._progress import progress
 from nb_feedback._recordview import RowBlocks
 from nb_feedback.annotator_queue import queue_positions, user_order
+from nb_feedback.chat import ChatField
+from nb_feedback.chat import decode as decode_chat
 from nb_feedback.distribution import (
     RECORD_STATUSES,
     TaskDistribution,
@@ -99,7 +101,7 @@ class FeedbackDataset:
 
     Parameters
     ----------
-    fields : list of TextField
+    fields : list of TextField or ChatField
         What each record shows (at least one required).
     questions : list of questions
         What annotators answer (at least one required).
@@ -124,7 +126,7 @@ class FeedbackDataset:
     def __init__(
         self,
         *,
-        fields: Sequence[TextField],
+        fields: Sequence[TextField | ChatField],
         questions: Sequence[Question],
         guidelines: str | None = None,
         metadata_properties: Sequence[MetadataProperty] | None = None,
@@ -189,7 +191,7 @@ class FeedbackDataset:
         return self._schema
 
     @property
-    def fields(self) -> list[TextField]:
+    def fields(self) -> list[TextField | ChatField]:
         """The dataset's fields (setting an attribute, as in Argilla v1, changes the dataset)."""
         return [bind(f, self._edit_schema_item) for f in self._schema.fields]
 
@@ -349,8 +351,11 @@ class FeedbackDataset:
             sugg = edited.get(T.SUGGESTIONS, sugg)
             vectors = edited.get(T.VECTORS, vectors)
         responses = self.responses_for(record_id)
+        fields = {f: cells[f] for f in self._schema.field_names}
+        for name in self._schema.chat_field_names:  # stored as JSON text (nb_feedback.chat)
+            fields[name] = decode_chat(fields[name])
         return FeedbackRecord(
-            fields={f: cells[f] for f in self._schema.field_names},
+            fields=fields,
             metadata=loads(meta) if meta is not None else {},
             suggestions=[Suggestion(**x) for x in loads(sugg)] if sugg is not None else [],
             responses=responses,
@@ -545,6 +550,8 @@ class FeedbackDataset:
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
         check_values(self._schema, plain, status, where)
+        if self._schema.turn_questions:
+            self._check_turns(record_id, plain, where)
         now = CLOCK.tick()  # later than every answer this process gave or read
         spent = None if time_spent is None else check_time_spent(time_spent, where)
         origin = None
@@ -575,6 +582,17 @@ class FeedbackDataset:
         self._commit(PutResponse(row, replaces=held))
         # put() keeps the first answer's inserted_at, as read above
         return Response.of_plain(user, plain, status, now, spent, now if first is None else first)
+
+    def _check_turns(self, record_id: str, values: Mapping[str, Any], where: str) -> None:
+        """Refuse a per-turn answer naming a turn that is not an assistant turn of the record."""
+        from nb_feedback.chat import turn_problem
+
+        for name, field in self._schema.turn_questions.items():
+            if name in values:
+                cell = self._columns()[field][self.position_of(record_id)].as_py()
+                problem = turn_problem(values[name], decode_chat(cell))
+                if problem:
+                    raise ResponseError(f"{where}, question {name!r}: {problem}")
 
     def add_responses(
         self,
@@ -1209,6 +1227,8 @@ class FeedbackDataset:
         out = pd.DataFrame({"id": self._records[T.ID].array})
         for name in self._schema.field_names:
             out[name] = self._records[name].array
+        for name in self._schema.chat_field_names:  # conversations as lists, not JSON text
+            out[name] = pd.Series(map(decode_chat, out[name]), dtype=object)
         out["metadata"] = _decoded(arrow[T.METADATA], n, dict)
         out["suggestions"] = _decoded(arrow[T.SUGGESTIONS], n, list)
         out["responses"] = [grouped.get(i, []) for i in out["id"]] if grouped else _fresh(n, list)
@@ -1421,7 +1441,7 @@ class FeedbackDataset:
         """Whether records may carry metadata keys no property declares (Argilla v1)."""
         return self._schema.allow_extra_metadata
 
-    def field_by_name(self, name: str) -> TextField | None:
+    def field_by_name(self, name: str) -> TextField | ChatField | None:
         """Return the field called ``name``, or None (Argilla v1)."""
         found = self._schema.field(name)
         return None if found is None else bind(found, self._edit_schema_item)
@@ -1437,7 +1457,7 @@ class FeedbackDataset:
 
         self._check_writable()
         stored: list[tuple[str, str, Any]] = []
-        if isinstance(item, TextField):
+        if isinstance(item, TextField | ChatField):
             stored = [(str(r.id), "text", r.fields.get(item.name)) for r in self]
         else:
             frame = self._responses.frame()

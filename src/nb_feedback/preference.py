@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from nb_feedback._arrowtext import loads
 from nb_feedback._grouping import check_seed, prompt_groups, split_by_hash
+from nb_feedback.chat import encode
 from nb_feedback.errors import ExportError
 from nb_feedback.export import arrow_dataset, require_datasets
 from nb_feedback.schema import LabelQuestion, RankingQuestion, RatingQuestion
+from nb_feedback.turn_pairs import turn_kto_rows, turn_pair_rows
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -30,7 +33,8 @@ PAIRS = ("best_vs_rest", "all")
 FORMATS = ("standard", "conversational")
 INCLUDE = ("record_id", "user", "source")
 PAIR_COLUMNS = ["record_id", "user", "prompt", "chosen", "rejected", "source"]
-"""``source`` is "ranking" for a pair from a ranking, "edit" for an edited suggestion."""
+"""``source`` is "ranking" for a pair from a ranking, "edit" for an edited suggestion, "turn"
+for a corrected turn of a conversation (``nb_feedback.turn_pairs``)."""
 
 
 def _ranking_question(ds: FeedbackDataset, ranking: str | None, where: str) -> RankingQuestion:
@@ -100,6 +104,13 @@ def _prompt_field(
 
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _prompt_text(value: Any, chat: bool) -> str:
+    """Return a prompt as text: a conversation as its canonical JSON text (``nb_feedback.chat``)."""
+    if chat:
+        return encode(value) if isinstance(value, list) and value else ""
+    return _text(value)
 
 
 def _ranked_pairs(ranking: Any, pairs: str) -> list[tuple[str, str]]:
@@ -178,6 +189,7 @@ def preference_pairs(
                 f"{where}: edits={edits!r} is not a text question; expected one of {texts}"
             )
 
+    chat = prompt in ds.schema.chat_field_names
     records = ds.to_pandas()
     position = {record_id: i for i, record_id in enumerate(records["id"])}
     columns = {f: records[f].tolist() for f in (prompt, *candidates)}
@@ -195,7 +207,7 @@ def preference_pairs(
         answers["record_id"], answers["user"], answers["values"], strict=True
     ):
         k = position[record_id]
-        prompt_text = _text(columns[prompt][k])
+        prompt_text = _prompt_text(columns[prompt][k], chat)
         if not prompt_text:
             continue
         rows: list[list[Any]] = []
@@ -212,14 +224,18 @@ def preference_pairs(
             if row[1] and row[2] and row[1] != row[2]
         )
     found.sort(key=lambda x: x[:3])
-    return pd.DataFrame([row for *_, row in found], columns=PAIR_COLUMNS, dtype=object)
+    out = pd.DataFrame([row for *_, row in found], columns=PAIR_COLUMNS, dtype=object)
+    out.attrs["chat"] = chat  # the prompts are conversations (JSON text)
+    return out
 
 
 def _split(
     frame: pd.DataFrame, test_size: float | int, seed: int, where: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return (row order, is_test per row) with every prompt's rows on one side."""
-    group, group_hash = prompt_groups(pa.array(frame["prompt"].tolist(), pa.string()), seed)
+    # rows from the turns of one conversation carry it as "group": one side for them all
+    key = frame["group"] if "group" in frame.columns else frame["prompt"]
+    group, group_hash = prompt_groups(pa.array(key.tolist(), pa.string()), seed)
     group_order, group_test = split_by_hash(group_hash, None, test_size, where)
     order = np.lexsort((np.arange(len(frame)), group_order[group]))
     return order, group_test[group]
@@ -238,13 +254,20 @@ def _splits(
     test_size: float | int,
     seed: int,
     where: str,
+    *,
+    chat: bool = False,
 ) -> DatasetDict:
     """Split ``frame`` by prompt and render each side in ``format`` as a ``datasets.Dataset``.
 
-    ``texts`` maps each text column to its role in the conversational format.
+    ``texts`` maps each text column to its role in the conversational format. With ``chat``,
+    each prompt is a conversation (JSON text), rendered as its messages.
     """
     if format not in FORMATS:
         raise ExportError(f"{where}: format={format!r}; expected one of {list(FORMATS)}")
+    if chat and format != "conversational":
+        raise ExportError(
+            f"{where}: the prompts are conversations (a ChatField): use format='conversational'"
+        )
     include = (include,) if isinstance(include, str) else tuple(include)
     unknown = [c for c in include if c not in allowed]
     if unknown:
@@ -268,7 +291,10 @@ def _splits(
         columns: dict[str, Any] = {name: rows[name].tolist() for name in spec}
         if format == "conversational":
             for name, role in texts.items():
-                columns[name] = _messages(columns[name], role)
+                if chat and name == "prompt":
+                    columns[name] = [loads(text) for text in columns[name]]
+                else:
+                    columns[name] = _messages(columns[name], role)
         table = pa.Table.from_pydict(columns, schema=features.arrow_schema)
         out[split] = arrow_dataset(table, features)
     return datasets.DatasetDict(out)
@@ -284,6 +310,7 @@ def to_preference(
     seed: int = 0,
     *,
     edits: str | None = None,
+    turns: str | None = None,
     include: Sequence[str] = (),
 ) -> DatasetDict:
     """Build preference train/test splits for TRL (``DPOTrainer``, ``RewardTrainer``).
@@ -296,7 +323,14 @@ def to_preference(
         Which answers give which pairs: see ``preference_pairs``.
     format : {"standard", "conversational"}
         ``prompt``/``chosen``/``rejected`` as texts, or as message lists (a user turn for the
-        prompt, an assistant turn for each answer).
+        prompt, an assistant turn for each answer). A prompt that is a conversation (a
+        ``ChatField``) is given as its messages, and needs "conversational".
+    turns : str, optional
+        A text question asked of each assistant turn (``turns_of=<chat field>``): each
+        corrected turn gives a pair, ``prompt`` = the conversation up to that turn,
+        ``chosen`` = the correction, ``rejected`` = the original turn (see
+        ``nb_feedback.turn_pairs``). Defaults to the only such question when the dataset has
+        no ranking question and ``edits`` is not given.
     test_size : float or int
         Fraction (0, 1) of prompts for the test split, or a number of prompts.
     seed : int
@@ -329,14 +363,27 @@ def to_preference(
     {'train': 4, 'test': 1}
     """
     where = "to_preference"
+    has_ranking = any(isinstance(q, RankingQuestion) for q in ds.schema.questions)
+    per_turn_texts = [
+        q for q in ds.schema.questions if q.kind == "text_question" and q.turns_of is not None
+    ]
+    if turns is not None or (
+        not has_ranking and edits is None and ranking is None and len(per_turn_texts) == 1
+    ):
+        frame = turn_pair_rows(ds, turns, where)
+        if frame.empty:
+            raise ExportError(f"{where}: no corrected turn in the submitted answers")
+        texts = {"prompt": "user", "chosen": "assistant", "rejected": "assistant"}
+        return _splits(frame, texts, format, include, INCLUDE, test_size, seed, where, chat=True)
     frame = preference_pairs(ds, prompt, ranking, pairs, edits=edits, where=where)
+    chat = bool(frame.attrs.get("chat"))
     if frame.empty:
         raise ExportError(
             f"{where}: no preference pair in {len(ds)} records: a pair needs a submitted "
             "ranking with two different ranks (ties give none) over non-empty, different texts"
         )
     texts = {"prompt": "user", "chosen": "assistant", "rejected": "assistant"}
-    return _splits(frame, texts, format, include, INCLUDE, test_size, seed, where)
+    return _splits(frame, texts, format, include, INCLUDE, test_size, seed, where, chat=chat)
 
 
 def kto_rows(
@@ -347,6 +394,7 @@ def kto_rows(
     *,
     threshold: int | None = None,
     desirable: Collection[str] | None = None,
+    corrections: str | None = None,
     where: str = "kto_rows",
 ) -> pd.DataFrame:
     """Return one row per submitted rating or label: prompt, completion and a bool label.
@@ -364,6 +412,12 @@ def kto_rows(
         For a rating question: ratings at or above it are desirable.
     desirable : collection of str
         For a label question: the labels that mark a desirable completion.
+    corrections : str, optional
+        For a question asked of each assistant turn: the per-turn text question holding
+        corrections (defaults to the only one on the same chat field). The rule: each rated
+        turn is labelled by its rating; a corrected turn is undesirable whatever its rating,
+        and its correction is a desirable completion of the same prompt (the conversation up
+        to that turn).
     where : str
         The caller's name, for messages.
 
@@ -371,7 +425,8 @@ def kto_rows(
     -------
     pandas.DataFrame
         Columns ``record_id``, ``user``, ``prompt``, ``completion`` and ``label``, in record
-        order; every submitted answer counts, drafts and discarded answers never do.
+        order; every submitted answer counts, drafts and discarded answers never do. Rows of
+        a per-turn question also have ``group`` (the whole conversation).
     """
     kinds = ("rating_question", "label_question")
     scored = [q for q in ds.schema.questions if q.kind in kinds]
@@ -414,6 +469,8 @@ def kto_rows(
         def is_good(v: Any) -> bool:
             return v in good
 
+    if q.turns_of is not None:  # asked of each assistant turn: rows per turn
+        return turn_kto_rows(ds, q, is_good, corrections, where)
     fields = ds.schema.field_names
     if prompt is None and completion is None and len(fields) == 2:
         prompt, completion = fields
@@ -458,6 +515,7 @@ def to_kto(
     test_size: float | int = 0.2,
     seed: int = 0,
     include: Sequence[str] = (),
+    corrections: str | None = None,
 ) -> DatasetDict:
     """Build TRL's unpaired preference splits (``prompt``/``completion``/``label``) for KTO.
 
@@ -474,6 +532,8 @@ def to_kto(
         Fraction (0, 1) of prompts for the test split, or a number of prompts.
     seed : int
         Seed of the split; the same seed gives the same split in every process.
+    corrections : str, optional
+        For a question asked of each assistant turn: see ``kto_rows``.
     include : sequence of str
         Extra columns among "record_id" and "user".
 
@@ -496,9 +556,19 @@ def to_kto(
     """
     where = "to_kto"
     frame = kto_rows(
-        ds, prompt, completion, question, threshold=threshold, desirable=desirable, where=where
+        ds,
+        prompt,
+        completion,
+        question,
+        threshold=threshold,
+        desirable=desirable,
+        corrections=corrections,
+        where=where,
     )
     if frame.empty:
         raise ExportError(f"{where}: no submitted answer to rate in {len(ds)} records")
     texts = {"prompt": "user", "completion": "assistant"}
-    return _splits(frame, texts, format, include, ("record_id", "user"), test_size, seed, where)
+    chat = "group" in frame.columns  # rows of a question asked of each turn: conversations
+    return _splits(
+        frame, texts, format, include, ("record_id", "user"), test_size, seed, where, chat=chat
+    )

@@ -19,6 +19,7 @@ from nb_feedback._checks import (
     short_repr,
     text_problem,
 )
+from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.distribution import TaskDistribution, check_distribution
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
@@ -70,6 +71,10 @@ class _Question:
     title: str | None = None
     description: str | None = None
     required: bool = True
+    # a ChatField's name: the question is asked of each assistant turn of that conversation,
+    # and its answer is {"<turn index>": value} (see nb_feedback.chat); keyword-only, so the
+    # positional order of every question's arguments stays Argilla's
+    turns_of: str | None = field(default=None, kw_only=True)
     kind: ClassVar[str] = ""
 
     def __post_init__(self) -> None:
@@ -78,6 +83,7 @@ class _Question:
         check_optional_str(owner, "title", self.title)
         check_optional_str(owner, "description", self.description)
         _check_bool(owner, "required", self.required)
+        check_optional_str(owner, "turns_of", self.turns_of)
 
     @property
     def label(self) -> str:
@@ -93,6 +99,8 @@ class _Question:
             "description": self.description,
             "required": self.required,
             **self._extra(),
+            # only when set: the schema of a dataset without conversations reads as before
+            **({"turns_of": self.turns_of} if self.turns_of is not None else {}),
         }
 
     def _extra(self) -> dict[str, Any]:
@@ -359,7 +367,7 @@ def _from_dict(registry: Mapping[str, type[Any]], data: Mapping[str, Any]) -> An
 class Schema:
     """The dataset's fields, questions, metadata properties and guidelines, checked together."""
 
-    fields: tuple[TextField, ...]
+    fields: tuple[TextField | ChatField, ...]
     questions: tuple[Question, ...]
     metadata_properties: tuple[MetadataProperty, ...] = ()
     guidelines: str | None = None
@@ -376,7 +384,7 @@ class Schema:
         if self.distribution is not None:  # None: not set up for a team (min_submitted=1)
             object.__setattr__(self, "distribution", check_distribution(self.distribution))
         # plain copies: a dataset's bound fields and questions edit that dataset, not this one
-        fields_ = tuple(map(plain, self._as_tuple("fields", self.fields, (TextField,))))
+        fields_ = tuple(map(plain, self._as_tuple("fields", self.fields, (TextField, ChatField))))
         questions = tuple(
             map(plain, self._as_tuple("questions", self.questions, tuple(_QUESTIONS.values())))
         )
@@ -384,7 +392,7 @@ class Schema:
             "metadata_properties", self.metadata_properties, tuple(_METADATA.values())
         )
         if not fields_:
-            raise SchemaError("fields: expected at least one TextField, got none")
+            raise SchemaError("fields: expected at least one TextField or ChatField, got none")
         if not questions:
             raise SchemaError("questions: expected at least one question, got none")
         names: dict[str, str] = {}
@@ -400,6 +408,14 @@ class Schema:
             raise SchemaError("fields: expected at least one required field, got none")
         if not any(q.required for q in questions):
             raise SchemaError("questions: expected at least one required question, got none")
+        chats = [f.name for f in fields_ if isinstance(f, ChatField)]
+        for q in questions:
+            if q.turns_of is not None and (q.turns_of not in chats or q.kind == "ranking_question"):
+                raise SchemaError(
+                    f"question {q.name!r}: turns_of={q.turns_of!r} must name a ChatField "
+                    f"(chat fields: {chats}) and the question must be a text, rating, label or "
+                    "multi-label question"
+                )
         if len({p.name for p in props}) != len(props):
             raise SchemaError("metadata_properties: each name must be unique")
         check_optional_str("dataset", "guidelines", self.guidelines)
@@ -409,8 +425,16 @@ class Schema:
         # name lookups happen on every answer: keep them O(1)
         object.__setattr__(self, "_by_name", {i.name: i for i in (*fields_, *questions)})
         object.__setattr__(self, "_questions", {q.name: q for q in questions})
+        object.__setattr__(self, "_chats", tuple(chats))
         object.__setattr__(self, "_required", tuple(q.name for q in questions if q.required))
-        object.__setattr__(self, "_checks", {q.name: q.check_value for q in questions})
+        object.__setattr__(
+            self,
+            "_checks",
+            {
+                q.name: q.check_value if q.turns_of is None else per_turn_check(q.check_value)
+                for q in questions
+            },
+        )
 
     @staticmethod
     def _as_tuple(what: str, items: object, types: tuple[type, ...]) -> tuple[Any, ...]:
@@ -440,10 +464,20 @@ class Schema:
         """Names of the declared metadata properties, in order."""
         return [p.name for p in self.metadata_properties]
 
-    def field(self, name: str) -> TextField | None:
+    def field(self, name: str) -> TextField | ChatField | None:
         """Return the field called ``name``, or None."""
         item = self._by_name.get(name)  # type: ignore[attr-defined]
-        return item if isinstance(item, TextField) else None
+        return item if isinstance(item, TextField | ChatField) else None
+
+    @property
+    def chat_field_names(self) -> tuple[str, ...]:
+        """Names of the fields holding conversations (``ChatField``), in order."""
+        return self._chats  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def turn_questions(self) -> dict[str, str]:
+        """``{question name: chat field name}`` for the questions asked of each assistant turn."""
+        return {q.name: q.turns_of for q in self.questions if q.turns_of is not None}
 
     def question(self, name: str) -> Question | None:
         """Return the question called ``name``, or None."""
@@ -480,7 +514,10 @@ class Schema:
         """Rebuild a schema from ``to_dict`` output."""
         try:
             fields_ = [
-                TextField(**{k: v for k, v in d.items() if k != "kind"}) for d in data["fields"]
+                (ChatField if d.get("kind") == ChatField.kind else TextField)(
+                    **{k: v for k, v in d.items() if k != "kind"}
+                )
+                for d in data["fields"]
             ]
             questions = [_from_dict(_QUESTIONS, d) for d in data["questions"]]
             props = [_from_dict(_METADATA, d) for d in data.get("metadata_properties", [])]

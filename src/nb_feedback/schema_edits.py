@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.errors import RecordError, SchemaError
 from nb_feedback.metadata import _METADATA, MetadataProperty
 from nb_feedback.schema import Schema, TextField
@@ -163,7 +164,7 @@ def edit_item(
     ``stored`` lists ``(record id, what, value)`` for every answer and suggestion to the item
     (or, for a field, every record's text): each must stay valid, else nothing changes.
     """
-    kind = "field" if isinstance(item, TextField) else "question"
+    kind = "field" if isinstance(item, TextField | ChatField) else "question"
     current: Any = schema.field(item.name) if kind == "field" else schema.question(item.name)
     if current is None:
         raise SchemaError(f"{kind} {item.name!r} is no longer in the dataset")
@@ -179,7 +180,8 @@ def edit_item(
                     "required; nothing was changed"
                 )
             continue
-        problem = new.check_value(stored_value)
+        check = new.check_value if new.turns_of is None else per_turn_check(new.check_value)
+        problem = check(stored_value)
         if problem:
             raise RecordError(
                 f"record {record_id!r}: its {what} to {item.name!r} would no longer be valid "

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from nb_feedback import _tables as T
 from nb_feedback._arrowtext import strings
 from nb_feedback._progress import progress
+from nb_feedback.chat_sft import conversational_columns
 from nb_feedback.errors import ExportError
 from nb_feedback.export import arrow_dataset, require_datasets
 from nb_feedback.sft_plan import SFTPlan, plan_sft
@@ -71,15 +72,18 @@ def _render(
     return pc.binary_join_element_wise(*parts, "")
 
 
-def _sft_features(format: str, include: Sequence[str]) -> Any:
+def _sft_features(format: str, include: Sequence[str], *, chat: bool = False) -> Any:
     datasets = require_datasets()
     value = datasets.Value
-    if format == "prompt_completion":
-        spec: dict[str, Any] = {"prompt": value("string"), "completion": value("string")}
+    message = datasets.List({"role": value("string"), "content": value("string")})
+    if chat and format == "prompt_completion":
+        spec: dict[str, Any] = {"prompt": message, "completion": message}
+    elif format == "prompt_completion":
+        spec = {"prompt": value("string"), "completion": value("string")}
     elif format == "text":
         spec = {"text": value("string")}
     else:
-        spec = {"messages": datasets.List({"role": value("string"), "content": value("string")})}
+        spec = {"messages": message}
     types = {"time_spent": "float64", "updated_at": "float64"}
     for name in include:
         spec[name] = value(types.get(name, "string"))
@@ -220,6 +224,12 @@ def to_sft(
         stratify_by=stratify_by,
     )
     next(steps, None)
+    chat = plan.prompt in ds.schema.chat_field_names
+    if chat and format == "text":
+        raise ExportError(
+            f"{where}: prompt={plan.prompt!r} is a conversation (ChatField): use "
+            "format='messages' or format='prompt_completion' (TRL's conversational forms)"
+        )
     # Render each split from its own rows: no full-size table that is then filtered in two.
     result = datasets.DatasetDict(
         {
@@ -233,8 +243,9 @@ def to_sft(
                     template=template,
                     system_prompt=system_prompt,
                     include=include,
+                    chat=chat,
                 ),
-                _sft_features(format, include),
+                _sft_features(format, include, chat=chat),
             )
             for name, mask in (("train", ~plan.is_test), ("test", plan.is_test))
         }
@@ -253,7 +264,7 @@ def _sft_table(plan: SFTPlan, which: np.ndarray, fields: list[str], **options: A
     """
     slices = [which[at : at + _ROWS_PER_SLICE] for at in range(0, len(which), _ROWS_PER_SLICE)]
     tables = [_sft_slice(plan, rows, fields, **options) for rows in slices or [which]]
-    features = _sft_features(options["format"], options["include"])
+    features = _sft_features(options["format"], options["include"], chat=options["chat"])
     return pa.concat_tables(tables).cast(features.arrow_schema)
 
 
@@ -270,6 +281,7 @@ def _sft_slice(
     template: str,
     system_prompt: str | None,
     include: Sequence[str],
+    chat: bool = False,
 ) -> pa.Table:
     """Build the rows ``which`` of one split, as ``_sft_table`` does for them all."""
     where = "to_sft"
@@ -285,7 +297,9 @@ def _sft_slice(
         return columns.get(name)
 
     out: dict[str, pa.Array] = {}
-    if format == "prompt_completion":
+    if chat:  # the prompt is a conversation: TRL's conversational forms (nb_feedback.chat_sft)
+        out.update(conversational_columns(prompts, completions, format, system_prompt))
+    elif format == "prompt_completion":
         out["prompt"] = _render(
             prompt_template, column, f"{where}: prompt_template", ["prompt", *fields]
         )

@@ -205,7 +205,8 @@ def resolve_names(
     """
     schema = ds.schema
     fields = schema.field_names
-    texts = [q.name for q in schema.questions if q.kind == "text_question"]
+    # a per-turn text question holds corrections by turn, not a demonstration
+    texts = [q.name for q in schema.questions if q.kind == "text_question" and q.turns_of is None]
     if prompt is None:
         if len(fields) != 1:
             raise ExportError(
@@ -229,7 +230,7 @@ def resolve_names(
                 f"{where}: completion={completion!r} is not a question; expected one of "
                 f"{schema.question_names}"
             )
-        if question.kind != "text_question":
+        if question.kind != "text_question" or question.turns_of is not None:
             raise ExportError(
                 f"{where}: completion={completion!r} is a {question.kind}; "
                 f"expected a text_question, one of {texts}"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from nb_feedback.chat import per_turn_check
 from nb_feedback.errors import FeedbackError, ResponseError
 from nb_feedback.records import FeedbackRecord
 
@@ -219,6 +220,8 @@ def _batch_updates(
             f"suggest: fn returned {len(outputs)} outputs for {len(batch)} inputs "
             f"(records {batch[0].id!r}..{batch[-1].id!r})"
         )
+    # a question asked of each assistant turn takes {"<turn index>": value}
+    check = target.check_value if target.turns_of is None else per_turn_check(target.check_value)
     updates = []
     for record, output in zip(batch, outputs, strict=True):
         where = f"record {record.id!r}, question {target.name!r}"
@@ -226,7 +229,7 @@ def _batch_updates(
             value, score = _unpack(output)
         except FeedbackError as exc:
             raise ResponseError(f"{where}: {exc}") from None
-        problem = target.check_value(value)
+        problem = check(value)
         if problem:
             raise ResponseError(f"{where}: suggestion from fn: {problem}")
         kept = [s.to_dict() for s in record.suggestions if s.question_name != target.name]

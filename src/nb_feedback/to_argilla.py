@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nb_feedback.chat import ChatField
 from nb_feedback.errors import ExportError
 from nb_feedback.metadata import (
     FloatMetadataProperty,
@@ -63,12 +64,13 @@ def build_settings(schema: Schema, client: Any) -> Any:
     """
     rg = _sdk()
     fields = [
-        rg.TextField(
+        # a conversation is Argilla 2's ChatField (the same list of {role, content} messages)
+        (rg.ChatField if isinstance(f, ChatField) else rg.TextField)(
             name=f.name,
             title=f.label,
             use_markdown=f.use_markdown,
             required=f.required,
-            client=client,
+            **({"_client": client} if isinstance(f, ChatField) else {"client": client}),
         )
         for f in schema.fields
     ]
@@ -92,6 +94,11 @@ def build_settings(schema: Schema, client: Any) -> Any:
 
 
 def _question(rg: Any, q: Any, client: Any) -> Any:
+    if q.turns_of is not None:
+        raise ExportError(
+            f"question {q.name!r} is asked of each assistant turn of {q.turns_of!r}: Argilla 2 "
+            "has no per-turn questions; export without it (or its answers) to hand off"
+        )
     common = {
         "name": q.name,
         "title": q.label,

@@ -196,7 +196,11 @@ class FeedbackWidget(anywidget.AnyWidget):
         payload: RecordPayload = {
             "id": str(record.id),
             "index": position,
-            "fields": {name: text or "" for name, text in record.fields.items()},
+            # a text field's text, or a chat field's messages (a list)
+            "fields": {
+                name: value if isinstance(value, list) else value or ""
+                for name, value in record.fields.items()
+            },
             "suggestions": {
                 s.question_name: {
                     "value": s.value,

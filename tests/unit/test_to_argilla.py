@@ -176,3 +176,27 @@ def test_users_are_given_found_by_name_or_created() -> None:
     assert [(c["username"], c["role"]) for c in created] == [("bob", "annotator")]
     assert list(passwords) == ["bob"] and passwords["bob"] == created[0]["password"]
     assert len(passwords["bob"]) >= 12
+
+
+def test_a_chat_field_is_argilla_2s_chat_field(client: Any) -> None:
+    from nb_feedback.to_argilla import build_records, build_settings
+
+    chat = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    ds = rg.FeedbackDataset(
+        fields=[rg.ChatField(name="chat", title="Chat")], questions=[rg.TextQuestion(name="reply")]
+    )
+    ds.add_records([{"chat": chat}])
+    settings = build_settings(ds.schema, client)
+    assert type(settings.fields["chat"]).__name__ == "ChatField"
+    assert settings.fields["chat"].title == "Chat"
+    [record] = build_records(ds, {})
+    assert record.fields["chat"] == chat
+    per_turn = rg.FeedbackDataset(
+        fields=[rg.ChatField(name="chat")],
+        questions=[
+            rg.TextQuestion(name="reply"),
+            rg.RatingQuestion(name="turn", values=[1, 2], required=False, turns_of="chat"),
+        ],
+    )
+    with pytest.raises(ExportError, match="'turn' is asked of each assistant turn"):
+        build_settings(per_turn.schema, client)

@@ -8,17 +8,19 @@ import { h, isTextEntry, uid } from "../dom";
 import { renderMarkdown } from "../markdown";
 import type {
   DisplayPayload,
+  Field,
   RankItem,
   RankingQuestion,
   RecordPayload,
   SchemaPayload,
   TextField,
 } from "../protocol";
+import { fieldText, textFields } from "./chat";
 import type { Control } from "./questions";
 
 /** The fields a ranking question compares (its options, when each names a field), or null. */
-export function comparedFields(question: RankingQuestion, fields: TextField[]): TextField[] | null {
-  const byName = new Map(fields.map((f) => [f.name, f]));
+export function comparedFields(question: RankingQuestion, fields: Field[]): TextField[] | null {
+  const byName = new Map(textFields(fields).map((f) => [f.name, f]));
   const out = question.values.map((o) => byName.get(o.value));
   if (out.length < 2 || out.some((f) => f === undefined)) return null;
   return out as TextField[];
@@ -66,7 +68,7 @@ export function comparisonInput(
 
   const candidates = order.map((value, i) => {
     const field = byName.get(value);
-    const text = record.fields[value] ?? "";
+    const text = fieldText(record.fields[value]);
     const body = h("div", { class: "nbf-candidate-text" });
     if (field?.use_markdown) {
       body.classList.add("nbf-markdown");

@@ -4,17 +4,18 @@
 import { h, uid } from "../dom";
 import type {
   AnswerValue,
+  Field,
   LabelOption,
   Question,
   RankItem,
   RecordPayload,
   ShownPayload,
   SuggestionPayload,
-  TextField,
 } from "../protocol";
 import { comparedFields, comparisonInput } from "./comparison";
 import { rankingInput } from "./ranking";
 import { textAnswer } from "./text-answer";
+import { turnControl } from "./turn-questions";
 
 export interface QuestionInput {
   readonly question: Question;
@@ -30,7 +31,7 @@ export interface QuestionInput {
 
 /** The record a question is asked about, for inputs that show its fields (comparisons). */
 export interface QuestionContext {
-  fields: TextField[];
+  fields: Field[];
   record: RecordPayload;
 }
 
@@ -66,14 +67,16 @@ export function questionInput(
   const control =
     compared && context && question.kind === "ranking_question"
       ? comparisonInput(question, compared, context.record, titleId, changed)
-      : makeControl(question, titleId, changed);
+      : question.turns_of
+        ? turnControl(question, context?.record, titleId, changed, makeControl)
+        : makeControl(question, titleId, changed);
   const { input } = control;
   input.setAttribute("data-testid", `nbf-q-${question.name}`);
   if (question.required) input.setAttribute("aria-required", "true");
   const described = [question.description ? descId : null, errorId].filter(Boolean).join(" ");
   input.setAttribute("aria-describedby", described);
 
-  const isText = question.kind === "text_question";
+  const isText = question.kind === "text_question" && !question.turns_of;
   const titleEl = isText
     ? h("label", { id: titleId, for: input.id, class: "nbf-q-title" })
     : h("span", { id: titleId, class: "nbf-q-title" });

@@ -3,6 +3,7 @@
 import { h } from "../dom";
 import type { RecordPayload, RecordStatus, SchemaPayload, ShownPayload } from "../protocol";
 import type { RecordSave } from "../state";
+import { chatView, fieldText } from "./chat";
 import { candidateFieldNames } from "./comparison";
 import { fieldView } from "./field";
 import { type QuestionInput, questionInput } from "./questions";
@@ -28,7 +29,11 @@ export function recordCard(
   const compared = candidateFieldNames(schema); // shown by their comparison, in its order
   const fields = schema.fields
     .filter((f) => !compared.has(f.name))
-    .map((field) => fieldView(field, record.fields[field.name] ?? ""));
+    .map((field) =>
+      field.kind === "chat_field"
+        ? chatView(field, record.fields[field.name])
+        : fieldView(field, fieldText(record.fields[field.name])),
+    );
   const inputs = schema.questions.map((q) =>
     questionInput(q, record.response ? undefined : record.suggestions[q.name], onChange, {
       fields: schema.fields,

@@ -19,6 +19,12 @@ function show(value: unknown): string {
       )
       .join(", ");
   }
+  if (typeof value === "object" && value !== null) {
+    // an answer given per assistant turn: {"<turn index>": value}
+    return Object.entries(value)
+      .map(([turn, v]) => `Turn ${Number(turn) + 1}: ${show(v)}`)
+      .join("; ");
+  }
   return value === undefined || value === null ? "" : String(value);
 }
 
