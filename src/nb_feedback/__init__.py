@@ -11,6 +11,7 @@ from nb_feedback.distribution import TaskDistribution
 from nb_feedback.errors import (
     ExportError,
     FeedbackError,
+    HubError,
     RecordError,
     ResponseError,
     SchemaError,
@@ -93,6 +94,7 @@ __all__ = [
     "FeedbackRecord",
     "FloatMetadataFilter",
     "FloatMetadataProperty",
+    "HubError",
     "IntegerMetadataFilter",
     "IntegerMetadataProperty",
     "LabelQuestion",

@@ -1343,6 +1343,95 @@ class FeedbackDataset:
 
         return to_argilla(self, client, name=name, workspace=workspace, **kwargs)
 
+    def to_hub(
+        self,
+        repo_id: str | None = None,
+        *,
+        local_dir: str | Path | None = None,
+        layout: str = "argilla",
+        with_records: bool = True,
+        token: str | None = None,
+        private: bool = False,
+    ) -> Path | str:
+        """Write this dataset in an Argilla Hub layout: a local folder, or a Hub dataset repo.
+
+        Parameters
+        ----------
+        repo_id : str, optional
+            The Hub dataset repo (``"user/name"``) to upload to; ignored for the upload when
+            ``local_dir`` is given (it then only names the dataset in the card).
+        local_dir : str or Path, optional
+            Write the files into this new or empty folder and upload nothing.
+        layout : {"argilla", "argilla-server", "argilla-v1"}
+            Argilla 2's SDK layout (what ``rg.Dataset.to_hub`` writes), the Argilla 2 server's
+            Hub export, or Argilla v1's ``push_to_huggingface`` layout.
+        with_records : bool
+            False writes the settings and card only.
+        token : str, optional
+            A Hugging Face token (else the one ``hf auth login`` saved).
+        private : bool
+            Create the repo private.
+
+        Returns
+        -------
+        Path or str
+            The folder written, or the repo id uploaded to.
+
+        Annotators become Argilla 2 user ids (a UUID made from each name, the same every
+        time); the names are kept in ``.argilla/nb_feedback.json``. See ``nb_feedback.hub``.
+        """
+        from nb_feedback.hub import to_hub
+
+        return to_hub(
+            self,
+            repo_id,
+            local_dir=local_dir,
+            layout=layout,
+            with_records=with_records,
+            token=token,
+            private=private,
+        )
+
+    @classmethod
+    def from_hub(
+        cls,
+        repo_id: str | None = None,
+        *,
+        local_dir: str | Path | None = None,
+        split: str = "train",
+        questions: Sequence[Question] | None = None,
+        token: str | None = None,
+    ) -> FeedbackDataset:
+        """Read a dataset from a Hub dataset repo or a local folder, in any Argilla layout.
+
+        Parameters
+        ----------
+        repo_id : str, optional
+            The Hub dataset repo to download (through ``huggingface_hub``).
+        local_dir : str or Path, optional
+            Read this folder instead; the Hub is not contacted.
+        split : str
+            The split to read (``data/<split>-*.parquet``).
+        questions : list, optional
+            For a plain ``datasets`` folder only (no Argilla settings): the questions to ask;
+            a column named like a question gives its suggestions. Other columns become text
+            fields (strings) and metadata (numbers).
+        token : str, optional
+            A Hugging Face token for private repos.
+
+        Returns
+        -------
+        FeedbackDataset
+            A new in-memory dataset (``save`` it to give it a folder).
+
+        The layout is found from the files: ``.argilla/settings.json`` (Argilla 2's SDK layout
+        or its server's export), ``argilla.yaml`` (Argilla v1), else a plain folder. A column
+        that cannot be placed is named in an error, or kept as extra metadata with a warning.
+        """
+        from nb_feedback.hub import from_hub
+
+        return from_hub(repo_id, local_dir=local_dir, split=split, questions=questions, token=token)
+
     def prepare_for_training(
         self,
         framework: Any = "trl",

@@ -29,3 +29,7 @@ class WriterLockedError(StorageError):
 
 class ExportError(FeedbackError):
     """Answers cannot be turned into training data as asked (names, options, too few rows)."""
+
+
+class HubError(FeedbackError):
+    """A Hub layout cannot be read or written: it names the file, column or cause."""

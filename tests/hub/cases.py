@@ -1,0 +1,124 @@
+"""A dataset that uses every concept the Hub layouts carry, and its cell-for-cell view.
+
+``full_dataset`` holds each question kind, each metadata kind (and an undeclared key), a
+vector, suggestions with score and agent (per-item scores too), answers of three annotators
+in every status (a discard with no answer among them), guidelines and a task distribution.
+``cells`` is what a round trip must keep: compare two datasets by it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nb_feedback as rg
+
+
+def full_schema(**overrides: Any) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "fields": [
+            rg.TextField(name="prompt", title="Prompt", use_markdown=True),
+            rg.TextField(name="context", required=False),
+        ],
+        "questions": [
+            rg.TextQuestion(name="answer", title="Write a helpful answer", description="Be kind"),
+            rg.RatingQuestion(name="quality", values=[1, 2, 3, 4, 5], required=False),
+            rg.LabelQuestion(name="topic", labels={"code": "Code", "math": "Math"}, required=False),
+            rg.MultiLabelQuestion(
+                name="tags", labels=["short", "long", "unsafe"], required=False,
+                labels_order="suggestion", visible_labels=3,
+            ),
+            rg.RankingQuestion(name="best", values=["reply-1", "reply-2", "reply-3"], required=False),
+        ],
+        "metadata_properties": [
+            rg.TermsMetadataProperty(name="source", values=["web", "book"]),
+            rg.IntegerMetadataProperty(name="length", min=0, max=100, title="Length"),
+            rg.FloatMetadataProperty(name="score", visible_for_annotators=False),
+        ],
+        "vectors_settings": [rg.VectorSettings(name="emb", dimensions=3, title="Embedding")],
+        "guidelines": "Answer **kindly**.",
+        "distribution": rg.TaskDistribution(min_submitted=2),
+    }
+    kwargs.update(overrides)
+    return kwargs
+
+
+def full_dataset() -> rg.FeedbackDataset:
+    ds = rg.FeedbackDataset(**full_schema())
+    ds.add_records(
+        [
+            rg.FeedbackRecord(
+                id="r-0",
+                fields={"prompt": "Name a prime.", "context": "maths"},
+                metadata={"source": "web", "length": 13, "score": 0.5, "lang": "en"},
+                vectors={"emb": [0.1, 0.2, 0.3]},
+                suggestions=[
+                    {"question_name": "answer", "value": "2", "score": 0.9, "agent": "gpt"},
+                    {"question_name": "topic", "value": "math", "score": 0.8, "agent": "clf"},
+                    {"question_name": "tags", "value": ["short"], "score": [0.7], "agent": "clf"},
+                    {
+                        "question_name": "best",
+                        "value": [
+                            {"value": "reply-2", "rank": 1},
+                            {"value": "reply-1", "rank": 2},
+                            {"value": "reply-3", "rank": 3},
+                        ],
+                        "agent": "judge",
+                    },
+                ],
+            ),
+            rg.FeedbackRecord(
+                id="r-1",
+                fields={"prompt": "Say hi."},
+                metadata={"source": "book", "lang": "fr"},
+            ),
+            rg.FeedbackRecord(id="r-2", fields={"prompt": "Sort 3, 1, 2."}),
+        ]
+    )
+    # two annotators submit r-0 (ranks with a tie), one leaves a draft, one a bare discard
+    ds.add_response(
+        "r-0",
+        {
+            "answer": "2",
+            "quality": 4,
+            "topic": "math",
+            "tags": ["short", "long"],
+            "best": [
+                {"value": "reply-1", "rank": 1},
+                {"value": "reply-2", "rank": 1},
+                {"value": "reply-3", "rank": 3},
+            ],
+        },
+        user="ana",
+    )
+    ds.add_response("r-0", {"answer": "Two.", "quality": 5}, user="bo")  # skips optional ones
+    ds.add_response("r-1", {"answer": "Hi"}, user="ana", status="draft")
+    ds.add_response("r-1", {}, user="bo", status="discarded")
+    ds.add_response("r-2", {"answer": "1, 2, 3", "topic": "code"}, user="cy", status="discarded")
+    return ds
+
+
+def cells(ds: rg.FeedbackDataset) -> dict[str, Any]:
+    """What a round trip must keep, record by record (times and provenance aside)."""
+    return {
+        "schema": ds.schema.to_dict(),
+        "records": [
+            {
+                "id": r.id,
+                "fields": {k: v for k, v in r.fields.items() if v is not None},
+                "metadata": dict(r.metadata or {}),
+                "vectors": dict(r.vectors or {}),
+                "suggestions": sorted(
+                    (s.to_dict() for s in r.suggestions), key=lambda s: s["question_name"]
+                ),
+                "responses": sorted(
+                    (
+                        {"user": x.user, "status": x.status, "values": x.plain_values()}
+                        for x in r.responses
+                    ),
+                    key=lambda x: x["user"],
+                ),
+                "status": r.status,
+            }
+            for r in ds
+        ],
+    }
