@@ -6,7 +6,8 @@ a column per field, metadata and vectors under their own names, and per question
 and ``q.suggestion`` / ``q.suggestion.score`` / ``q.suggestion.agent``. The server's export
 (``layout="argilla-server"``) names metadata ``metadata.<n>`` and vectors ``vector.<n>``, holds
 terms metadata as lists, adds ``inserted_at`` / ``updated_at``, and lists every annotator of a
-record under every question (``None`` where that one was not answered).
+record under every question (``None`` where that one was not answered: read here, but written
+in the SDK's form, which Argilla 2's reader takes; see ``_responses``).
 
 Where Argilla 2 loses data in its own files, the writers here keep it: a response with no
 answer (a bare discard) is written under the first question with a null value; every
@@ -53,7 +54,7 @@ _RANKING = pa.struct([("value", pa.string()), ("rank", pa.int64())])
 def value_type(question: Any, *, suggestion: bool = False, layout: str = "argilla") -> pa.DataType:
     """Return the Arrow type of one answer (or suggestion) of ``question`` in ``layout``."""
     if isinstance(question, RankingQuestion):
-        if suggestion and layout == "argilla":
+        if suggestion:  # the values in order (see hub_settings._ranking_suggestion_out)
             return pa.list_(pa.string())
         return pa.list_(_RANKING)
     if isinstance(question, MultiLabelQuestion):
@@ -158,7 +159,7 @@ def records_table(
                 for r in records
             ],
         )
-    _responses(records, schema, server, users, put)
+    _responses(records, schema, users, put)
     _suggestions(records, schema, layout, put)
     table = pa.table(
         {name: pa.array(values, type=kind) for name, (kind, values) in columns.items()}
@@ -178,7 +179,7 @@ def _record_times(records: list[FeedbackRecord]) -> tuple[list[Any], list[Any]]:
 
 
 def _responses(
-    records: list[FeedbackRecord], schema: Schema, server: bool, users: dict[str, str], put: Any
+    records: list[FeedbackRecord], schema: Schema, users: dict[str, str], put: Any
 ) -> None:
     first = schema.questions[0].name
     per_question: dict[str, list[tuple[list[Any], list[str], list[str]] | None]] = {
@@ -193,8 +194,11 @@ def _responses(
             for q in schema.questions:
                 value = values.get(q.name)
                 bare = not values and q.name == first  # a discard with no answer: its status
-                if value is None and not server and not bare:
-                    continue  # the SDK lists only the questions a response answers
+                if value is None and not bare:
+                    # Only the questions a response answers, in both layouts: the server's
+                    # export lists a null for each question a user skipped, which Argilla 2's
+                    # own reader refuses for a submitted response; this form it reads.
+                    continue
                 out = None if value is None else kind_of(q).response_out(q, value)
                 triple = cells.setdefault(q.name, ([], [], []))
                 triple[0].append(out)

@@ -124,9 +124,9 @@ class QuestionKind:
 
 
 def _ranking_suggestion_out(question: Any, value: Any, layout: str) -> Any:
-    if layout == "argilla":  # the SDK reads a ranking suggestion as the values in order
-        return ranking_values(question, value)
-    return ranking_items(question, value)  # the server keeps [{"value", "rank"}]
+    # The values in order, in both layouts: the server's export holds [{"value", "rank"}],
+    # which Argilla 2's SDK turns into the text of each dict on reading; this form it reads.
+    return ranking_values(question, value)
 
 
 QUESTION_KINDS: dict[str, QuestionKind] = {

@@ -122,3 +122,42 @@ def cells(ds: rg.FeedbackDataset) -> dict[str, Any]:
             for r in ds
         ],
     }
+
+
+def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
+    """``ds``'s records in ``argilla2_side.neutral``'s form: as Argilla 2's objects hold them.
+
+    Users are Argilla user ids; a ranking suggestion is the values in order (the SDK's form),
+    a ranking answer ``[{"value", "rank"}]``; a response with no answer is one null answer
+    to the first question; only declared metadata (Argilla 2 keeps no other).
+    """
+    from nb_feedback.hub_settings import ranking_values, user_uuid
+
+    schema = ds.schema
+    first = schema.questions[0].name
+    out = []
+    for r in ds:
+        responses = []
+        for x in r.responses:
+            values = {k: v for k, v in x.plain_values().items() if v is not None}
+            uid = user_uuid(x.user)
+            if not values:
+                responses.append({"question": first, "value": None, "user_id": uid, "status": x.status})
+            for q, v in values.items():
+                responses.append({"question": q, "value": v, "user_id": uid, "status": x.status})
+        suggestions = {}
+        for s in r.suggestions:
+            q = schema.question(s.question_name)
+            value = ranking_values(q, s.value) if q.kind == "ranking_question" else s.value
+            suggestions[s.question_name] = {"value": value, "score": s.score, "agent": s.agent}
+        out.append(
+            {
+                "id": r.id,
+                "fields": {k: v for k, v in r.fields.items() if v is not None},
+                "metadata": {k: v for k, v in (r.metadata or {}).items() if k in schema.metadata_names},
+                "vectors": dict(r.vectors or {}),
+                "suggestions": suggestions,
+                "responses": sorted(responses, key=lambda x: (x["user_id"], x["question"])),
+            }
+        )
+    return out
