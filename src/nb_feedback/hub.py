@@ -193,7 +193,12 @@ def _write_card(dataset: FeedbackDataset, folder: Path, name: str, layout: str) 
         "",
     ]
     if schema.metadata_properties:
-        lines += ["## Metadata", "", *[f"- `{p.name}` ({p.kind})" for p in schema.metadata_properties], ""]
+        lines += [
+            "## Metadata",
+            "",
+            *[f"- `{p.name}` ({p.kind})" for p in schema.metadata_properties],
+            "",
+        ]
     if schema.vectors_settings:
         lines += [
             "## Vectors",
@@ -214,7 +219,7 @@ def _write_card(dataset: FeedbackDataset, folder: Path, name: str, layout: str) 
     ]
     if layout != "argilla-v1":
         lines += [
-            "With Argilla 2: `rg.Dataset.from_hub(repo_id, settings=\"auto\")` reads the settings",
+            'With Argilla 2: `rg.Dataset.from_hub(repo_id, settings="auto")` reads the settings',
             "in `.argilla/`; annotators are Argilla user ids, their names are in",
             "`.argilla/nb_feedback.json`.",
             "",
@@ -445,7 +450,8 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
             for item in row.get(q.name) or []:
                 user = item.get("user_id") or DEFAULT_USER
                 entry = responses.setdefault(
-                    user, {"user_id": user, "values": {}, "status": item.get("status") or "submitted"}
+                    user,
+                    {"user_id": user, "values": {}, "status": item.get("status") or "submitted"},
                 )
                 if item.get("value") is not None:
                     entry["values"][q.name] = {"value": _v1_value(q.kind, item["value"])}
@@ -469,7 +475,9 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
         vectors = {k: v for k, v in (row.get("vectors") or {}).items() if v is not None}
         records.append(
             {
-                "fields": {f.name: row.get(f.name) for f in schema.fields if row.get(f.name) is not None},
+                "fields": {
+                    f.name: row.get(f.name) for f in schema.fields if row.get(f.name) is not None
+                },
                 "metadata": metadata or None,
                 "external_id": row.get("external_id"),
                 "suggestions": suggestions or None,
@@ -484,14 +492,19 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
 # -------------------------------------------------------------------- a plain datasets folder
 def _read_plain(folder: Path, split: str, questions: Sequence[Question] | None) -> FeedbackDataset:
     from nb_feedback.dataset import FeedbackDataset
-    from nb_feedback.metadata import FloatMetadataProperty, IntegerMetadataProperty
+    from nb_feedback.metadata import (
+        FloatMetadataProperty,
+        IntegerMetadataProperty,
+        MetadataProperty,
+    )
     from nb_feedback.schema import TextField
 
     table = _table(folder, split, required=True)
     assert table is not None
     where = str(split_files(folder, split)[0])
     asked = {q.name: q for q in questions or ()}
-    fields, props, columns = [], [], {}
+    fields: list[TextField] = []
+    props: list[MetadataProperty] = []
     for name in table.column_names:
         kind = table.schema.field(name).type
         if name in asked:
@@ -507,7 +520,6 @@ def _read_plain(folder: Path, split: str, questions: Sequence[Question] | None) 
                 f"{where}: column {name!r} ({kind}) has no nb_feedback counterpart; "
                 "remove it or pass it as a question's suggestions (questions=[...])"
             )
-        columns[name] = kind
     if not asked:
         raise HubError(
             f"{folder}: a plain datasets folder (no .argilla/settings.json, no argilla.yaml) "
@@ -522,9 +534,7 @@ def _read_plain(folder: Path, split: str, questions: Sequence[Question] | None) 
     records = []
     for row in rows:
         suggestions = [
-            {"question_name": q, "value": row[q]}
-            for q in asked
-            if q in row and row[q] is not None
+            {"question_name": q, "value": row[q]} for q in asked if q in row and row[q] is not None
         ]
         records.append(
             {
@@ -554,7 +564,9 @@ def _hub_error(repo_id: str, action: str, exc: Exception) -> HubError:
             if code in (401, 403)
             else f"the Hub answered HTTP {code}"
         )
-    elif isinstance(exc, errors.LocalEntryNotFoundError | ConnectionError | OSError):
+    elif isinstance(exc, errors.LocalEntryNotFoundError | ConnectionError | OSError) or (
+        type(exc).__module__.startswith(("httpx", "httpcore", "requests", "urllib3"))
+    ):
         hint = "the Hub cannot be reached (no network, or HF_HUB_OFFLINE=1)"
     else:
         hint = "the Hub refused"
@@ -562,8 +574,13 @@ def _hub_error(repo_id: str, action: str, exc: Exception) -> HubError:
 
 
 def _upload(folder: Path, repo_id: str, *, token: str | None, private: bool) -> None:
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi, get_token
 
+    if token is None and get_token() is None:  # say so before any network call
+        raise HubError(
+            f"to_hub: cannot upload to {repo_id!r}: no Hugging Face token: run `hf auth login`, "
+            "set HF_TOKEN or pass token= (or pass local_dir= to write a folder instead)"
+        )
     try:
         api = HfApi(token=token)
         api.create_repo(repo_id=repo_id, repo_type="dataset", private=private, exist_ok=True)
@@ -581,4 +598,3 @@ def _download(repo_id: str, *, token: str | None) -> Path:
         return Path(snapshot_download(repo_id=repo_id, repo_type="dataset", token=token))
     except Exception as exc:  # every Hub and network failure: one error naming the cause
         raise _hub_error(repo_id, "from_hub: cannot download", exc) from None
-

@@ -155,7 +155,9 @@ def records_table(
             vprefix + v.name,
             pa.list_(pa.float64()),
             [
-                None if (r.vectors or {}).get(v.name) is None else list(map(float, r.vectors[v.name]))
+                None
+                if (r.vectors or {}).get(v.name) is None
+                else list(map(float, r.vectors[v.name]))
                 for r in records
             ],
         )
@@ -250,7 +252,9 @@ def _suggestions(records: list[FeedbackRecord], schema: Schema, layout: str, put
             pa.list_(pa.float64()) if per_item else pa.float64(),
             scores,
         )
-        put(f"{q.name}.suggestion.agent", pa.string(), [None if s is None else s.agent for s in got])
+        put(
+            f"{q.name}.suggestion.agent", pa.string(), [None if s is None else s.agent for s in got]
+        )
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -272,9 +276,7 @@ def _decode_class_labels(table: pa.Table) -> dict[str, list[Any]]:
         if isinstance(feature, Mapping) and feature.get("_type") == "ClassLabel":
             names = feature.get("names") or []
             codes = table.column(name).to_pylist() if name in table.column_names else []
-            out[name] = [
-                names[c] if c is not None and 0 <= c < len(names) else None for c in codes
-            ]
+            out[name] = [names[c] if c is not None and 0 <= c < len(names) else None for c in codes]
     return out
 
 
@@ -345,7 +347,9 @@ def records_from_table(
             raise HubError(f"{where}: column {q.name}.{missing!s} is missing beside its pair")
         questions[q.name] = got
     rest = [c for c in names if c not in placed]
-    unknown_questions = sorted({c.split(".")[0] for c in rest if ".responses" in c or ".suggestion" in c})
+    unknown_questions = sorted(
+        {c.split(".")[0] for c in rest if ".responses" in c or ".suggestion" in c}
+    )
     if unknown_questions:
         raise HubError(
             f"{where}: columns for question(s) {unknown_questions} that the settings do not "
@@ -357,9 +361,10 @@ def records_from_table(
             f"{where}: column(s) {extra_meta} are not fields, questions, metadata or vectors of "
             "the settings, and allow_extra_metadata is false: nowhere to keep them"
         )
-    if set(extra_meta) - set(known_extra):
+    unexpected = [c for c in extra_meta if c not in set(known_extra)]
+    if unexpected:
         warnings.warn(
-            f"{where}: column(s) {extra_meta} are not in the settings: kept as each record's "
+            f"{where}: column(s) {unexpected} are not in the settings: kept as each record's "
             "extra metadata",
             stacklevel=3,
         )
@@ -411,9 +416,13 @@ def _read_suggestions(
         value = None if values is None else values[i]
         if value is None:
             continue
-        if isinstance(q, LabelQuestion) and not isinstance(q, MultiLabelQuestion):
-            if value == "None" and "None" not in q.label_values:
-                continue  # Argilla 2's ClassLabel name for "no suggestion"
+        if (
+            isinstance(q, LabelQuestion)
+            and not isinstance(q, MultiLabelQuestion)
+            and value == "None"
+            and "None" not in q.label_values
+        ):
+            continue  # Argilla 2's ClassLabel name for "no suggestion"
         score = None if got["suggestion.score"] is None else got["suggestion.score"][i]
         agent = None if got["suggestion.agent"] is None else got["suggestion.agent"][i]
         out.append(

@@ -201,7 +201,7 @@ def kind_of(question: Question) -> QuestionKind:
 
 
 def _common(kind: str, item: Any) -> dict[str, Any]:
-    """The keys every Argilla 2 setting carries (the SDK writes them, null until on a server)."""
+    """Return the keys every Argilla 2 setting carries (null until it is on a server)."""
     return {"id": None, "inserted_at": None, "updated_at": None, "name": item.name, "type": kind}
 
 
@@ -340,7 +340,9 @@ def _schema_from_settings(data: Any, file: str) -> Schema:
             "description": q.get("description"),
             "required": bool(q.get("required", True)),
         }
-        questions.append(row.build(common, q.get("settings") or {}, f"{file}: question {q['name']!r}"))
+        questions.append(
+            row.build(common, q.get("settings") or {}, f"{file}: question {q['name']!r}")
+        )
     props: list[MetadataProperty] = []
     for p in _entries(data, "metadata", file):
         settings = p.get("settings") or {}

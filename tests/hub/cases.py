@@ -24,10 +24,15 @@ def full_schema(**overrides: Any) -> dict[str, Any]:
             rg.RatingQuestion(name="quality", values=[1, 2, 3, 4, 5], required=False),
             rg.LabelQuestion(name="topic", labels={"code": "Code", "math": "Math"}, required=False),
             rg.MultiLabelQuestion(
-                name="tags", labels=["short", "long", "unsafe"], required=False,
-                labels_order="suggestion", visible_labels=3,
+                name="tags",
+                labels=["short", "long", "unsafe"],
+                required=False,
+                labels_order="suggestion",
+                visible_labels=3,
             ),
-            rg.RankingQuestion(name="best", values=["reply-1", "reply-2", "reply-3"], required=False),
+            rg.RankingQuestion(
+                name="best", values=["reply-1", "reply-2", "reply-3"], required=False
+            ),
         ],
         "metadata_properties": [
             rg.TermsMetadataProperty(name="source", values=["web", "book"]),
@@ -142,7 +147,9 @@ def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
             values = {k: v for k, v in x.plain_values().items() if v is not None}
             uid = user_uuid(x.user)
             if not values:
-                responses.append({"question": first, "value": None, "user_id": uid, "status": x.status})
+                responses.append(
+                    {"question": first, "value": None, "user_id": uid, "status": x.status}
+                )
             for q, v in values.items():
                 responses.append({"question": q, "value": v, "user_id": uid, "status": x.status})
         suggestions = {}
@@ -154,7 +161,9 @@ def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
             {
                 "id": r.id,
                 "fields": {k: v for k, v in r.fields.items() if v is not None},
-                "metadata": {k: v for k, v in (r.metadata or {}).items() if k in schema.metadata_names},
+                "metadata": {
+                    k: v for k, v in (r.metadata or {}).items() if k in schema.metadata_names
+                },
                 "vectors": dict(r.vectors or {}),
                 "suggestions": suggestions,
                 "responses": sorted(responses, key=lambda x: (x["user_id"], x["question"])),

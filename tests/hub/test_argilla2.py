@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.hub.cases import full_dataset, neutral
 
 import nb_feedback as rg
 from nb_feedback.hub_settings import settings_json
-
-from tests.hub.cases import full_dataset, neutral
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_PYTHON = ROOT / ".venv-argilla2" / "bin" / "python"
