@@ -22,3 +22,11 @@ fi
 # torch is pinned in the [train] extra and installed in this same pip command: without the pin
 # pip resolves a multi-GB CUDA build.
 .venv/bin/pip install -q --disable-pip-version-check -e ".[dev,train,argilla]"
+
+# Argilla 2.8's SDK in its own venv (its pins differ from ours): tests/hub/test_argilla2.py runs
+# its own reader and writer on nb_feedback's Hub layouts, offline. requests: argilla 2.8 imports
+# it without declaring it.
+if [ ! -x .venv-argilla2/bin/python ] || ! .venv-argilla2/bin/python -c "import argilla, requests" 2>/dev/null; then
+  python3 -m venv .venv-argilla2
+  .venv-argilla2/bin/pip install -q --disable-pip-version-check "argilla==2.8.0" requests
+fi
