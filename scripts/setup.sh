@@ -30,3 +30,10 @@ if [ ! -x .venv-argilla2/bin/python ] || ! .venv-argilla2/bin/python -c "import 
   python3 -m venv .venv-argilla2
   .venv-argilla2/bin/pip install -q --disable-pip-version-check "argilla==2.8.0" requests
 fi
+
+# argilla-server 2.8.0 in its own venv: tests/hub/test_argilla_server.py starts it on SQLite
+# (search engine and Redis stood in, see tests/hub/argilla_server_side.py). ~2.5 min once.
+if [ ! -x .venv-argilla-server/bin/python ] || ! .venv-argilla-server/bin/python -c "import argilla_server, fakeredis" 2>/dev/null; then
+  python3 -m venv .venv-argilla-server
+  .venv-argilla-server/bin/pip install -q --disable-pip-version-check "argilla-server==2.8.0" fakeredis
+fi

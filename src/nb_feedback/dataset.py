@@ -1343,6 +1343,31 @@ class FeedbackDataset:
 
         return to_argilla(self, client, name=name, workspace=workspace, **kwargs)
 
+    @classmethod
+    def from_argilla(cls, client: Any, name: str, workspace: str | None = None) -> FeedbackDataset:
+        """Read dataset ``name`` back from an Argilla 2 server.
+
+        Parameters
+        ----------
+        client : argilla.Argilla
+            A connected client (``rg.Argilla(api_url=..., api_key=...)``).
+        name : str
+            The dataset's name on the server.
+        workspace : str, optional
+            Its workspace (the client's default workspace if None).
+
+        Returns
+        -------
+        FeedbackDataset
+            A new in-memory dataset: fields, questions, metadata, vectors, guidelines and the
+            task distribution from the server's settings; records by their Argilla ids, with
+            suggestions and every annotator's answer (ranks and bare discards kept), each
+            under the user's name. See ``nb_feedback.from_argilla``.
+        """
+        from nb_feedback.from_argilla import from_argilla
+
+        return from_argilla(client, name, workspace)
+
     def to_hub(
         self,
         repo_id: str | None = None,

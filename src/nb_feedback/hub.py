@@ -304,7 +304,7 @@ def _read_argilla2(folder: Path, split: str) -> FeedbackDataset:
     if (folder / NAMES).is_file():
         names = _read_json(folder / NAMES, "annotator names") or {}
     table = _table(folder, split, required=False)
-    dataset = _empty(schema)
+    dataset = empty_dataset(schema)
     if table is None:
         return dataset
     where = str(split_files(folder, split)[0])
@@ -315,11 +315,12 @@ def _read_argilla2(folder: Path, split: str) -> FeedbackDataset:
         where,
         known_extra=names.get("extra_metadata_columns") or (),
     )
-    _add(dataset, records, where)
+    add_read_records(dataset, records, where)
     return dataset
 
 
-def _empty(schema: Schema) -> FeedbackDataset:
+def empty_dataset(schema: Schema) -> FeedbackDataset:
+    """Return a new in-memory dataset of ``schema``, holding no records."""
     from nb_feedback.dataset import FeedbackDataset
 
     return FeedbackDataset(
@@ -333,7 +334,8 @@ def _empty(schema: Schema) -> FeedbackDataset:
     )
 
 
-def _add(dataset: FeedbackDataset, records: list[dict[str, Any]], where: str) -> None:
+def add_read_records(dataset: FeedbackDataset, records: list[dict[str, Any]], where: str) -> None:
+    """Add records read from a layout or a server; an error names ``where`` they came from."""
     from nb_feedback.records import FeedbackRecord
 
     try:
@@ -433,7 +435,7 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
     except (OSError, yaml.YAMLError) as exc:
         raise HubError(f"{path}: cannot read the Argilla v1 config ({exc})") from None
     schema = schema_from_v1(config, str(path))
-    dataset = _empty(schema)
+    dataset = empty_dataset(schema)
     table = _table(folder, split, required=False)
     if table is None:
         return dataset
@@ -485,7 +487,7 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
                 "vectors": vectors or None,
             }
         )
-    _add(dataset, records, where)
+    add_read_records(dataset, records, where)
     return dataset
 
 
@@ -544,7 +546,7 @@ def _read_plain(folder: Path, split: str, questions: Sequence[Question] | None) 
                 "suggestions": suggestions or None,
             }
         )
-    _add(ds, records, where)
+    add_read_records(ds, records, where)
     return ds
 
 

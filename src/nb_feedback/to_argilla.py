@@ -18,8 +18,10 @@ What maps to what:
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import uuid
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -187,7 +189,9 @@ def _record(
         for name, value in answered:
             question = schema.question(name)
             if isinstance(question, RankingQuestion):
-                value = ranking_order(question, value)
+                # [{"value", "rank"}] as it is: the server refuses a submitted ranking without
+                # ranks, which is what the SDK makes of a plain ordered list
+                value = [{"value": i["value"], "rank": i["rank"]} for i in value]
             responses.append(rg.Response(name, value, user_id, response.status))
     suggestions = []
     for s in record.suggestions:
@@ -235,9 +239,17 @@ def resolve_users(
             user.create()
             created[name] = password
         if workspace is not None:
-            user.add_to_workspace(workspace)
+            _join(user, workspace)
         ids[name] = user.id
     return ids, created
+
+
+def _join(user: Any, workspace: Any) -> None:
+    """Add ``user`` to ``workspace``; already a member (a second push) is fine."""
+    from argilla._exceptions import ConflictError
+
+    with contextlib.suppress(ConflictError):
+        user.add_to_workspace(workspace)
 
 
 def to_argilla(
@@ -249,6 +261,8 @@ def to_argilla(
     users: Mapping[str, Any] | None = None,
 ) -> Any:
     """Create dataset ``name`` on the Argilla 2 server of ``client`` and log every record.
+
+    When the dataset exists already (a second push), its records are updated by id.
 
     Parameters
     ----------
@@ -274,8 +288,13 @@ def to_argilla(
     annotators = {r.user for rec in dataset for r in rec.responses}
     user_ids, created = resolve_users(client, annotators, users, ws)
     records = build_records(dataset, user_ids)
-    remote = rg.Dataset(name=name, workspace=workspace, settings=settings, client=client)
-    remote.create()
+    with warnings.catch_warnings():  # "not found" is the usual case here, not news
+        warnings.simplefilter("ignore", UserWarning)
+        remote = client.datasets(name, workspace=workspace)
+    if remote is None:
+        remote = rg.Dataset(name=name, workspace=workspace, settings=settings, client=client)
+        remote.create()
+    # a second push to the same dataset updates its records by id: nothing is doubled
     remote.records.log(records)
     return ArgillaHandOff(remote, user_ids, created)
 

@@ -1,0 +1,109 @@
+"""to_argilla / from_argilla against a running argilla-server 2.8.0 (SQLite), over real HTTP.
+
+Real: the server's FastAPI app, its SQLite database migrated by its own alembic scripts, its
+validation, users, workspaces, datasets, records, suggestions and responses; the client is
+Argilla's SDK in the project venv. Stood in (see ``argilla_server_side.py``): the search engine
+(Elasticsearch/OpenSearch cannot run here; an in-memory one registered through the server's
+``SearchEngine.register`` lists each dataset's records and ignores queries and filters) and
+Redis (fakeredis in the server's process; nothing runs the queued job). The server's venv is
+``.venv-argilla-server`` (``scripts/setup.sh`` makes it); without it these tests skip, unless
+``NB_FEEDBACK_ARGILLA2=1`` (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.hub.cases import cells, full_dataset
+
+import nb_feedback as rg
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_PYTHON = ROOT / ".venv-argilla-server" / "bin" / "python"
+SIDE = Path(__file__).with_name("argilla_server_side.py")
+
+if not SERVER_PYTHON.exists() and os.environ.get("NB_FEEDBACK_ARGILLA2") != "1":
+    pytest.skip(
+        f"{SERVER_PYTHON} is missing (bash scripts/setup.sh makes it)", allow_module_level=True
+    )
+argilla = pytest.importorskip("argilla")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    if not SERVER_PYTHON.exists():
+        pytest.fail(f"{SERVER_PYTHON} is missing: run bash scripts/setup.sh")
+    home = tmp_path_factory.mktemp("argilla-server")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(
+        [str(SERVER_PYTHON), str(SIDE), str(home / "home")],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        env=env,
+    )
+    try:
+        url = key = None
+        deadline = time.monotonic() + 120
+        while url is None and time.monotonic() < deadline and server.stdout is not None:
+            line = server.stdout.readline()
+            if not line and server.poll() is not None:
+                break
+            if line.startswith("ready "):
+                _, url, key = line.split()
+        assert url, f"the server did not start: {(home / 'server.log').read_text()[-3000:]}"
+        for _ in range(100):  # the port is announced before uvicorn listens on it
+            try:
+                yield_client = argilla.Argilla(api_url=url, api_key=key)
+                break
+            except Exception:  # retried until the server answers
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"the server never answered: {(home / 'server.log').read_text()[-3000:]}")
+        yield yield_client
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _count(client: Any, name: str) -> int:
+    remote = client.datasets(name, workspace="argilla")
+    return sum(1 for _ in remote.records())
+
+
+def test_push_pull_push_again_nothing_lost_nothing_doubled(client: Any) -> None:
+    ds = full_dataset()
+    handed = ds.to_argilla(client, name="handoff", workspace="argilla")
+    assert sorted(handed.user_ids) == ["ana", "bo", "cy"]
+    back = rg.FeedbackDataset.from_argilla(client, "handoff", "argilla")
+    assert cells(back) == cells(ds)  # ranks (with a tie), the bare discard, names: all kept
+    # push again, after one more answer: records are updated by id, not added
+    back.add_response("r-2", {"answer": "1, 2, 3."}, user="ana")
+    back.to_argilla(client, name="handoff", workspace="argilla")
+    assert _count(client, "handoff") == 3
+    again = rg.FeedbackDataset.from_argilla(client, "handoff", "argilla")
+    assert cells(again) == cells(back)
+    assert {x.user for x in again.record_by_id("r-2").responses} == {"ana", "cy"}
+
+
+def test_the_server_export_layout_of_a_pulled_dataset_round_trips(
+    client: Any, tmp_path: Path
+) -> None:
+    ds = full_dataset()
+    ds.to_argilla(client, name="to-hub", workspace="argilla")
+    pulled = rg.FeedbackDataset.from_argilla(client, "to-hub", "argilla")
+    folder = pulled.to_hub(local_dir=tmp_path / "export", layout="argilla-server")
+    assert cells(rg.FeedbackDataset.from_hub(local_dir=folder)) == cells(ds)
+
+
+def test_from_argilla_names_a_missing_dataset(client: Any) -> None:
+    with pytest.raises(rg.ExportError, match="no dataset 'nope' in workspace 'argilla'"):
+        rg.FeedbackDataset.from_argilla(client, "nope", "argilla")
