@@ -70,6 +70,13 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
         assert ds.progress() == {"total": 12, "completed": 12, "pending": 0}
         reviews = ds.reviews()
         assert len(reviews) > 0 and set(reviews["reviewer"]) == {"reviewer-1"}
+        # the hand-off: Argilla 2's Hub layout in a folder, read back with the same answers
+        assert (tmp_path / "team-hub" / ".argilla" / "settings.json").is_file()
+        back = rg.FeedbackDataset.from_hub(local_dir=tmp_path / "team-hub")
+        def answers(d: rg.FeedbackDataset) -> list[list[tuple[str, str, dict]]]:
+            return [sorted((x.user, x.status, x.plain_values()) for x in r.responses) for r in d]
+
+        assert answers(back) == answers(ds)
     if name == "preference.ipynb":
         import nb_feedback as rg
 
