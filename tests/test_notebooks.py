@@ -73,6 +73,7 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path) -> None:
         # the hand-off: Argilla 2's Hub layout in a folder, read back with the same answers
         assert (tmp_path / "team-hub" / ".argilla" / "settings.json").is_file()
         back = rg.FeedbackDataset.from_hub(local_dir=tmp_path / "team-hub")
+
         def answers(d: rg.FeedbackDataset) -> list[list[tuple[str, str, dict]]]:
             return [sorted((x.user, x.status, x.plain_values()) for x in r.responses) for r in d]
 
