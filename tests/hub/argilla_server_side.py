@@ -1,6 +1,10 @@
 """A real Argilla 2.8 server (argilla-server==2.8.0) on SQLite, for the hand-off tests.
 
     python argilla_server_side.py HOME_DIR    prints "ready <url> <api key>", then serves
+    python argilla_server_side.py HOME_DIR export NAME OUT
+        the server's own Hub exporter (``HubDatasetExporter``) writes dataset NAME into
+        folder OUT, as its "export to Hub" job does, but to disk instead of the Hub; prints
+        "exported" or "failed: <error>"
 
 Run in the server's own venv, never imported. Everything is the server's own code (FastAPI
 app, SQLAlchemy models, SQLite database migrated by its alembic scripts, validation, bulk
@@ -24,11 +28,47 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 
-def main(home: Path) -> None:
+def _environment(home: Path) -> None:
     home.mkdir(parents=True, exist_ok=True)
     os.environ["ARGILLA_HOME_PATH"] = str(home)
     os.environ["ARGILLA_DATABASE_URL"] = f"sqlite:///{home / 'argilla.db'}"
     os.environ["ARGILLA_SEARCH_ENGINE"] = "memory"
+    os.environ["HF_DATASETS_CACHE"] = str(home / "hf-datasets")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def export(home: Path, name: str, out: Path) -> None:
+    """Run the server's Hub exporter on dataset ``name``, writing to ``out`` (no Hub)."""
+    _environment(home)
+    from argilla_server.contexts.hub import HubDatasetExporter
+    from argilla_server.database import SyncSessionLocal
+    from argilla_server.models.database import Dataset
+    from datasets import Dataset as HFDataset
+    from datasets import NamedSplit
+
+    session = SyncSessionLocal()
+    dataset = session.query(Dataset).filter_by(name=name).one()
+    exporter = HubDatasetExporter(dataset)
+    try:
+        # export_to's first step; push_to_hub would then upload this split's parquet
+        hf = HFDataset.from_generator(exporter._rows_generator, split=NamedSplit("train"))
+    except Exception as exc:  # what the server's exporter does, reported to the test
+        cause = exc.__cause__ or exc.__context__ or exc
+        print(f"failed: {type(cause).__name__}: {str(cause).splitlines()[0][:300]}", flush=True)
+        return
+    (out / "data").mkdir(parents=True)
+    hf.to_parquet(str(out / "data" / "train-00000-of-00001.parquet"))
+    argilla_dir = out / ".argilla"  # _push_extra_files_to_hub's files, before its upload
+    argilla_dir.mkdir()
+    exporter._create_version_file(str(argilla_dir))
+    exporter._create_dataset_file(str(argilla_dir))
+    exporter._create_settings_file(str(argilla_dir))
+    exporter._create_readme_file(str(out), "me/exported")
+    print("exported", flush=True)
+
+
+def main(home: Path) -> None:
+    _environment(home)
 
     # Stand-in 2: Redis. The server queues background jobs in Redis (rq); the one these calls
     # queue is a recount of record statuses after a dataset update. fakeredis holds the queue
@@ -134,4 +174,7 @@ def main(home: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    if len(sys.argv) > 2 and sys.argv[2] == "export":
+        export(Path(sys.argv[1]), sys.argv[3], Path(sys.argv[4]))
+    else:
+        main(Path(sys.argv[1]))
