@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 
 from nb_feedback.errors import FeedbackError, HubError
 from nb_feedback.hub_layout import LAYOUTS, records_from_table, records_table
-from nb_feedback.hub_settings import schema_from_settings, settings_json
+from nb_feedback.hub_settings import schema_from_settings, settings_json, user_uuid
 
 if TYPE_CHECKING:
     from nb_feedback.dataset import FeedbackDataset
@@ -119,28 +119,62 @@ def _write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
+def write_parquet(table: pa.Table, path: Path, features: Any = None) -> None:
     """Write ``table`` as ``datasets`` does: its features in the file, for every reader."""
     from datasets import Features
 
-    features = Features.from_arrow_schema(table.schema)
-    meta = json.dumps({"info": {"features": features.to_dict()}})
+    if features is None:
+        features = Features.from_arrow_schema(table.schema)
+    meta = json.dumps({"info": {"features": legacy_features(features.to_dict())}})
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table.replace_schema_metadata({b"huggingface": meta.encode()}), path)
+
+
+def legacy_features(feature: Any) -> Any:
+    """Return ``datasets`` features in the form every version reads (``Sequence``, ``[{...}]``).
+
+    datasets 4 names a list ``List``, which datasets 2 (what Argilla v1 runs on) cannot read;
+    datasets 4 and later still read the older names, for the same Arrow types.
+    """
+    if isinstance(feature, list):
+        return [legacy_features(f) for f in feature]
+    if not isinstance(feature, Mapping):
+        return feature
+    if feature.get("_type") == "List":
+        inner = legacy_features(feature["feature"])
+        length = feature.get("length", -1)
+        if isinstance(inner, Mapping) and "_type" not in inner and length == -1:
+            return [inner]  # a list of structs
+        out = {"feature": inner, "_type": "Sequence"}
+        if length != -1:
+            out["length"] = length
+        return out
+    return {k: legacy_features(v) for k, v in feature.items()}
 
 
 def _write_v1(dataset: FeedbackDataset, folder: Path, data: Path | None) -> None:
     import yaml
 
-    from nb_feedback.argilla_format import format_as
+    from nb_feedback.argilla_format import argilla_columns
 
     (folder / V1_CONFIG).write_text(
         yaml.safe_dump(v1_config(dataset.schema), sort_keys=False, allow_unicode=True),
         encoding="utf-8",
     )
-    if data is not None:
-        data.parent.mkdir(parents=True, exist_ok=True)
-        format_as(dataset, "datasets").to_parquet(str(data))
+    if data is None:
+        return
+    columns, features = argilla_columns(dataset)
+    users: dict[str, str] = {}
+    for q in dataset.schema.question_names:
+        for answers in columns[q]:
+            for answer in answers:
+                # v1 keeps user ids as UUIDs too (its ResponseSchema refuses a name)
+                uid = user_uuid(answer["user_id"])
+                users[uid] = answer["user_id"]
+                answer["user_id"] = uid
+    (folder / ARGILLA_DIR).mkdir(exist_ok=True)
+    _write_json(folder / NAMES, {"users": users, "extra_metadata_columns": []})
+    write_parquet(pa.Table.from_pydict(columns, schema=features.arrow_schema), data, features)
 
 
 def v1_config(schema: Schema) -> dict[str, Any]:
@@ -435,6 +469,9 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
     except (OSError, yaml.YAMLError) as exc:
         raise HubError(f"{path}: cannot read the Argilla v1 config ({exc})") from None
     schema = schema_from_v1(config, str(path))
+    names: dict[str, Any] = {}
+    if (folder / NAMES).is_file():
+        names = (_read_json(folder / NAMES, "annotator names") or {}).get("users") or {}
     dataset = empty_dataset(schema)
     table = _table(folder, split, required=False)
     if table is None:
@@ -451,6 +488,7 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
         for q in schema.questions:
             for item in row.get(q.name) or []:
                 user = item.get("user_id") or DEFAULT_USER
+                user = names.get(str(user), str(user))
                 entry = responses.setdefault(
                     user,
                     {"user_id": user, "values": {}, "status": item.get("status") or "submitted"},

@@ -1,0 +1,103 @@
+"""Opt-in: Argilla v1.29's own code on the ``argilla-v1`` layout, both ways.
+
+Runs when ``NB_FEEDBACK_ARGILLA_PARITY=1`` and the benchmarks' venv exists (build it once with
+``bash benchmarks/setup_argilla_venv.sh``), as the other v1 parity tests do; see
+``argilla_v1_side.py`` for which v1 code runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.hub.cases import full_dataset
+
+import nb_feedback as rg
+from nb_feedback.hub_settings import user_uuid
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_PYTHON = ROOT / "benchmarks" / ".venv-argilla" / "bin" / "python"
+SIDE = Path(__file__).with_name("argilla_v1_side.py")
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("NB_FEEDBACK_ARGILLA_PARITY") != "1",
+        reason="opt-in: set NB_FEEDBACK_ARGILLA_PARITY=1 (needs benchmarks/.venv-argilla)",
+    ),
+]
+
+
+def argilla_v1(*args: str) -> Any:
+    if not VENV_PYTHON.exists():
+        pytest.fail(f"{VENV_PYTHON} is missing: run bash benchmarks/setup_argilla_venv.sh")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [str(VENV_PYTHON), str(SIDE), *args],
+        capture_output=True,
+        text=True,
+        env={**env, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_round(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    return round(value, 6) if isinstance(value, float) else value
+
+
+def v1_view(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
+    """``ds`` as ``argilla_v1_side.neutral`` shows v1's records (user ids as UUIDs)."""
+    return [
+        {
+            "external_id": r.external_id,
+            "fields": {k: v for k, v in r.fields.items() if v is not None},
+            "metadata": dict(r.metadata or {}),
+            "suggestions": sorted(
+                (
+                    {
+                        "question": s.question_name,
+                        "value": s.value,
+                        "score": _round(s.score),
+                        "agent": s.agent,
+                    }
+                    for s in r.suggestions
+                ),
+                key=lambda s: s["question"],
+            ),
+            "responses": sorted(
+                (
+                    {"user_id": user_uuid(x.user), "status": x.status, "values": x.plain_values()}
+                    for x in r.responses
+                    if x.plain_values()  # v1's layout lists answers per question
+                ),
+                key=lambda x: x["user_id"],
+            ),
+        }
+        for r in ds
+    ]
+
+
+def test_argilla_v1_reads_the_v1_layout(tmp_path: Path) -> None:
+    ds = full_dataset()
+    ds.to_hub(local_dir=tmp_path / "out", layout="argilla-v1")
+    assert argilla_v1("read", str(tmp_path / "out")) == v1_view(ds)
+
+
+def test_nb_feedback_reads_what_argilla_v1_writes(tmp_path: Path) -> None:
+    theirs = argilla_v1("write", str(tmp_path / "out"))
+    back = rg.FeedbackDataset.from_hub(local_dir=tmp_path / "out")
+    mine = v1_view(back)
+    for record in mine:  # v1 names its users by UUID; they are the names here
+        for response in record["responses"]:
+            assert response["user_id"] == user_uuid(response["user_id"])
+    assert mine == theirs
