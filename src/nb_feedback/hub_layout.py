@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from nb_feedback.errors import HubError
-from nb_feedback.hub_settings import kind_of, user_uuid
+from nb_feedback.hub_settings import field_kind_of, kind_of, user_uuid
 from nb_feedback.metadata import (
     FloatMetadataProperty,
     IntegerMetadataProperty,
@@ -35,8 +35,6 @@ from nb_feedback.metadata import (
 from nb_feedback.schema import (
     LabelQuestion,
     MultiLabelQuestion,
-    RankingQuestion,
-    RatingQuestion,
     Schema,
 )
 
@@ -48,22 +46,13 @@ LAYOUTS = ("argilla", "argilla-server")
 # columns each Argilla 2 layout holds beside fields, questions, metadata and vectors
 RECORD_COLUMNS = {"id", "status", "_server_id", "inserted_at", "updated_at", "external_id"}
 
-_RANKING = pa.struct([("value", pa.string()), ("rank", pa.int64())])
 
-
-def value_type(question: Any, *, suggestion: bool = False, layout: str = "argilla") -> pa.DataType:
-    """Return the Arrow type of one answer (or suggestion) of ``question`` in ``layout``."""
-    if isinstance(question, RankingQuestion):
-        if suggestion:  # the values in order (see hub_settings._ranking_suggestion_out)
-            return pa.list_(pa.string())
-        return pa.list_(_RANKING)
-    if isinstance(question, MultiLabelQuestion):
-        return pa.list_(pa.string())
-    if isinstance(question, RatingQuestion):
-        return pa.int64()
-    if isinstance(question, LabelQuestion):
-        return pa.string()
-    return pa.string()
+def value_type(question: Any, *, suggestion: bool = False) -> pa.DataType:
+    """Return the Arrow type of one answer (or suggestion) of ``question`` in the columns."""
+    kind = kind_of(question)
+    if suggestion and kind.suggestion_type is not None:
+        return kind.suggestion_type
+    return kind.answer_type
 
 
 def _metadata_type(prop: Any, values: list[Any], layout: str) -> pa.DataType:
@@ -129,7 +118,7 @@ def records_table(
         # nb_feedback's own: Argilla 2 keeps one id per record (``id`` is ours)
         put("external_id", pa.string(), [r.external_id for r in records])
     for f in schema.fields:
-        put(f.name, pa.string(), [r.fields.get(f.name) for r in records])
+        put(f.name, field_kind_of(f).arrow_type, [r.fields.get(f.name) for r in records])
     metas = [dict(r.metadata or {}) for r in records]
     declared = set(schema.metadata_names)
     prefix = "metadata." if server else ""
@@ -244,7 +233,7 @@ def _suggestions(records: list[FeedbackRecord], schema: Schema, layout: str, put
             ]
         put(
             f"{q.name}.suggestion",
-            value_type(q, suggestion=True, layout=layout),
+            value_type(q, suggestion=True),
             values,
         )
         put(

@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from nb_feedback.distribution import TaskDistribution
 from nb_feedback.errors import FeedbackError, HubError
 from nb_feedback.metadata import (
@@ -106,21 +108,40 @@ def _read_options(where: str, settings: Mapping[str, Any]) -> dict[str, str]:
     return {str(o["value"]): str(o.get("text") or o["value"]) for o in options}
 
 
+RANKING_ITEM = pa.struct([("value", pa.string()), ("rank", pa.int64())])
+TEXT = pa.string()  # one shared instance: Arrow types are immutable
+
+
 @dataclass(frozen=True)
 class QuestionKind:
     """One question kind: its Argilla 2 type, options, and the shape of its values in columns.
 
-    ``response_out`` / ``suggestion_out`` shape an answer or suggestion for a layout
-    (``"argilla"`` or ``"argilla-server"``); ``value_in`` reads either layout's form back.
+    ``answer_type`` / ``suggestion_type`` are the Arrow types of one answer and one suggestion
+    in the records' columns; ``response_out`` / ``suggestion_out`` shape an answer or a
+    suggestion for a layout (``"argilla"`` or ``"argilla-server"``); ``value_in`` reads either
+    layout's form back.
     """
 
     cls: type[Any]
     argilla_type: str
     settings_of: Callable[[Any], dict[str, Any]]
     build: Callable[[dict[str, Any], Mapping[str, Any], str], Any]
+    answer_type: pa.DataType = TEXT
+    suggestion_type: pa.DataType | None = None  # None: as answer_type
     response_out: Callable[[Any, Any], Any] = _identity
     suggestion_out: Callable[[Any, Any, str], Any] = lambda q, v, layout: v
     value_in: Callable[[Any, Any], Any] = _identity
+
+
+@dataclass(frozen=True)
+class FieldKind:
+    """One field kind: its Argilla 2 type, its settings and the Arrow type of its column."""
+
+    cls: type[Any]
+    argilla_type: str
+    arrow_type: pa.DataType
+    settings_of: Callable[[Any], dict[str, Any]]
+    build: Callable[[dict[str, Any], Mapping[str, Any]], Any]
 
 
 def _ranking_suggestion_out(question: Any, value: Any, layout: str) -> Any:
@@ -145,6 +166,7 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
         lambda common, s, where: RatingQuestion(
             **common, values=[int(o["value"]) for o in s.get("options") or []]
         ),
+        answer_type=pa.int64(),
     ),
     "label_selection": QuestionKind(
         LabelQuestion,
@@ -173,6 +195,7 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
             visible_labels=s.get("visible_options"),
             labels_order=s.get("options_order") or "natural",
         ),
+        answer_type=pa.list_(pa.string()),
         value_in=lambda q, v: list(v) if isinstance(v, list | tuple) else v,
     ),
     "ranking": QuestionKind(
@@ -180,6 +203,8 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
         "ranking",
         lambda q: {"type": "ranking", "options": _options(q.values)},
         lambda common, s, where: RankingQuestion(**common, values=_read_options(where, s)),
+        answer_type=pa.list_(RANKING_ITEM),
+        suggestion_type=pa.list_(pa.string()),  # the values in order: _ranking_suggestion_out
         response_out=ranking_items,
         suggestion_out=_ranking_suggestion_out,
         value_in=ranking_items,
@@ -187,8 +212,32 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
 }
 
 
+FIELD_KINDS: dict[str, FieldKind] = {
+    "text": FieldKind(
+        TextField,
+        "text",
+        pa.string(),
+        lambda f: {"type": "text", "use_markdown": f.use_markdown},
+        lambda common, s: TextField(**common, use_markdown=bool(s.get("use_markdown", False))),
+    ),
+}
+
+
+def field_kind_of(field: Any) -> FieldKind:
+    """Return the mapping row of ``field``."""
+    for kind in FIELD_KINDS.values():
+        if type(field) is kind.cls:
+            return kind
+    raise HubError(f"field {field.name!r}: Argilla 2 has no counterpart for {type(field).__name__}")
+
+
 def kind_of(question: Question) -> QuestionKind:
     """Return the mapping row of ``question`` (the most derived class listed wins)."""
+    if getattr(question, "turns_of", None) is not None:
+        raise HubError(
+            f"question {question.name!r} is asked of each turn of a conversation; Argilla 2 "
+            "asks questions of whole records only"
+        )
     for kind in QUESTION_KINDS.values():
         if type(question) is kind.cls:
             return kind
@@ -230,8 +279,8 @@ def settings_json(schema: Schema) -> dict[str, Any]:
         )
     fields = [
         {
-            **_common("text", f),
-            "settings": {"type": "text", "use_markdown": f.use_markdown},
+            **_common(field_kind_of(f).argilla_type, f),
+            "settings": field_kind_of(f).settings_of(f),
             "title": f.label,
             "required": f.required,
             "description": None,
@@ -312,19 +361,18 @@ def _schema_from_settings(data: Any, file: str) -> Schema:
     fields = []
     for f in _entries(data, "fields", file):
         kind = _type_of(f)
-        if kind != "text":
+        field_row = FIELD_KINDS.get(kind) if isinstance(kind, str) else None
+        if field_row is None:
             raise HubError(
-                f"{file}: field {f['name']!r} is of type {kind!r}; nb_feedback reads text fields"
+                f"{file}: field {f['name']!r} is of type {kind!r}; nb_feedback reads "
+                f"{sorted(FIELD_KINDS)} fields"
             )
-        settings = f.get("settings") or {}
-        fields.append(
-            TextField(
-                name=f["name"],
-                title=f.get("title"),
-                required=bool(f.get("required", True)),
-                use_markdown=bool(settings.get("use_markdown", False)),
-            )
-        )
+        common = {
+            "name": f["name"],
+            "title": f.get("title"),
+            "required": bool(f.get("required", True)),
+        }
+        fields.append(field_row.build(common, f.get("settings") or {}))
     questions = []
     for q in _entries(data, "questions", file):
         kind_name = _type_of(q)
@@ -334,14 +382,14 @@ def _schema_from_settings(data: Any, file: str) -> Schema:
                 f"{file}: question {q['name']!r} is of type {kind_name!r}; nb_feedback reads "
                 f"{sorted(QUESTION_KINDS)}"
             )
-        common = {
+        qcommon = {
             "name": q["name"],
             "title": q.get("title"),
             "description": q.get("description"),
             "required": bool(q.get("required", True)),
         }
         questions.append(
-            row.build(common, q.get("settings") or {}, f"{file}: question {q['name']!r}")
+            row.build(qcommon, q.get("settings") or {}, f"{file}: question {q['name']!r}")
         )
     props: list[MetadataProperty] = []
     for p in _entries(data, "metadata", file):
