@@ -188,8 +188,12 @@ def v1_config(schema: Schema) -> dict[str, Any]:
         "ranking_question": "ranking",
     }
     for f in out["fields"]:
+        if f.pop("kind", "text_field") != "text_field":
+            raise HubError(
+                f"to_hub: field {f['name']!r} is a conversation; Argilla v1 has text fields only "
+                "(layout='argilla' keeps it as Argilla 2's chat field)"
+            )
         f["type"] = "text"
-        f.pop("kind", None)
     for q in out["questions"]:
         kind = q.pop("kind")
         q["type"] = kinds.get(kind, kind)

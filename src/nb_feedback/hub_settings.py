@@ -22,6 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from nb_feedback.chat import ChatField
 from nb_feedback.distribution import TaskDistribution
 from nb_feedback.errors import FeedbackError, HubError
 from nb_feedback.metadata import (
@@ -212,6 +213,8 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
 }
 
 
+MESSAGE = pa.struct([("role", pa.string()), ("content", pa.string())])
+
 FIELD_KINDS: dict[str, FieldKind] = {
     "text": FieldKind(
         TextField,
@@ -219,6 +222,14 @@ FIELD_KINDS: dict[str, FieldKind] = {
         pa.string(),
         lambda f: {"type": "text", "use_markdown": f.use_markdown},
         lambda common, s: TextField(**common, use_markdown=bool(s.get("use_markdown", False))),
+    ),
+    # a conversation: the same list of {role, content} messages on both sides
+    "chat": FieldKind(
+        ChatField,
+        "chat",
+        pa.list_(MESSAGE),
+        lambda f: {"type": "chat", "use_markdown": f.use_markdown},
+        lambda common, s: ChatField(**common, use_markdown=bool(s.get("use_markdown", True))),
     ),
 }
 

@@ -134,6 +134,7 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
         fields=[
             rg.TextField(name="prompt", title="Prompt", use_markdown=True),
             rg.TextField(name="context", required=False),
+            rg.ChatField(name="chat", required=False),
         ],
         questions=[
             rg.TextQuestion(name="answer", title="Write a helpful answer", description="Be kind"),
@@ -159,7 +160,14 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
     records = [
         rg.Record(
             id="a-0",
-            fields={"prompt": "Name a prime.", "context": "maths"},
+            fields={
+                "prompt": "Name a prime.",
+                "context": "maths",
+                "chat": [
+                    {"role": "user", "content": "Hi"},
+                    {"role": "assistant", "content": "Hello"},
+                ],
+            },
             metadata={"source": "web", "length": 13, "score": 0.5},
             vectors={"emb": [0.1, 0.2, 0.3]},
             suggestions=[

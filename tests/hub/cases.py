@@ -170,3 +170,32 @@ def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def chat_dataset() -> rg.FeedbackDataset:
+    """A conversation and a question of the whole record, answered by two annotators."""
+    ds = rg.FeedbackDataset(
+        fields=[
+            rg.ChatField(name="chat", title="Conversation"),
+            rg.TextField(name="note", required=False),
+        ],
+        questions=[
+            rg.TextQuestion(name="reply", title="Next assistant message"),
+            rg.RatingQuestion(name="quality", values=[1, 2, 3], required=False),
+        ],
+    )
+    chat = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Name a prime."},
+        {"role": "assistant", "content": "7"},
+        {"role": "user", "content": "Another?"},
+    ]
+    ds.add_records(
+        [
+            rg.FeedbackRecord(id="c-0", fields={"chat": chat, "note": "n"}),
+            rg.FeedbackRecord(id="c-1", fields={"chat": chat[1:2]}),
+        ]
+    )
+    ds.add_response("c-0", {"reply": "11", "quality": 3}, user="ana")
+    ds.add_response("c-0", {"reply": "13"}, user="bo", status="draft")
+    return ds

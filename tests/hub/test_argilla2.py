@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hub.cases import full_dataset, neutral
+from tests.hub.cases import chat_dataset, full_dataset, neutral
 
 import nb_feedback as rg
 from nb_feedback.hub_settings import settings_json
@@ -85,3 +85,14 @@ def test_nb_feedback_reads_what_argilla2_writes_cell_for_cell(tmp_path: Path) ->
     assert back[1].suggestions == []
     assert back.distribution.min_submitted == 2
     assert back.schema.question("tags").labels_order == "suggestion"
+    assert isinstance(back.schema.fields[2], rg.ChatField)
+    assert back[0].fields["chat"][1] == {"role": "assistant", "content": "Hello"}
+
+
+def test_argilla2_reads_a_conversation_as_its_chat_field(tmp_path: Path) -> None:
+    ds = chat_dataset()
+    ds.to_hub(local_dir=tmp_path / "out")
+    theirs = argilla2("read", str(tmp_path / "out"))
+    assert theirs["records"] == neutral(ds)
+    assert theirs["settings"]["fields"][0]["settings"]["type"] == "chat"
+    assert all("error" not in body for body in theirs["requests"]), theirs["requests"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hub.cases import cells, full_dataset
+from tests.hub.cases import cells, chat_dataset, full_dataset
 
 import nb_feedback as rg
 
@@ -108,6 +108,12 @@ def test_the_server_export_layout_of_a_pulled_dataset_round_trips(
     pulled = rg.FeedbackDataset.from_argilla(client, "to-hub", "argilla")
     folder = pulled.to_hub(local_dir=tmp_path / "export", layout="argilla-server")
     assert cells(rg.FeedbackDataset.from_hub(local_dir=folder)) == cells(ds)
+
+
+def test_a_conversation_goes_and_comes_back(client: Any) -> None:
+    ds = chat_dataset()
+    ds.to_argilla(client, name="chat", workspace="argilla")
+    assert cells(rg.FeedbackDataset.from_argilla(client, "chat", "argilla")) == cells(ds)
 
 
 def test_from_argilla_names_a_missing_dataset(client: Any) -> None:

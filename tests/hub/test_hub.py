@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from tests.hub.cases import cells, full_dataset, full_schema
+from tests.hub.cases import cells, chat_dataset, full_dataset, full_schema
 
 import nb_feedback as rg
 from nb_feedback.hub import write_parquet
@@ -413,3 +413,31 @@ def test_upload_and_download_through_huggingface_hub(
     monkeypatch.setattr(huggingface_hub, "snapshot_download", refuse)
     with pytest.raises(rg.HubError, match="no such dataset repo, or it is private"):
         rg.FeedbackDataset.from_hub("me/other")
+
+
+# ------------------------------------------------------------------------------ conversations
+@pytest.mark.parametrize("layout", ["argilla", "argilla-server"])
+def test_chat_field_round_trip(tmp_path: Path, layout: str) -> None:
+    ds = chat_dataset()
+    folder = ds.to_hub(local_dir=tmp_path / "out", layout=layout)
+    table = pa.parquet.read_table(folder / "data" / "train-00000-of-00001.parquet")
+    assert table.column("chat").to_pylist()[1] == [{"role": "user", "content": "Name a prime."}]
+    settings = json.loads((folder / ".argilla" / "settings.json").read_text())
+    assert settings["fields"][0]["settings"] == {"type": "chat", "use_markdown": True}
+    back = rg.FeedbackDataset.from_hub(local_dir=folder)
+    assert cells(back) == cells(ds)
+    assert isinstance(back.schema.fields[0], rg.ChatField)
+
+
+def test_questions_of_each_turn_and_v1_conversations_are_refused(tmp_path: Path) -> None:
+    ds = rg.FeedbackDataset(
+        fields=[rg.ChatField(name="chat")],
+        questions=[
+            rg.TextQuestion(name="reply"),
+            rg.RatingQuestion(name="turn_ok", values=[1, 2], turns_of="chat", required=False),
+        ],
+    )
+    with pytest.raises(rg.HubError, match="question 'turn_ok' is asked of each turn"):
+        ds.to_hub(local_dir=tmp_path / "a")
+    with pytest.raises(rg.HubError, match="field 'chat' is a conversation; Argilla v1"):
+        chat_dataset().to_hub(local_dir=tmp_path / "b", layout="argilla-v1")
