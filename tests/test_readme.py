@@ -99,7 +99,7 @@ def test_the_repository_cites_nothing_outside_itself() -> None:
 def test_the_comparison_flow_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import nb_feedback
 
-    (block,) = [b for b in python_blocks() if "to_preference(" in b]
+    (block,) = [b for b in python_blocks() if "to_preference(edits=" in b]
     # Where the README's reader compares in the widget, this test answers through the same
     # write path: reply_a is right; half the drafts are edited.
     labelling = (
