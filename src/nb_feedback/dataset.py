@@ -384,6 +384,14 @@ class FeedbackDataset:
             raise ResponseError(f"record {record_id!r}: no record with this id")
         return position
 
+    def _span_fields(self, record_id: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The record's texts that its span answers in ``values`` point into (None if none)."""
+        spans = self._schema.span_questions
+        if not spans or not any(name in values for name in spans):
+            return None
+        cols, position = self._columns(), self.position_of(record_id)
+        return {q.field: cols[q.field][position].as_py() for q in spans.values()}
+
     def _ids_and_positions(self) -> tuple[list[str], dict[str, int]]:
         """Return the record ids in order and each one's position (built once per change).
 
@@ -549,7 +557,7 @@ class FeedbackDataset:
         if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
-        check_values(self._schema, plain, status, where)
+        check_values(self._schema, plain, status, where, self._span_fields(record_id, plain))
         if self._schema.turn_questions:
             self._check_turns(record_id, plain, where)
         now = CLOCK.tick()  # later than every answer this process gave or read

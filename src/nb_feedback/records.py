@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -109,8 +110,10 @@ class Response:
     def values(self) -> dict[str, ValueSchema]:
         """The answers as ``{question: ValueSchema}`` (v1's shape: ``values[q].value``)."""
         if self._values is None:
+            from nb_feedback.v1_compat import as_v1_value
+
             self._values = {
-                name: v if isinstance(v, ValueSchema) else ValueSchema(v)
+                name: v if isinstance(v, ValueSchema) else ValueSchema(as_v1_value(v))
                 for name, v in self._given.items()
             }
         return self._values
@@ -139,6 +142,11 @@ class Response:
             "updated_at": self.updated_at,
             "time_spent": self.time_spent,
         }
+
+    def dict(self) -> dict[str, Any]:
+        """Return Argilla v1's form: ``{"user_id", "values": {q: {"value": v}}, "status"}``."""
+        values = {name: {"value": _plain(v.value)} for name, v in self.values.items()}
+        return {"user_id": self.user_id, "values": values, "status": self.status}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Response):
@@ -182,19 +190,36 @@ class Suggestion:
 
 
 def ResponseSchema(
-    user_id: str | None = None,
-    values: Mapping[str, Any] | None = None,
+    user_id: Any = None,
+    values: Mapping[str, Any] | Sequence[Any] | None = None,
     status: str = "submitted",
     **kwargs: Any,
-) -> dict[str, Any]:
-    """Build a response in Argilla v1's form (``rg.ResponseSchema``), accepted by ``FeedbackRecord``.
+) -> Response:
+    """Build a response as Argilla v1's ``rg.ResponseSchema`` did, accepted by ``FeedbackRecord``.
+
+    ``values`` is ``{question: value}`` (or ``{question: {"value": value}}``), or a list of
+    ``question.response(value)``. A ``user_id`` that is a ``uuid.UUID`` is kept as its string.
 
     Examples
     --------
-    >>> ResponseSchema(user_id="a", values={"q": {"value": "x"}})["status"]
-    'submitted'
+    >>> r = ResponseSchema(user_id="a", values={"q": {"value": "x"}}, status="draft")
+    >>> r.status, r.values["q"].value
+    ('draft', 'x')
     """
-    return {"user_id": user_id, "values": dict(values or {}), "status": str(status), **kwargs}
+    from nb_feedback.v1_compat import values_of
+
+    where = "ResponseSchema"
+    given = values_of(values) if values is not None else {}
+    if not isinstance(given, Mapping):
+        raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
+    user = None if user_id is None else check_user(user_id, where)
+    return Response(
+        user_id=user,
+        values=given,
+        status=check_status(status, where),
+        updated_at=kwargs.get("updated_at"),
+        time_spent=kwargs.get("time_spent"),
+    )
 
 
 def SuggestionSchema(
@@ -662,6 +687,13 @@ def _question_of(suggestion: Any) -> Any:
     return None
 
 
+def _plain(value: Any) -> Any:
+    """Return rankings and spans as plain dicts (v1's objects are dict subclasses)."""
+    if type(value) is list and value and isinstance(value[0], dict) and type(value[0]) is not dict:
+        return [dict(v) for v in value]
+    return value
+
+
 def unwrap_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn Argilla v1's ``{"q": {"value": v}}`` into ``{"q": v}``; plain values pass through."""
     out: dict[str, Any] = {}
@@ -718,6 +750,8 @@ def check_user(user: object, where: str) -> str:
     """Return ``user`` (an annotator's name), or raise: a non-empty string that UTF-8 can store."""
     if type(user) is str and user in _GOOD_USERS:  # checked before: a team has a few names
         return user
+    if isinstance(user, uuid.UUID):  # Argilla v1's user ids were UUIDs: kept as their string
+        user = str(user)
     if not isinstance(user, str) or not user.strip() or not is_unicode(user):
         raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
     if type(user) is str and len(_GOOD_USERS) < 1024:

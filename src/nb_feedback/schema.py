@@ -110,6 +110,25 @@ class _Question:
         """Say what is wrong with ``value`` as an answer, or return None when it is valid."""
         raise NotImplementedError
 
+    def response(self, value: Any) -> Any:
+        """Return an answer to this question for ``ResponseSchema(values=[...])`` (v1's helper).
+
+        The value is checked now, so a wrong one is named where it is written.
+        """
+        from nb_feedback.v1_compat import QuestionValue
+
+        return QuestionValue.checked(self, value)
+
+    def suggestion(
+        self, value: Any, score: Any = None, agent: str | None = None, **_: Any
+    ) -> Any:
+        """Return a suggestion for this question (v1's ``question.suggestion(value, ...)``)."""
+        from nb_feedback.records import Suggestion
+        from nb_feedback.v1_compat import QuestionValue
+
+        checked = QuestionValue.checked(self, value)
+        return Suggestion(self.name, checked.value, score, agent)
+
 
 @dataclass(frozen=True)
 class TextQuestion(_Question):
@@ -151,6 +170,11 @@ class RatingQuestion(_Question):
     def __post_init__(self) -> None:
         super().__post_init__()
         values = list(self.values) if isinstance(self.values, Iterable) else None
+        if values:  # Argilla v1 read "1" as 1
+            values = [
+                int(v) if isinstance(v, str) and v.strip().lstrip("-").isdigit() else v
+                for v in values
+            ]
         if (
             not values
             or len(values) < 2
@@ -160,6 +184,11 @@ class RatingQuestion(_Question):
             raise SchemaError(
                 f"question {self.name!r}: values must be at least 2 distinct integers, "
                 f"got {self.values!r}"
+            )
+        if not all(0 <= v <= 10 for v in values):  # v1's scale: values from 0 to 10
+            raise SchemaError(
+                f"question {self.name!r}: values must be between 0 and 10 (greater than or "
+                f"equal to 0, less than or equal to 10), got {self.values!r}"
             )
         object.__setattr__(self, "values", tuple(values))
 
@@ -177,7 +206,10 @@ def _labels_map(owner: str, labels: object) -> dict[str, str]:
     if isinstance(labels, Mapping):
         pairs = list(labels.items())
     elif isinstance(labels, Iterable) and not isinstance(labels, str | bytes):
-        pairs = [(label, label) for label in labels]
+        # Argilla v1 made integer labels strings: labels=list(range(5)) gives "0".."4"
+        pairs = [
+            (str(label), str(label)) if type(label) is int else (label, label) for label in labels
+        ]
     else:
         raise SchemaError(f"{owner}: labels must be a list of strings or a dict, got {labels!r}")
     if len(pairs) < 2:
@@ -404,6 +436,13 @@ class Schema:
                         "names must be unique across fields and questions"
                     )
                 names[item.name] = kind
+        for q in questions:  # a span question points into one of the dataset's text fields
+            target = getattr(q, "field", None)
+            if q.kind == "span_question" and names.get(target) != "field":
+                raise SchemaError(
+                    f"question {q.name!r}: field {target!r} is not one of the dataset's fields "
+                    f"{[f.name for f in fields_]}"
+                )
         if not any(f.required for f in fields_):
             raise SchemaError("fields: expected at least one required field, got none")
         if not any(q.required for q in questions):
@@ -434,6 +473,9 @@ class Schema:
                 q.name: q.check_value if q.turns_of is None else per_turn_check(q.check_value)
                 for q in questions
             },
+        )
+        object.__setattr__(
+            self, "_spans", {q.name: q for q in questions if q.kind == "span_question"}
         )
 
     @staticmethod
@@ -487,6 +529,11 @@ class Schema:
     def value_checks(self) -> dict[str, Callable[[object], str | None]]:
         """Each question's ``check_value``, by question name (an answer is checked by name)."""
         return self._checks  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def span_questions(self) -> dict[str, Any]:
+        """The span questions by name (their answers are also checked against a field's text)."""
+        return self._spans  # type: ignore[attr-defined, no-any-return]
 
     @property
     def required_question_names(self) -> tuple[str, ...]:
