@@ -373,8 +373,10 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
                     )
                 # by name: a question asked of each turn checks a {"<turn>": value} suggestion
                 problem = schema.value_checks[question.name](s.value)
-                if not problem and s.question_name in schema.span_questions:
-                    problem = span_text_problem(question, s.value, _span_fields(frame, schema, i))
+                span_question = schema.span_questions.get(s.question_name)
+                if not problem and span_question is not None:
+                    texts = _span_fields(frame, schema, i) or {}
+                    problem = span_text_problem(span_question, s.value, texts)
                 if problem:
                     raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
                 if isinstance(s.score, list) and (

@@ -385,7 +385,7 @@ class FeedbackDataset:
         return position
 
     def _span_fields(self, record_id: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
-        """The record's texts that its span answers in ``values`` point into (None if none)."""
+        """Return the record's texts its span answers in ``values`` point into (None if none)."""
         spans = self._schema.span_questions
         if not spans or not any(name in values for name in spans):
             return None

@@ -11,7 +11,7 @@ import orjson
 import pandas as pd
 
 from nb_feedback import _tables as T
-from nb_feedback._checks import check_name
+from nb_feedback._checks import check_name, checked_arguments
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import TermsMetadataProperty
 from nb_feedback.schema import Schema
@@ -82,7 +82,9 @@ class _RangeFilter:
     def __post_init__(self) -> None:
         _filter_name(self.name)
         for bound in (self.ge, self.le):
-            if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int | float)):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, int | float)
+            ):
                 raise SchemaError(f"metadata filter {self.name!r}: ge and le must be numbers")
         if self.ge is None and self.le is None:
             raise SchemaError(f"metadata filter {self.name!r}: give ge, le or both")
@@ -119,6 +121,9 @@ class FloatMetadataFilter(_RangeFilter):
 
 
 MetadataFilter = TermsMetadataFilter | IntegerMetadataFilter | FloatMetadataFilter
+
+for _cls in (TermsMetadataFilter, IntegerMetadataFilter, FloatMetadataFilter):
+    checked_arguments(_cls)
 
 
 def _filter_name(name: object) -> None:

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from nb_feedback._checks import check_name, check_optional_str, is_unicode, short_repr
+from nb_feedback._checks import (
+    check_name,
+    check_optional_str,
+    checked_arguments,
+    is_unicode,
+    short_repr,
+)
 from nb_feedback.errors import SchemaError
 
 
@@ -151,3 +157,6 @@ MetadataProperty = TermsMetadataProperty | IntegerMetadataProperty | FloatMetada
 _METADATA: dict[str, type[Any]] = {
     c.kind: c for c in (TermsMetadataProperty, IntegerMetadataProperty, FloatMetadataProperty)
 }
+
+for _cls in _METADATA.values():
+    checked_arguments(_cls)

@@ -217,8 +217,8 @@ def ResponseSchema(
         user_id=user,
         values=given,
         status=check_status(status, where),
-        updated_at=kwargs.get("updated_at"),
-        time_spent=kwargs.get("time_spent"),
+        updated_at=kwargs.get("updated_at") or time.time(),
+        time_spent=check_time_spent(kwargs.get("time_spent"), where),
     )
 
 
@@ -478,6 +478,11 @@ class FeedbackRecord:
     def unified_responses(self, value: Mapping[str, Any] | None) -> None:
         self._fill()
         self._unified = dict(value or {})
+
+    @property
+    def _unified_responses(self) -> dict[str, Any]:
+        # the name Argilla v1's own code and tests read
+        return self.unified_responses
 
     def _edit(self, **changes: Any) -> None:
         if self._dataset is not None:

@@ -15,13 +15,14 @@ from nb_feedback._checks import (
     _check_bool,
     check_name,
     check_optional_str,
+    checked_arguments,
     is_unicode,
     short_repr,
     text_problem,
 )
 from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.distribution import TaskDistribution, check_distribution
-from nb_feedback.errors import SchemaError
+from nb_feedback.errors import SchemaError, SchemaTypeError
 from nb_feedback.metadata import _METADATA, MetadataProperty
 from nb_feedback.schema_binding import plain
 from nb_feedback.vectors import VectorSettings
@@ -119,9 +120,7 @@ class _Question:
 
         return QuestionValue.checked(self, value)
 
-    def suggestion(
-        self, value: Any, score: Any = None, agent: str | None = None, **_: Any
-    ) -> Any:
+    def suggestion(self, value: Any, score: Any = None, agent: str | None = None, **_: Any) -> Any:
         """Return a suggestion for this question (v1's ``question.suggestion(value, ...)``)."""
         from nb_feedback.records import Suggestion
         from nb_feedback.v1_compat import QuestionValue
@@ -372,6 +371,16 @@ class RankingQuestion(_Question):
 
 Question = TextQuestion | RatingQuestion | LabelQuestion | MultiLabelQuestion | RankingQuestion
 
+for _cls in (
+    TextField,
+    TextQuestion,
+    RatingQuestion,
+    LabelQuestion,
+    MultiLabelQuestion,
+    RankingQuestion,
+):
+    checked_arguments(_cls)
+
 _QUESTIONS: dict[str, type[Any]] = {
     c.kind: c
     for c in (TextQuestion, RatingQuestion, LabelQuestion, MultiLabelQuestion, RankingQuestion)
@@ -438,7 +447,7 @@ class Schema:
                 names[item.name] = kind
         for q in questions:  # a span question points into one of the dataset's text fields
             target = getattr(q, "field", None)
-            if q.kind == "span_question" and names.get(target) != "field":
+            if q.kind == "span_question" and names.get(str(target)) != "field":
                 raise SchemaError(
                     f"question {q.name!r}: field {target!r} is not one of the dataset's fields "
                     f"{[f.name for f in fields_]}"
@@ -457,7 +466,13 @@ class Schema:
                 )
         if len({p.name for p in props}) != len(props):
             raise SchemaError("metadata_properties: each name must be unique")
+        if self.guidelines is not None and not isinstance(self.guidelines, str):
+            raise SchemaTypeError(
+                f"dataset: guidelines must be a string or None, got {self.guidelines!r}"
+            )
         check_optional_str("dataset", "guidelines", self.guidelines)
+        if self.guidelines is not None and not self.guidelines.strip():
+            raise SchemaError("dataset: guidelines must be non-empty text or None, got empty text")
         object.__setattr__(self, "fields", fields_)
         object.__setattr__(self, "questions", questions)
         object.__setattr__(self, "metadata_properties", props)
@@ -483,12 +498,12 @@ class Schema:
         if isinstance(items, types):
             items = [items]
         if not isinstance(items, Iterable) or isinstance(items, str | bytes | Mapping):
-            raise SchemaError(f"{what}: expected a list, got {type(items).__name__}")
+            raise SchemaTypeError(f"{what}: expected a list, got {type(items).__name__}")
         out = tuple(items)
         for i, item in enumerate(out):
             if not isinstance(item, types):
                 names = ", ".join(t.__name__ for t in types)
-                raise SchemaError(f"{what}[{i}]: expected one of {names}, got {item!r}")
+                raise SchemaTypeError(f"{what}[{i}]: expected one of {names}, got {item!r}")
         return out
 
     @property

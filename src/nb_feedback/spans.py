@@ -11,13 +11,14 @@ suggestion checks call with the record's fields.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any, ClassVar
 
-from nb_feedback._checks import _check_bool, check_name, is_unicode, short_repr
+from nb_feedback._checks import _check_bool, check_name, checked_arguments, is_unicode, short_repr
 from nb_feedback.errors import SchemaError
 from nb_feedback.schema import _QUESTIONS, _Question
 
@@ -69,19 +70,24 @@ class SpanValueSchema(dict[str, Any]):
 
     @property
     def start(self) -> int:
+        """The first character of the span."""
         return int(self["start"])
 
     @property
     def end(self) -> int:
+        """The character just after the span."""
         return int(self["end"])
 
     @property
     def label(self) -> str:
+        """The span's label."""
         return str(self["label"])
 
     @property
     def score(self) -> float | None:
-        return self.get("score")  # type: ignore[no-any-return]
+        """The model's confidence, for a suggested span (or None)."""
+        score: float | None = self.get("score")
+        return score
 
     def __repr__(self) -> str:
         return (
@@ -209,7 +215,7 @@ class SpanQuestion(_Question):
             spans.append((span["start"], span["end"], i))
         if not self.allow_overlapping:
             spans.sort()
-            for (s1, e1, i1), (s2, e2, i2) in zip(spans, spans[1:], strict=False):
+            for (s1, e1, i1), (s2, e2, i2) in itertools.pairwise(spans):
                 if s2 < e1:
                     a, b = sorted((i1, i2))
                     return (
@@ -238,7 +244,9 @@ def _span_problem(span: object, labels: Mapping[str, str]) -> str | None:
     return None
 
 
-def span_text_problem(question: SpanQuestion, value: object, fields: Mapping[str, Any]) -> str | None:
+def span_text_problem(
+    question: SpanQuestion, value: object, fields: Mapping[str, Any]
+) -> str | None:
     """Say which span of ``value`` does not fit the record's text of ``question.field``, or None."""
     if not isinstance(value, list):
         return None  # check_value names what is wrong with the shape
@@ -255,8 +263,10 @@ def span_text_problem(question: SpanQuestion, value: object, fields: Mapping[str
 
 def as_span_values(value: object) -> object:
     """Return a list of spans as ``SpanValueSchema`` (v1's objects), anything else unchanged."""
-    if isinstance(value, list) and value and all(
-        isinstance(s, Mapping) and {"start", "end", "label"} <= set(s) for s in value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(s, Mapping) and {"start", "end", "label"} <= set(s) for s in value)
     ):
         try:
             return [
@@ -270,4 +280,6 @@ def as_span_values(value: object) -> object:
     return value
 
 
+checked_arguments(SpanQuestion)
+checked_arguments(SpanLabelOption)
 _QUESTIONS[SpanQuestion.kind] = SpanQuestion

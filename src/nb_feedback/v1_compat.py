@@ -63,7 +63,9 @@ class RankingValueSchema(dict[str, Any]):
 
     def __init__(self, value: str, rank: int | None = None) -> None:
         if not isinstance(value, str):
-            raise SchemaError(f"ranking item: value must be a string (str type expected), got {value!r}")
+            raise SchemaError(
+                f"ranking item: value must be a string (str type expected), got {value!r}"
+            )
         if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int)):
             raise SchemaError(
                 f"ranking item {value!r}: rank must be an integer (a valid integer), got {rank!r}"
@@ -76,11 +78,14 @@ class RankingValueSchema(dict[str, Any]):
 
     @property
     def value(self) -> str:
+        """The ranked item."""
         return str(self["value"])
 
     @property
     def rank(self) -> int | None:
-        return self.get("rank")  # type: ignore[no-any-return]
+        """Its rank, 1 = best (or None)."""
+        rank: int | None = self.get("rank")
+        return rank
 
     def __repr__(self) -> str:
         return f"RankingValueSchema(value={self.value!r}, rank={self.rank!r})"
@@ -95,7 +100,9 @@ def as_v1_value(value: Any) -> Any:
         return value
     if all(isinstance(v, Mapping) and set(v) == {"value", "rank"} for v in value):
         try:
-            return [v if isinstance(v, RankingValueSchema) else RankingValueSchema(**v) for v in value]
+            return [
+                v if isinstance(v, RankingValueSchema) else RankingValueSchema(**v) for v in value
+            ]
         except SchemaError:
             return value
     from nb_feedback.spans import as_span_values
@@ -116,7 +123,11 @@ class QuestionValue:
     @classmethod
     def checked(cls, question: Any, value: Any) -> QuestionValue:
         """Check ``value`` against ``question`` and return it, or raise naming what is wrong."""
-        plain = [dict(v) if isinstance(v, Mapping) else v for v in value] if type(value) is list else value
+        plain = (
+            [dict(v) if isinstance(v, Mapping) else v for v in value]
+            if type(value) is list
+            else value
+        )
         problem = question.check_value(plain)
         if problem:
             raise ResponseError(f"question {question.name!r}: {problem}")
@@ -131,7 +142,9 @@ def values_of(values: Any) -> Any:
 
 
 def generate_pydantic_schema_for_metadata(
-    metadata_properties: Iterable[Any], name: str = "MetadataSchema", allow_extra_metadata: bool = True
+    metadata_properties: Iterable[Any],
+    name: str = "MetadataSchema",
+    allow_extra_metadata: bool = True,
 ) -> type:
     """Return a class whose instances are metadata dicts checked against ``metadata_properties``.
 
