@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -560,14 +561,15 @@ class FeedbackRecord:
 
     def update(
         self,
-        metadata: Mapping[str, Any] | None = None,
         suggestions: Any = None,
+        metadata: Mapping[str, Any] | None = None,
         vectors: Mapping[str, Any] | None = None,
     ) -> None:
-        """Change metadata, suggestions and/or vectors together (v1's ``record.update``).
+        """Change suggestions, metadata and/or vectors together (v1's ``record.update``).
 
-        Metadata given is merged into the record's; suggestions replace those for the same
-        questions; vectors given are merged.
+        Suggestions (the first argument, as in v1) replace those for the same questions, with a
+        warning naming each question that had one; metadata given is merged into the record's;
+        vectors given are merged.
         """
         self._fill()
         changes: dict[str, Any] = {}
@@ -581,6 +583,17 @@ class FeedbackRecord:
             )
             new = {_question_of(s): s for s in items}
             kept = [s for s in self.suggestions if _question_of(s) not in new]
+            replaced = sorted(
+                {str(_question_of(s)) for s in self.suggestions} & set(map(str, new))
+                | {str(q) for q in new if [_question_of(s) for s in items].count(q) > 1}
+            )
+            for name in replaced:  # v1 warned too: the earlier suggestion is gone
+                warnings.warn(
+                    f"A suggestion for question `{name}` has already been provided; the new one "
+                    "replaces it",
+                    UserWarning,
+                    stacklevel=2,
+                )
             changes["suggestions"] = [*kept, *new.values()]
         if vectors is not None:
             changes["vectors"] = {**self.vectors, **vectors}
@@ -616,9 +629,36 @@ class FeedbackRecord:
         }
 
     def __eq__(self, other: object) -> bool:
+        # Equal when they hold the same data. A record built by hand (no id yet) equals the
+        # one it became in a dataset, as in Argilla v1: `dataset.records[0] == record`. An
+        # optional field left out equals one given as None; answers compare as Response does
+        # (user, values, status), not by when they were written.
         if not isinstance(other, FeedbackRecord):
             return NotImplemented
-        return self.to_dict() == other.to_dict()
+        if self.id is not None and other.id is not None and self.id != other.id:
+            return False
+        return self._compared() == other._compared()
+
+    def _compared(self) -> tuple[Any, ...]:
+        self._fill()
+        where = f"record {self.id!r}"
+        try:
+            responses: list[Any] = [
+                normalize_response(r, where).dict() for r in self.responses
+            ]
+            suggestions: list[Any] = [
+                s.to_dict() for s in normalize_suggestions(self.suggestions, where)
+            ]
+        except ResponseError:  # a record built wrong compares as given
+            responses, suggestions = list(self.responses), list(self.suggestions)
+        return (
+            {k: v for k, v in self.fields.items() if v is not None},
+            dict(self.metadata),
+            suggestions,
+            responses,
+            dict(self.vectors),
+            self._external_id,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
