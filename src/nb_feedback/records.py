@@ -551,13 +551,19 @@ class FeedbackRecord:
             self._fill()
         if self._vectors is None:
             self._vectors = {}
+        if self._dataset is not None and not isinstance(self._vectors, _TrackedDict):
+            # bound: `record.vectors[name] = [...]` is committed, as metadata[k] = v is
+            self._vectors = _TrackedDict(self._vectors, self._vectors_changed)
         return self._vectors  # type: ignore[no-any-return]
 
     @vectors.setter
     def vectors(self, value: Mapping[str, Any] | None) -> None:
         self._fill()
         self._edit(vectors=value)
-        self._vectors = {} if value is None else value
+        self._vectors = {} if value is None else dict(value)
+
+    def _vectors_changed(self, vectors: dict[str, Any]) -> None:
+        self._edit(vectors=vectors)
 
     def update(
         self,
@@ -607,7 +613,7 @@ class FeedbackRecord:
                 changes["suggestions"] if self._dataset is None else self._reread("suggestions")
             )
         if "vectors" in changes:
-            self._vectors = changes["vectors"]
+            self._vectors = dict(changes["vectors"])
 
     def _reread(self, what: str) -> list[Any]:
         fresh = self._dataset.record_by_id(self.id)
@@ -643,9 +649,7 @@ class FeedbackRecord:
         self._fill()
         where = f"record {self.id!r}"
         try:
-            responses: list[Any] = [
-                normalize_response(r, where).dict() for r in self.responses
-            ]
+            responses: list[Any] = [normalize_response(r, where).dict() for r in self.responses]
             suggestions: list[Any] = [
                 s.to_dict() for s in normalize_suggestions(self.suggestions, where)
             ]

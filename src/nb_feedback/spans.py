@@ -89,12 +89,6 @@ class SpanValueSchema(dict[str, Any]):
         score: float | None = self.get("score")
         return score
 
-    def __repr__(self) -> str:
-        return (
-            f"SpanValueSchema(start={self.start}, end={self.end}, label={self.label!r}, "
-            f"score={self.score!r})"
-        )
-
 
 def _span_labels(owner: str, labels: object) -> dict[str, str]:
     """Return ``{value: text}``; integer labels become strings, as v1 made them."""

@@ -87,9 +87,6 @@ class RankingValueSchema(dict[str, Any]):
         rank: int | None = self.get("rank")
         return rank
 
-    def __repr__(self) -> str:
-        return f"RankingValueSchema(value={self.value!r}, rank={self.rank!r})"
-
 
 def as_v1_value(value: Any) -> Any:
     """Return a ranking or a list of spans as v1's objects (``item.rank``, ``span.start``).
