@@ -14,6 +14,7 @@ import type {
 } from "../protocol";
 import { comparedFields, comparisonInput } from "./comparison";
 import { rankingInput } from "./ranking";
+import { spanEditor } from "./span-editor";
 import { textAnswer } from "./text-answer";
 import { turnControl } from "./turn-questions";
 
@@ -67,8 +68,16 @@ export function questionInput(
   const control =
     compared && context && question.kind === "ranking_question"
       ? comparisonInput(question, compared, context.record, titleId, changed)
-      : question.turns_of
-        ? turnControl(question, context?.record, titleId, changed, makeControl)
+      : question.kind === "span_question"
+        ? spanEditor(
+            question,
+            context?.record.fields[question.field] ?? "",
+            suggestion?.value,
+            titleId,
+            changed,
+          )
+        : question.turns_of
+          ? turnControl(question, context?.record, titleId, changed, makeControl)
         : makeControl(question, titleId, changed);
   const { input } = control;
   input.setAttribute("data-testid", `nbf-q-${question.name}`);
@@ -177,6 +186,8 @@ function makeControl(question: Question, titleId: string, onChange: () => void):
       return choiceInput(question.labels, titleId, "checkbox", onChange, (v) => v);
     case "ranking_question":
       return rankingInput(question.values, titleId, onChange);
+    case "span_question": // built with its record's text in questionInput
+      return spanEditor(question, "", undefined, titleId, onChange);
   }
 }
 
