@@ -131,7 +131,10 @@ class Response:
 
     def plain_values(self) -> dict[str, Any]:
         """Return the answers as ``{question: value}``."""
-        return {name: v.value for name, v in self.values.items()}
+        # as given, not as read through `values` (which wraps rankings and spans in v1's objects)
+        return {
+            name: v.value if isinstance(v, ValueSchema) else v for name, v in self._given.items()
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict (the form ``to_pandas`` shows): values as ``{question: value}``."""
@@ -143,6 +146,10 @@ class Response:
             "updated_at": self.updated_at,
             "time_spent": self.time_spent,
         }
+
+    def _shown_values(self) -> dict[str, Any]:
+        # rankings and spans as v1 showed them: keys in its order ({"value", "rank"}, ...)
+        return {name: _plain(v.value) for name, v in self.values.items()}
 
     def dict(self) -> dict[str, Any]:
         """Return Argilla v1's form: ``{"user_id", "values": {q: {"value": v}}, "status"}``."""
@@ -162,7 +169,7 @@ class Response:
 
     def __repr__(self) -> str:
         return (
-            f"Response(user_id={self.user_id!r}, values={self.plain_values()!r}, "
+            f"Response(user_id={self.user_id!r}, values={self._shown_values()!r}, "
             f"status={self.status!r})"
         )
 

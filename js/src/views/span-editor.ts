@@ -218,6 +218,9 @@ export function spanEditor(
     if (!opt) return;
     let [start, end] = selection();
     if (end === start) [start, end] = wordAt(caret);
+    // a span never starts or ends on a space (word steps carry the space before a word)
+    while (start < end && /\s/u.test(chars[start] ?? "")) start++;
+    while (end > start && /\s/u.test(chars[end - 1] ?? "")) end--;
     if (end === start) {
       say("Select some text first (Shift+arrows, or the mouse)");
       return;
