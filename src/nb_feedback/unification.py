@@ -187,6 +187,11 @@ class RankingQuestionUnification(_Unification):
 def strategy_for(question: Question, strategy: Any) -> Enum:
     """Return ``strategy`` (a name, an enum member, or None for the default) for ``question``."""
     kind = question_kind(question)
+    if kind not in _STRATEGIES:  # span answers: v1 had no strategy for them either
+        raise NotImplementedError(
+            f"compute_unified_responses: no strategy unifies a {type(question).__name__} "
+            f"({question.name!r}); read its answers from responses_frame() or format_as()"
+        )
     enum = _STRATEGIES[kind]
     name = _DEFAULT[kind] if not strategy else getattr(strategy, "value", strategy)
     try:

@@ -361,3 +361,13 @@ def test_record_vectors_set_in_place_are_committed(tmp_path: Any) -> None:
         record.vectors["v"] = [5.0]
     assert record.vectors == {"v": [3.0, 4.0]}
     assert rg.FeedbackDataset.from_disk(tmp_path / "ds")[0].vectors == {"v": [3.0, 4.0]}
+
+
+def test_span_answers_have_no_metric_strategy_or_training_task_as_in_v1() -> None:
+    ds = _span_dataset()
+    ds.add_records([{"text": TEXT}])
+    ds.add_response(ds[0].id, {"entities": [{"start": 0, "end": 3, "label": "PER"}]})
+    with pytest.raises(NotImplementedError, match="no metrics for SpanQuestion"):
+        rg.AgreementMetric(ds, "entities")
+    with pytest.raises(NotImplementedError, match="no strategy unifies a SpanQuestion"):
+        ds.compute_unified_responses("entities")
