@@ -4,6 +4,7 @@ read back from disk as a fresh process sees it."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
@@ -118,3 +119,22 @@ def test_spans_by_keyboard_suggestion_and_mouse(open_notebook, ui: str) -> None:
     expect(position).to_have_text("Record 4 of 6")
     expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
     assert answers(folder)[2] == ("submitted", {"ents": [{"start": 25, "end": 32, "label": "PER"}]})
+
+
+@pytest.mark.parametrize("ui", ["lab"])
+def test_span_highlights_are_readable_in_light_and_dark(open_notebook, ui: str) -> None:
+    from .test_look_e2e import assert_contrast, set_theme
+
+    nb: Opened = open_notebook(ui, cells=(SPANS,), n_widgets=2)
+    page, root = nb.page, nb.root(1)
+    root.get_by_role("button", name="Next", exact=True).click()  # the model's spans, dashed
+    editor = root.get_by_test_id("nbf-q-ents")
+    expect(root.get_by_test_id("nbf-span-list-ents").locator("li")).to_have_count(2)
+    editor.focus()
+    _press(page, "Control+ArrowRight", "Control+Shift+ArrowRight")  # and a selection
+    for theme in ("JupyterLab Light", "JupyterLab Dark"):
+        set_theme(page, theme)
+        expect(root).to_have_attribute("data-nbf-theme", "dark" if "Dark" in theme else "light")
+        assert_contrast(root, theme)  # the whole widget, the span editor in it
+        if shots := os.environ.get("E2E_SPAN_SHOTS"):
+            editor.screenshot(path=f"{shots}/span-{theme.split()[-1].lower()}.png")
