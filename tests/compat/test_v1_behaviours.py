@@ -371,3 +371,13 @@ def test_span_answers_have_no_metric_strategy_or_training_task_as_in_v1() -> Non
         rg.AgreementMetric(ds, "entities")
     with pytest.raises(NotImplementedError, match="no strategy unifies a SpanQuestion"):
         ds.compute_unified_responses("entities")
+
+
+def test_spans_in_a_batch_of_answers_are_checked_against_each_records_text() -> None:
+    ds = _span_dataset()
+    ds.add_records([{"text": TEXT}, {"text": "short"}])
+    ok = {"record_id": ds[0].id, "entities": [{"start": 0, "end": 12, "label": "PER"}]}
+    past = {"record_id": ds[1].id, "entities": [{"start": 0, "end": 12, "label": "PER"}]}
+    with pytest.raises(rg.ResponseError, match="span 0 ends at 12, past the end of field 'text'"):
+        ds.add_responses([ok, past], user="ana")
+    assert ds.add_responses([ok], user="ana") == 1
