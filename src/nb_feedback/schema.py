@@ -445,12 +445,13 @@ class Schema:
                         "names must be unique across fields and questions"
                     )
                 names[item.name] = kind
+        texts = [f.name for f in fields_ if isinstance(f, TextField)]
         for q in questions:  # a span question points into one of the dataset's text fields
             target = getattr(q, "field", None)
-            if q.kind == "span_question" and names.get(str(target)) != "field":
+            if q.kind == "span_question" and target not in texts:
                 raise SchemaError(
-                    f"question {q.name!r}: field {target!r} is not one of the dataset's fields "
-                    f"{[f.name for f in fields_]}"
+                    f"question {q.name!r}: field {target!r} is not one of the dataset's text "
+                    f"fields {texts}"
                 )
         if not any(f.required for f in fields_):
             raise SchemaError("fields: expected at least one required field, got none")
@@ -458,7 +459,9 @@ class Schema:
             raise SchemaError("questions: expected at least one required question, got none")
         chats = [f.name for f in fields_ if isinstance(f, ChatField)]
         for q in questions:
-            if q.turns_of is not None and (q.turns_of not in chats or q.kind == "ranking_question"):
+            if q.turns_of is not None and (
+                q.turns_of not in chats or q.kind in ("ranking_question", "span_question")
+            ):
                 raise SchemaError(
                     f"question {q.name!r}: turns_of={q.turns_of!r} must name a ChatField "
                     f"(chat fields: {chats}) and the question must be a text, rating, label or "

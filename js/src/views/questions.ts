@@ -71,14 +71,14 @@ export function questionInput(
       : question.kind === "span_question"
         ? spanEditor(
             question,
-            context?.record.fields[question.field] ?? "",
+            spanText(context?.record.fields[question.field]),
             suggestion?.value,
             titleId,
             changed,
           )
         : question.turns_of
           ? turnControl(question, context?.record, titleId, changed, makeControl)
-        : makeControl(question, titleId, changed);
+          : makeControl(question, titleId, changed);
   const { input } = control;
   input.setAttribute("data-testid", `nbf-q-${question.name}`);
   if (question.required) input.setAttribute("aria-required", "true");
@@ -156,6 +156,11 @@ export function questionInput(
       else input.setAttribute("aria-invalid", "true");
     },
   };
+}
+
+/** A span question points into a text field; any other value (a chat) gives no text to mark. */
+function spanText(value: unknown): string {
+  return typeof value === "string" ? value : "";
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
