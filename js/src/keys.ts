@@ -62,6 +62,12 @@ export const CHORDS: Chord[] = [
     what: "On a comparison: the better response, 0 for a tie (three or more: the focused one's rank)",
   },
   {
+    action: "pick",
+    label: "Shift+← / →, then 1 … 9",
+    aria: "",
+    what: "On a span question: select text (with Ctrl, a word at a time) and label it by digit; Delete removes the span at the caret, Enter accepts a suggested one",
+  },
+  {
     action: "accept",
     label: "Alt+A",
     aria: "Alt+A",

@@ -71,12 +71,22 @@ export interface RankingQuestion extends QuestionBase {
   values: LabelOption[];
 }
 
+export interface SpanQuestion extends QuestionBase {
+  kind: "span_question";
+  /** The field whose text the spans point into. */
+  field: string;
+  labels: LabelOption[];
+  allow_overlapping: boolean;
+  visible_labels: number | null;
+}
+
 export type Question =
   | TextQuestion
   | RatingQuestion
   | LabelQuestion
   | MultiLabelQuestion
-  | RankingQuestion;
+  | RankingQuestion
+  | SpanQuestion;
 
 export interface SchemaPayload {
   fields: Field[];
@@ -91,7 +101,15 @@ export interface RankItem {
 
 /** An answer to one question: text -> string, rating -> int, label -> string,
  * multi_label -> string[], ranking -> [{value, rank}] with rank 1 the best. */
-export type AnswerValue = string | number | string[] | RankItem[] | TurnAnswers;
+/** One marked span: code-point offsets into the field's text, end excluded. */
+export interface SpanItem {
+  start: number;
+  end: number;
+  label: string;
+  score?: number | null;
+}
+
+export type AnswerValue = string | number | string[] | RankItem[] | SpanItem[] | TurnAnswers;
 /** A question asked of each assistant turn: its answer per turn index ("1", "3", ...). */
 export type TurnAnswers = { [turn: string]: string | number | string[] };
 export type AnswerValues = Record<string, AnswerValue>;

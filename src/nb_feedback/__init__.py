@@ -56,6 +56,7 @@ from nb_feedback.schema import (
     TextQuestion,
 )
 from nb_feedback.sorting import RecordSortField, SortBy, SortOrder
+from nb_feedback.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
 from nb_feedback.training import (
     TrainingTask,
     TrainingTaskForChatCompletion,
@@ -79,6 +80,7 @@ from nb_feedback.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
+from nb_feedback.v1_compat import LabelsOrder, RankingValueSchema
 from nb_feedback.vectors import VectorSettings
 
 __version__ = "0.1.0"
@@ -100,6 +102,7 @@ __all__ = [
     "LabelQuestion",
     "LabelQuestionStrategy",
     "LabelQuestionUnification",
+    "LabelsOrder",
     "LoadWarning",
     "ModelMetric",
     "MultiLabelQuestion",
@@ -108,6 +111,7 @@ __all__ = [
     "RankingQuestion",
     "RankingQuestionStrategy",
     "RankingQuestionUnification",
+    "RankingValueSchema",
     "RatingQuestion",
     "RatingQuestionStrategy",
     "RatingQuestionUnification",
@@ -121,6 +125,9 @@ __all__ = [
     "SchemaError",
     "SortBy",
     "SortOrder",
+    "SpanLabelOption",
+    "SpanQuestion",
+    "SpanValueSchema",
     "StorageError",
     "Suggestion",
     "SuggestionSchema",

@@ -83,12 +83,14 @@ def check_answer_frame(
     else:
         columns = {q: _answer_column(schema, q, frame[q]) for q in questions}
         status_list, id_list = statuses.tolist(), ids.tolist()
+        span_texts = _span_texts(dataset, schema, questions)
         values_json = []
         for i in range(n):
             values = {q: columns[q][i] for q in questions if not is_missing(columns[q][i])}
             where = f"answer {i}: record {id_list[i]!r}"
             try:
-                check_values(schema, values, status_list[i], where)
+                fields = None if span_texts is None else span_texts.get(id_list[i], {})
+                check_values(schema, values, status_list[i], where, fields)
                 if schema.turn_questions:  # each turn named must be an assistant turn
                     dataset._check_turns(id_list[i], values, where)
             except ResponseError as exc:
@@ -111,6 +113,20 @@ def check_answer_frame(
         }
     )
     return T.conform_responses(out)
+
+
+def _span_texts(
+    dataset: Any, schema: Schema, questions: list[str]
+) -> dict[str, dict[str, Any]] | None:
+    """Each record's texts that span answers point into (None when no span question is answered)."""
+    if not any(q in schema.span_questions for q in questions):
+        return None
+    records = dataset.tables().records
+    names = sorted(
+        {schema.span_questions[q].field for q in questions if q in schema.span_questions}
+    )
+    columns = [records[T.ID].tolist(), *(records[name].tolist() for name in names)]
+    return {row[0]: dict(zip(names, row[1:], strict=True)) for row in zip(*columns, strict=True)}
 
 
 def _answer_column(schema: Schema, name: str, column: pd.Series) -> list[Any]:

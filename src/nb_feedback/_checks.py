@@ -6,9 +6,14 @@ cycle. ``is_unicode`` and ``text_problem`` also serve the record and answer chec
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
+from typing import Any, TypeVar
 
-from nb_feedback.errors import SchemaError
+from nb_feedback.errors import SchemaError, SchemaTypeError
+
+C = TypeVar("C", bound=type)
 
 # Argilla v1's name rule: lower-case letters, digits, '_' and '-', with at least one of the first two.
 _NAME = re.compile(r"^(?=.*[a-z0-9])[a-z0-9_-]+$")
@@ -68,3 +73,25 @@ def text_problem(value: object) -> str | None:
 def short_repr(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def checked_arguments(cls: C) -> C:
+    """Make an unknown or missing argument of ``cls(...)`` a ``SchemaTypeError`` naming the class.
+
+    Python's own ``TypeError`` says only "unexpected keyword argument"; Argilla v1 validated the
+    arguments, so v1 code catches a ``ValueError`` there. The arguments are bound to the
+    signature first, so a ``TypeError`` raised inside ``__init__`` itself is left alone.
+    """
+    init = inspect.getattr_static(cls, "__init__")
+    signature = inspect.signature(init)
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            signature.bind(self, *args, **kwargs)
+        except TypeError as exc:
+            raise SchemaTypeError(f"{cls.__name__}: {exc}") from None
+        init(self, *args, **kwargs)
+
+    cls.__init__ = __init__  # type: ignore[misc]
+    return cls

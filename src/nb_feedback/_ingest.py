@@ -30,6 +30,7 @@ from nb_feedback.records import (
     normalize_suggestions,
 )
 from nb_feedback.schema import Schema
+from nb_feedback.spans import span_text_problem
 from nb_feedback.validation import check_values, is_missing
 from nb_feedback.vectors import check_vectors
 
@@ -372,15 +373,20 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
                     )
                 # by name: a question asked of each turn checks a {"<turn>": value} suggestion
                 problem = schema.value_checks[question.name](s.value)
+                span_question = schema.span_questions.get(s.question_name)
+                if not problem and span_question is not None:
+                    texts = _span_fields(frame, schema, i) or {}
+                    problem = span_text_problem(span_question, s.value, texts)
                 if problem:
                     raise RecordError(f"suggestion for question {s.question_name!r}: {problem}")
                 if isinstance(s.score, list) and (
-                    question.kind not in ("multi_label_question", "ranking_question")
+                    question.kind
+                    not in ("multi_label_question", "ranking_question", "span_question")
                     or len(s.score) != len(s.value)
                 ):
                     raise RecordError(
                         f"suggestion for question {s.question_name!r}: a list of scores needs "
-                        "a multi-label or ranking question and one score per suggested item, "
+                        "a multi-label, ranking or span question and one score per suggested item, "
                         f"got {len(s.score)} for {s.value!r:.80}"
                     )
             out.append(dumps([s.to_dict() for s in items], "suggestions"))
@@ -388,6 +394,13 @@ def _suggestions(frame: pd.DataFrame, schema: Schema) -> list[str | None]:
             message = str(exc).removeprefix(_where(i) + ": ")
             raise _fail(i, frame, message) from None
     return out
+
+
+def _span_fields(frame: pd.DataFrame, schema: Schema, i: int) -> dict[str, Any] | None:
+    """Row ``i``'s texts of the fields span questions point into (None without such questions)."""
+    if not schema.span_questions:
+        return None
+    return {q.field: frame[q.field].iat[i] for q in schema.span_questions.values()}
 
 
 def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFrame:
@@ -403,7 +416,13 @@ def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFr
         for j, item in enumerate(raw):
             try:
                 response = normalize_response(item, f"response {j}")
-                check_values(schema, response.plain_values(), response.status, f"response {j}")
+                check_values(
+                    schema,
+                    response.plain_values(),
+                    response.status,
+                    f"response {j}",
+                    _span_fields(frame, schema, i),
+                )
             except FeedbackError as exc:
                 raise _fail(i, frame, str(exc)) from None
             if response.user in seen:

@@ -35,7 +35,7 @@ class Answer:
 
 
 def question_kind(question: Question) -> str:
-    """Return "label", "multi_label", "rating", "ranking" or "text" (multi-label first)."""
+    """Return "label", "multi_label", "rating", "ranking", "span" or "text" (multi-label first)."""
     if isinstance(question, MultiLabelQuestion):
         return "multi_label"
     if isinstance(question, LabelQuestion):
@@ -44,6 +44,8 @@ def question_kind(question: Question) -> str:
         return "rating"
     if isinstance(question, RankingQuestion):
         return "ranking"
+    if question.kind == "span_question":
+        return "span"
     assert isinstance(question, TextQuestion)
     return "text"
 

@@ -35,6 +35,9 @@ def _value_feature(kind: str) -> Any:
     if kind == "ranking_question":
         # v1's layout: a Sequence of dicts reads back as {"rank": [...], "value": [...]}
         return datasets.Sequence({"rank": value("uint8"), "value": value("string")})
+    if kind == "span_question":  # a list of spans, each as the answer holds it
+        span = {"start": value("int32"), "end": value("int32"), "label": value("string")}
+        return datasets.List({**span, "score": value("float32")})
     return value("string")
 
 
@@ -108,7 +111,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
         columns[q.name] = answers
         feat = _value_feature(q.kind) if q.turns_of is None else value("string")
         spec[q.name] = [{"user_id": value("string"), "value": feat, "status": value("string")}]
-        per_item = q.kind in ("multi_label_question", "ranking_question")
+        per_item = q.kind in ("multi_label_question", "ranking_question", "span_question")
         score = datasets.List(value("float32")) if per_item else value("float32")
         sugg_values, sugg_meta = [], []
         for per in suggestions:

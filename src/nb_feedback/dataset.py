@@ -47,7 +47,7 @@ from nb_feedback.distribution import (
     record_status,
     record_statuses,
 )
-from nb_feedback.errors import RecordError, ResponseError, StorageError
+from nb_feedback.errors import RecordError, ResponseError, SchemaError, StorageError
 from nb_feedback.filters import MetadataFilter
 from nb_feedback.metadata import MetadataProperty
 from nb_feedback.records import (
@@ -64,7 +64,7 @@ from nb_feedback.records import (
 )
 from nb_feedback.review import ReviewNote, ReviewNotes, reviewed_answers
 from nb_feedback.schema import Question, Schema, TextField
-from nb_feedback.schema_binding import bind
+from nb_feedback.schema_binding import SettingsList, bind, plain
 from nb_feedback.schema_edits import metadata_columns
 from nb_feedback.team_progress import team_progress
 from nb_feedback.validation import check_values, is_missing
@@ -192,13 +192,22 @@ class FeedbackDataset:
 
     @property
     def fields(self) -> list[TextField | ChatField]:
-        """The dataset's fields (setting an attribute, as in Argilla v1, changes the dataset)."""
-        return [bind(f, self._edit_schema_item) for f in self._schema.fields]
+        """The dataset's fields (setting an attribute, as in Argilla v1, changes the dataset).
+
+        The list itself cannot be changed (``fields.append``, ``pop``... raise): records are
+        stored by field name, so a dataset's fields are set when it is made.
+        """
+        items = [bind(f, self._edit_schema_item) for f in self._schema.fields]
+        return SettingsList(items, "fields")
 
     @property
     def questions(self) -> list[Question]:
-        """The dataset's questions (setting an attribute, as in v1, changes the dataset)."""
-        return [bind(q, self._edit_schema_item) for q in self._schema.questions]
+        """The dataset's questions (setting an attribute, as in v1, changes the dataset).
+
+        The list itself cannot be changed (``questions.append``, ``pop``... raise).
+        """
+        items = [bind(q, self._edit_schema_item) for q in self._schema.questions]
+        return SettingsList(items, "questions")
 
     @property
     def guidelines(self) -> str | None:
@@ -207,8 +216,17 @@ class FeedbackDataset:
 
     @property
     def metadata_properties(self) -> list[MetadataProperty]:
-        """The declared metadata properties."""
-        return list(self._schema.metadata_properties)
+        """The declared metadata properties (setting an attribute changes the dataset, as in v1).
+
+        Add and remove them with ``add_metadata_property`` and ``delete_metadata_properties``.
+        """
+        items = [bind(p, self._edit_metadata_property) for p in self._schema.metadata_properties]
+        return SettingsList(items, "metadata_properties")
+
+    def _edit_metadata_property(self, item: Any, attribute: str, value: Any) -> Any:
+        new = dataclasses.replace(item, **{attribute: value})
+        self.update_metadata_properties(new)
+        return new
 
     @property
     def distribution(self) -> TaskDistribution:
@@ -384,6 +402,14 @@ class FeedbackDataset:
             raise ResponseError(f"record {record_id!r}: no record with this id")
         return position
 
+    def _span_fields(self, record_id: str, values: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Return the record's texts its span answers in ``values`` point into (None if none)."""
+        spans = self._schema.span_questions
+        if not spans or not any(name in values for name in spans):
+            return None
+        cols, position = self._columns(), self.position_of(record_id)
+        return {q.field: cols[q.field][position].as_py() for q in spans.values()}
+
     def _ids_and_positions(self) -> tuple[list[str], dict[str, int]]:
         """Return the record ids in order and each one's position (built once per change).
 
@@ -549,7 +575,7 @@ class FeedbackDataset:
         if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
-        check_values(self._schema, plain, status, where)
+        check_values(self._schema, plain, status, where, self._span_fields(record_id, plain))
         if self._schema.turn_questions:
             self._check_turns(record_id, plain, where)
         now = CLOCK.tick()  # later than every answer this process gave or read
@@ -1512,8 +1538,13 @@ class FeedbackDataset:
         """Replace properties by name (same kind; new title, values or bounds), checked first."""
         from nb_feedback.schema_edits import update_metadata_properties
 
+        given = (
+            [metadata_properties]
+            if not isinstance(metadata_properties, Sequence)
+            else list(metadata_properties)
+        )
         schema, columns = update_metadata_properties(
-            self._schema, metadata_properties, *self._metadata_now()
+            self._schema, [plain(p) for p in given], *self._metadata_now()
         )
         self._commit(ChangeSchema(schema, {T.meta_column(n): c for n, c in columns.items()}))
 
@@ -1543,8 +1574,45 @@ class FeedbackDataset:
 
     @property
     def vectors_settings(self) -> list[VectorSettings]:
-        """The declared vectors (Argilla v1's ``VectorSettings``)."""
-        return list(self._schema.vectors_settings)
+        """The declared vectors (setting an attribute changes the dataset, as in v1)."""
+        items = [bind(v, self._edit_vector_settings) for v in self._schema.vectors_settings]
+        return SettingsList(items, "vectors_settings")
+
+    def _edit_vector_settings(self, item: Any, attribute: str, value: Any) -> Any:
+        new = dataclasses.replace(item, **{attribute: value})
+        self.update_vectors_settings(new)
+        return new
+
+    def update_vectors_settings(
+        self, vectors_settings: VectorSettings | Sequence[VectorSettings]
+    ) -> None:
+        """Replace vector settings by name (a new title; new dimensions while no record has one)."""
+        given = (
+            [vectors_settings]
+            if isinstance(vectors_settings, VectorSettings)
+            else list(vectors_settings)
+        )
+        by_name = {v.name: v for v in self._schema.vectors_settings}
+        new: dict[str, VectorSettings] = {}
+        for v in given:
+            if not isinstance(v, VectorSettings):
+                raise SchemaError(f"update_vectors_settings: expected VectorSettings, got {v!r}")
+            v = plain(v)
+            old = by_name.get(v.name)
+            if old is None:
+                raise SchemaError(
+                    f"update_vectors_settings: no vector settings {v.name!r}; expected one of "
+                    f"{sorted(by_name)}"
+                )
+            if v.dimensions != old.dimensions and any(v.name in r.vectors for r in self):
+                raise SchemaError(
+                    f"update_vectors_settings: {v.name!r} cannot change from {old.dimensions} "
+                    f"to {v.dimensions} dimensions: records already hold such vectors"
+                )
+            new[v.name] = v
+        kept = tuple(new.get(v.name, v) for v in self._schema.vectors_settings)
+        self._check_writable()
+        self._commit(ChangeSchema(dataclasses.replace(self._schema, vectors_settings=kept), {}))
 
     def vector_settings_by_name(self, name: str) -> VectorSettings | None:
         """Return the vector settings called ``name``, or None (Argilla v1)."""

@@ -11,6 +11,14 @@ class SchemaError(FeedbackError):
     """A field, question, metadata property or dataset configuration is invalid."""
 
 
+class SchemaTypeError(SchemaError, TypeError):
+    """A setting of the wrong type, or an unknown or missing argument.
+
+    Both a ``ValueError`` (Argilla v1 raised pydantic's ``ValidationError`` for most of these)
+    and a ``TypeError`` (what v1 raised for a dataset's lists of the wrong type).
+    """
+
+
 class RecordError(FeedbackError):
     """A record (or a batch of records) does not fit the dataset's schema."""
 

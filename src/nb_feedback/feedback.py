@@ -36,6 +36,7 @@ from nb_feedback.metrics import (
     UnifiedModelMetric,
 )
 from nb_feedback.sorting import RecordSortField, SortBy, SortOrder
+from nb_feedback.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
 from nb_feedback.training import (
     TrainingTask,
     TrainingTaskForChatCompletion,
@@ -59,6 +60,7 @@ from nb_feedback.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
+from nb_feedback.v1_compat import LabelsOrder, QuestionTypes, RankingValueSchema
 from nb_feedback.vectors import VectorSettings
 
 __all__ = [
@@ -74,14 +76,17 @@ __all__ = [
     "LabelQuestion",
     "LabelQuestionStrategy",
     "LabelQuestionUnification",
+    "LabelsOrder",
     "ModelMetric",
     "ModelMetricResult",
     "MultiLabelQuestion",
     "MultiLabelQuestionStrategy",
     "MultiLabelQuestionUnification",
+    "QuestionTypes",
     "RankingQuestion",
     "RankingQuestionStrategy",
     "RankingQuestionUnification",
+    "RankingValueSchema",
     "RatingQuestion",
     "RatingQuestionStrategy",
     "RatingQuestionUnification",
@@ -91,6 +96,9 @@ __all__ = [
     "ResponseStatusFilter",
     "SortBy",
     "SortOrder",
+    "SpanLabelOption",
+    "SpanQuestion",
+    "SpanValueSchema",
     "SuggestionSchema",
     "TermsMetadataFilter",
     "TermsMetadataProperty",

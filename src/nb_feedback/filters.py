@@ -11,6 +11,7 @@ import orjson
 import pandas as pd
 
 from nb_feedback import _tables as T
+from nb_feedback._checks import check_name, checked_arguments
 from nb_feedback.errors import SchemaError
 from nb_feedback.metadata import TermsMetadataProperty
 from nb_feedback.schema import Schema
@@ -41,6 +42,14 @@ class TermsMetadataFilter:
     name: str
     values: Sequence[str]
 
+    def __post_init__(self) -> None:
+        # checked when built, as Argilla v1 did: a wrong filter is named where it is written
+        _filter_name(self.name)
+        if isinstance(self.values, str) or not isinstance(self.values, Sequence) or not self.values:
+            raise SchemaError(f"metadata filter {self.name!r}: values must be a non-empty list")
+        if len(set(self.values)) != len(self.values):
+            raise SchemaError(f"metadata filter {self.name!r}: values must not repeat a term")
+
     def mask(self, records: pd.DataFrame, schema: Schema) -> pd.Series:
         """Return a boolean mask over ``records``."""
         prop = _property(schema, self.name)
@@ -70,6 +79,21 @@ class _RangeFilter:
     ge: float | None = None
     le: float | None = None
 
+    def __post_init__(self) -> None:
+        _filter_name(self.name)
+        for bound in (self.ge, self.le):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, int | float)
+            ):
+                raise SchemaError(f"metadata filter {self.name!r}: ge and le must be numbers")
+        if self.ge is None and self.le is None:
+            raise SchemaError(f"metadata filter {self.name!r}: give ge, le or both")
+        if self.ge is not None and self.le is not None and self.le < self.ge:
+            raise SchemaError(
+                f"metadata filter {self.name!r}: le ({self.le}) is less than ge ({self.ge}), "
+                "so no value can match"
+            )
+
     def mask(self, records: pd.DataFrame, schema: Schema) -> pd.Series:
         """Return a boolean mask over ``records``."""
         prop = _property(schema, self.name)
@@ -97,6 +121,13 @@ class FloatMetadataFilter(_RangeFilter):
 
 
 MetadataFilter = TermsMetadataFilter | IntegerMetadataFilter | FloatMetadataFilter
+
+for _cls in (TermsMetadataFilter, IntegerMetadataFilter, FloatMetadataFilter):
+    checked_arguments(_cls)
+
+
+def _filter_name(name: object) -> None:
+    check_name("metadata filter", name)
 
 
 def _property(schema: Schema, name: str) -> object:

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from nb_feedback._checks import check_name, check_optional_str, is_unicode, short_repr
+from nb_feedback._checks import (
+    check_name,
+    check_optional_str,
+    checked_arguments,
+    is_unicode,
+    short_repr,
+)
 from nb_feedback.errors import SchemaError
 
 
@@ -67,6 +73,9 @@ class TermsMetadataProperty(_MetadataProperty):
                 raise SchemaError(
                     f"metadata property {self.name!r}: values must be a non-empty list of strings"
                 )
+            if len(set(vals)) != len(vals):  # Argilla v1 refused repeated values
+                twice = next(v for v in vals if vals.count(v) > 1)
+                raise SchemaError(f"metadata property {self.name!r}: value {twice!r} appears twice")
             object.__setattr__(self, "values", tuple(vals))
 
     def _extra(self) -> dict[str, Any]:
@@ -101,8 +110,12 @@ class _NumberMetadataProperty(_MetadataProperty):
                 isinstance(bound, bool) or not isinstance(bound, int | float)
             ):
                 raise SchemaError(f"metadata property {self.name!r}: min/max must be numbers")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise SchemaError(f"metadata property {self.name!r}: min is greater than max")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            # v1 refused min == max too: a property that can hold one value says nothing
+            raise SchemaError(
+                f"metadata property {self.name!r}: max must be greater than min, "
+                f"got min={self.min!r}, max={self.max!r}"
+            )
 
     def _extra(self) -> dict[str, Any]:
         return {"min": self.min, "max": self.max}
@@ -144,3 +157,6 @@ MetadataProperty = TermsMetadataProperty | IntegerMetadataProperty | FloatMetada
 _METADATA: dict[str, type[Any]] = {
     c.kind: c for c in (TermsMetadataProperty, IntegerMetadataProperty, FloatMetadataProperty)
 }
+
+for _cls in _METADATA.values():
+    checked_arguments(_cls)

@@ -322,7 +322,8 @@ class AgreementMetric(_MetricBase):
             AgreementMetricResult(name, count, krippendorff_alpha(units, self._kind))
             for name in names
         ]
-        return results[0] if isinstance(metric_names, str) else results
+        # one name gives one result, also as a list of one (v1 did so: compute(["alpha"]))
+        return results[0] if len(results) == 1 else results
 
 
 # -------------------------------------------------------------------- model
@@ -528,11 +529,14 @@ class UnifiedAnnotatorMetric(AnnotatorMetric):
     def _unified(self, ds: FeedbackDataset) -> Mapping[str, list[Any]]:
         # No strategy given: the answers the dataset's compute_unified_responses stored (v1
         # ignored them and unified again by majority), else majority.
-        from nb_feedback.unification import unify
+        from nb_feedback.unification import compute_unified_responses, unify
 
         stored = self._dataset.unified_responses.get(self._question_name)
         if self._strategy_name is None and stored is not None:
             return stored
+        if ds is self._dataset:  # the whole dataset: keep the unified answers, as v1 did
+            compute_unified_responses(ds, self._question, self._strategy_name or "majority")
+            return self._dataset.unified_responses[self._question.name]
         return unify(ds, self._question, self._strategy_name or "majority")
 
     def compute(  # type: ignore[override]
@@ -578,6 +582,36 @@ class UnifiedModelMetric(UnifiedAnnotatorMetric):
 
 
 # --------------------------------------------------------- dataset methods
+def prepare_dataset_for_annotation_task(
+    dataset: FeedbackDataset,
+    question_name: Any,
+    field_name: str | Sequence[str],
+    filter_by: Mapping[str, Any] | None = None,
+    sort_by: Any = None,
+    max_records: int | None = None,
+) -> list[tuple[str, str, Any]]:
+    """Return each submitted answer as ``(user, the record's text, value)`` (v1's helper).
+
+    The text is the record's ``field_name`` fields joined by a space; the value is hashable as
+    the agreement metric compares it (a frozenset of labels, a tuple of ranks by item).
+    """
+    question = resolve_question(dataset, question_name, "prepare_dataset_for_annotation_task")
+    kind = question_kind(question)
+    if kind not in AgreementMetric._allowed:
+        raise NotImplementedError(
+            f"Question '{question.name}' is a {type(question).__name__}: agreement needs a "
+            "label, multi-label, rating or ranking question"
+        )
+    names = [field_name] if isinstance(field_name, str) else list(field_name)
+    ds, kept = _selected(dataset, filter_by, sort_by, max_records)
+    texts = {r.id: " ".join(str(r.fields.get(n)) for n in names) for r in ds}
+    return [
+        (a.user, texts[a.record_id], _hashable(question, kind, a.value))
+        for a in answers(ds, question)
+        if kept is None or a.record_id in kept
+    ]
+
+
 def compute_agreement_metrics(
     dataset: FeedbackDataset,
     metric_names: str | Sequence[str] | None = None,

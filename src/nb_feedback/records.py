@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -109,8 +111,10 @@ class Response:
     def values(self) -> dict[str, ValueSchema]:
         """The answers as ``{question: ValueSchema}`` (v1's shape: ``values[q].value``)."""
         if self._values is None:
+            from nb_feedback.v1_compat import as_v1_value
+
             self._values = {
-                name: v if isinstance(v, ValueSchema) else ValueSchema(v)
+                name: v if isinstance(v, ValueSchema) else ValueSchema(as_v1_value(v))
                 for name, v in self._given.items()
             }
         return self._values
@@ -127,7 +131,10 @@ class Response:
 
     def plain_values(self) -> dict[str, Any]:
         """Return the answers as ``{question: value}``."""
-        return {name: v.value for name, v in self.values.items()}
+        # as given, not as read through `values` (which wraps rankings and spans in v1's objects)
+        return {
+            name: v.value if isinstance(v, ValueSchema) else v for name, v in self._given.items()
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Return a plain dict (the form ``to_pandas`` shows): values as ``{question: value}``."""
@@ -139,6 +146,15 @@ class Response:
             "updated_at": self.updated_at,
             "time_spent": self.time_spent,
         }
+
+    def _shown_values(self) -> dict[str, Any]:
+        # rankings and spans as v1 showed them: keys in its order ({"value", "rank"}, ...)
+        return {name: _plain(v.value) for name, v in self.values.items()}
+
+    def dict(self) -> dict[str, Any]:
+        """Return Argilla v1's form: ``{"user_id", "values": {q: {"value": v}}, "status"}``."""
+        values = {name: {"value": _plain(v.value)} for name, v in self.values.items()}
+        return {"user_id": self.user_id, "values": values, "status": self.status}
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Response):
@@ -153,7 +169,7 @@ class Response:
 
     def __repr__(self) -> str:
         return (
-            f"Response(user_id={self.user_id!r}, values={self.plain_values()!r}, "
+            f"Response(user_id={self.user_id!r}, values={self._shown_values()!r}, "
             f"status={self.status!r})"
         )
 
@@ -182,19 +198,36 @@ class Suggestion:
 
 
 def ResponseSchema(
-    user_id: str | None = None,
-    values: Mapping[str, Any] | None = None,
+    user_id: Any = None,
+    values: Mapping[str, Any] | Sequence[Any] | None = None,
     status: str = "submitted",
     **kwargs: Any,
-) -> dict[str, Any]:
-    """Build a response in Argilla v1's form (``rg.ResponseSchema``), accepted by ``FeedbackRecord``.
+) -> Response:
+    """Build a response as Argilla v1's ``rg.ResponseSchema`` did, accepted by ``FeedbackRecord``.
+
+    ``values`` is ``{question: value}`` (or ``{question: {"value": value}}``), or a list of
+    ``question.response(value)``. A ``user_id`` that is a ``uuid.UUID`` is kept as its string.
 
     Examples
     --------
-    >>> ResponseSchema(user_id="a", values={"q": {"value": "x"}})["status"]
-    'submitted'
+    >>> r = ResponseSchema(user_id="a", values={"q": {"value": "x"}}, status="draft")
+    >>> r.status, r.values["q"].value
+    ('draft', 'x')
     """
-    return {"user_id": user_id, "values": dict(values or {}), "status": str(status), **kwargs}
+    from nb_feedback.v1_compat import values_of
+
+    where = "ResponseSchema"
+    given = values_of(values) if values is not None else {}
+    if not isinstance(given, Mapping):
+        raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
+    user = None if user_id is None else check_user(user_id, where)
+    return Response(
+        user_id=user,
+        values=given,
+        status=check_status(status, where),
+        updated_at=kwargs.get("updated_at") or time.time(),
+        time_spent=check_time_spent(kwargs.get("time_spent"), where),
+    )
 
 
 def SuggestionSchema(
@@ -454,6 +487,11 @@ class FeedbackRecord:
         self._fill()
         self._unified = dict(value or {})
 
+    @property
+    def _unified_responses(self) -> dict[str, Any]:
+        # the name Argilla v1's own code and tests read
+        return self.unified_responses
+
     def _edit(self, **changes: Any) -> None:
         if self._dataset is not None:
             self._dataset.update_records([{"id": self.id, **changes}])
@@ -520,24 +558,31 @@ class FeedbackRecord:
             self._fill()
         if self._vectors is None:
             self._vectors = {}
+        if self._dataset is not None and not isinstance(self._vectors, _TrackedDict):
+            # bound: `record.vectors[name] = [...]` is committed, as metadata[k] = v is
+            self._vectors = _TrackedDict(self._vectors, self._vectors_changed)
         return self._vectors  # type: ignore[no-any-return]
 
     @vectors.setter
     def vectors(self, value: Mapping[str, Any] | None) -> None:
         self._fill()
         self._edit(vectors=value)
-        self._vectors = {} if value is None else value
+        self._vectors = {} if value is None else dict(value)
+
+    def _vectors_changed(self, vectors: dict[str, Any]) -> None:
+        self._edit(vectors=vectors)
 
     def update(
         self,
-        metadata: Mapping[str, Any] | None = None,
         suggestions: Any = None,
+        metadata: Mapping[str, Any] | None = None,
         vectors: Mapping[str, Any] | None = None,
     ) -> None:
-        """Change metadata, suggestions and/or vectors together (v1's ``record.update``).
+        """Change suggestions, metadata and/or vectors together (v1's ``record.update``).
 
-        Metadata given is merged into the record's; suggestions replace those for the same
-        questions; vectors given are merged.
+        Suggestions (the first argument, as in v1) replace those for the same questions, with a
+        warning naming each question that had one; metadata given is merged into the record's;
+        vectors given are merged.
         """
         self._fill()
         changes: dict[str, Any] = {}
@@ -551,6 +596,17 @@ class FeedbackRecord:
             )
             new = {_question_of(s): s for s in items}
             kept = [s for s in self.suggestions if _question_of(s) not in new]
+            replaced = sorted(
+                {str(_question_of(s)) for s in self.suggestions} & set(map(str, new))
+                | {str(q) for q in new if [_question_of(s) for s in items].count(q) > 1}
+            )
+            for name in replaced:  # v1 warned too: the earlier suggestion is gone
+                warnings.warn(
+                    f"A suggestion for question `{name}` has already been provided; the new one "
+                    "replaces it",
+                    UserWarning,
+                    stacklevel=2,
+                )
             changes["suggestions"] = [*kept, *new.values()]
         if vectors is not None:
             changes["vectors"] = {**self.vectors, **vectors}
@@ -564,7 +620,7 @@ class FeedbackRecord:
                 changes["suggestions"] if self._dataset is None else self._reread("suggestions")
             )
         if "vectors" in changes:
-            self._vectors = changes["vectors"]
+            self._vectors = dict(changes["vectors"])
 
     def _reread(self, what: str) -> list[Any]:
         fresh = self._dataset.record_by_id(self.id)
@@ -586,9 +642,34 @@ class FeedbackRecord:
         }
 
     def __eq__(self, other: object) -> bool:
+        # Equal when they hold the same data. A record built by hand (no id yet) equals the
+        # one it became in a dataset, as in Argilla v1: `dataset.records[0] == record`. An
+        # optional field left out equals one given as None; answers compare as Response does
+        # (user, values, status), not by when they were written.
         if not isinstance(other, FeedbackRecord):
             return NotImplemented
-        return self.to_dict() == other.to_dict()
+        if self.id is not None and other.id is not None and self.id != other.id:
+            return False
+        return self._compared() == other._compared()
+
+    def _compared(self) -> tuple[Any, ...]:
+        self._fill()
+        where = f"record {self.id!r}"
+        try:
+            responses: list[Any] = [normalize_response(r, where).dict() for r in self.responses]
+            suggestions: list[Any] = [
+                s.to_dict() for s in normalize_suggestions(self.suggestions, where)
+            ]
+        except ResponseError:  # a record built wrong compares as given
+            responses, suggestions = list(self.responses), list(self.suggestions)
+        return (
+            {k: v for k, v in self.fields.items() if v is not None},
+            dict(self.metadata),
+            suggestions,
+            responses,
+            dict(self.vectors),
+            self._external_id,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -662,6 +743,13 @@ def _question_of(suggestion: Any) -> Any:
     return None
 
 
+def _plain(value: Any) -> Any:
+    """Return rankings and spans as plain dicts (v1's objects are dict subclasses)."""
+    if type(value) is list and value and isinstance(value[0], dict) and type(value[0]) is not dict:
+        return [dict(v) for v in value]
+    return value
+
+
 def unwrap_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn Argilla v1's ``{"q": {"value": v}}`` into ``{"q": v}``; plain values pass through."""
     out: dict[str, Any] = {}
@@ -718,6 +806,8 @@ def check_user(user: object, where: str) -> str:
     """Return ``user`` (an annotator's name), or raise: a non-empty string that UTF-8 can store."""
     if type(user) is str and user in _GOOD_USERS:  # checked before: a team has a few names
         return user
+    if isinstance(user, uuid.UUID):  # Argilla v1's user ids were UUIDs: kept as their string
+        user = str(user)
     if not isinstance(user, str) or not user.strip() or not is_unicode(user):
         raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
     if type(user) is str and len(_GOOD_USERS) < 1024:

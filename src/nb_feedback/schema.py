@@ -15,13 +15,14 @@ from nb_feedback._checks import (
     _check_bool,
     check_name,
     check_optional_str,
+    checked_arguments,
     is_unicode,
     short_repr,
     text_problem,
 )
 from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.distribution import TaskDistribution, check_distribution
-from nb_feedback.errors import SchemaError
+from nb_feedback.errors import SchemaError, SchemaTypeError
 from nb_feedback.metadata import _METADATA, MetadataProperty
 from nb_feedback.schema_binding import plain
 from nb_feedback.vectors import VectorSettings
@@ -110,6 +111,23 @@ class _Question:
         """Say what is wrong with ``value`` as an answer, or return None when it is valid."""
         raise NotImplementedError
 
+    def response(self, value: Any) -> Any:
+        """Return an answer to this question for ``ResponseSchema(values=[...])`` (v1's helper).
+
+        The value is checked now, so a wrong one is named where it is written.
+        """
+        from nb_feedback.v1_compat import QuestionValue
+
+        return QuestionValue.checked(self, value)
+
+    def suggestion(self, value: Any, score: Any = None, agent: str | None = None, **_: Any) -> Any:
+        """Return a suggestion for this question (v1's ``question.suggestion(value, ...)``)."""
+        from nb_feedback.records import Suggestion
+        from nb_feedback.v1_compat import QuestionValue
+
+        checked = QuestionValue.checked(self, value)
+        return Suggestion(self.name, checked.value, score, agent)
+
 
 @dataclass(frozen=True)
 class TextQuestion(_Question):
@@ -151,6 +169,11 @@ class RatingQuestion(_Question):
     def __post_init__(self) -> None:
         super().__post_init__()
         values = list(self.values) if isinstance(self.values, Iterable) else None
+        if values:  # Argilla v1 read "1" as 1
+            values = [
+                int(v) if isinstance(v, str) and v.strip().lstrip("-").isdigit() else v
+                for v in values
+            ]
         if (
             not values
             or len(values) < 2
@@ -160,6 +183,11 @@ class RatingQuestion(_Question):
             raise SchemaError(
                 f"question {self.name!r}: values must be at least 2 distinct integers, "
                 f"got {self.values!r}"
+            )
+        if not all(0 <= v <= 10 for v in values):  # v1's scale: values from 0 to 10
+            raise SchemaError(
+                f"question {self.name!r}: values must be between 0 and 10 (greater than or "
+                f"equal to 0, less than or equal to 10), got {self.values!r}"
             )
         object.__setattr__(self, "values", tuple(values))
 
@@ -177,7 +205,10 @@ def _labels_map(owner: str, labels: object) -> dict[str, str]:
     if isinstance(labels, Mapping):
         pairs = list(labels.items())
     elif isinstance(labels, Iterable) and not isinstance(labels, str | bytes):
-        pairs = [(label, label) for label in labels]
+        # Argilla v1 made integer labels strings: labels=list(range(5)) gives "0".."4"
+        pairs = [
+            (str(label), str(label)) if type(label) is int else (label, label) for label in labels
+        ]
     else:
         raise SchemaError(f"{owner}: labels must be a list of strings or a dict, got {labels!r}")
     if len(pairs) < 2:
@@ -340,6 +371,16 @@ class RankingQuestion(_Question):
 
 Question = TextQuestion | RatingQuestion | LabelQuestion | MultiLabelQuestion | RankingQuestion
 
+for _cls in (
+    TextField,
+    TextQuestion,
+    RatingQuestion,
+    LabelQuestion,
+    MultiLabelQuestion,
+    RankingQuestion,
+):
+    checked_arguments(_cls)
+
 _QUESTIONS: dict[str, type[Any]] = {
     c.kind: c
     for c in (TextQuestion, RatingQuestion, LabelQuestion, MultiLabelQuestion, RankingQuestion)
@@ -404,13 +445,23 @@ class Schema:
                         "names must be unique across fields and questions"
                     )
                 names[item.name] = kind
+        texts = [f.name for f in fields_ if isinstance(f, TextField)]
+        for q in questions:  # a span question points into one of the dataset's text fields
+            target = getattr(q, "field", None)
+            if q.kind == "span_question" and target not in texts:
+                raise SchemaError(
+                    f"question {q.name!r}: field {target!r} is not one of the dataset's text "
+                    f"fields {texts}"
+                )
         if not any(f.required for f in fields_):
             raise SchemaError("fields: expected at least one required field, got none")
         if not any(q.required for q in questions):
             raise SchemaError("questions: expected at least one required question, got none")
         chats = [f.name for f in fields_ if isinstance(f, ChatField)]
         for q in questions:
-            if q.turns_of is not None and (q.turns_of not in chats or q.kind == "ranking_question"):
+            if q.turns_of is not None and (
+                q.turns_of not in chats or q.kind in ("ranking_question", "span_question")
+            ):
                 raise SchemaError(
                     f"question {q.name!r}: turns_of={q.turns_of!r} must name a ChatField "
                     f"(chat fields: {chats}) and the question must be a text, rating, label or "
@@ -418,7 +469,13 @@ class Schema:
                 )
         if len({p.name for p in props}) != len(props):
             raise SchemaError("metadata_properties: each name must be unique")
+        if self.guidelines is not None and not isinstance(self.guidelines, str):
+            raise SchemaTypeError(
+                f"dataset: guidelines must be a string or None, got {self.guidelines!r}"
+            )
         check_optional_str("dataset", "guidelines", self.guidelines)
+        if self.guidelines is not None and not self.guidelines.strip():
+            raise SchemaError("dataset: guidelines must be non-empty text or None, got empty text")
         object.__setattr__(self, "fields", fields_)
         object.__setattr__(self, "questions", questions)
         object.__setattr__(self, "metadata_properties", props)
@@ -435,18 +492,21 @@ class Schema:
                 for q in questions
             },
         )
+        object.__setattr__(
+            self, "_spans", {q.name: q for q in questions if q.kind == "span_question"}
+        )
 
     @staticmethod
     def _as_tuple(what: str, items: object, types: tuple[type, ...]) -> tuple[Any, ...]:
         if isinstance(items, types):
             items = [items]
         if not isinstance(items, Iterable) or isinstance(items, str | bytes | Mapping):
-            raise SchemaError(f"{what}: expected a list, got {type(items).__name__}")
+            raise SchemaTypeError(f"{what}: expected a list, got {type(items).__name__}")
         out = tuple(items)
         for i, item in enumerate(out):
             if not isinstance(item, types):
                 names = ", ".join(t.__name__ for t in types)
-                raise SchemaError(f"{what}[{i}]: expected one of {names}, got {item!r}")
+                raise SchemaTypeError(f"{what}[{i}]: expected one of {names}, got {item!r}")
         return out
 
     @property
@@ -487,6 +547,11 @@ class Schema:
     def value_checks(self) -> dict[str, Callable[[object], str | None]]:
         """Each question's ``check_value``, by question name (an answer is checked by name)."""
         return self._checks  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def span_questions(self) -> dict[str, Any]:
+        """The span questions by name (their answers are also checked against a field's text)."""
+        return self._spans  # type: ignore[attr-defined, no-any-return]
 
     @property
     def required_question_names(self) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ Names cannot change (answers are stored by question name); every other attribute
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
 
 from nb_feedback.errors import SchemaError
 
@@ -96,3 +96,34 @@ def bind(item: Item, edit: Edit) -> Item:
     out.__dict__.update(plain(item).__dict__)
     out.__dict__["_nb_edit"] = edit
     return out  # type: ignore[no-any-return]
+
+
+class SettingsList(list[Any]):
+    """A dataset's fields, questions, metadata properties or vector settings, as a list.
+
+    Changing the list itself raises, naming what to do instead: in Argilla v1 code
+    ``dataset.fields.append(...)`` would otherwise change a copy and nothing else.
+    """
+
+    _WHAT_TO_DO: ClassVar[dict[str, str]] = {
+        "fields": "records are stored by field name: build a new FeedbackDataset",
+        "questions": "answers are stored by question name: build a new FeedbackDataset",
+        "metadata_properties": "use add_metadata_property / delete_metadata_properties",
+        "vectors_settings": "use add_vector_settings / delete_vectors_settings",
+    }
+
+    def __init__(self, items: Iterable[Any], what: str) -> None:
+        super().__init__(items)
+        self._what = what
+
+    def _refuse(self, *_: Any, **__: Any) -> Any:
+        raise SchemaError(
+            f"dataset.{self._what} cannot be changed as a list: {self._WHAT_TO_DO[self._what]} "
+            "(setting an attribute of one item, e.g. .title, does change the dataset)"
+        )
+
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (list, (list(self),))

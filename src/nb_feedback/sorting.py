@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from nb_feedback._checks import checked_arguments
 from nb_feedback.errors import FeedbackError
 
 if TYPE_CHECKING:
@@ -37,6 +38,7 @@ class SortOrder(str, Enum):
     desc = "desc"
 
 
+@checked_arguments
 @dataclass(frozen=True)
 class SortBy:
     """One sort key (Argilla v1's ``SortBy``): ``field`` and ``order`` ("asc" or "desc").

@@ -44,6 +44,19 @@ TEMPLATES = (
 
 def _build(
     cls: type[FeedbackDataset],
+    task: str,
+    *args: Any,
+) -> FeedbackDataset:
+    # the default guidelines open by naming the task ("This is a summarization dataset."), as
+    # Argilla v1's did: code that tells datasets apart by their guidelines keeps working
+    fields, questions, guidelines, default, metadata_properties, vectors_settings = args
+    if guidelines is None and not default.startswith("This is a "):
+        default = f"This is a {task} dataset. {default}"
+    return _make(cls, fields, questions, guidelines, default, metadata_properties, vectors_settings)
+
+
+def _make(
+    cls: type[FeedbackDataset],
     fields: Sequence[TextField],
     questions: Sequence[Question],
     guidelines: str | None,
@@ -82,6 +95,7 @@ def text_classification(
     how = "every label that applies" if multi_label else "the one label that fits best"
     return _build(
         cls,
+        "text classification",  # the task, named first in the default guidelines
         [TextField(name="text", use_markdown=use_markdown)],
         [_label_question(labels, multi_label, f"Pick {how}.")],
         guidelines,
@@ -102,6 +116,7 @@ def question_answering(
     """Fields ``question`` and ``context``; text question ``answer``."""
     return _build(
         cls,
+        "question answering",  # the task, named first in the default guidelines
         [
             TextField(name="question", use_markdown=use_markdown),
             TextField(name="context", use_markdown=use_markdown),
@@ -131,6 +146,7 @@ def summarization(
     """Field ``text``; text question ``summary``."""
     return _build(
         cls,
+        "summarization",  # the task, named first in the default guidelines
         [TextField(name="text", use_markdown=use_markdown)],
         [
             TextQuestion(
@@ -157,6 +173,7 @@ def translation(
     """Field ``source``; text question ``target``."""
     return _build(
         cls,
+        "translation",  # the task, named first in the default guidelines
         [TextField(name="source", use_markdown=use_markdown)],
         [
             TextQuestion(
@@ -183,6 +200,7 @@ def sentence_similarity(
     """Fields ``sentence-1`` and ``sentence-2``; rating ``similarity`` from 1 to ``rating_scale``."""
     return _build(
         cls,
+        "sentence similarity",  # the task, named first in the default guidelines
         [
             TextField(name="sentence-1", use_markdown=use_markdown),
             TextField(name="sentence-2", use_markdown=use_markdown),
@@ -213,6 +231,7 @@ def natural_language_inference(
     labels = ["entailment", "neutral", "contradiction"] if labels is None else labels
     return _build(
         cls,
+        "natural language inference",  # the task, named first in the default guidelines
         [
             TextField(name="premise", use_markdown=use_markdown),
             TextField(name="hypothesis", use_markdown=use_markdown),
@@ -246,6 +265,7 @@ def supervised_fine_tuning(
         fields.append(TextField(name="context", use_markdown=use_markdown, required=False))
     return _build(
         cls,
+        "supervised fine-tuning",  # the task, named first in the default guidelines
         fields,
         [
             TextQuestion(
@@ -286,6 +306,7 @@ def preference_modeling(
         fields.insert(1, TextField(name="context", use_markdown=use_markdown, required=False))
     return _build(
         cls,
+        "preference",  # the task, named first in the default guidelines
         fields,
         [
             RankingQuestion(
@@ -317,6 +338,7 @@ def proximal_policy_optimization(
         fields.append(TextField(name="context", use_markdown=use_markdown, required=False))
     return _build(
         cls,
+        "proximal policy optimization",  # the task, named first in the default guidelines
         fields,
         [
             RatingQuestion(
@@ -349,8 +371,9 @@ def direct_preference_optimization(
         context=context,
         use_markdown=use_markdown,
         guidelines=(
-            "Rank the responses to each prompt from best to worst; the best and the worst "
-            "become the chosen and rejected replies DPO trains on."
+            "This is a direct preference optimization dataset. Rank the responses to each "
+            "prompt from best to worst; the best and the worst become the chosen and rejected "
+            "replies DPO trains on."
             if guidelines is None
             else guidelines
         ),
@@ -398,6 +421,7 @@ def retrieval_augmented_generation(
     )
     return _build(
         cls,
+        "retrieval augmented generation",  # the task, named first in the default guidelines
         [TextField(name="query", use_markdown=use_markdown), *docs],
         [*ratings, response],
         guidelines,
@@ -420,6 +444,7 @@ def multi_modal_classification(
     how = "every label that applies" if multi_label else "the one label that fits best"
     return _build(
         cls,
+        "multi-modal classification",  # the task, named first in the default guidelines
         [TextField(name="content", use_markdown=True)],
         [_label_question(labels, multi_label, f"Pick {how} for the media.")],
         guidelines,
@@ -438,6 +463,7 @@ def multi_modal_transcription(
     """Field ``content`` (markdown, for embedded media); text question ``description``."""
     return _build(
         cls,
+        "multi-modal transcription",  # the task, named first in the default guidelines
         [TextField(name="content", use_markdown=True)],
         [
             TextQuestion(

@@ -34,6 +34,7 @@ from nb_feedback.answers_by_question import (
     resolve_question,
 )
 from nb_feedback.errors import FeedbackError
+from nb_feedback.records import normalize_response
 from nb_feedback.schema import (
     LabelQuestion,
     MultiLabelQuestion,
@@ -55,6 +56,13 @@ class RatingQuestionStrategy(str, Enum):
     MAX = "max"
     MIN = "min"
 
+    def compute_unified_responses(self, records: Any, question: Any) -> Any:
+        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
+
+        Sets ``record.unified_responses[question.name]``; returns ``records``.
+        """
+        return unify_records(self, records, question)
+
 
 class RankingQuestionStrategy(str, Enum):
     """How to unify rankings: mean, majority, max or min (per item)."""
@@ -64,6 +72,13 @@ class RankingQuestionStrategy(str, Enum):
     MAX = "max"
     MIN = "min"
 
+    def compute_unified_responses(self, records: Any, question: Any) -> Any:
+        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
+
+        Sets ``record.unified_responses[question.name]``; returns ``records``.
+        """
+        return unify_records(self, records, question)
+
 
 class LabelQuestionStrategy(str, Enum):
     """How to unify labels: majority or disagreement (majority_weighted is v1's, unbuilt)."""
@@ -71,6 +86,13 @@ class LabelQuestionStrategy(str, Enum):
     MAJORITY = "majority"
     MAJORITY_WEIGHTED = "majority_weighted"
     DISAGREEMENT = "disagreement"
+
+    def compute_unified_responses(self, records: Any, question: Any) -> Any:
+        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
+
+        Sets ``record.unified_responses[question.name]``; returns ``records``.
+        """
+        return unify_records(self, records, question)
 
 
 class MultiLabelQuestionStrategy(str, Enum):
@@ -80,11 +102,25 @@ class MultiLabelQuestionStrategy(str, Enum):
     MAJORITY_WEIGHTED = "majority_weighted"
     DISAGREEMENT = "disagreement"
 
+    def compute_unified_responses(self, records: Any, question: Any) -> Any:
+        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
+
+        Sets ``record.unified_responses[question.name]``; returns ``records``.
+        """
+        return unify_records(self, records, question)
+
 
 class TextQuestionStrategy(str, Enum):
     """Texts are not merged: ``disagreement`` keeps every submitted text."""
 
     DISAGREEMENT = "disagreement"
+
+    def compute_unified_responses(self, records: Any, question: Any) -> Any:
+        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
+
+        Sets ``record.unified_responses[question.name]``; returns ``records``.
+        """
+        return unify_records(self, records, question)
 
 
 _STRATEGIES: dict[str, type[Enum]] = {
@@ -151,6 +187,11 @@ class RankingQuestionUnification(_Unification):
 def strategy_for(question: Question, strategy: Any) -> Enum:
     """Return ``strategy`` (a name, an enum member, or None for the default) for ``question``."""
     kind = question_kind(question)
+    if kind not in _STRATEGIES:  # span answers: v1 had no strategy for them either
+        raise NotImplementedError(
+            f"compute_unified_responses: no strategy unifies a {type(question).__name__} "
+            f"({question.name!r}); read its answers from responses_frame() or format_as()"
+        )
     enum = _STRATEGIES[kind]
     name = _DEFAULT[kind] if not strategy else getattr(strategy, "value", strategy)
     try:
@@ -258,6 +299,74 @@ def _unified(question: Question, strategy: str, found: list[Answer]) -> list[Any
         return [_rating(question, strategy, values)]
     assert isinstance(question, RankingQuestion)
     return [_ranking(question, strategy, values)]
+
+
+def _ranking_of_given(strategy: str, values: list[Any]) -> list[dict[str, Any]]:
+    """Unify rankings that need not cover every option, items in the order first given."""
+    items = list(dict.fromkeys(item["value"] for value in values for item in value))
+    ranks = [{item["value"]: int(item["rank"]) for item in value} for value in values]
+    if strategy == "majority":
+        counts = Counter(tuple(sorted(r.items())) for r in ranks)
+        top = max(counts.values())
+        chosen = next(r for r in ranks if counts[tuple(sorted(r.items()))] == top)
+    else:
+        pick = {"max": max, "min": min}.get(strategy)
+        chosen = {}
+        for item in items:
+            got = [r[item] for r in ranks if item in r]
+            if pick is not None:
+                chosen[item] = pick(got)
+            else:
+                scale = list(range(1, max(len(items), max(got)) + 1))
+                chosen[item] = _nearest_on_scale(scale, math.fsum(got) / len(got))
+    return [{"value": item, "rank": chosen[item]} for item in items if item in chosen]
+
+
+def _unified_given(question: Question, strategy: str, values: list[Any]) -> list[Any]:
+    """``_unified`` for answers read off records that may not be in a dataset (not checked)."""
+    if isinstance(question, RatingQuestion):
+        as_text = all(isinstance(v, str) for v in values)
+        numbers = [int(v) if isinstance(v, str) else v for v in values]
+        found = [Answer("", "", "submitted", v) for v in numbers]
+        out = _unified(question, strategy, found)
+        return [str(v) for v in out] if as_text else out
+    if isinstance(question, RankingQuestion) and strategy != "disagreement":
+        options = set(question.values)
+        if any({item["value"] for item in v} != options for v in values):
+            return [_ranking_of_given(strategy, values)]
+    found = [Answer("", "", "submitted", v) for v in values]
+    return _unified(question, strategy, found)
+
+
+def unify_records(strategy: Any, records: Any, question: Any) -> Any:
+    """Unify ``question``'s submitted answers on each record of ``records``, in place."""
+    if isinstance(question, str):
+        raise FeedbackError(
+            "compute_unified_responses(records, question): give the question object, not its name "
+            f"{question!r} (records alone do not know their dataset's questions)"
+        )
+    chosen = strategy_for(question, strategy).value
+    for record in records:
+        given = [normalize_response(r, f"response {j}") for j, r in enumerate(record.responses)]
+        values = [
+            r.values[question.name].value
+            for r in given
+            if r.status == "submitted" and question.name in r.values
+        ]
+        values = [_plain_value(v) for v in values]
+        if values:
+            record.unified_responses[question.name] = [
+                UnifiedValueSchema(v, str(chosen)) for v in _unified_given(question, chosen, values)
+            ]
+    return records
+
+
+def _plain_value(value: Any) -> Any:
+    return (
+        [dict(v) for v in value]
+        if isinstance(value, list) and value and isinstance(value[0], dict)
+        else value
+    )
 
 
 def unify(

@@ -9,14 +9,22 @@ from typing import Any
 from nb_feedback._checks import is_blank
 from nb_feedback.errors import ResponseError
 from nb_feedback.schema import Schema, TextQuestion
+from nb_feedback.spans import span_text_problem
 
 
-def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: str) -> None:
+def check_values(
+    schema: Schema,
+    values: Mapping[str, Any],
+    status: str,
+    where: str,
+    fields: Mapping[str, Any] | None = None,
+) -> None:
     """Raise ``ResponseError`` unless ``values`` answers the schema's questions for ``status``.
 
     A submitted response must answer every required question with a valid value. Drafts and
     discarded responses may leave questions out, and a draft's text may be empty (it is a
-    work in progress), but every value given must still have the right type.
+    work in progress), but every value given must still have the right type. With the record's
+    ``fields``, a span answer's offsets are also checked against the field's text.
     """
     if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
         raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
@@ -34,6 +42,13 @@ def check_values(schema: Schema, values: Mapping[str, Any], status: str, where: 
         problem = checks[name if type(name) is str else str(name)](value)
         if problem:
             raise ResponseError(f"{where}, question {name!r}: {problem}")
+    spans = schema.span_questions
+    if spans and fields is not None:
+        for name, question in spans.items():
+            if name in values:
+                problem = span_text_problem(question, values[name], fields)
+                if problem:
+                    raise ResponseError(f"{where}, question {name!r}: {problem}")
     if status == "submitted":
         for name in schema.required_question_names:
             if name not in values:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nb_feedback._checks import check_name, check_optional_str
+from nb_feedback._checks import check_name, check_optional_str, checked_arguments
 from nb_feedback.errors import FeedbackError, SchemaError
 
 if TYPE_CHECKING:
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from nb_feedback.records import FeedbackRecord
 
 
+@checked_arguments
 @dataclass(frozen=True)
 class VectorSettings:
     """A vector records may carry: its ``name`` and its number of ``dimensions``.

@@ -778,16 +778,6 @@ def test_filter_by_really_filters(
             SchemaError,
             "needs a TermsMetadataFilter",
         ),
-        (
-            {"metadata_filters": rg.FloatMetadataFilter(name="score")},
-            SchemaError,
-            "give ge, le or both",
-        ),
-        (
-            {"metadata_filters": rg.TermsMetadataFilter(name="source", values="web")},
-            SchemaError,
-            "values must be a non-empty list",
-        ),
     ],
 )
 def test_filter_by_rejects_bad_filters(
@@ -795,6 +785,22 @@ def test_filter_by_rejects_bad_filters(
 ) -> None:
     with pytest.raises(error, match=re.escape(expected)):
         answered.filter_by(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: rg.FloatMetadataFilter(name="score"), "give ge, le or both"),
+        (lambda: rg.IntegerMetadataFilter(name="score", ge=6, le=5), "le (5) is less than ge (6)"),
+        (lambda: rg.TermsMetadataFilter(name="source", values="web"), "non-empty list"),
+        (lambda: rg.TermsMetadataFilter(name="source", values=[]), "non-empty list"),
+        (lambda: rg.TermsMetadataFilter(name="source", values=["a", "a"]), "repeat a term"),
+    ],
+)
+def test_filters_are_refused_when_built(make: Any, expected: str) -> None:
+    # as Argilla v1 did: a filter that can match nothing is named where it is written
+    with pytest.raises(SchemaError, match=re.escape(expected)):
+        make()
 
 
 @pytest.mark.parametrize(

@@ -156,7 +156,7 @@ def test_flag_and_text_attributes_are_checked(build: Any, expected: str) -> None
 
 
 @pytest.mark.parametrize(
-    "values", [[], [1], [1, 1], [True, False], [1, True], [1, 2.0], [1.5, 2.5], ["1", "2"], None, 5]
+    "values", [[], [1], [1, 1], [True, False], [1, True], [1, 2.0], [1.5, 2.5], ["a", "b"], None, 5]
 )
 def test_rating_values_need_two_distinct_ints_and_no_bools(values: Any) -> None:
     with pytest.raises(SchemaError) as info:
@@ -167,10 +167,23 @@ def test_rating_values_need_two_distinct_ints_and_no_bools(values: Any) -> None:
     assert repr(values) in message
 
 
-@pytest.mark.parametrize("values", [[1, 2], [0, 5, 10], range(1, 11), (-1, 0, 1)])
+@pytest.mark.parametrize("values", [[1, 2], [0, 5, 10], range(1, 11), (0, 1)])
 def test_rating_values_accepted_and_stored_in_order(values: Any) -> None:
     q = rg.RatingQuestion(name="quality", values=values)
     assert list(q.values) == list(values)
+
+
+def test_rating_values_as_digit_strings_become_ints_and_stay_within_0_to_10() -> None:
+    # Argilla v1 read "1" as 1 and kept a rating scale within 0..10
+    assert rg.RatingQuestion(name="q", values=["1", "2"]).values == (1, 2)
+    for values in ([-1, 0, 1], [1, 11]):
+        with pytest.raises(SchemaError, match="between 0 and 10"):
+            rg.RatingQuestion(name="q", values=values)
+
+
+def test_integer_labels_become_strings() -> None:
+    q = rg.LabelQuestion(name="q", labels=list(range(3)))
+    assert q.label_values == ["0", "1", "2"]
 
 
 @pytest.mark.parametrize(
@@ -199,7 +212,7 @@ def test_rating_check_value(value: Any, ok: bool) -> None:
         (["a", "a"], "label 'a' appears twice"),
         (["a", ""], "each label must be a non-empty string, got ''"),
         (["a", "  "], "each label must be a non-empty string"),
-        (["a", 1], "each label must be a non-empty string, got 1"),
+        (["a", True], "each label must be a non-empty string, got True"),
         ({"a": "A", "b": 2}, "each label must be a non-empty string"),
         ("ab", "labels must be a list of strings or a dict"),
         (None, "labels must be a list of strings or a dict"),
@@ -346,7 +359,12 @@ def test_metadata_check_value(prop: Any, value: Any, expected: str | None) -> No
         (lambda: rg.TermsMetadataProperty(name="m", values=["a", 1]), "non-empty list of strings"),
         (lambda: rg.IntegerMetadataProperty(name="m", min="0"), "min/max must be numbers"),
         (lambda: rg.FloatMetadataProperty(name="m", max=True), "min/max must be numbers"),
-        (lambda: rg.FloatMetadataProperty(name="m", min=2, max=1), "min is greater than max"),
+        (lambda: rg.FloatMetadataProperty(name="m", min=2, max=1), "max must be greater than min"),
+        (
+            lambda: rg.IntegerMetadataProperty(name="m", min=3, max=3),
+            "max must be greater than min",
+        ),
+        (lambda: rg.TermsMetadataProperty(name="m", values=["a", "a"]), "'a' appears twice"),
         (lambda: rg.IntegerMetadataProperty(name="m", title=1), "title must be a string"),
     ],
 )

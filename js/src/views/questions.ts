@@ -14,6 +14,7 @@ import type {
 } from "../protocol";
 import { comparedFields, comparisonInput } from "./comparison";
 import { rankingInput } from "./ranking";
+import { spanEditor } from "./span-editor";
 import { textAnswer } from "./text-answer";
 import { turnControl } from "./turn-questions";
 
@@ -67,9 +68,17 @@ export function questionInput(
   const control =
     compared && context && question.kind === "ranking_question"
       ? comparisonInput(question, compared, context.record, titleId, changed)
-      : question.turns_of
-        ? turnControl(question, context?.record, titleId, changed, makeControl)
-        : makeControl(question, titleId, changed);
+      : question.kind === "span_question"
+        ? spanEditor(
+            question,
+            spanText(context?.record.fields[question.field]),
+            suggestion?.value,
+            titleId,
+            changed,
+          )
+        : question.turns_of
+          ? turnControl(question, context?.record, titleId, changed, makeControl)
+          : makeControl(question, titleId, changed);
   const { input } = control;
   input.setAttribute("data-testid", `nbf-q-${question.name}`);
   if (question.required) input.setAttribute("aria-required", "true");
@@ -149,6 +158,11 @@ export function questionInput(
   };
 }
 
+/** A span question points into a text field; any other value (a chat) gives no text to mark. */
+function spanText(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -177,6 +191,8 @@ function makeControl(question: Question, titleId: string, onChange: () => void):
       return choiceInput(question.labels, titleId, "checkbox", onChange, (v) => v);
     case "ranking_question":
       return rankingInput(question.values, titleId, onChange);
+    case "span_question": // built with its record's text in questionInput
+      return spanEditor(question, "", undefined, titleId, onChange);
   }
 }
 
