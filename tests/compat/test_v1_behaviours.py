@@ -137,7 +137,9 @@ def test_span_question_settings_as_v1() -> None:
         rg.SpanLabelOption("b", "B text"),
         rg.SpanLabelOption("c", "C"),
     ]
-    with pytest.raises(SchemaError, match="field 'missing' is not one of the dataset's text fields"):
+    with pytest.raises(
+        SchemaError, match="field 'missing' is not one of the dataset's text fields"
+    ):
         rg.FeedbackDataset(
             fields=[rg.TextField(name="text")],
             questions=[
