@@ -1846,6 +1846,7 @@ class FeedbackDataset:
         news = out._reader.read_new()
         out._take_news(news)
         damage = skipped + news.skipped + persistence.torn_tails(out._reader, base.torn)
+        damage += persistence.missing_covered(folder, base.covers)
         persistence.warn_skipped(folder, damage, stacklevel=4)
         if len(out._held):
             warnings.warn(

@@ -748,7 +748,8 @@ class FolderReader:
                 entry = loads(line)
                 at, change = change_of(entry)
                 if change is None and entry["op"] == "answers":  # a batch of answers
-                    news.batches.append(read_parquet(wdir / str(entry["part"])))
+                    where = wdir / str(entry["part"])
+                    news.batches.append(checked_responses(where, read_parquet(where)))
                 elif change is None:  # a records part
                     news.changes.append((at, wdir.name, self._part(wdir, entry)))
                 else:
@@ -764,15 +765,39 @@ class FolderReader:
             news.skipped.append(f"{wdir / CHANGES}: {bad} unreadable line(s)")
 
     def _part(self, wdir: Path, entry: dict[str, Any]) -> AddRecords:
-        records = read_parquet(wdir / str(entry["part"]))
+        path = wdir / str(entry["part"])
+        records = read_parquet(path)
+        check_record_part(path, records)
         if T.VECTORS not in records.columns:
             records[T.VECTORS] = None
-        responses = (
-            T.conform_responses(read_parquet(wdir / str(entry["responses"])))
-            if entry.get("responses")
-            else T.empty_responses()
-        )
+        responses = T.empty_responses()
+        if entry.get("responses"):
+            where = wdir / str(entry["responses"])
+            responses = checked_responses(where, read_parquet(where))
         return AddRecords(records, responses)
+
+
+def check_record_part(path: Path, records: pd.DataFrame) -> None:
+    """Refuse a records part whose ids are missing or not text (``StorageError`` naming it)."""
+    if T.ID not in records.columns:
+        raise StorageError(f"{path}: no {T.ID} column; the part is damaged")
+    ids = records[T.ID]
+    if len(ids) and (ids.isna().any() or not all(isinstance(i, str) for i in ids.head(1000))):
+        raise StorageError(f"{path}: record ids are not text ({ids.dtype}); the part is damaged")
+
+
+def checked_responses(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` as the response row type, or raise ``StorageError`` naming ``path``."""
+    try:
+        out = T.conform_responses(frame)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise StorageError(
+            f"{path}: not a table of answers ({type(exc).__name__}: {exc})"
+        ) from None
+    for column in ("record_id", "user", "status", "values"):
+        if out[column].isna().any():
+            raise StorageError(f"{path}: answers without a {column}; the part is damaged")
+    return out
 
 
 def _whole_lines_before(fh: Any, size: int) -> int:
@@ -955,6 +980,18 @@ def upgrade_legacy(folder: Path, state: Checkpoint, writer: FolderWriter) -> Non
 def write_answers_durably(fd: int, data: bytes) -> None:
     """Kept for tools that append to a raw descriptor: every byte, then fsync."""
     write_all(fd, data)
+
+
+def missing_covered(folder: Path, covers: dict[str, int]) -> list[str]:
+    """Name the files a checkpoint covers that are gone (what they held is in the checkpoint)."""
+    out = []
+    for name, size in sorted(covers.items()):
+        if size and not (folder / WRITERS / name).exists():
+            out.append(
+                f"{folder / WRITERS / name}: missing; the {size} bytes the checkpoint covers are "
+                "kept in it, anything written after them is lost"
+            )
+    return out
 
 
 def torn_tails(reader: FolderReader, known: dict[str, int] | None = None) -> list[str]:
