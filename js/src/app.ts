@@ -13,10 +13,11 @@ import type {
   StatusFilter,
   Traits,
 } from "./protocol";
-import { Requests } from "./requests";
+import { NOT_SENT, Requests } from "./requests";
 import { liveViews, Stash } from "./stash";
-import { UiState } from "./state";
+import { type Held, UiState, undoneState } from "./state";
 import { followTheme } from "./theme";
+import { TypeAhead } from "./typeahead";
 import { guidelines } from "./views/guidelines";
 import { helpOverlay } from "./views/help";
 import { pager } from "./views/pager";
@@ -50,6 +51,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     submit: () => answer("submitted"),
     discard: () => answer("discarded"),
     undo,
+    redo,
     nextPending,
     help: () => help.toggle(),
   });
@@ -59,6 +61,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     changed: () => renderAll(),
     announce: (text) => bar.announce(text),
     notice: (text) => bar.notice(text),
+    held: heldAnswer,
   });
   const send: Requests["answer"] = (...args) => {
     requests.answer(...args);
@@ -72,6 +75,10 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   const stopTheme = followTheme(root);
 
   let card: RecordCard | null = null;
+  /** Keys typed while a record is loading, played into it once it shows. */
+  const typeAhead = new TypeAhead();
+  /** The "Loading record n…" line is on screen (keys typed now are held). */
+  let loadingShown = false;
   let shownAt = Date.now();
   let draftTimer: ReturnType<typeof setTimeout> | null = null;
   let focusOnRender = false;
@@ -112,6 +119,13 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   function intendedStatus(id: string): RecordStatus {
     return state.recordSave.get(id)?.status ?? statusOf(id);
   }
+  /** The answer the record holds as far as this view knows: what it sent, else the kernel's. */
+  function heldAnswer(id: string): Held | null {
+    const sent = state.sent.get(id);
+    if (sent) return sent;
+    const response = findRecord(id)?.response;
+    return response ? { values: response.values as AnswerValues, status: response.status } : null;
+  }
   function initialValue(rec: RecordPayload, name: string): unknown {
     const local = state.drafts.get(rec.id);
     if (local) return local[name];
@@ -133,12 +147,11 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   function renderRecord(): void {
     const rec = currentRecord();
     const hadFocus = body.contains(focused());
+    loadingShown = false;
     if (!rec) {
       card = null;
-      const text =
-        total() > 0 || awaitingWindow
-          ? `Loading record ${state.position + 1}…`
-          : "No records in this filter.";
+      loadingShown = total() > 0 || awaitingWindow;
+      const text = loadingShown ? loadingText() : "No records in this filter.";
       const loading = h(
         "p",
         { class: "nbf-loading", role: "status", tabindex: -1, "data-testid": "nbf-loading" },
@@ -175,6 +188,21 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     }
     card.setStatus(statusOf(rec.id), state.recordSave.get(rec.id) ?? null);
     renderEnd();
+  }
+
+  function loadingText(): string {
+    const n = typeAhead.count;
+    const held = n > 0 ? ` ${n} key(s) you typed are held and go into it once it shows.` : "";
+    return `Loading record ${state.position + 1}…${held}`;
+  }
+
+  /** Plays the keys typed while loading into the record now shown. */
+  function playHeld(): void {
+    if (typeAhead.count === 0 || !card) return;
+    if (!body.contains(focused())) card.inputs[0]?.focus();
+    typeAhead.replay(() => card !== null && !loadingShown, focused, root);
+    const loading = body.querySelector(".nbf-loading");
+    if (loading) loading.textContent = loadingText();
   }
 
   /** After the last record of the filter: how many are still pending, and a way to them. */
@@ -216,6 +244,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       model.get("status_filter") ?? "all",
       counts,
       state.lastAction !== null,
+      state.redoStack.length > 0,
     );
     bar.update({
       user: model.get("user") ?? "",
@@ -229,6 +258,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     });
     team.update(model.get("team"));
     renderRecord();
+    if (!typeAhead.replaying) playHeld();
   }
 
   /** Review: copy answer `index` of the shown record into the inputs, to submit or edit. */
@@ -252,6 +282,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (!card) return;
     const id = card.recordId;
     state.setDraft(id, collect(card));
+    state.redoStack.length = 0; // a new edit: what Undo took back is not given again
     for (const input of card.inputs) if (input.getValue() !== undefined) input.setInvalid(null);
     if (draftTimer !== null) clearTimeout(draftTimer);
     draftTimer = setTimeout(() => sendDraft(id), DRAFT_DELAY_MS);
@@ -339,11 +370,16 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (draftTimer !== null) clearTimeout(draftTimer);
     draftTimer = null;
     state.drafts.set(rec.id, values);
+    state.redoStack.length = 0;
     const elapsed = Math.round(Date.now() - shownAt) / 1000;
     send(rec.id, values, status, elapsed, shownIn(card), reviewSource.get(rec.id) ?? null);
     const counts = model.get("counts") ?? NO_COUNTS;
+    // Never claim an answer the kernel cannot receive: a dead comm shows up on this very send.
+    const verb = status === "submitted" ? "Submitted" : "Discarded";
     bar.announce(
-      `${status === "submitted" ? "Submitted" : "Discarded"} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,
+      state.disconnected
+        ? `Not saved: record ${state.position + 1} is kept in this page; ${NOT_SENT}`
+        : `${verb} record ${state.position + 1} of ${total()}; ${counts.submitted + counts.discarded} done`,
     );
     if (state.position < total() - 1) navigate(state.position + 1, focus || keyboardFocusInCard());
     else {
@@ -356,13 +392,50 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     return card?.el.contains(focused()) ?? false;
   }
 
+  /** Undo: the last finished answer is taken back; the record shows, in every question, what
+   * it held before (a first answer stays in its boxes as a draft). */
   function undo(): void {
     const last = state.lastAction;
-    if (!last) return;
-    requests.undo(last.recordId);
-    const rec = findRecord(last.recordId);
-    if (rec) navigate(rec.index, true);
-    else renderAll();
+    if (!last) {
+      bar.notice("Nothing to undo.");
+      return;
+    }
+    const restored = undoneState(last);
+    if (!requests.undo(last, restored)) return;
+    showAgain(last.recordId);
+    const n = (findRecord(last.recordId)?.index ?? state.position) + 1;
+    bar.notice(
+      restored?.status === "draft"
+        ? `Undone: record ${n} is a draft again, with your answers kept (Alt+Shift+Z redoes).`
+        : `Undone: record ${n} is back to ${restored ? `its ${restored.status} answer` : "pending"} (Alt+Shift+Z redoes).`,
+    );
+  }
+
+  /** Redo: the answer Undo took back is given again. */
+  function redo(): void {
+    const again = state.redoStack.pop();
+    if (!again) {
+      bar.notice("Nothing to redo.");
+      return;
+    }
+    state.drafts.set(again.recordId, again.values);
+    requests.answer(again.recordId, again.values, again.status, null);
+    showAgain(again.recordId);
+    const n = (findRecord(again.recordId)?.index ?? state.position) + 1;
+    bar.notice(`Redone: record ${n} is ${again.status} again.`);
+  }
+
+  /** Shows `id` with the values the view now holds for it, every input rebuilt (the focused
+   * one too: its text is what Undo or Redo put there). */
+  function showAgain(id: string): void {
+    atEnd = false;
+    const rec = findRecord(id);
+    if (card?.recordId === id) card = null;
+    if (rec && rec.index !== state.position) navigate(rec.index, true);
+    else {
+      focusOnRender = true;
+      renderAll();
+    }
   }
 
   function setFilter(value: StatusFilter): void {
@@ -478,10 +551,22 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     else if (action === "next_pending") nextPending();
     else if (action === "help") help.toggle();
     else if (action === "leave") leaveWidget();
+    else if (action === "redo") redo();
     else undo();
   }
 
   const onKeydown = (event: KeyboardEvent) => {
+    // The record is loading (or keys typed while it loaded still wait): hold this one too, in
+    // order, rather than let it fall on the loading line.
+    const holding = loadingShown || typeAhead.count > 0;
+    const inRecord = event.target instanceof Node && body.contains(event.target);
+    if (!typeAhead.replaying && holding && inRecord && typeAhead.hold(event)) {
+      event.preventDefault();
+      event.stopPropagation();
+      const loading = body.querySelector(".nbf-loading");
+      if (loading) loading.textContent = loadingText();
+      return;
+    }
     const picked = model.get("review") ? pickChord(event) : null;
     if (picked !== null) {
       event.preventDefault();

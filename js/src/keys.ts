@@ -9,6 +9,7 @@ export type Action =
   | "prev"
   | "discard"
   | "undo"
+  | "redo"
   | "next_pending"
   | "help"
   | "leave";
@@ -45,9 +46,17 @@ export const CHORDS: Chord[] = [
   },
   {
     action: "undo",
-    label: "Ctrl+Z",
-    aria: "Control+Z",
-    what: "Undo the last answer (outside a text box)",
+    label: "Alt+Z",
+    aria: "Alt+Z",
+    what:
+      "Undo the last answer, from anywhere (Ctrl+Z outside a text box): the record gets back " +
+      "every answer it had; a first answer stays in its boxes as a draft",
+  },
+  {
+    action: "redo",
+    label: "Alt+Shift+Z",
+    aria: "Alt+Shift+Z",
+    what: "Redo: give again the answer Undo took back",
   },
   {
     action: "pick",
@@ -66,6 +75,12 @@ export const CHORDS: Chord[] = [
     label: "Shift+← / →, then 1 … 9",
     aria: "",
     what: "On a span question: select text (with Ctrl, a word at a time) and label it by digit; Delete removes the span at the caret, Enter accepts a suggested one",
+  },
+  {
+    action: "pick",
+    label: "Alt+1 … 9",
+    aria: "",
+    what: "Reviewing: use that annotator's answer (edit it or submit it)",
   },
   {
     action: "accept",
@@ -124,7 +139,9 @@ export function chordFor(event: KeyboardEvent): Action | null {
   if (isD && event.ctrlKey && event.shiftKey && !event.altKey) return "discard";
   if (isD && event.altKey && !mod && !event.shiftKey) return "discard";
   if (isN && event.altKey && !mod && !event.shiftKey) return "next_pending";
-  if (isZ && mod && !event.shiftKey && !event.altKey && !inText) return "undo";
+  // Alt+Z works in a text box too, where Ctrl+Z is the box's own text undo.
+  if (isZ && event.altKey && !mod) return event.shiftKey ? "redo" : "undo";
+  if (isZ && mod && !event.altKey && !inText) return event.shiftKey ? "redo" : "undo";
   if (key === "?" && !mod && !event.altKey && !inText) return "help";
   if (key === "Escape" && !mod && !event.altKey && !event.shiftKey) return "leave";
   return null;

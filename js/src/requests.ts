@@ -14,7 +14,7 @@ import {
   type ViewMessage,
 } from "./protocol";
 import { liveViews, type Stash } from "./stash";
-import type { PendingRequest, RequestKind, UiState } from "./state";
+import type { Held, LastAction, PendingRequest, RequestKind, UiState } from "./state";
 
 export const ACK_TIMEOUT_MS = 5000;
 export const NOT_SENT = "the kernel restarted or this widget was closed";
@@ -25,6 +25,8 @@ export interface RequestEvents {
   announce(text: string): void;
   /** A visible message that belongs to no record's save state. */
   notice(text: string): void;
+  /** The answer the record holds as far as the view knows (before a new one is sent). */
+  held(recordId: string): Held | null;
 }
 
 export class Requests {
@@ -53,7 +55,11 @@ export class Requests {
     const { state } = this;
     const writtenAt = resentFrom ?? Date.now() / 1000;
     state.dirty.delete(recordId);
-    if (status !== "draft") state.lastAction = { recordId, status };
+    if (status !== "draft") {
+      const before = this.events.held(recordId);
+      state.pushUndo({ recordId, status, values, before });
+    }
+    state.sent.set(recordId, { values, status });
     this.stash.put({
       recordId,
       values,
@@ -86,17 +92,34 @@ export class Requests {
     this.summarize();
   }
 
-  undo(recordId: string): void {
+  /** Takes back `action` (the last finished answer): the kernel restores what the record
+   * held before it, and the view shows `restored` at once (see `undoneState`). Returns false,
+   * changing nothing, when the kernel cannot hear it. */
+  undo(action: LastAction, restored: Held | null): boolean {
     const { state } = this;
-    state.lastAction = null;
-    state.drafts.delete(recordId);
+    if (state.disconnected) {
+      this.events.notice(`Not undone: ${NOT_SENT}. Re-run the cell to reconnect.`);
+      return false;
+    }
+    const { recordId } = action;
+    state.undoStack.pop();
+    state.redoStack.push(action);
     state.dirty.delete(recordId);
-    state.confirmed.delete(recordId);
-    state.recordSave.delete(recordId);
     this.stash.remove(recordId);
-    if (state.disconnected) return;
-    const request_id = this.track("undo", recordId, null, null);
+    if (restored) {
+      state.drafts.set(recordId, restored.values);
+      state.sent.set(recordId, restored);
+      state.recordSave.set(recordId, { state: "saving", status: restored.status });
+    } else {
+      state.drafts.set(recordId, {}); // empty boxes, not the kernel's copy of the old answer
+      state.sent.delete(recordId);
+      state.recordSave.delete(recordId);
+    }
+    state.confirmed.set(recordId, restored?.status ?? "pending");
+    const request_id = this.track("undo", recordId, restored?.status ?? null, null);
     this.send({ type: "undo", request_id, record_id: recordId });
+    this.summarize();
+    return true;
   }
 
   /** Asks the kernel for the next pending record after `after`; it moves `position` there. */
@@ -201,8 +224,11 @@ export class Requests {
           });
         }
         events.announce(msg.saved ? "Saved" : "Saved in memory only");
-      } else if (kind === "undo") {
-        events.announce("Undone");
+      } else if (kind === "undo" && recordId) {
+        if (req.status && !state.hasPendingFor(recordId)) {
+          state.recordSave.set(recordId, { state: "saved", status: req.status, onDisk: msg.saved });
+        }
+        events.announce(msg.saved ? "Undone and saved" : "Undone (in memory only)");
       }
       return;
     }
@@ -215,7 +241,7 @@ export class Requests {
         message: msg.message,
       });
       this.stash.remove(recordId, req.writtenAt ?? undefined); // resending would fail again
-      if (state.lastAction?.recordId === recordId) state.lastAction = null;
+      if (state.lastAction?.recordId === recordId) state.undoStack.pop();
     }
     state.save = { state: "error", message: msg.message, recordId };
     events.announce(`Not saved: ${msg.message}`);

@@ -1,7 +1,7 @@
 /** Client-only UI state: never synced with Python. Drafts per record id, requests awaiting an
  * ack, the status the kernel confirmed for records answered here, each record's save state and
  * the view's connection to its kernel. */
-import type { AnswerValues, ResponseStatusName } from "./protocol";
+import type { AnswerValues, RecordStatus, ResponseStatusName } from "./protocol";
 
 export type RequestKind = "answer" | "undo" | "ping" | "next_pending";
 
@@ -30,9 +30,33 @@ export type RecordSave =
   | { state: "saved"; status: ResponseStatusName; onDisk: boolean }
   | { state: "unsaved"; status: ResponseStatusName; message: string };
 
+/** An answer as this view last knew it: its values and status. */
+export interface Held {
+  values: AnswerValues;
+  status: ResponseStatusName;
+}
+
+/** One finished answer (submitted or discarded) that Undo can take back and Redo give again:
+ * what was sent, and what the record held before it. */
 export interface LastAction {
   recordId: string;
   status: ResponseStatusName;
+  values: AnswerValues;
+  before: Held | null;
+}
+
+/** MAX_UNDO in widget.py: the kernel keeps as many steps. */
+export const MAX_UNDO = 50;
+
+/** What Undo leaves on the record: an earlier finished answer comes back as it was; otherwise
+ * (the record was pending or a draft) the answer taken back stays in its boxes as a draft, so
+ * nothing typed is lost. Null when there is nothing to keep. widget.py's `_undo_last` applies the
+ * same rule in the kernel. */
+export function undoneState(action: LastAction): Held | null {
+  const b = action.before;
+  if (b && (b.status === "submitted" || b.status === "discarded")) return b;
+  if (Object.keys(action.values).length > 0) return { values: action.values, status: "draft" };
+  return b;
 }
 
 export class UiState {
@@ -43,12 +67,17 @@ export class UiState {
   /** Records with edits not yet sent to the kernel. */
   readonly dirty = new Set<string>();
   /** Status the kernel acknowledged for records answered here, until its window says so too. */
-  readonly confirmed = new Map<string, ResponseStatusName>();
+  readonly confirmed = new Map<string, RecordStatus>();
   /** The save state of the last answer sent for each record. */
   readonly recordSave = new Map<string, RecordSave>();
   readonly pending = new Map<string, PendingRequest>();
   save: SaveState = { state: "idle" };
-  lastAction: LastAction | null = null;
+  /** Finished answers of this view, latest last: what Undo takes back. */
+  readonly undoStack: LastAction[] = [];
+  /** What Undo took back, latest last: what Redo gives again. A new answer clears it. */
+  readonly redoStack: LastAction[] = [];
+  /** The last answer this view sent (or restored by Undo) per record. */
+  readonly sent = new Map<string, Held>();
   /** The comm to the kernel is gone (kernel restarted, widget closed): nothing sent arrives. */
   disconnected = false;
 
@@ -58,6 +87,15 @@ export class UiState {
   nextRequestId(): string {
     this.counter += 1;
     return `${this.viewId}-${this.counter}`;
+  }
+
+  get lastAction(): LastAction | null {
+    return this.undoStack[this.undoStack.length - 1] ?? null;
+  }
+
+  pushUndo(action: LastAction): void {
+    this.undoStack.push(action);
+    if (this.undoStack.length > MAX_UNDO) this.undoStack.shift();
   }
 
   setDraft(recordId: string, values: AnswerValues): void {

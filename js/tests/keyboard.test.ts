@@ -18,7 +18,7 @@ describe("a keyboard you can discover", () => {
       "nbf-discard": ["Discard", "Alt+D Control+Shift+D"],
       "nbf-next": ["Next", "Alt+ArrowRight"],
       "nbf-prev": ["Previous", "Alt+ArrowLeft"],
-      "nbf-undo": ["Undo", "Control+Z"],
+      "nbf-undo": ["Undo", "Alt+Z"],
       "nbf-next-pending": ["Next pending", "Alt+N"],
       "nbf-keys": ["Keys", "Shift+?"],
     };

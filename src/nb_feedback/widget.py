@@ -381,6 +381,12 @@ class FeedbackWidget(anywidget.AnyWidget):
             del self._undo[:-MAX_UNDO], self._undo_notes[:-MAX_UNDO]
 
     def _undo_last(self, content: dict[str, Any]) -> None:
+        """Take back this view's last finished answer to a record.
+
+        An earlier submitted or discarded answer comes back as it was. A record that was pending
+        or a draft keeps the answer taken back as a draft, so nothing the labeler typed is lost
+        (``js/src/state.ts`` ``undoneState`` shows the same at once).
+        """
         record_id = content.get("record_id")
         for i in range(len(self._undo) - 1, -1, -1):
             if self._undo[i][0] == record_id:
@@ -388,18 +394,30 @@ class FeedbackWidget(anywidget.AnyWidget):
                 note = self._undo_notes.pop(i)
                 if self.review:  # the review's note goes with it (or the earlier one returns)
                     self._dataset.restore_review_note(record_id, self.user, note)
-                if previous is None:
+                current = self._dataset.response_of(record_id, self.user)
+                kept = current.plain_values() if current is not None else {}
+                if previous is not None and previous.status in ("submitted", "discarded"):
+                    self._put_back(record_id, previous.plain_values(), previous.status, previous)
+                elif kept:
+                    self._put_back(record_id, kept, "draft", current)
+                elif previous is not None:
+                    self._put_back(record_id, previous.plain_values(), previous.status, previous)
+                else:
                     self._dataset.remove_response(record_id, self.user)
-                else:  # put the earlier answer back, as a new change
-                    self._dataset.add_response(
-                        record_id,
-                        previous.values,
-                        user=self.user,
-                        status=previous.status,
-                        time_spent=previous.time_spent,
-                    )
                 return
         raise ResponseError(f"record {record_id!r}: nothing to undo for this record")
+
+    def _put_back(
+        self, record_id: str, values: dict[str, Any], status: str, source: Response | None
+    ) -> None:
+        """Store ``values`` as this annotator's answer again, as a new change."""
+        self._dataset.add_response(
+            record_id,
+            values,
+            user=self.user,
+            status=status,
+            time_spent=None if source is None else source.time_spent,
+        )
 
     def _reply_error(self, request_id: object, record_id: object, message: str) -> None:
         self.send(

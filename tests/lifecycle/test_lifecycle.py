@@ -186,10 +186,16 @@ class Lifecycle(RuleBasedStateMachine):
         widget.send = sent.append
         widget._on_message(widget, {"type": "undo", "request_id": "u", "record_id": record}, [])
         assert sent and sent[-1]["type"] == "ack", sent
-        if before is None:
-            self.answers.pop((record, user), None)
-        else:
+        # a finished earlier answer comes back; else the answer taken back stays as a draft
+        current = self.answers.get((record, user))
+        if before is not None and before[1] != "draft":
             self.answers[(record, user)] = before
+        elif current is not None and current[0]:
+            self.answers[(record, user)] = (current[0], "draft")
+        elif before is not None:
+            self.answers[(record, user)] = before
+        else:
+            self.answers.pop((record, user), None)
 
     @rule(data=st.data(), user=st.sampled_from(USERS))
     def answer_in_bulk(self, data: st.DataObject, user: str) -> None:

@@ -250,21 +250,37 @@ def test_an_unexpected_failure_is_an_error_reply_not_a_crash(
 # --------------------------------------------------------------------------------- undo
 
 
-def test_undo_removes_a_first_answer(ds: rg.FeedbackDataset, harness: Harness) -> None:
+def test_undo_of_a_first_answer_keeps_it_as_a_draft(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    # the record was pending: what the labeler typed stays, every question of it, as a draft
     rid = ds[0].id
-    harness.answer(rid, {"demonstration": "oops"})
+    harness.answer(rid, {"demonstration": "oops", "quality": 4})
     assert harness.widget.counts["submitted"] == 1
     reply = harness.undo(rid)
     assert reply["type"] == "ack"
     assert reply["record_id"] == rid
-    assert ds[0].responses == []
+    assert _values(ds, 0) == {"demonstration": "oops", "quality": 4}
+    assert ds[0].responses[0].status == "draft"
     assert harness.widget.counts["submitted"] == 0
-    assert harness.widget.window[0]["response"] is None
+    assert harness.widget.counts["draft"] == 1
+    assert harness.widget.window[0]["response"]["status"] == "draft"
     assert harness.undo(rid)["type"] == "error"  # nothing left to undo
+
+
+def test_undo_of_an_empty_discard_leaves_the_record_pending(
+    ds: rg.FeedbackDataset, harness: Harness
+) -> None:
+    rid = ds[0].id
+    harness.answer(rid, {}, status="discarded")
+    harness.undo(rid)
+    assert ds[0].responses == []
+    assert harness.widget.window[0]["response"] is None
 
 
 def test_undo_restores_the_previous_response(ds: rg.FeedbackDataset, harness: Harness) -> None:
     rid = ds[0].id
+    harness.answer(rid, {"demonstration": "d0"}, status="draft")
     harness.answer(rid, {"demonstration": "v1"}, status="discarded")
     harness.answer(rid, {"demonstration": "v2", "quality": 1})
     harness.answer(rid, {"demonstration": "v3"})
@@ -273,8 +289,9 @@ def test_undo_restores_the_previous_response(ds: rg.FeedbackDataset, harness: Ha
     harness.undo(rid)
     assert _values(ds, 0) == {"demonstration": "v1"}
     assert ds[0].responses[0].status == "discarded"
-    harness.undo(rid)
-    assert ds[0].responses == []
+    harness.undo(rid)  # before it a draft: the discarded answer's values stay, as a draft
+    assert _values(ds, 0) == {"demonstration": "v1"}
+    assert ds[0].responses[0].status == "draft"
 
 
 def test_undo_picks_the_right_record(ds: rg.FeedbackDataset, harness: Harness) -> None:
@@ -283,7 +300,8 @@ def test_undo_picks_the_right_record(ds: rg.FeedbackDataset, harness: Harness) -
     harness.answer(b, {"demonstration": "b1"})
     harness.answer(a, {"demonstration": "a2"})
     harness.undo(b)
-    assert _values(ds, 1) is None
+    assert _values(ds, 1) == {"demonstration": "b1"}  # kept, as a draft
+    assert ds[1].responses[0].status == "draft"
     assert _values(ds, 0) == {"demonstration": "a2"}
 
 
@@ -300,7 +318,8 @@ def test_undo_on_a_saved_dataset_survives_reload(
     h.undo(ds[0].id)
     h.undo(ds[1].id)
     loaded = rg.FeedbackDataset.from_disk(tmp_path / "ds")
-    assert loaded[0].responses == []
+    assert _values(loaded, 0) == {"demonstration": "first"}
+    assert loaded[0].responses[0].status == "draft"
     assert _values(loaded, 1) == {"demonstration": "x"}
     w.close()
     ds.close()

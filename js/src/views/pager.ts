@@ -12,6 +12,7 @@ export interface PagerHandlers {
   submit(): void;
   discard(): void;
   undo(): void;
+  redo(): void;
   nextPending(): void;
   help(): void;
 }
@@ -25,6 +26,7 @@ export interface Pager {
     filter: StatusFilter,
     counts: Counts,
     canUndo: boolean,
+    canRedo: boolean,
   ): void;
 }
 
@@ -57,6 +59,7 @@ export function pager(on: PagerHandlers): Pager {
   const submit = button("Submit", "nbf-submit", "nbf-primary", "submit", on.submit);
   const discard = button("Discard", "nbf-discard", "", "discard", on.discard);
   const undo = button("Undo", "nbf-undo", "", "undo", on.undo);
+  const redo = button("Redo", "nbf-redo", "nbf-quiet", "redo", on.redo);
   const pending = button("Next pending", "nbf-next-pending", "", "next_pending", on.nextPending);
   const keys = button("Keys", "nbf-keys", "nbf-quiet", "help", on.help);
   const position = h("span", { class: "nbf-position", "data-testid": "nbf-position" });
@@ -94,17 +97,19 @@ export function pager(on: PagerHandlers): Pager {
     select,
     keys,
   ]);
-  const actions = h("div", { class: "nbf-actions" }, [submit, discard, undo]);
+  const actions = h("div", { class: "nbf-actions" }, [submit, discard, undo, redo]);
   return {
     el,
     actions,
-    update(pos, total, filter, counts, canUndo) {
+    update(pos, total, filter, counts, canUndo, canRedo) {
       position.textContent = total > 0 ? `Record ${pos + 1} of ${total}` : "No records";
       prev.disabled = pos <= 0;
       next.disabled = pos >= total - 1;
       submit.disabled = total === 0;
       discard.disabled = total === 0;
       undo.disabled = !canUndo;
+      redo.disabled = !canRedo;
+      redo.hidden = !canRedo; // shown only when there is something to give again
       pending.disabled = counts.pending <= 0;
       jump.max = String(Math.max(total, 1));
       const active = (jump.getRootNode() as Document | ShadowRoot).activeElement;
