@@ -67,10 +67,15 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     requests.answer(...args);
     renderAll();
   };
-  const onMessage = (msg: unknown) => requests.onMessage(msg);
+  /** Records whose answers an earlier view kept and this one resent, until the kernel replies. */
+  const resending = new Set<string>();
+  const onMessage = (msg: unknown) => {
+    requests.onMessage(msg);
+    settleResent();
+  };
   const guideSlot = h("div", { class: "nbf-guidelines-slot" });
   const body = h("div", { class: "nbf-body" });
-  root.append(bar.header, help.el, guideSlot, body, pg.actions, pg.el, bar.footer);
+  root.append(bar.top, bar.header, help.el, guideSlot, body, pg.actions, pg.el, bar.footer);
   el.append(root);
   const stopTheme = followTheme(root);
 
@@ -82,6 +87,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   let shownAt = Date.now();
   let draftTimer: ReturnType<typeof setTimeout> | null = null;
   let focusOnRender = false;
+  /** The kernel alert was brought into view once. */
+  let alertShown = false;
   /** The labeler asked for the next pending record: focus its first input once it shows. */
   let focusAfterJump = false;
   /** The labeler answered the last record of the filter: show where that leaves them. */
@@ -256,6 +263,12 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       disconnected: state.disconnected,
       unsent: state.unsentCount(),
     });
+    if (state.disconnected && !alertShown) {
+      // Said where the widget begins, and brought into view: below a long record the top of
+      // the widget is off screen, and the labeler must not go on believing answers are saved.
+      alertShown = true;
+      bar.top.scrollIntoView?.({ block: "nearest" });
+    }
     team.update(model.get("team"));
     renderRecord();
     if (!typeAhead.replaying) playHeld();
@@ -324,9 +337,11 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
         ? "it was discarded"
         : `${missing.map((i) => i.question.title || i.question.name).join(", ")} is empty`;
     bar.notice(
-      kept === "submitted"
-        ? `Your edit of record ${n} was submitted.`
-        : `Your edit of record ${n} was kept as a draft (${why}).`,
+      state.disconnected
+        ? `Your edit of record ${n} is kept in this page, not saved: ${NOT_SENT}.`
+        : kept === "submitted"
+          ? `Your edit of record ${n} was submitted.`
+          : `Your edit of record ${n} was kept as a draft (${why}).`,
     );
   }
 
@@ -373,6 +388,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     state.redoStack.length = 0;
     const elapsed = Math.round(Date.now() - shownAt) / 1000;
     send(rec.id, values, status, elapsed, shownIn(card), reviewSource.get(rec.id) ?? null);
+    // Kept (stash, "not saved"): leaving it now is no new edit to send again.
+    if (state.disconnected) state.dirty.delete(rec.id);
     const counts = model.get("counts") ?? NO_COUNTS;
     // Never claim an answer the kernel cannot receive: a dead comm shows up on this very send.
     const verb = status === "submitted" ? "Submitted" : "Discarded";
@@ -646,9 +663,21 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
       requests.answer(a.recordId, a.values, a.status, a.timeSpent, a.shown, a.source, a.writtenAt);
     }
     if (orphans.length > 0) {
+      for (const a of orphans) resending.add(a.recordId);
       bar.notice(`Sending ${orphans.length} answer(s) an earlier view could not save.`);
       renderAll();
     }
+  }
+
+  /** Once the kernel answered every resent answer, the "Sending…" line goes: what became of
+   * each is on its record and in the footer. */
+  function settleResent(): void {
+    if (resending.size === 0) return;
+    for (const id of resending) if (state.hasPendingFor(id)) return;
+    const n = resending.size;
+    resending.clear();
+    bar.notice("");
+    bar.announce(`The ${n} answer(s) an earlier view kept were sent`);
   }
 
   return () => {

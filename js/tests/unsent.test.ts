@@ -130,6 +130,9 @@ describe("a dead comm is said at once and loses nothing", () => {
       saved: true,
     });
     expect(stashed()).toEqual({});
+    // sent: the "Sending…" line goes, and "Saved" says what became of it
+    expect(second.q("nbf-notice").hidden).toBe(true);
+    expect(second.q("nbf-saved").textContent).toBe("Saved");
     // A third view finds nothing left to send.
     const third = mountWidget();
     expect(third.model.messages("answer")).toHaveLength(0);

@@ -109,6 +109,11 @@ class FeedbackWidget(anywidget.AnyWidget):
             if walks_queue:
                 self.status_filter = "queue"
             self._apply_filter()
+            # a view opened again (re-running the cell) starts where the work is
+            first = self._first_pending()
+            if first:
+                self.position = first
+                self._send_window()
         self._unsubscribe = dataset.subscribe(self._on_dataset_change)
         self.observe(self._on_position, names=["position"])
         self._observing = True
@@ -316,6 +321,16 @@ class FeedbackWidget(anywidget.AnyWidget):
             if moved_to is not None:
                 ack["position"] = moved_to
             self.send(ack)
+
+    def _first_pending(self) -> int:
+        """Return the position of this annotator's first pending record in the filter, or 0."""
+        if self.total == 0:
+            return 0
+        statuses = self._dataset.user_statuses(self.user).to_numpy()
+        if self._order is not None:
+            statuses = statuses[self._order]
+        pending = np.flatnonzero(statuses == "pending")
+        return int(pending[0]) if pending.size else 0
 
     def _next_pending(self, content: dict[str, Any]) -> int:
         """Move to this annotator's next unanswered record after ``after``.

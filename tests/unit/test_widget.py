@@ -707,3 +707,19 @@ def test_next_pending_needs_an_integer_after(
     reply = harness.message({"type": "next_pending", "request_id": "p", "after": after})
     assert reply["type"] == "error" and "after" in reply["message"]
     assert harness.widget.position == 0
+
+
+def test_a_view_opened_again_starts_at_the_first_pending_record(
+    make_dataset: DatasetFactory, monkeypatch: Any
+) -> None:
+    ds = make_dataset(6)
+    for i in (0, 1, 3):
+        ds.add_response(ds[i].id, {"demonstration": f"done {i}"}, user="u")
+    ds.add_response(ds[2].id, {"demonstration": "someone else's"}, user="other")
+    w = ds.annotate(user="u")
+    assert w.position == 2  # record 3: the first this annotator has not answered
+    assert any(r["index"] == 2 for r in w.window)
+    assert ds.annotate(user="fresh").position == 0
+    for i in (2, 4, 5):
+        ds.add_response(ds[i].id, {"demonstration": "x"}, user="u")
+    assert ds.annotate(user="u").position == 0  # nothing pending: from the start

@@ -10,6 +10,8 @@ export const DISCONNECTED =
 export const MEMORY_ONLY = "Answers live in memory only: call dataset.save(path) to keep them";
 
 export interface StatusBar {
+  /** The kernel alert, the view's first line: a dead comm is said where the widget begins. */
+  readonly top: HTMLElement;
   readonly header: HTMLElement;
   readonly footer: HTMLElement;
   update(opts: {
@@ -46,7 +48,12 @@ export function statusBar(): StatusBar {
   const saved = h("span", { class: "nbf-saved", "data-testid": "nbf-saved" });
   const memory = h("p", { class: "nbf-notice", "data-testid": "nbf-memory-notice" }, [MEMORY_ONLY]);
   const error = h("p", { class: "nbf-error", role: "alert", "data-testid": "nbf-error" });
-  const alert = h("p", { class: "nbf-error", role: "alert", "data-testid": "nbf-kernel-alert" });
+  const alert = h("p", {
+    class: "nbf-error nbf-kernel-alert",
+    role: "alert",
+    "data-testid": "nbf-kernel-alert",
+    hidden: true,
+  });
   const noticeEl = h("p", { class: "nbf-note", "data-testid": "nbf-notice", hidden: true });
   const live = h("div", { class: "nbf-sr-only", "aria-live": "polite", "data-testid": "nbf-live" });
 
@@ -54,9 +61,10 @@ export function statusBar(): StatusBar {
     user,
     h("div", { class: "nbf-progress-wrap" }, [progress, countsEl]),
   ]);
-  const footer = h("div", { class: "nbf-footer" }, [saved, noticeEl, memory, error, alert, live]);
+  const footer = h("div", { class: "nbf-footer" }, [saved, noticeEl, memory, error, live]);
 
   return {
+    top: alert,
     header,
     footer,
     update(o) {
