@@ -1,5 +1,9 @@
 """Check a frame of answers for ``add_responses`` and turn it into response rows, all or nothing.
 
+``against_held`` then sets those rows against the answers the dataset holds: an answer a
+person submitted is not replaced from code unless the call asks for it (``replace_submitted``),
+and a row equal to the answer held is no change at all, so re-running a cell writes nothing.
+
 The common batch (one user, one status, submitted non-blank text answers) is checked column by
 column; anything else, or any problem found, goes through the per-answer check that names the
 first bad row.
@@ -7,6 +11,7 @@ first bad row.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -15,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
-from nb_feedback._arrowtext import dumps, texts_or_none
+from nb_feedback._arrowtext import dumps, loads, texts_or_none
 from nb_feedback._checks import MAX_TEXT_CHARS, is_unicode
 from nb_feedback._hlc import CLOCK
 from nb_feedback._textbuf import has_any
@@ -256,3 +261,86 @@ def _json_objects(questions: list[str], texts: list[pa.Array]) -> pa.Array:
     values = zip(*(text.take(rows).to_pylist() for text in texts), strict=True)
     encoded = [dumps(dict(zip(questions, v, strict=True)), "answer") for v in values]
     return pc.replace_with_mask(joined, escape, pa.array(encoded, type=large))
+
+
+class AnswersAdded(int):
+    """The number of answers ``add_responses`` wrote, and what it left as it was.
+
+    It is an ``int`` (the answers written), with:
+
+    - ``unchanged``: rows equal to the answer already held (a re-run): nothing to write;
+    - ``kept``: submitted answers left as they were, because the call did not pass
+      ``replace_submitted=True``;
+    - ``replaced``: submitted answers replaced, because it did.
+    """
+
+    written: int
+    unchanged: int
+    kept: int
+    replaced: int
+
+    def __new__(cls, written: int, unchanged: int = 0, kept: int = 0, replaced: int = 0) -> Any:
+        out = super().__new__(cls, written)
+        out.written, out.unchanged, out.kept, out.replaced = written, unchanged, kept, replaced
+        return out
+
+    def __repr__(self) -> str:
+        if not (self.unchanged or self.kept or self.replaced):
+            return str(self.written)
+        return (
+            f"AnswersAdded(written={self.written}, unchanged={self.unchanged}, "
+            f"kept={self.kept}, replaced={self.replaced})"
+        )
+
+
+def against_held(
+    held: pd.DataFrame, rows: pd.DataFrame, *, replace_submitted: bool
+) -> tuple[pd.DataFrame, AnswersAdded]:
+    """Return the rows to write, and the tally, given the responses the dataset ``held``.
+
+    A row for a (record, user) whose held answer is submitted replaces it only with
+    ``replace_submitted``; a row equal to the held answer (status and values) is dropped.
+    Warns (naming the first record) when submitted answers were kept.
+    """
+    n = len(rows)
+    if held.empty or n == 0:
+        return rows, AnswersAdded(n)
+    keys = pd.MultiIndex.from_arrays([held["record_id"], held["user"]])
+    at = keys.get_indexer(pd.MultiIndex.from_arrays([rows["record_id"], rows["user"]]))
+    hit = np.flatnonzero(at >= 0)
+    if hit.size == 0:
+        return rows, AnswersAdded(n)
+    old_status = held["status"].to_numpy(dtype=object)[at[hit]]
+    old_values = held["values"].to_numpy(dtype=object)[at[hit]]
+    new_status = rows["status"].to_numpy(dtype=object)[hit]
+    new_values = rows["values"].to_numpy(dtype=object)[hit]
+    same = np.array(
+        [
+            s0 == s1 and (v0 == v1 or loads(v0) == loads(v1))
+            for s0, s1, v0, v1 in zip(old_status, new_status, old_values, new_values, strict=True)
+        ],
+        dtype=bool,
+    )
+    submitted = (old_status == "submitted") & ~same
+    drop = same if replace_submitted else same | submitted
+    tally = AnswersAdded(
+        n - int(drop.sum()),
+        unchanged=int(same.sum()),
+        kept=0 if replace_submitted else int(submitted.sum()),
+        replaced=int(submitted.sum()) if replace_submitted else 0,
+    )
+    if tally.kept:
+        first = hit[np.flatnonzero(submitted)[0]]
+        warnings.warn(
+            f"add_responses: {tally.kept} answer(s) were not written because the same user had "
+            f"already submitted another answer to that record (first: record "
+            f"{rows['record_id'].iloc[first]!r}, user {rows['user'].iloc[first]!r}); the "
+            "submitted answers are kept. Pass replace_submitted=True to replace them.",
+            UserWarning,
+            stacklevel=3,
+        )
+    if not drop.any():
+        return rows, tally
+    keep = np.ones(n, dtype=bool)
+    keep[hit[drop]] = False
+    return rows.loc[keep].reset_index(drop=True), tally

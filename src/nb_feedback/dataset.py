@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from nb_feedback import _tables as T
 from nb_feedback import persistence, templates
-from nb_feedback._answers import check_answer_frame
+from nb_feedback._answers import AnswersAdded, against_held, check_answer_frame
 from nb_feedback._arrowtext import dumps, loads, strings
 from nb_feedback._changes import (
     AddRecords,
@@ -122,6 +122,9 @@ class FeedbackDataset:
     >>> len(ds.filter_by(response_status="submitted"))
     1
     """
+
+    _replaced_submitted = 0
+    """Submitted answers ``add_responses(replace_submitted=True)`` replaced in this session."""
 
     def __init__(
         self,
@@ -627,12 +630,19 @@ class FeedbackDataset:
         user: str | None = None,
         status: str = "submitted",
         show_progress: bool | None = None,
-    ) -> int:
+        replace_submitted: bool = False,
+    ) -> AnswersAdded:
         """Record many answers at once; all are checked first, and one bad row adds none.
 
         ``answers`` is a DataFrame (or a list of dicts) with a ``record_id`` column and one
         column per answered question, plus optional ``user``, ``status`` and ``time_spent``
-        columns that override the keyword defaults. Returns the number of answers written.
+        columns that override the keyword defaults.
+
+        An answer a user already submitted to a record is not replaced (a warning says how
+        many were kept) unless ``replace_submitted=True``; ``report()`` counts the ones
+        replaced. A row equal to the answer held changes nothing, so running the same cell
+        again writes nothing. Returns the number of answers written, an ``int`` that also
+        tells ``unchanged``, ``kept`` and ``replaced`` (``AnswersAdded``).
 
         Examples
         --------
@@ -650,10 +660,14 @@ class FeedbackDataset:
         else:  # object columns: a rating left out of some rows must stay an int, not become 3.0
             frame = pd.DataFrame(list(answers), dtype=object)
         rows = check_answer_frame(self, frame, user=user, status=status)
+        rows, added = against_held(
+            self._responses.frame(), rows, replace_submitted=replace_submitted
+        )
         if rows.empty:
-            return 0
+            return added
         self._commit(PutResponses(T.conform_responses(rows)), show_progress=show_progress)
-        return len(rows)
+        self._replaced_submitted += added.replaced
+        return added
 
     def set_responses(self, record_id: str, responses: Sequence[Any]) -> None:
         """Make ``responses`` the record's responses (v1's ``record.responses = [...]``).

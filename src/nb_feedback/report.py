@@ -112,6 +112,9 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
             "p90_s": _percentile(spent_per_record, 90),
         },
     }
+    # what add_responses(replace_submitted=True) replaced here: the answers are gone, the
+    # count is what is left to say it happened
+    summary["replaced_submitted"] = int(ds._replaced_submitted)
     team = team_summary(ds)  # per annotator, agreement and disputes: None for one annotator
     if team is not None:
         summary["team"] = team

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -204,10 +205,18 @@ class Lifecycle(RuleBasedStateMachine):
             return
         chosen = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=5, unique=True))
         replies = data.draw(st.lists(answers, min_size=len(chosen), max_size=len(chosen)))
-        self.ds.add_responses(
-            pd.DataFrame({"record_id": chosen, "demonstration": replies}), user=user
-        )
+        replace = data.draw(st.booleans())
+        with warnings.catch_warnings():  # "not written": said when submitted answers are kept
+            warnings.simplefilter("ignore", UserWarning)
+            self.ds.add_responses(
+                pd.DataFrame({"record_id": chosen, "demonstration": replies}),
+                user=user,
+                replace_submitted=replace,
+            )
         for record, text in zip(chosen, replies, strict=True):
+            held = self.answers.get((record, user))
+            if held is not None and held[1] == "submitted" and not replace:
+                continue  # a submitted answer is replaced from code only when asked
             self.answers[(record, user)] = ({"demonstration": text}, "submitted")
 
     @rule(record=records, text=answers)

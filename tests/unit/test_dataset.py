@@ -555,11 +555,44 @@ def test_add_responses_in_bulk(ds: rg.FeedbackDataset) -> None:
     assert frame.loc[(ids[0], "x"), "values"] == {"demonstration": "d", "quality": 2}
     assert frame.loc[(ids[1], "y"), "values"] == {"topic": "code"}
     assert frame.loc[(ids[1], "y"), "status"] == "draft"
-    # a later bulk answer replaces the same user's earlier one
-    ds.add_responses([{"record_id": ids[0], "demonstration": "new"}], user="bulk")
-    assert ds.responses_frame().set_index(["record_id", "user"]).loc[
-        (ids[0], "bulk"), "values"
-    ] == {"demonstration": "new"}
+    # a later bulk answer replaces the same user's earlier draft
+    ds.add_responses([{"record_id": ids[1], "topic": "math"}], user="y", status="draft")
+    assert ds.responses_frame().set_index(["record_id", "user"]).loc[(ids[1], "y"), "values"] == {
+        "topic": "math"
+    }
+
+
+def test_add_responses_keeps_a_submitted_answer_unless_told(ds: rg.FeedbackDataset) -> None:
+    ids = [r.id for r in ds]
+    ds.add_response(ids[0], {"demonstration": "by hand"}, user="ana")  # in the widget, say
+    drafts = pd.DataFrame({"record_id": ids[:3], "demonstration": ["m0", "m1", "m2"]})
+    with pytest.warns(UserWarning, match=r"1 answer\(s\) were not written.*replace_submitted"):
+        added = ds.add_responses(drafts, user="ana")
+    assert (added, added.kept, added.replaced, added.unchanged) == (2, 1, 0, 0)
+    assert ds.response_of(ids[0], "ana").plain_values() == {"demonstration": "by hand"}
+    # running the same cell again writes nothing: no answer moves, none outranks another
+    before = ds.responses_frame()
+    with pytest.warns(UserWarning):
+        again = ds.add_responses(drafts, user="ana")
+    assert (again, again.unchanged, again.kept) == (0, 2, 1)
+    pd.testing.assert_frame_equal(ds.responses_frame(), before)
+    assert ds.report().summary["replaced_submitted"] == 0
+    # asked explicitly: replaced, and the report says how many
+    told = ds.add_responses(drafts, user="ana", replace_submitted=True)
+    assert (told, told.replaced, told.unchanged) == (1, 1, 2)
+    assert ds.response_of(ids[0], "ana").plain_values() == {"demonstration": "m0"}
+    assert ds.report().summary["replaced_submitted"] == 1
+    assert repr(told) == "AnswersAdded(written=1, unchanged=2, kept=0, replaced=1)"
+
+
+def test_suggest_never_touches_answers(ds: rg.FeedbackDataset) -> None:
+    rid = ds[0].id
+    ds.add_response(rid, {"demonstration": "mine"}, user="ana")
+    ds.suggest(
+        lambda batch: ["model text"] * len(batch), question="demonstration", show_progress=False
+    )
+    assert ds.response_of(rid, "ana").plain_values() == {"demonstration": "mine"}
+    assert ds.response_of(rid, "ana").status == "submitted"
 
 
 BAD_BULK = [
