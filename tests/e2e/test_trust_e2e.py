@@ -96,10 +96,11 @@ def test_a_kernel_restart_is_said_at_once_and_the_next_view_sends_what_was_kept(
     # re-running a cell that opens the same dataset sends it
     nb.run_cell(1)
     new = nb.root(1)
-    expect(new.get_by_test_id("nbf-notice")).to_have_text(
-        "Sending 1 answer(s) an earlier view could not save.", timeout=TIMEOUT_MS
+    expect(new.get_by_test_id("nbf-live")).to_have_text(
+        "The 1 answer(s) an earlier view kept were sent", timeout=TIMEOUT_MS
     )
     expect(new.get_by_test_id("nbf-saved")).to_have_text("Saved")
+    expect(new.get_by_test_id("nbf-notice")).to_be_hidden()  # "Sending 1 answer(s)…" is gone
     assert answers(nb.folder) == {
         0: ("submitted", {"answer": "saved before"}),
         1: ("submitted", {"answer": "typed after the restart"}),
