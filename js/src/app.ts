@@ -2,6 +2,7 @@
  * sends answers as messages and tracks their replies. Moving on never waits for the kernel. */
 import type { AnyModel } from "@anywidget/types";
 import { h, SUPPRESS } from "./dom";
+import { keepInView } from "./keep-in-view";
 import { type Action, chordFor } from "./keys";
 import type {
   AnswerValues,
@@ -80,6 +81,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   const stopTheme = followTheme(root);
 
   let card: RecordCard | null = null;
+  /** The answers and Submit stay in view beside a long record (side by side on a wide panel). */
+  const keeper = keepInView(() => (card ? { column: card.questions, card: card.el } : null));
   /** Keys typed while a record is loading, played into it once it shows. */
   const typeAhead = new TypeAhead();
   /** The "Loading record n…" line is on screen (keys typed now are held). */
@@ -272,6 +275,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     team.update(model.get("team"));
     renderRecord();
     if (!typeAhead.replaying) playHeld();
+    keeper.update();
   }
 
   /** Review: copy answer `index` of the shown record into the inputs, to submit or edit. */
@@ -615,6 +619,9 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     if (target.compareDocumentPosition(first.el) & Node.DOCUMENT_POSITION_FOLLOWING) first.focus();
   };
   root.addEventListener("pointerdown", onPointer, true);
+  // "Show all" (or any click) may change the record's height: place the answers again.
+  const onClick = () => keeper.update();
+  root.addEventListener("click", onClick);
   // Closing or reloading the page: what was typed since the last pause goes out now, and into
   // the stash, so the next view of this dataset has it even if the message never arrives.
   const onPageHide = () => leaveRecord();
@@ -694,6 +701,8 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     root.removeEventListener("keyup", stop);
     root.removeEventListener("keypress", stop);
     root.removeEventListener("pointerdown", onPointer, true);
+    root.removeEventListener("click", onClick);
+    keeper.stop();
     globalThis.removeEventListener?.("pagehide", onPageHide);
     root.removeEventListener("focusin", onFocusIn);
     root.remove();

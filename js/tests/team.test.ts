@@ -123,7 +123,12 @@ describe("review", () => {
   it("picks with the Use buttons too", () => {
     const window = [makeRecord(0, { answers })];
     const { q } = mountWidget({ review: true, window, total: 1 });
-    q("nbf-review-use-0").click();
+    const use = q("nbf-review-use-0");
+    // its chord shows on it (kept out of its name) and in the ? list
+    expect(use.querySelector("kbd")?.textContent).toBe("Alt+1");
+    expect(use.classList.contains("nbf-btn")).toBe(true);
+    expect(q("nbf-help").textContent).toContain("Alt+1 … 9");
+    use.click();
     expect(q<HTMLTextAreaElement>("nbf-q-answer").value).toBe("bob's reply");
   });
 });

@@ -83,6 +83,7 @@ export function comparisonInput(
           h("button", {
             type: "button",
             class: "nbf-rank-pick",
+            tabindex: -1, // one Tab stop per question: number keys rank the focused response
             "aria-pressed": "false",
             "aria-label": `Rank ${r + 1} for response ${i + 1}`,
             "data-testid": `nbf-rank-${i + 1}-${r + 1}`,
@@ -90,7 +91,9 @@ export function comparisonInput(
           }),
         );
     rankButtons.forEach((b, r) => {
-      b.addEventListener("click", () => setRank(i, r + 1));
+      b.addEventListener("click", () => {
+        setRank(i, r + 1);
+      });
     });
     const el = h(
       two ? "section" : "li",
@@ -98,7 +101,7 @@ export function comparisonInput(
         class: "nbf-candidate",
         "data-testid": `nbf-candidate-${i + 1}`,
         "aria-labelledby": headId,
-        tabindex: two ? null : 0,
+        tabindex: two ? null : i === 0 ? 0 : -1, // a roving stop: the arrows move it
       },
       [
         h("div", { class: "nbf-candidate-head" }, [
@@ -140,6 +143,12 @@ export function comparisonInput(
     b.addEventListener("click", () => setPair(pickRanks[k] as [number, number]));
   });
 
+  const refusal = h("p", {
+    class: "nbf-q-error",
+    role: "status",
+    hidden: true,
+    "data-testid": "nbf-tie-refused",
+  });
   const hint = two
     ? "Keys: 1 or 2 picks the better response, 0 is a tie."
     : "Keys: on a response, press its rank (1 is best); arrows move between responses.";
@@ -167,6 +176,7 @@ export function comparisonInput(
         ? h("div", { class: "nbf-picks", role: "radiogroup", "aria-labelledby": titleId }, picks)
         : null,
       h("p", { class: "nbf-compare-hint" }, [hint]),
+      refusal,
     ],
   );
 
@@ -175,8 +185,11 @@ export function comparisonInput(
       const a = ranks[0] ?? null;
       const b = ranks[1] ?? null;
       const chosen = a === null || b === null ? -1 : a < b ? 0 : a === b ? 1 : 2;
+      // one Tab stop for the three picks (a radio group): the chosen one, else the first;
+      // the arrows move between them
       picks.forEach((p, k) => {
         p.setAttribute("aria-checked", String(k === chosen));
+        p.tabIndex = k === Math.max(chosen, 0) ? 0 : -1;
       });
     }
     candidates.forEach((c, i) => {
@@ -193,10 +206,29 @@ export function comparisonInput(
     onChange();
   }
 
-  function setRank(i: number, rank: number): void {
+  /** Gives response `i` its rank; a rank another response holds is refused (no ties among
+   * three or more: each gets its own place) and said. Returns whether it was given. */
+  function setRank(i: number, rank: number): boolean {
+    const holder = ranks.findIndex((r, k) => r === rank && k !== i);
+    refusal.hidden = holder < 0;
+    if (holder >= 0) {
+      refusal.textContent = `Rank ${rank} is already response ${holder + 1}'s: give each response its own rank.`;
+      return false;
+    }
     ranks = ranks.map((r, k) => (k === i ? rank : r));
     draw();
     onChange();
+    return true;
+  }
+
+  /** Moves the one Tab stop of the responses to `i` and focuses it. */
+  function focusCandidate(i: number): void {
+    const target = candidates[i];
+    if (!target) return;
+    candidates.forEach((c, k) => {
+      c.el.tabIndex = k === i ? 0 : -1;
+    });
+    target.el.focus();
   }
 
   function itemOf(target: EventTarget | null): number {
@@ -209,7 +241,19 @@ export function comparisonInput(
     if (isTextEntry(target)) return; // keys typed into a text box are text
     const key = event.key;
     if (two) {
-      const k = key === "1" ? 0 : key === "0" ? 1 : key === "2" ? 2 : -1;
+      const at = picks.indexOf(target as HTMLButtonElement);
+      const arrow = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[key] ?? 0;
+      // arrows move the choice along the three picks, as in any radio group
+      const k =
+        arrow !== 0 && at >= 0
+          ? (at + arrow + picks.length) % picks.length
+          : key === "1"
+            ? 0
+            : key === "0"
+              ? 1
+              : key === "2"
+                ? 2
+                : -1;
       if (k < 0) return;
       event.preventDefault();
       setPair(pickRanks[k] as [number, number]);
@@ -220,17 +264,17 @@ export function comparisonInput(
     if (i < 0) return;
     if (key === "ArrowDown" || key === "ArrowUp") {
       event.preventDefault();
-      candidates[i + (key === "ArrowDown" ? 1 : -1)]?.el.focus();
+      focusCandidate(i + (key === "ArrowDown" ? 1 : -1));
       return;
     }
     const rank = /^[1-9]$/.test(key) ? Number(key) : 0;
     if (rank < 1 || rank > order.length) return;
     event.preventDefault();
-    setRank(i, rank);
+    if (!setRank(i, rank)) return;
     // on to the next unranked response, so "2 1 3" ranks three in a row
     const next = ranks.findIndex((r, k) => r === null && k > i);
     const first = ranks.indexOf(null);
-    candidates[next >= 0 ? next : first >= 0 ? first : i]?.el.focus();
+    focusCandidate(next >= 0 ? next : first >= 0 ? first : i);
   });
 
   return {
@@ -258,8 +302,7 @@ export function comparisonInput(
         const checked = picks.find((p) => p.getAttribute("aria-checked") === "true");
         (checked ?? picks[0])?.focus();
       } else {
-        const open = ranks.indexOf(null);
-        candidates[Math.max(open, 0)]?.el.focus();
+        focusCandidate(Math.max(ranks.indexOf(null), 0));
       }
     },
   };

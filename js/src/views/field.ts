@@ -40,6 +40,7 @@ export function fieldView(field: TextField, text: string): HTMLElement {
 
   body.classList.add("nbf-long");
   body.setAttribute("tabindex", "0"); // arrows and Page Up/Down scroll it
+  body.addEventListener("keydown", (event) => containScroll(body, event));
   body.setAttribute("role", "region");
   body.setAttribute("aria-label", `${title} (scrolls)`);
   const lines = text.split("\n").length;
@@ -61,4 +62,27 @@ export function fieldView(field: TextField, text: string): HTMLElement {
       : `Show all (${text.length.toLocaleString()} characters, ${lines} lines)`;
   });
   return h("section", { class: "nbf-field" }, [heading, body, toggle]);
+}
+
+/** Scroll keys on the field's box scroll the box and nothing else: at its end the browser would
+ * scroll the notebook instead, taking the widget off screen while the focus stays in it. */
+export function containScroll(box: HTMLElement, event: KeyboardEvent): void {
+  if (!box.classList.contains("nbf-long")) return; // shown whole: the notebook scrolls, as usual
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const page = Math.max(box.clientHeight * 0.9, 40);
+  const line = 40;
+  const moves: Record<string, number> = {
+    PageDown: page,
+    PageUp: -page,
+    " ": event.shiftKey ? -page : page,
+    ArrowDown: line,
+    ArrowUp: -line,
+    End: box.scrollHeight,
+    Home: -box.scrollHeight,
+  };
+  const by = moves[event.key];
+  if (by === undefined) return;
+  event.preventDefault();
+  const max = Math.max(box.scrollHeight - box.clientHeight, 0);
+  box.scrollTop = Math.min(Math.max(box.scrollTop + by, 0), max);
 }

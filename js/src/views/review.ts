@@ -34,15 +34,20 @@ export function reviewPanel(
   pick: (index: number) => void,
 ): ReviewPanel {
   const cards = answers.map((a, i) => {
+    // the chord shows on the button, as on every other button of the view
+    const chord = i < 9 ? `Alt+${i + 1}` : null;
     const use = h(
       "button",
       {
         type: "button",
-        class: "nbf-review-use",
-        "aria-keyshortcuts": i < 9 ? `Alt+${i + 1}` : undefined,
+        class: "nbf-btn nbf-review-use",
+        "aria-keyshortcuts": chord,
         "data-testid": `nbf-review-use-${i}`,
       },
-      [`Use ${a.user}'s answer`],
+      [
+        `Use ${a.user}'s answer`,
+        chord ? h("kbd", { class: "nbf-kbd", "aria-hidden": "true" }, [chord]) : null,
+      ],
     );
     use.addEventListener("click", () => pick(i));
     const rows = questions

@@ -1,0 +1,106 @@
+/** The keyboard flow: one Tab stop per comparison, ties refused among three or more, scroll keys
+ * kept in a long field's box. */
+import { describe, expect, it } from "vitest";
+import type { RecordPayload, SchemaPayload } from "../src/protocol";
+import { makeRecord } from "./fake-model";
+import { mountWidget, press } from "./helpers";
+
+function field(name: string) {
+  return { kind: "text_field" as const, name, title: name, required: true, use_markdown: false };
+}
+
+function comparison(options: string[]) {
+  const schema: SchemaPayload = {
+    fields: [field("prompt"), ...options.map(field)],
+    questions: [
+      {
+        kind: "ranking_question",
+        name: "better",
+        title: "Which is better?",
+        description: null,
+        required: true,
+        values: options.map((o) => ({ value: o, text: o })),
+      },
+      {
+        kind: "text_question",
+        name: "answer",
+        title: "Answer",
+        description: null,
+        required: false,
+      },
+    ],
+    guidelines: null,
+  };
+  const fields: Record<string, string> = { prompt: "Q" };
+  for (const o of options) fields[o] = `text ${o}`;
+  const rec: RecordPayload = makeRecord(0, { fields });
+  return mountWidget({ schema, window: [rec], total: 1 });
+}
+
+/** Elements of `el` that Tab stops on (in jsdom: focusable and not taken out by tabindex -1). */
+function tabStops(el: Element): Element[] {
+  return [...el.querySelectorAll("button, input, textarea, select, [tabindex]")].filter(
+    (e) => (e as HTMLElement).tabIndex >= 0 && !(e as HTMLButtonElement).disabled,
+  );
+}
+
+describe("comparisons take one Tab stop", () => {
+  it("two: the three picks are a radio group with one stop, arrows and digits", () => {
+    const { q } = comparison(["a", "b"]);
+    expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-1")]);
+    press(q("nbf-pick-1"), "1");
+    expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-1")]);
+    press(q("nbf-pick-1"), "ArrowRight");
+    expect(q("nbf-pick-tie").getAttribute("aria-checked")).toBe("true");
+    expect(document.activeElement).toBe(q("nbf-pick-tie"));
+    expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-tie")]);
+    press(q("nbf-pick-tie"), "ArrowLeft");
+    expect(q("nbf-pick-1").getAttribute("aria-checked")).toBe("true");
+  });
+
+  it("four: one stop for the responses (not one per rank button)", () => {
+    const { q } = comparison(["a", "b", "c", "d"]);
+    expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-candidate-1")]);
+    q("nbf-candidate-1").focus();
+    press(q("nbf-candidate-1"), "ArrowDown");
+    expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-candidate-2")]);
+  });
+
+  it("refuses a rank another response holds, and says so", () => {
+    const { q, model } = comparison(["a", "b", "c", "d"]);
+    q("nbf-candidate-1").focus();
+    press(q("nbf-candidate-1"), "1");
+    press(q("nbf-candidate-2"), "1");
+    expect(q("nbf-rank-2-1").getAttribute("aria-pressed")).toBe("false");
+    expect(q("nbf-tie-refused").hidden).toBe(false);
+    expect(q("nbf-tie-refused").textContent).toContain("Rank 1 is already response 1's");
+    expect(document.activeElement).toBe(q("nbf-candidate-2"));
+    for (const [i, r] of [
+      [2, "2"],
+      [3, "3"],
+      [4, "4"],
+    ] as const) {
+      press(q(`nbf-candidate-${i}`), r);
+    }
+    expect(q("nbf-tie-refused").hidden).toBe(true);
+    press(q("nbf-candidate-4"), "Enter", { ctrlKey: true });
+    expect(model.messages("answer")[0]?.values).toMatchObject({
+      better: [{ rank: 1 }, { rank: 2 }, { rank: 3 }, { rank: 4 }],
+    });
+  });
+});
+
+describe("a long field's box keeps its scroll keys", () => {
+  it("PageDown, Space and End scroll the box and never reach the page", () => {
+    const long = makeRecord(0, { fields: { prompt: "line\n".repeat(400), context: "" } });
+    const { q } = mountWidget({ window: [long], total: 1 });
+    const box = q("nbf-field-prompt");
+    expect(box.classList.contains("nbf-long")).toBe(true);
+    for (const key of ["PageDown", " ", "End", "ArrowDown", "PageUp", "Home"]) {
+      expect(press(box, key).defaultPrevented).toBe(true);
+    }
+    expect(press(box, "Tab").defaultPrevented).toBe(false);
+    q("nbf-expand-prompt").click(); // shown whole: the notebook scrolls, as usual
+    expect(press(box, "PageDown").defaultPrevented).toBe(false);
+  });
+});
