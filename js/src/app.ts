@@ -609,6 +609,17 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
   const onPointer = () => {
     pointerAt = Date.now();
   };
+  // A click outside the view (the cell's prompt, another cell) takes the focus out of it: the
+  // host does not always move it, and Shift+Enter would then type a newline into an answer.
+  const onPointerAnywhere = (event: Event) => {
+    if (event.composedPath().includes(root)) return;
+    const active = focused();
+    if (active instanceof HTMLElement && root.contains(active)) {
+      leaveRecord();
+      active.blur();
+    }
+  };
+  document.addEventListener("pointerdown", onPointerAnywhere, true);
   const onFocusIn = (event: FocusEvent) => {
     const from = event.relatedTarget;
     if (from instanceof Node && root.contains(from)) return;
@@ -701,6 +712,7 @@ export function mount(model: AnyModel<Traits>, el: HTMLElement): () => void {
     root.removeEventListener("keyup", stop);
     root.removeEventListener("keypress", stop);
     root.removeEventListener("pointerdown", onPointer, true);
+    document.removeEventListener("pointerdown", onPointerAnywhere, true);
     root.removeEventListener("click", onClick);
     keeper.stop();
     globalThis.removeEventListener?.("pagehide", onPageHide);

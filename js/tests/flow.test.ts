@@ -104,3 +104,25 @@ describe("a long field's box keeps its scroll keys", () => {
     expect(press(box, "PageDown").defaultPrevented).toBe(false);
   });
 });
+
+describe("a click outside the widget", () => {
+  it("takes the focus out of the answer box, and what was typed goes out as a draft", () => {
+    const { q, model } = mountWidget();
+    const outside = document.createElement("div");
+    document.body.append(outside);
+    const textbox = q<HTMLTextAreaElement>("nbf-q-answer");
+    textbox.focus();
+    textbox.value = "half written";
+    textbox.dispatchEvent(new Event("input", { bubbles: true }));
+    outside.dispatchEvent(new MouseEvent("pointerdown", { bubbles: true, composed: true }));
+    expect(document.activeElement).not.toBe(textbox);
+    expect(model.messages("answer")[0]).toMatchObject({
+      status: "draft",
+      values: { answer: "half written" },
+    });
+    // a click inside keeps it
+    textbox.focus();
+    textbox.dispatchEvent(new MouseEvent("pointerdown", { bubbles: true, composed: true }));
+    expect(document.activeElement).toBe(textbox);
+  });
+});

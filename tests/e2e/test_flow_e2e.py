@@ -1,7 +1,8 @@
 """The keyboard flow around a long record, in a real JupyterLab and Notebook 7: scroll keys on the
 prompt's box scroll the box, never the notebook; after "Show all" the answers and Submit stay in
-view while the notebook scrolls the record past; a re-run opens at the first pending record; a
-four-reply ranking is one Tab stop and refuses a tie.
+view while the notebook scrolls the record past; a click on the cell's prompt takes the focus out
+of the widget; a re-run opens at the first pending record; a four-reply ranking is one Tab stop
+and refuses a tie.
 
 ``E2E_SHOW_TIMINGS=1`` prints what was measured (where Submit sits, how far the notebook moved).
 """
@@ -87,6 +88,11 @@ def test_a_long_record_keeps_its_keys_and_its_answers_in_view(open_notebook, ui:
     page.keyboard.press("Control+Enter")
     expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
     assert sorted(answers(folder)) == [0, 1]
+    # a click on the cell's prompt area takes the focus out of the widget (Shift+Enter there
+    # must run the cell, not type a newline into an answer)
+    box(root).click()
+    nb.panel.locator(".jp-Cell").nth(1).locator(".jp-InputPrompt").click()
+    assert root.evaluate("r => !r.contains(r.getRootNode().activeElement)")
     nb.run_cell(2)
     expect(nb.root(2).get_by_test_id("nbf-position")).to_have_text("Record 3 of 12")
 
