@@ -152,19 +152,28 @@ class Jupyter:
 
 @pytest.fixture(scope="session")
 def jupyter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Jupyter]:
-    root = tmp_path_factory.mktemp("nbroot")
-    home = tmp_path_factory.mktemp("jupyter-home")
+    venv_bin = str(Path(sys.executable).parent)
+    with running_jupyter(
+        tmp_path_factory.mktemp("nbroot"),
+        tmp_path_factory.mktemp("jupyter-home"),
+        # the kernel is the `python` the kernelspec finds: this venv's, with nb_feedback in it
+        {"PATH": venv_bin + os.pathsep + os.environ.get("PATH", "")},
+    ) as jp:
+        yield jp
+
+
+@contextlib.contextmanager
+def running_jupyter(root: Path, home: Path, env_extra: dict[str, str]) -> Iterator[Jupyter]:
+    """Run ``jupyter lab`` (this venv's) serving ``root``; ``env_extra`` sets PATH and the like."""
     (home / "config").mkdir()
     (home / "config" / "jupyter_server_config.json").write_text(json.dumps(SERVER_CONFIG))
     pkg, fname, settings = NOTIFICATION_SETTINGS
     (home / "lab-settings" / pkg).mkdir(parents=True)
     (home / "lab-settings" / pkg / fname).write_text(json.dumps(settings))
     port, token = _free_port(), secrets.token_hex(16)
-    venv_bin = str(Path(sys.executable).parent)
     env = {
         **os.environ,
-        # the kernel is the `python` the kernelspec finds: this venv's, with nb_feedback in it
-        "PATH": venv_bin + os.pathsep + os.environ.get("PATH", ""),
+        **env_extra,
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
