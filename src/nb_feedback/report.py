@@ -52,12 +52,7 @@ class DatasetReport:
         return render_html(self)
 
     def __repr__(self) -> str:
-        s = self.summary
-        sft = s.get("sft") or {}
-        return (
-            f"DatasetReport(records={s['records']}, responses={s['responses']}, "
-            f"kept={sft.get('kept')}, train={sft.get('train')}, test={sft.get('test')})"
-        )
+        return render_text(self)
 
 
 def _percentile(values: np.ndarray, q: float) -> float | None:
@@ -178,6 +173,41 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
         summary["sft_error"] = str(split_error)
     summary["sft"] = sft
     return DatasetReport(summary, lengths)
+
+
+def render_text(rep: DatasetReport) -> str:
+    """The report as lines of text (``print(report)``): what ``to_sft`` keeps, and why not."""
+    s = rep.summary
+    by_status = ", ".join(f"{k} {v}" for k, v in sorted(s["responses"].items())) or "none"
+    lines = [f"DatasetReport: {s['records']} records; answers: {by_status}"]
+    for user, counts in s["annotators"].items():
+        lines.append(f"  {user}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    length = s.get("demonstration_length") or {}
+    if length.get("count"):
+        lines.append(
+            f"submitted demonstrations: {length['count']}, length {length['min']} to "
+            f"{length['max']} characters (median {length['median']:.0f})"
+        )
+    sft = s.get("sft")
+    if sft is not None:
+        split = (
+            f" (train {sft['train']}, test {sft['test']})" if sft.get("train") is not None else ""
+        )
+        lines.append(
+            f"to_sft keeps {sft['kept']} example(s){split}: prompt {sft['prompt']!r}, "
+            f"completion {sft['completion']!r}"
+        )
+        for reason, n in sft["dropped"].items():
+            lines.append(f"  dropped {n}: {reason}")
+    if s.get("sft_error"):
+        error = str(s["sft_error"])
+        lines.append(error if error.startswith("to_sft") else f"to_sft: {error}")
+    if s.get("replaced_submitted"):
+        lines.append(
+            f"{s['replaced_submitted']} submitted answer(s) replaced from code in this session "
+            "(add_responses(replace_submitted=True))"
+        )
+    return "\n".join(lines)
 
 
 def _histogram_png(lengths: np.ndarray) -> str | None:

@@ -1042,3 +1042,17 @@ def test_argilla_v1_demonstration_guide_runs_as_written(tmp_path: Path) -> None:
         ("Translate 'cat' to French.", "chat"),
     ]
     dataset.close()
+
+
+def test_a_printed_report_says_what_to_sft_keeps_and_why_not(ds: rg.FeedbackDataset) -> None:
+    nothing = repr(ds.report(prompt="prompt"))
+    assert nothing.splitlines()[0] == f"DatasetReport: {len(ds)} records; answers: none"
+    assert "no submitted answers" in nothing  # why nothing is kept, in the text itself
+    ids = [r.id for r in ds]
+    for rid in ids[:4]:
+        ds.add_response(rid, {"demonstration": "An answer."}, user="ana")
+    ds.add_response(ids[4], {"demonstration": "half"}, user="bob", status="draft")
+    text = str(ds.report(prompt="prompt"))
+    assert "to_sft keeps 4 example(s) (train 3, test 1)" in text
+    assert "dropped 1: draft (not submitted)" in text
+    assert "  ana: submitted 4" in text
