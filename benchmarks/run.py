@@ -15,7 +15,8 @@ to Argilla at the same N.
     .venv/bin/python benchmarks/run.py --skip-argilla         # reuse the last Argilla numbers
 
 Argilla v1 runs in benchmarks/.venv-argilla, created by setup_argilla_venv.sh when missing.
-Results go to benchmarks/results/workflow.json and workflow.md.
+Results go to --out DIR (default benchmarks/out/, not committed): workflow.json and workflow.md.
+The committed results are benchmarks/results/: pass `--out benchmarks/results` to replace them.
 """
 
 from __future__ import annotations
@@ -340,6 +341,13 @@ def main() -> None:
         action="store_true",
         help="don't run Argilla; reuse its last numbers from results/workflow.json if any",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help="where workflow.json and workflow.md go (default benchmarks/out/; the committed "
+        "results are benchmarks/results/)",
+    )
     args = parser.parse_args()
 
     compile_sources()
@@ -376,9 +384,11 @@ def main() -> None:
         },
     }
     md = markdown(results, meta)
-    RESULTS.mkdir(exist_ok=True)
-    _write(RESULTS / "workflow.json", json.dumps({"meta": meta, "results": results}, indent=2))
-    _write(RESULTS / "workflow.md", md)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    _write(out / "workflow.json", json.dumps({"meta": meta, "results": results}, indent=2))
+    _write(out / "workflow.md", md)
+    print(f"written to {out}/workflow.json and workflow.md")
     print(md)
     if any("error" in r for r in results):
         sys.exit(1)

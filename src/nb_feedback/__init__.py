@@ -154,3 +154,15 @@ __all__ = [
     "WriterLockedError",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # Argilla v1's server calls (rg.init, rg.log, ...): say what to use instead
+    from nb_feedback._v1_names import MODULE, missing
+
+    raise missing("nb_feedback", name, MODULE)
+
+
+from nb_feedback._docs import lend_docs as _lend_docs  # noqa: E402
+
+_lend_docs()

@@ -275,7 +275,13 @@ def _ids(frame: pd.DataFrame, taken: pd.Index) -> pd.api.extensions.ExtensionArr
         if is_missing(value):
             ids.append(f"{prefix}-{i:07d}")
         elif not isinstance(value, str) or not value.strip():
-            raise _fail(i, frame, f"id must be a non-empty string, got {value!r}")
+            hint = (
+                "; an id of your own (a number, a CSV row id) goes in external_id: rename the "
+                "column to 'external_id' (or pass FeedbackRecord(..., external_id=...))"
+                if not isinstance(value, str)
+                else ""
+            )
+            raise _fail(i, frame, f"id must be a non-empty string, got {value!r}{hint}")
         else:
             ids.append(value)
     index = pd.Index(ids)

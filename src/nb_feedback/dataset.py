@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union, overload
 
@@ -125,6 +125,12 @@ class FeedbackDataset:
 
     _replaced_submitted = 0
     """Submitted answers ``add_responses(replace_submitted=True)`` replaced in this session."""
+
+    def __getattr__(self, name: str) -> Any:
+        # only for names normal lookup did not find: Argilla v1's server methods say what to use
+        from nb_feedback._v1_names import DATASET, missing
+
+        raise missing("FeedbackDataset", name, DATASET)
 
     def __init__(
         self,
@@ -1353,17 +1359,53 @@ class FeedbackDataset:
 
         return suggest(self, fn, **kwargs)
 
-    def to_preference(self, *args: Any, **kwargs: Any) -> DatasetDict:
+    def to_preference(
+        self,
+        prompt: str | None = None,
+        ranking: str | None = None,
+        format: str = "standard",
+        pairs: str = "best_vs_rest",
+        test_size: float | int = 0.2,
+        seed: int = 0,
+        *,
+        edits: str | None = None,
+        include: Sequence[str] = (),
+    ) -> DatasetDict:
         """Build preference pairs for TRL from rankings; see ``nb_feedback.preference``."""
         from nb_feedback.preference import to_preference
 
-        return to_preference(self, *args, **kwargs)
+        return to_preference(
+            self, prompt, ranking, format, pairs, test_size, seed, edits=edits, include=include
+        )
 
-    def to_kto(self, *args: Any, **kwargs: Any) -> DatasetDict:
+    def to_kto(
+        self,
+        prompt: str | None = None,
+        completion: str | None = None,
+        question: str | None = None,
+        *,
+        threshold: int | None = None,
+        desirable: Collection[str] | None = None,
+        format: str = "standard",
+        test_size: float | int = 0.2,
+        seed: int = 0,
+        include: Sequence[str] = (),
+    ) -> DatasetDict:
         """Build TRL's unpaired KTO splits from ratings or labels; see ``nb_feedback.preference``."""
         from nb_feedback.preference import to_kto
 
-        return to_kto(self, *args, **kwargs)
+        return to_kto(
+            self,
+            prompt,
+            completion,
+            question,
+            threshold=threshold,
+            desirable=desirable,
+            format=format,
+            test_size=test_size,
+            seed=seed,
+            include=include,
+        )
 
     def report(self, **to_sft_options: Any) -> DatasetReport:
         """Return a report to look at before training; see ``nb_feedback.report.report``.

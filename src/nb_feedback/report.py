@@ -176,7 +176,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
 
 
 def render_text(rep: DatasetReport) -> str:
-    """The report as lines of text (``print(report)``): what ``to_sft`` keeps, and why not."""
+    """Return the report as text (``print(report)``): what ``to_sft`` keeps, and why not."""
     s = rep.summary
     by_status = ", ".join(f"{k} {v}" for k, v in sorted(s["responses"].items())) or "none"
     lines = [f"DatasetReport: {s['records']} records; answers: {by_status}"]

@@ -1056,3 +1056,31 @@ def test_a_printed_report_says_what_to_sft_keeps_and_why_not(ds: rg.FeedbackData
     assert "to_sft keeps 4 example(s) (train 3, test 1)" in text
     assert "dropped 1: draft (not submitted)" in text
     assert "  ana: submitted 4" in text
+
+
+def test_argilla_v1_server_names_say_what_to_use_instead(ds: rg.FeedbackDataset) -> None:
+    with pytest.raises(AttributeError, match=r"'push_to_argilla'.*dataset\.save\(path\)"):
+        ds.push_to_argilla(name="x")  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match=r"'init'.*to_argilla"):
+        rg.init(api_url="http://localhost:6900")  # type: ignore[attr-defined]
+    assert not hasattr(ds, "push_to_argilla") and not hasattr(ds, "anything_else")
+
+
+def test_help_shows_every_parameter_of_the_exports(ds: rg.FeedbackDataset) -> None:
+    import inspect
+
+    for method, name in (
+        (ds.to_sft, "multiple"),
+        (ds.to_preference, "pairs"),
+        (ds.to_kto, "desirable"),
+    ):
+        assert name in inspect.signature(method).parameters
+        assert f"{name} :" in (inspect.getdoc(method) or "") or name in (
+            inspect.getdoc(method) or ""
+        )
+        assert "Parameters" in (inspect.getdoc(method) or "")
+
+
+def test_an_integer_id_column_points_at_external_id(ds: rg.FeedbackDataset) -> None:
+    with pytest.raises(rg.RecordError, match=r"got 1; an id of your own .* 'external_id'"):
+        ds.add_records(pd.DataFrame({"id": [1, 2], "prompt": ["a", "b"]}))
