@@ -181,9 +181,12 @@ def test_a_review_undone_takes_its_note_with_it(tmp_path: Path) -> None:
     assert len(ds.reviews()) == 1
     w._on_message(w, {"type": "undo", "request_id": "r2", "record_id": ds[0].id}, [])
     assert ds.reviews().empty
-    assert len(ds.reviewed()[0].responses) == 1  # ann's answer is not dropped any more
+    kept = {r.user: r.status for r in ds.reviewed()[0].responses}
+    # ann's answer is not dropped any more; the reviewer's text stays, as a draft (an undo of a
+    # first answer keeps what was typed)
+    assert kept == {"ann": "submitted", "rev": "draft"}
     again = rg.FeedbackDataset.from_disk(tmp_path / "d")
-    assert again.reviews().empty and again.response_of(ds[0].id, "rev") is None
+    assert again.reviews().empty and again.response_of(ds[0].id, "rev").status == "draft"
 
 
 def test_refresh_keeps_the_provenance_of_other_kernels_answers(tmp_path: Path) -> None:
