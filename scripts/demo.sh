@@ -15,8 +15,9 @@ if [ ! -f src/nb_feedback/static/widget.js ] || [ ! -f src/nb_feedback/static/wi
   (cd js && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-if ! .venv/bin/python -c "import nb_feedback, jupyterlab" 2>/dev/null; then
-  .venv/bin/pip install -q --disable-pip-version-check -e . "jupyterlab==4.6.6"
+if ! .venv/bin/python -c "import nb_feedback, jupyterlab, krippendorff" 2>/dev/null; then
+  # [metrics]: team.ipynb's agreement; finetune and preference say to add [train] (torch)
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[metrics]" "jupyterlab==4.6.6"
 fi
 
 port=$(.venv/bin/python -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")

@@ -25,6 +25,7 @@ Where v1 was wrong this module is right, on purpose:
 
 from __future__ import annotations
 
+import importlib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -118,6 +119,19 @@ def _distance_matrix(kind: str, domain: list[Any]) -> np.ndarray:
     return d
 
 
+def need_metrics(module: str) -> Any:
+    """Import ``module`` (of the metrics extra), or raise one error naming the extra."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        top = module.split(".")[0]
+        raise ModuleNotFoundError(
+            f"agreement and model metrics need {top!r}, part of the metrics extra: "
+            "pip install 'nb_feedback[metrics]' (krippendorff, scikit-learn, scipy)",
+            name=top,
+        ) from None
+
+
 def krippendorff_alpha(units: Mapping[str, Mapping[str, Any]], kind: str) -> float:
     """Krippendorff's alpha of ``{unit: {annotator: value}}`` with the distance of ``kind``.
 
@@ -125,7 +139,7 @@ def krippendorff_alpha(units: Mapping[str, Mapping[str, Any]], kind: str) -> flo
     looked up in a matrix over those values, so any hashable answer (a label set, a ranking)
     works with the ``krippendorff`` package.
     """
-    import krippendorff
+    krippendorff = need_metrics("krippendorff")
 
     distinct = sorted({v for per in units.values() for v in per.values()}, key=repr)
     if not distinct:
@@ -339,7 +353,7 @@ def _label_order(question: Question, values: Sequence[Any]) -> list[Any]:
 
 
 def _classification(name: str, question: Question, truth: list[Any], pred: list[Any]) -> Any:
-    from sklearn import metrics as sk
+    sk = need_metrics("sklearn.metrics")
 
     if name == "accuracy":
         return float(sk.accuracy_score(truth, pred))
@@ -354,7 +368,7 @@ def _classification(name: str, question: Question, truth: list[Any], pred: list[
     score = {"precision": sk.precision_score, "recall": sk.recall_score, "f1-score": sk.f1_score}
     if name in score:
         return float(score[name](truth, pred, labels=labels, average="macro", zero_division=0))
-    from scipy import stats
+    stats = need_metrics("scipy.stats")
 
     if name == "pearson-r":
         index = {v: i for i, v in enumerate(labels)}
@@ -365,8 +379,8 @@ def _classification(name: str, question: Question, truth: list[Any], pred: list[
 
 
 def _multi_label(name: str, truth: list[Any], pred: list[Any]) -> Any:
-    from sklearn import metrics as sk
-    from sklearn.preprocessing import MultiLabelBinarizer
+    sk = need_metrics("sklearn.metrics")
+    MultiLabelBinarizer = need_metrics("sklearn.preprocessing").MultiLabelBinarizer
 
     binarizer = MultiLabelBinarizer()
     binarizer.fit([*truth, *pred])
@@ -388,7 +402,7 @@ def _multi_label(name: str, truth: list[Any], pred: list[Any]) -> Any:
 
 
 def _ndcg(truth: list[tuple[int, ...]], pred: list[tuple[int, ...]]) -> float:
-    from sklearn.metrics import ndcg_score
+    ndcg_score = need_metrics("sklearn.metrics").ndcg_score
 
     if len(truth[0]) < 2:
         return 1.0  # one item: any order is the right order

@@ -1084,3 +1084,13 @@ def test_help_shows_every_parameter_of_the_exports(ds: rg.FeedbackDataset) -> No
 def test_an_integer_id_column_points_at_external_id(ds: rg.FeedbackDataset) -> None:
     with pytest.raises(rg.RecordError, match=r"got 1; an id of your own .* 'external_id'"):
         ds.add_records(pd.DataFrame({"id": [1, 2], "prompt": ["a", "b"]}))
+
+
+def test_a_missing_metrics_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from nb_feedback.metrics import krippendorff_alpha
+
+    monkeypatch.setitem(sys.modules, "krippendorff", None)  # as if not installed
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'nb_feedback\[metrics\]'"):
+        krippendorff_alpha({"r1": {"a": "x", "b": "x"}}, "label_question")
