@@ -850,9 +850,16 @@ class FeedbackDataset:
         if rows.empty:
             return []
         rows = T.conform_responses(rows)
+        few = len(rows) <= _FEW_ANSWERS  # a look-up each, not a scan of every record id
         if self._deleted:  # answers to deleted records went with them
-            rows = rows[~T.isin(rows["record_id"], list(self._deleted)).to_numpy()]
-        known = T.isin(rows["record_id"], self._records_table[T.ID]).to_numpy()
+            ids = rows["record_id"]
+            gone = ids.isin(self._deleted) if few else T.isin(ids, list(self._deleted))
+            rows = rows[~gone.to_numpy()]
+        known = (
+            np.fromiter(map(self._holds, rows["record_id"]), dtype=bool, count=len(rows))
+            if few
+            else T.isin(rows["record_id"], self._records_table[T.ID]).to_numpy()
+        )
         if not known.all():  # records not read yet (a late sync): kept until they arrive
             self._held = pd.concat([self._held, rows[~known]], ignore_index=True)
             rows = rows[known]
