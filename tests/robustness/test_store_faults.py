@@ -160,9 +160,11 @@ def _check_acked(folder: Path, ack_files: dict[str, Path]) -> dict[str, int]:
     deleted = {
         a["record_id"] for f in ack_files.values() for a in _acks(f) if a["kind"] == "delete"
     }
-    counts = {"answers": 0, "edits": 0, "adds": 0, "deletes": len(deleted), "lost": 0}
+    counts = {"acked": 0, "answers": 0, "edits": 0, "adds": 0, "deletes": len(deleted), "lost": 0}
     for _role, path in ack_files.items():
         acks = _acks(path)
+        kinds = ("answer", "bulk", "edit", "add", "delete")
+        counts["acked"] += sum(a["kind"] in kinds for a in acks)  # every acked change
         last: dict[tuple[str, str], int] = {}
         for a in acks:
             if a["kind"] == "answer":
@@ -612,6 +614,7 @@ def test_two_replicas_of_a_synced_folder_converge(tmp_path: Path, run: int) -> N
     # and every acked change is in both
     for replica in (a, b):
         counts = _check_acked(replica, {"ann": tmp_path / "ann.acks", "bob": tmp_path / "bob.acks"})
+        print(f"replica {replica.name}, run {run}: {counts}")
         assert counts["lost"] == 0, counts
 
 
