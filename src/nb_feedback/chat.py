@@ -23,14 +23,12 @@ import numpy as np
 from nb_feedback._arrowtext import dumps, loads
 from nb_feedback._checks import (
     MAX_TEXT_CHARS,
-    _check_bool,
-    check_name,
-    check_optional_str,
     is_unicode,
     short_repr,
     text_problem,
 )
 from nb_feedback.errors import RecordError
+from nb_feedback.field_base import FieldBase
 
 ROLES = ("system", "user", "assistant")
 """The roles a message may have."""
@@ -39,7 +37,7 @@ Message = dict[str, str]
 
 
 @dataclass(frozen=True)
-class ChatField:
+class ChatField(FieldBase):
     """A conversation shown to annotators: a list of ``{"role", "content"}`` messages.
 
     Examples
@@ -50,32 +48,8 @@ class ChatField:
     True
     """
 
-    name: str
-    title: str | None = None
-    required: bool = True
     use_markdown: bool = True
     kind: ClassVar[str] = "chat_field"
-
-    def __post_init__(self) -> None:
-        check_name("field", self.name)
-        check_optional_str(f"field {self.name!r}", "title", self.title)
-        _check_bool(f"field {self.name!r}", "required", self.required)
-        _check_bool(f"field {self.name!r}", "use_markdown", self.use_markdown)
-
-    @property
-    def label(self) -> str:
-        """The title shown to people: ``title`` or the name."""
-        return self.title or self.name
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form stored in ``schema.json``."""
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "title": self.label,
-            "required": self.required,
-            "use_markdown": self.use_markdown,
-        }
 
 
 def as_messages(value: Any) -> Any:

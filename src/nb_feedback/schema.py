@@ -23,13 +23,14 @@ from nb_feedback._checks import (
 from nb_feedback.chat import ChatField, per_turn_check
 from nb_feedback.distribution import TaskDistribution, check_distribution
 from nb_feedback.errors import SchemaError, SchemaTypeError
+from nb_feedback.field_base import FieldBase
 from nb_feedback.metadata import _METADATA, MetadataProperty
 from nb_feedback.schema_binding import plain
 from nb_feedback.vectors import VectorSettings
 
 
 @dataclass(frozen=True)
-class TextField:
+class TextField(FieldBase):
     """A text shown to annotators, such as the prompt.
 
     Examples
@@ -38,32 +39,8 @@ class TextField:
     True
     """
 
-    name: str
-    title: str | None = None
-    required: bool = True
     use_markdown: bool = False
     kind: ClassVar[str] = "text_field"
-
-    def __post_init__(self) -> None:
-        check_name("field", self.name)
-        check_optional_str(f"field {self.name!r}", "title", self.title)
-        _check_bool(f"field {self.name!r}", "required", self.required)
-        _check_bool(f"field {self.name!r}", "use_markdown", self.use_markdown)
-
-    @property
-    def label(self) -> str:
-        """The title shown to people: ``title`` or the name."""
-        return self.title or self.name
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON form stored in ``schema.json``."""
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "title": self.label,
-            "required": self.required,
-            "use_markdown": self.use_markdown,
-        }
 
 
 @dataclass(frozen=True)
