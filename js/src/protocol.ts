@@ -1,5 +1,5 @@
 /**
- * The wire format between the kernel and this view: a mirror of src/nb_feedback/_protocol.py,
+ * The wire format between the kernel and this view: a mirror of src/nb_feedback/widget/protocol.py,
  * which is the source of truth for trait and message names.
  */
 

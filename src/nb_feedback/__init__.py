@@ -5,59 +5,7 @@ the submitted answers into SFT splits for TRL. The guide's code runs with
 ``import nb_feedback as rg`` in place of ``import argilla as rg``.
 """
 
-from nb_feedback.chat import ChatField
-from nb_feedback.dataset import FeedbackDataset
-from nb_feedback.distribution import TaskDistribution
-from nb_feedback.errors import (
-    ExportError,
-    FeedbackError,
-    HubError,
-    RecordError,
-    ResponseError,
-    SchemaError,
-    StorageError,
-    WriterLockedError,
-)
-from nb_feedback.filters import (
-    FloatMetadataFilter,
-    IntegerMetadataFilter,
-    ResponseStatusFilter,
-    TermsMetadataFilter,
-)
-from nb_feedback.metadata import (
-    FloatMetadataProperty,
-    IntegerMetadataProperty,
-    TermsMetadataProperty,
-)
-from nb_feedback.metrics import (
-    AgreementMetric,
-    AnnotatorMetric,
-    ModelMetric,
-    UnifiedAnnotatorMetric,
-    UnifiedModelMetric,
-)
-from nb_feedback.persistence import LoadWarning
-from nb_feedback.records import (
-    DEFAULT_USER,
-    FeedbackRecord,
-    Response,
-    ResponseSchema,
-    ResponseStatus,
-    Suggestion,
-    SuggestionSchema,
-    ValueSchema,
-)
-from nb_feedback.schema import (
-    LabelQuestion,
-    MultiLabelQuestion,
-    RankingQuestion,
-    RatingQuestion,
-    TextField,
-    TextQuestion,
-)
-from nb_feedback.sorting import RecordSortField, SortBy, SortOrder
-from nb_feedback.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
-from nb_feedback.training import (
+from nb_feedback.argilla.training import (
     TrainingTask,
     TrainingTaskForChatCompletion,
     TrainingTaskForDPO,
@@ -68,7 +16,61 @@ from nb_feedback.training import (
     TrainingTaskForSFT,
     TrainingTaskForTextClassification,
 )
-from nb_feedback.unification import (
+from nb_feedback.base.errors import (
+    ExportError,
+    FeedbackError,
+    HubError,
+    RecordError,
+    ResponseError,
+    SchemaError,
+    StorageError,
+    WriterLockedError,
+)
+from nb_feedback.dataset.dataset import FeedbackDataset
+from nb_feedback.domain.chat import ChatField
+from nb_feedback.domain.distribution import TaskDistribution
+from nb_feedback.domain.filters import (
+    FloatMetadataFilter,
+    IntegerMetadataFilter,
+    ResponseStatusFilter,
+    TermsMetadataFilter,
+)
+from nb_feedback.domain.metadata import (
+    FloatMetadataProperty,
+    IntegerMetadataProperty,
+    TermsMetadataProperty,
+)
+from nb_feedback.domain.records import (
+    DEFAULT_USER,
+    FeedbackRecord,
+    Response,
+    ResponseSchema,
+    ResponseStatus,
+    Suggestion,
+    SuggestionSchema,
+    ValueSchema,
+)
+from nb_feedback.domain.schema import (
+    LabelQuestion,
+    MultiLabelQuestion,
+    RankingQuestion,
+    RatingQuestion,
+    TextField,
+    TextQuestion,
+)
+from nb_feedback.domain.sorting import RecordSortField, SortBy, SortOrder
+from nb_feedback.domain.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
+from nb_feedback.domain.v1_compat import LabelsOrder, RankingValueSchema
+from nb_feedback.domain.vectors import VectorSettings
+from nb_feedback.store.persistence import LoadWarning
+from nb_feedback.team.metrics import (
+    AgreementMetric,
+    AnnotatorMetric,
+    ModelMetric,
+    UnifiedAnnotatorMetric,
+    UnifiedModelMetric,
+)
+from nb_feedback.team.unification import (
     LabelQuestionStrategy,
     LabelQuestionUnification,
     MultiLabelQuestionStrategy,
@@ -80,8 +82,6 @@ from nb_feedback.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
-from nb_feedback.v1_compat import LabelsOrder, RankingValueSchema
-from nb_feedback.vectors import VectorSettings
 
 __version__ = "0.1.0"
 
@@ -158,11 +158,11 @@ __all__ = [
 
 def __getattr__(name: str) -> object:
     # Argilla v1's server calls (rg.init, rg.log, ...): say what to use instead
-    from nb_feedback._v1_names import MODULE, missing
+    from nb_feedback.argilla._v1_names import MODULE, missing
 
     raise missing("nb_feedback", name, MODULE)
 
 
-from nb_feedback._docs import lend_docs as _lend_docs  # noqa: E402
+from nb_feedback.dataset._docs import lend_docs as _lend_docs  # noqa: E402
 
 _lend_docs()

@@ -2,6 +2,6 @@
 
 import sys
 
-from nb_feedback.folder_check import main
+from nb_feedback.dataset.folder_check import main
 
 sys.exit(main())

@@ -25,19 +25,7 @@ from nb_feedback import (
     TextField,
     TextQuestion,
 )
-from nb_feedback.filters import ResponseStatusFilter
-from nb_feedback.metrics import (
-    AgreementMetric,
-    AgreementMetricResult,
-    AnnotatorMetric,
-    ModelMetric,
-    ModelMetricResult,
-    UnifiedAnnotatorMetric,
-    UnifiedModelMetric,
-)
-from nb_feedback.sorting import RecordSortField, SortBy, SortOrder
-from nb_feedback.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
-from nb_feedback.training import (
+from nb_feedback.argilla.training import (
     TrainingTask,
     TrainingTaskForChatCompletion,
     TrainingTaskForDPO,
@@ -48,7 +36,21 @@ from nb_feedback.training import (
     TrainingTaskForSFT,
     TrainingTaskForTextClassification,
 )
-from nb_feedback.unification import (
+from nb_feedback.domain.filters import ResponseStatusFilter
+from nb_feedback.domain.sorting import RecordSortField, SortBy, SortOrder
+from nb_feedback.domain.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
+from nb_feedback.domain.v1_compat import LabelsOrder, QuestionTypes, RankingValueSchema
+from nb_feedback.domain.vectors import VectorSettings
+from nb_feedback.team.metrics import (
+    AgreementMetric,
+    AgreementMetricResult,
+    AnnotatorMetric,
+    ModelMetric,
+    ModelMetricResult,
+    UnifiedAnnotatorMetric,
+    UnifiedModelMetric,
+)
+from nb_feedback.team.unification import (
     LabelQuestionStrategy,
     LabelQuestionUnification,
     MultiLabelQuestionStrategy,
@@ -60,8 +62,6 @@ from nb_feedback.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
-from nb_feedback.v1_compat import LabelsOrder, QuestionTypes, RankingValueSchema
-from nb_feedback.vectors import VectorSettings
 
 __all__ = [
     "AgreementMetric",

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.errors import SchemaError, SchemaTypeError
+from nb_feedback.base.errors import SchemaError, SchemaTypeError
 from nb_feedback.feedback import LabelsOrder, QuestionTypes
-from nb_feedback.metrics import prepare_dataset_for_annotation_task
+from nb_feedback.team.metrics import prepare_dataset_for_annotation_task
 
 TEXT = "Ada Lovelace met Charles Babbage in London."
 

@@ -1,7 +1,7 @@
 """The comparison view in JupyterLab and Notebook 7: keyboard only, the right winner on disk.
 
 The kernel shuffles each record's candidates per annotator; the test reads that order the way
-the kernel makes it (``nb_feedback.comparison.display``), presses the key of the position the
+the kernel makes it (``nb_feedback.domain.comparisons.display``), presses the key of the position the
 better reply is shown at, and checks the answer on disk names the better reply, whichever side
 it was shown on. Also writes the README picture when ``NBF_SCREENSHOT_DIR`` is set.
 """
@@ -65,7 +65,7 @@ CELL = textwrap.dedent(
 
 def record_ids() -> list[str]:
     """Ids whose shuffles show reply_a first, then reply_b first, and so on (both sides used)."""
-    from nb_feedback.comparison import shown_order, shuffle_seed
+    from nb_feedback.domain.comparisons import shown_order, shuffle_seed
 
     ids = []
     for i in range(len(PAIRS)):
@@ -101,7 +101,7 @@ def open_comparison(
 def test_a_comparison_answered_by_keyboard_lands_with_the_right_winner(
     jupyter: Jupyter, page: Page, ui: str
 ) -> None:
-    from nb_feedback.comparison import display
+    from nb_feedback.domain.comparisons import display
 
     folder, root = open_comparison(jupyter, page, f"comparison_keys_{ui}", ui)
     ds = load(folder)  # saved by the first cell: its ids and schema

@@ -136,7 +136,7 @@ def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
     a ranking answer ``[{"value", "rank"}]``; a response with no answer is one null answer
     to the first question; only declared metadata (Argilla 2 keeps no other).
     """
-    from nb_feedback.hub_settings import ranking_values, user_uuid
+    from nb_feedback.argilla.hub_settings import ranking_values, user_uuid
 
     schema = ds.schema
     first = schema.questions[0].name

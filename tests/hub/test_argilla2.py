@@ -18,7 +18,7 @@ import pytest
 from tests.hub.cases import chat_dataset, full_dataset, neutral
 
 import nb_feedback as rg
-from nb_feedback.hub_settings import settings_json
+from nb_feedback.argilla.hub_settings import settings_json
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_PYTHON = ROOT / ".venv-argilla2" / "bin" / "python"

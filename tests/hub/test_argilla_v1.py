@@ -17,7 +17,7 @@ import pytest
 from tests.hub.cases import full_dataset
 
 import nb_feedback as rg
-from nb_feedback.hub_settings import user_uuid
+from nb_feedback.argilla.hub_settings import user_uuid
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_PYTHON = ROOT / "benchmarks" / ".venv-argilla" / "bin" / "python"

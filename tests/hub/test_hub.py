@@ -19,8 +19,8 @@ import pytest
 from tests.hub.cases import cells, chat_dataset, full_dataset, full_schema
 
 import nb_feedback as rg
-from nb_feedback.hub import write_parquet
-from nb_feedback.hub_settings import settings_json, user_uuid
+from nb_feedback.argilla.hub import write_parquet
+from nb_feedback.argilla.hub_settings import settings_json, user_uuid
 
 
 @pytest.mark.parametrize("layout", ["argilla", "argilla-server"])

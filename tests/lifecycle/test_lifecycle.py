@@ -39,8 +39,8 @@ from hypothesis.stateful import (
 )
 
 import nb_feedback as rg
-from nb_feedback._grouping import normalize_prompts
-from nb_feedback.errors import ExportError
+from nb_feedback.base.errors import ExportError
+from nb_feedback.exports._grouping import normalize_prompts
 
 USERS = ("ann", "bob")
 TRICKY = [

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import make_records, make_schema_kwargs
-from nb_feedback import persistence
-from nb_feedback.errors import FeedbackError
+from nb_feedback.base.errors import FeedbackError
+from nb_feedback.store import persistence
 
 SURROGATE = "\ud800"
 TEN_MB = "x" * 10_000_000

@@ -36,8 +36,8 @@ import pandas as pd
 import pytest
 
 import nb_feedback as rg
-from nb_feedback import persistence
-from nb_feedback.folder_check import check_folder, repair_folder
+from nb_feedback.dataset.folder_check import check_folder, repair_folder
+from nb_feedback.store import persistence
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 RUNS = int(os.environ.get("NBF_FAULT_RUNS", "1"))
@@ -246,7 +246,7 @@ def test_a_team_of_processes_with_kills_loses_no_acked_change(tmp_path: Path, ru
 FULL_DISK = """
 import errno, json, os, sys
 import nb_feedback as rg
-from nb_feedback.errors import StorageError
+from nb_feedback.base.errors import StorageError
 folder, acks, fail_at = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ds = rg.FeedbackDataset.from_disk(folder)
 ids = [r.id for r in ds]
@@ -315,7 +315,7 @@ def test_a_failed_write_raises_storage_error_and_changes_nothing_in_memory(
 ) -> None:
     folder, ids = _new_folder(tmp_path, n=3)
     ds = rg.FeedbackDataset.from_disk(folder)
-    import nb_feedback._durable as durable
+    import nb_feedback.store._durable as durable
 
     def read_only(fd: int, data: bytes) -> None:
         raise OSError(30, "Read-only file system")
@@ -337,7 +337,7 @@ def test_a_failed_write_raises_storage_error_and_changes_nothing_in_memory(
 def test_a_later_answer_wins_after_the_clock_goes_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from nb_feedback import _hlc
+    from nb_feedback.store import _hlc
 
     folder, ids = _new_folder(tmp_path, n=2)
     ds = rg.FeedbackDataset.from_disk(folder)

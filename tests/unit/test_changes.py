@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import nb_feedback as rg
-from nb_feedback import persistence
+from nb_feedback.store import persistence
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

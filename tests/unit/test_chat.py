@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.chat import encode
+from nb_feedback.domain.chat import encode
 from nb_feedback.samples import load_sample_conversations
 
 TRICKY = 'Hi ✨ "quoted" \\ back\nnew line\r\n\tתודה U+2028:\u2028 e\u0301'

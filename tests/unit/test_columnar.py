@@ -20,8 +20,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback import _arrowtext, _ingest
-from nb_feedback._columnar import _text_column, columns_of, frame_of
+from nb_feedback.base import _arrowtext
+from nb_feedback.store import _ingest
+from nb_feedback.store._columnar import _text_column, columns_of, frame_of
 
 SCHEMA_ARGS: dict[str, Any] = {
     "fields": [rg.TextField(name="prompt"), rg.TextField(name="context", required=False)],

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.comparison import compared_fields, display, shown_order, shuffle_seed
-from nb_feedback.errors import ResponseError
-from nb_feedback.provenance import judge, provenance
+from nb_feedback.base.errors import ResponseError
+from nb_feedback.domain.comparisons import compared_fields, display, shown_order, shuffle_seed
+from nb_feedback.domain.provenance import judge, provenance
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -54,7 +54,7 @@ def test_the_order_is_seeded_per_record_and_annotator_and_balanced() -> None:
 
 def test_the_seed_is_the_same_in_another_process() -> None:
     code = (
-        "import json; from nb_feedback.comparison import shuffle_seed, shown_order\n"
+        "import json; from nb_feedback.domain.comparisons import shuffle_seed, shown_order\n"
         "s = shuffle_seed('rec-7', 'ann')\n"
         "print(json.dumps([s, shown_order(list('abcde'), s)]))"
     )

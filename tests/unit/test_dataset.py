@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import DatasetFactory, assert_unchanged, make_records, make_schema_kwargs, snapshot
-from nb_feedback._answers import _json_objects
-from nb_feedback.errors import RecordError, ResponseError, SchemaError, StorageError
+from nb_feedback.base.errors import RecordError, ResponseError, SchemaError, StorageError
+from nb_feedback.store._answers import _json_objects
 
 # ------------------------------------------------------------------ add_records: input forms
 
@@ -1089,7 +1089,7 @@ def test_an_integer_id_column_points_at_external_id(ds: rg.FeedbackDataset) -> N
 def test_a_missing_metrics_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from nb_feedback.metrics import krippendorff_alpha
+    from nb_feedback.team.metrics import krippendorff_alpha
 
     monkeypatch.setitem(sys.modules, "krippendorff", None)  # as if not installed
     with pytest.raises(ModuleNotFoundError, match=r"pip install 'nb_feedback\[metrics\]'"):

@@ -20,11 +20,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback import _grouping as grouping
-from nb_feedback._grouping import _MESSY_SPACE, group_hashes, normalize_prompts, prompt_groups
-from nb_feedback.argilla_format import argilla_columns
-from nb_feedback.errors import ExportError
-from nb_feedback.sft_plan import _parsed_answer_texts, answer_texts, plan_sft
+from nb_feedback.argilla.argilla_format import argilla_columns
+from nb_feedback.base.errors import ExportError
+from nb_feedback.exports import _grouping as grouping
+from nb_feedback.exports._grouping import (
+    _MESSY_SPACE,
+    group_hashes,
+    normalize_prompts,
+    prompt_groups,
+)
+from nb_feedback.exports.sft_plan import _parsed_answer_texts, answer_texts, plan_sft
 
 datasets = pytest.importorskip("datasets")
 datasets.disable_progress_bars()
@@ -353,7 +358,7 @@ def test_group_hashes_are_the_same_in_another_process() -> None:
     keys = ["alpha", "beta", "gamma"]
     here = [int(h) for h in group_hashes(keys, 7)]
     code = (
-        "import json; from nb_feedback._grouping import group_hashes; "
+        "import json; from nb_feedback.exports._grouping import group_hashes; "
         f"print(json.dumps([int(h) for h in group_hashes({keys!r}, 7)]))"
     )
     out = subprocess.run(
@@ -466,7 +471,7 @@ def test_export_sft_writes_jsonl_parquet_and_disk(tmp_path: Path) -> None:
 
 
 def rg_export_sft(*args, **kwargs):
-    from nb_feedback.export import export_sft
+    from nb_feedback.exports.datasets_bridge import export_sft
 
     return export_sft(*args, **kwargs)
 
@@ -653,7 +658,7 @@ def test_splits_built_a_slice_of_rows_at_a_time_are_the_same(
 ) -> None:
     # _sft_table builds each split from slices of its rows; slices of 4 rows give the rows
     # (and types) one slice of all gives
-    from nb_feedback import sft
+    from nb_feedback.exports import sft
 
     ds = simple([f"p{i}" for i in range(30)], topics=[["a", "b"][i % 2] for i in range(30)])
     answer_all(ds)

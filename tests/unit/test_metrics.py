@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.metrics import (
+from nb_feedback.team.metrics import (
     AgreementMetric,
     ModelMetric,
     UnifiedModelMetric,
@@ -194,7 +194,7 @@ def test_unified_model_metric_and_errors():
 @pytest.mark.parametrize("seed", range(6))
 def test_alpha_from_pairs_matches_the_krippendorff_package(seed):
     # the sparse path used for many units and values: pinned to the package on generated data
-    from nb_feedback.metrics import alpha_from_pairs
+    from nb_feedback.team.metrics import alpha_from_pairs
 
     rng = np.random.default_rng(seed)
     annotators, units, values = rng.integers(2, 5), rng.integers(5, 40), rng.integers(2, 7)

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import DatasetFactory, make_records, make_schema_kwargs
-from nb_feedback import persistence
-from nb_feedback.errors import StorageError, WriterLockedError
+from nb_feedback.base.errors import StorageError, WriterLockedError
+from nb_feedback.store import persistence
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

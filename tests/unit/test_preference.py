@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.errors import ExportError
-from nb_feedback.preference import kto_rows, preference_pairs
+from nb_feedback.base.errors import ExportError
+from nb_feedback.exports.preference import kto_rows, preference_pairs
 
 datasets = pytest.importorskip("datasets")
 datasets.disable_progress_bars()

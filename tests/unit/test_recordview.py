@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback._recordview import RowBlocks
+from nb_feedback.dataset._recordview import RowBlocks
 
 PIECES = ["\n", "\r\n", "\t", '"', "\\", "\u2028", "\U0001f600", "\u05e9", "e\u0301", " ", "a"]
 TEXTS = st.lists(st.sampled_from(PIECES), max_size=4).map(lambda t: "x" + "".join(t))

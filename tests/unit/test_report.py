@@ -7,7 +7,7 @@ import base64
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.report import DatasetReport, report
+from nb_feedback.exports.report import DatasetReport, report
 
 
 @pytest.fixture

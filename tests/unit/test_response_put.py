@@ -12,8 +12,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb_feedback._changes import UNKNOWN
-from nb_feedback._tables import (
+from nb_feedback.store._changes import UNKNOWN
+from nb_feedback.store._tables import (
     COLUMN_AT,
     RESPONSE_COLUMNS,
     ResponseTable,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.errors import SchemaError
-from nb_feedback.schema import Schema
+from nb_feedback.base.errors import SchemaError
+from nb_feedback.domain.schema import Schema
 
 # ----------------------------------------------------------------------------- names
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 import nb_feedback as rg
-from nb_feedback import schema_edits as E
-from nb_feedback.schema import Schema
+from nb_feedback.domain import schema_edits as E
+from nb_feedback.domain.schema import Schema
 
 IDS = ["r0", "r1", "r2"]
 META = [json.dumps({"n": 3, "tag": "a"}), None, json.dumps({"n": 12, "tag": ["a", "b"]})]

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
-from nb_feedback import _hlc, persistence
-from nb_feedback import _tables as T
-from nb_feedback._changes import PatchRecords
+from nb_feedback.store import _hlc, persistence
+from nb_feedback.store import _tables as T
+from nb_feedback.store._changes import PatchRecords
 
 
 def _dataset(n: int = 4) -> rg.FeedbackDataset:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.suggest import agent_name
+from nb_feedback.exports.suggest import agent_name
 
 
 def prompts(n: int) -> rg.FeedbackDataset:

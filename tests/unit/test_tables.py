@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb_feedback import _tables as T
+from nb_feedback.store import _tables as T
 
 WORDS = st.sampled_from(["a", "b", "c", "dd", "é", ""])
 

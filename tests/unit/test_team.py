@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import make_records, make_schema_kwargs
-from nb_feedback.errors import ResponseError, SchemaError, StorageError
+from nb_feedback.base.errors import ResponseError, SchemaError, StorageError
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -109,7 +109,7 @@ def test_queue_order_is_seeded_by_the_user_and_the_same_in_another_process() -> 
     code = (
         "import json, sys\n"
         "import pyarrow as pa\n"
-        "from nb_feedback.annotator_queue import user_order\n"
+        "from nb_feedback.team.annotator_queue import user_order\n"
         "ids = json.loads(sys.argv[1])\n"
         "print(json.dumps([ids[i] for i in user_order(pa.array(ids), 'ana')]))\n"
     )
@@ -327,7 +327,7 @@ def test_review_view_shows_every_answer_and_stores_the_pick(
 # ---------------------------------------------------------------------------- agreement
 def test_agreement_per_question_per_annotator_and_disputes() -> None:
     pytest.importorskip("krippendorff")
-    from nb_feedback.team_agreement import team_agreement
+    from nb_feedback.team.team_agreement import team_agreement
 
     ds = team_dataset(n=6)
     ids = [r.id for r in ds]

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nb_feedback import _textbuf as textbuf
-from nb_feedback._textbuf import count_byte, data_bytes, has_any, is_ascii, may_have_edge_space
+from nb_feedback.base import _textbuf as textbuf
+from nb_feedback.base._textbuf import count_byte, data_bytes, has_any, is_ascii, may_have_edge_space
 
 TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12)
 ROWS = st.lists(st.one_of(st.none(), TEXT), max_size=12)

@@ -14,7 +14,7 @@ import pytest
 
 import nb_feedback as rg
 from conftest import make_records, make_schema_kwargs
-from nb_feedback.errors import ExportError
+from nb_feedback.base.errors import ExportError
 
 argilla = pytest.importorskip("argilla")
 httpx = pytest.importorskip("httpx")
@@ -46,7 +46,7 @@ def client() -> Any:
 def test_settings_carry_fields_questions_metadata_guidelines_and_distribution(
     client: Any,
 ) -> None:
-    from nb_feedback.to_argilla import build_settings
+    from nb_feedback.argilla.to_argilla import build_settings
 
     ds = rg.FeedbackDataset(
         **make_schema_kwargs(),
@@ -78,7 +78,7 @@ def test_settings_carry_fields_questions_metadata_guidelines_and_distribution(
 
 
 def test_records_carry_fields_metadata_suggestions_and_responses_by_user(client: Any) -> None:
-    from nb_feedback.to_argilla import build_records, ranking_order
+    from nb_feedback.argilla.to_argilla import build_records, ranking_order
 
     ds = rg.FeedbackDataset(
         **make_schema_kwargs(), vectors_settings=[rg.VectorSettings(name="emb", dimensions=2)]
@@ -137,7 +137,7 @@ def test_to_argilla_pushes_through_the_sdk_client(
 
 
 def test_users_are_given_found_by_name_or_created() -> None:
-    from nb_feedback.to_argilla import resolve_users
+    from nb_feedback.argilla.to_argilla import resolve_users
 
     def user_json(name: str, uid: str) -> dict[str, Any]:
         return {
@@ -179,7 +179,7 @@ def test_users_are_given_found_by_name_or_created() -> None:
 
 
 def test_a_chat_field_is_argilla_2s_chat_field(client: Any) -> None:
-    from nb_feedback.to_argilla import build_records, build_settings
+    from nb_feedback.argilla.to_argilla import build_records, build_settings
 
     chat = [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
     ds = rg.FeedbackDataset(

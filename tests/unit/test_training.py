@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import nb_feedback as rg
-from nb_feedback._grouping import normalize_prompts
-from nb_feedback.errors import ExportError
+from nb_feedback.base.errors import ExportError
+from nb_feedback.exports._grouping import normalize_prompts
 
 datasets = pytest.importorskip("datasets")
 datasets.disable_progress_bars()

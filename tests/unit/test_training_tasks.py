@@ -4,7 +4,7 @@ import datasets
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.errors import ExportError
+from nb_feedback.base.errors import ExportError
 
 
 def _ds(fields, questions, rows, answers=()):

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 import nb_feedback as rg
 from conftest import DatasetFactory, make_records, make_schema_kwargs
-from nb_feedback.errors import ResponseError
-from nb_feedback.records import unwrap_values
-from nb_feedback.widget import FeedbackWidget
+from nb_feedback.base.errors import ResponseError
+from nb_feedback.domain.records import unwrap_values
+from nb_feedback.widget.feedback_widget import FeedbackWidget
 
 
 class Harness:

@@ -1,0 +1,152 @@
+"""Check a dataset folder and salvage a damaged one: ``nb_feedback check|repair FOLDER``.
+
+``check`` only reads: it opens the folder as ``from_disk`` does, counts what it holds (records,
+answers, writers, checkpoints) and lists every piece of damage it found (unreadable lines, torn
+tails, missing or unreadable parts, leftover files of killed writes). ``repair`` writes a clean
+copy beside the folder (``<name>.repaired``) holding every whole line and readable part, and
+says what it could not keep; the damaged folder is left as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from nb_feedback.base.errors import StorageError
+from nb_feedback.store import persistence
+
+if TYPE_CHECKING:
+    from nb_feedback.dataset.dataset import FeedbackDataset
+
+
+@dataclass
+class FolderReport:
+    """What a folder holds and what is wrong with it."""
+
+    folder: Path
+    format_version: int | None = None
+    records: int = 0
+    answers: int = 0
+    writers: int = 0
+    checkpoints: int = 0
+    damage: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the folder opened with no damage found."""
+        return self.error is None and not self.damage
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.folder}: "
+            + ("OK" if self.ok else "DAMAGED" if self.error is None else "CANNOT BE OPENED")
+        ]
+        lines.append(
+            f"  format {self.format_version}, {self.records} record(s), {self.answers} "
+            f"answer(s), {self.writers} writer(s), {self.checkpoints} checkpoint(s)"
+        )
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        lines += [f"  - {d}" for d in self.damage]
+        return "\n".join(lines)
+
+
+def check_folder(path: str | Path) -> FolderReport:
+    """Report what a dataset folder holds and any damage, reading only."""
+    from nb_feedback.dataset.dataset import FeedbackDataset
+
+    folder = Path(path).expanduser().resolve()
+    report = FolderReport(folder)
+    try:
+        report.format_version = persistence.read_manifest(folder).get("format_version")
+    except StorageError as exc:
+        report.error = str(exc)
+    report.writers = len(persistence.writer_dirs(folder))
+    report.checkpoints = len(persistence.checkpoint_files(folder))
+    for wdir in persistence.writer_dirs(folder):
+        for leftover in wdir.glob(".*.tmp"):
+            report.damage.append(f"{leftover}: a write that never finished (safe to delete)")
+    if report.error:
+        return report
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            ds = FeedbackDataset.from_disk(folder)
+        except StorageError as exc:
+            report.error = str(exc)
+            return report
+        ds._read_only = "opened by check_folder"  # read only: nothing is written
+    for w in caught:
+        report.damage.append(str(w.message))
+    report.records = len(ds)
+    report.answers = len(ds.responses_frame())
+    return report
+
+
+def repair_folder(path: str | Path, target: str | Path | None = None) -> FolderReport:
+    """Salvage every whole line and readable part of ``path`` into a clean folder beside it.
+
+    Returns the report of the damaged folder (what was skipped is what could not be kept).
+    """
+    from nb_feedback.dataset.dataset import FeedbackDataset
+
+    folder = Path(path).expanduser().resolve()
+    out = Path(target) if target else folder.with_name(folder.name + ".repaired")
+    report = check_folder(folder)
+    if report.error and not (folder / persistence.WRITERS).is_dir():
+        raise StorageError(f"{folder}: nothing to salvage ({report.error})")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ds = FeedbackDataset.from_disk(folder)
+        except StorageError:
+            ds = _from_writers_alone(folder)
+    ds._read_only = None
+    ds._writer = None  # the damaged folder is never written to
+    ds._folder = None
+    ds._reader = None
+    ds.save(out)
+    ds.close()
+    return report
+
+
+def _from_writers_alone(folder: Path) -> FeedbackDataset:
+    """Open a folder whose manifest is gone from its checkpoints and writers' files alone."""
+    from nb_feedback.dataset.dataset import FeedbackDataset
+
+    return FeedbackDataset._from_checkpoints(folder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``nb_feedback`` command: ``check FOLDER`` or ``repair FOLDER [--to DIR]``."""
+    parser = argparse.ArgumentParser(prog="nb_feedback", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="report what a dataset folder holds and any damage").add_argument(
+        "folder"
+    )
+    repair = sub.add_parser("repair", help="salvage a damaged folder into a clean one beside it")
+    repair.add_argument("folder")
+    repair.add_argument("--to", default=None, help="where to write (default: FOLDER.repaired)")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        report = check_folder(args.folder)
+        print(report)
+        return 0 if report.ok else 1
+    try:
+        report = repair_folder(args.folder, args.to)
+    except StorageError as exc:
+        print(f"repair failed: {exc}", file=sys.stderr)
+        return 2
+    target = args.to or str(Path(args.folder).resolve()) + ".repaired"
+    print(report)
+    print(f"salvaged into {target}; what is listed above could not be kept")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

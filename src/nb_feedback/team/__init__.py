@@ -1,0 +1,1 @@
+"""Team features: queues, progress, agreement, unification and metrics, read from a ``DatasetView``."""
