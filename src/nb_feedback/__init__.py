@@ -27,14 +27,15 @@ from nb_feedback.base.errors import (
     WriterLockedError,
 )
 from nb_feedback.dataset.dataset import FeedbackDataset
-from nb_feedback.domain.chat import ChatField
-from nb_feedback.domain.distribution import TaskDistribution
-from nb_feedback.domain.filters import (
+from nb_feedback.dataset.filters import (
     FloatMetadataFilter,
     IntegerMetadataFilter,
     ResponseStatusFilter,
     TermsMetadataFilter,
 )
+from nb_feedback.dataset.sorting import RecordSortField, SortBy, SortOrder
+from nb_feedback.domain.chat import ChatField
+from nb_feedback.domain.distribution import TaskDistribution
 from nb_feedback.domain.metadata import (
     FloatMetadataProperty,
     IntegerMetadataProperty,
@@ -58,7 +59,6 @@ from nb_feedback.domain.schema import (
     TextField,
     TextQuestion,
 )
-from nb_feedback.domain.sorting import RecordSortField, SortBy, SortOrder
 from nb_feedback.domain.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
 from nb_feedback.domain.v1_compat import LabelsOrder, RankingValueSchema
 from nb_feedback.domain.vectors import VectorSettings

@@ -36,8 +36,8 @@ from nb_feedback.argilla.training import (
     TrainingTaskForSFT,
     TrainingTaskForTextClassification,
 )
-from nb_feedback.domain.filters import ResponseStatusFilter
-from nb_feedback.domain.sorting import RecordSortField, SortBy, SortOrder
+from nb_feedback.dataset.filters import ResponseStatusFilter
+from nb_feedback.dataset.sorting import RecordSortField, SortBy, SortOrder
 from nb_feedback.domain.spans import SpanLabelOption, SpanQuestion, SpanValueSchema
 from nb_feedback.domain.v1_compat import LabelsOrder, QuestionTypes, RankingValueSchema
 from nb_feedback.domain.vectors import VectorSettings

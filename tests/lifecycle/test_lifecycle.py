@@ -238,8 +238,10 @@ class Lifecycle(RuleBasedStateMachine):
             self.ds[list(self.prompts).index(record)].metadata["source"] = source
         elif how == "update":
             self.ds.record_by_id(record).update(metadata={"source": source})
-        else:
+        else:  # a dict's metadata is the record's whole new metadata (as v1's update_records)
             self.ds.update_records([{"id": record, "metadata": {"source": source}}])
+            self.metadata[record] = {"source": source}
+            return
         self.metadata[record] = {**self.metadata[record], "source": source}
 
     @rule(record=records)

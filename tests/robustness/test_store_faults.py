@@ -354,7 +354,7 @@ def test_a_later_answer_wins_after_the_clock_goes_back(
 SKEWED = """
 import sys, time
 import nb_feedback as rg
-from nb_feedback import _hlc
+from nb_feedback.store import _hlc
 folder, rid, value, skew = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
 _hlc.CLOCK._wall = lambda: time.time() + skew
 ds = rg.FeedbackDataset.from_disk(folder)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.domain import schema_edits as E
+from nb_feedback.dataset import schema_edits as E
 from nb_feedback.domain.schema import Schema
 
 IDS = ["r0", "r1", "r2"]

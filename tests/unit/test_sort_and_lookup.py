@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.domain.vectors import cosine_top_k
+from nb_feedback.dataset.similar_records import cosine_top_k
 
 
 def _ds():

@@ -22,7 +22,7 @@ from nb_feedback.store import _tables as T
 if TYPE_CHECKING:
     from datasets import Dataset
 
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 def _value_feature(kind: str) -> Any:
@@ -57,7 +57,7 @@ def _ranking_layout(value: Any) -> Any:
     return {"rank": [item["rank"] for item in value], "value": [item["value"] for item in value]}
 
 
-def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
+def argilla_columns(ds: DatasetView) -> tuple[dict[str, list[Any]], Any]:
     """Return Argilla v1's ``format_as("datasets")`` columns (Python lists) and features.
 
     Parameters
@@ -150,7 +150,7 @@ def argilla_columns(ds: FeedbackDataset) -> tuple[dict[str, list[Any]], Any]:
     return columns, datasets.Features(spec)
 
 
-def format_as(ds: FeedbackDataset, format: str) -> Dataset:
+def format_as(ds: DatasetView, format: str) -> Dataset:
     """Return the dataset as a ``datasets.Dataset`` in Argilla v1's column layout.
 
     Parameters

@@ -16,14 +16,16 @@ from nb_feedback.argilla.hub_settings import kind_of, ranking_items, schema_from
 from nb_feedback.base.errors import ExportError
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import D, Make
 
 
-def from_argilla(client: Any, name: str, workspace: str | None = None) -> FeedbackDataset:
+def from_argilla(make: Make[D], client: Any, name: str, workspace: str | None = None) -> D:
     """Read dataset ``name`` (in ``workspace``) from the Argilla 2 server of ``client``.
 
     Parameters
     ----------
+    make : type
+        The dataset class to build (``FeedbackDataset``).
     client : argilla.Argilla
         A connected client.
     name, workspace : str
@@ -84,6 +86,6 @@ def from_argilla(client: Any, name: str, workspace: str | None = None) -> Feedba
                 "responses": responses or None,
             }
         )
-    dataset = empty_dataset(schema)
+    dataset = empty_dataset(make, schema)
     add_read_records(dataset, records, where)
     return dataset

@@ -33,8 +33,8 @@ from nb_feedback.argilla.hub_settings import schema_from_settings, settings_json
 from nb_feedback.base.errors import FeedbackError, HubError
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
     from nb_feedback.domain.schema import Question, Schema
+    from nb_feedback.store.view import D, DatasetView, Make, NewDataset
 
 ARGILLA_DIR = ".argilla"
 SETTINGS = f"{ARGILLA_DIR}/settings.json"
@@ -46,7 +46,7 @@ ALL_LAYOUTS = (*LAYOUTS, "argilla-v1")
 
 # ------------------------------------------------------------------------------------ writing
 def to_hub(
-    dataset: FeedbackDataset,
+    dataset: DatasetView,
     repo_id: str | None = None,
     *,
     local_dir: str | Path | None = None,
@@ -79,7 +79,7 @@ def to_hub(
 
 
 def write_folder(
-    dataset: FeedbackDataset, folder: Path, *, layout: str, with_records: bool, name: str
+    dataset: DatasetView, folder: Path, *, layout: str, with_records: bool, name: str
 ) -> None:
     """Write the files of ``layout`` for ``dataset`` into ``folder`` (which exists)."""
     data = folder / "data" / "train-00000-of-00001.parquet"
@@ -152,7 +152,7 @@ def legacy_features(feature: Any) -> Any:
     return {k: legacy_features(v) for k, v in feature.items()}
 
 
-def _write_v1(dataset: FeedbackDataset, folder: Path, data: Path | None) -> None:
+def _write_v1(dataset: DatasetView, folder: Path, data: Path | None) -> None:
     import yaml
 
     from nb_feedback.argilla.argilla_format import argilla_columns
@@ -206,7 +206,7 @@ def v1_config(schema: Schema) -> dict[str, Any]:
     return out
 
 
-def _write_card(dataset: FeedbackDataset, folder: Path, name: str, layout: str) -> None:
+def _write_card(dataset: DatasetView, folder: Path, name: str, layout: str) -> None:
     schema = dataset.schema
     lines = [
         "---",
@@ -267,14 +267,15 @@ def _write_card(dataset: FeedbackDataset, folder: Path, name: str, layout: str) 
 
 # ------------------------------------------------------------------------------------ reading
 def from_hub(
+    make: Make[D],
     repo_id: str | None = None,
     *,
     local_dir: str | Path | None = None,
     split: str = "train",
     questions: Sequence[Question] | None = None,
     token: str | None = None,
-) -> FeedbackDataset:
-    """Read a dataset in any Argilla Hub layout, or a plain ``datasets`` folder.
+) -> D:
+    """Read a dataset in any Argilla Hub layout, or a plain ``datasets`` folder, into ``make``'s.
 
     With ``local_dir``, the folder is read and the Hub is not contacted; else ``repo_id`` is
     downloaded with ``huggingface_hub``. ``questions`` is for a plain folder only (one with no
@@ -289,10 +290,10 @@ def from_hub(
     else:
         raise HubError("from_hub: pass repo_id (to download) or local_dir (to read a folder)")
     if (folder / SETTINGS).is_file():
-        return _read_argilla2(folder, split)
+        return _read_argilla2(make, folder, split)
     if (folder / V1_CONFIG).is_file():
-        return _read_v1(folder, split)
-    return _read_plain(folder, split, questions)
+        return _read_v1(make, folder, split)
+    return _read_plain(make, folder, split, questions)
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -336,13 +337,13 @@ def _table(folder: Path, split: str, *, required: bool) -> pa.Table | None:
         raise HubError(f"{folder}: cannot read {split!r} data ({exc})") from None
 
 
-def _read_argilla2(folder: Path, split: str) -> FeedbackDataset:
+def _read_argilla2(make: Make[D], folder: Path, split: str) -> D:
     schema = schema_from_settings(_read_json(folder / SETTINGS, "settings"), str(folder / SETTINGS))
     names: dict[str, Any] = {}
     if (folder / NAMES).is_file():
         names = _read_json(folder / NAMES, "annotator names") or {}
     table = _table(folder, split, required=False)
-    dataset = empty_dataset(schema)
+    dataset = empty_dataset(make, schema)
     if table is None:
         return dataset
     where = str(split_files(folder, split)[0])
@@ -357,11 +358,9 @@ def _read_argilla2(folder: Path, split: str) -> FeedbackDataset:
     return dataset
 
 
-def empty_dataset(schema: Schema) -> FeedbackDataset:
-    """Return a new in-memory dataset of ``schema``, holding no records."""
-    from nb_feedback.dataset.dataset import FeedbackDataset
-
-    return FeedbackDataset(
+def empty_dataset(make: Make[D], schema: Schema) -> D:
+    """Return a new in-memory dataset of ``schema`` made by ``make``, holding no records."""
+    return make(
         fields=schema.fields,
         questions=schema.questions,
         guidelines=schema.guidelines,
@@ -372,7 +371,7 @@ def empty_dataset(schema: Schema) -> FeedbackDataset:
     )
 
 
-def add_read_records(dataset: FeedbackDataset, records: list[dict[str, Any]], where: str) -> None:
+def add_read_records(dataset: NewDataset, records: list[dict[str, Any]], where: str) -> None:
     """Add records read from a layout or a server; an error names ``where`` they came from."""
     from nb_feedback.domain.records import FeedbackRecord
 
@@ -462,7 +461,7 @@ def _v1_value(kind: str, value: Any) -> Any:
     return value
 
 
-def _read_v1(folder: Path, split: str) -> FeedbackDataset:
+def _read_v1(make: Make[D], folder: Path, split: str) -> D:
     import yaml
 
     from nb_feedback.domain.records import DEFAULT_USER
@@ -476,7 +475,7 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
     names: dict[str, Any] = {}
     if (folder / NAMES).is_file():
         names = (_read_json(folder / NAMES, "annotator names") or {}).get("users") or {}
-    dataset = empty_dataset(schema)
+    dataset = empty_dataset(make, schema)
     table = _table(folder, split, required=False)
     if table is None:
         return dataset
@@ -534,8 +533,7 @@ def _read_v1(folder: Path, split: str) -> FeedbackDataset:
 
 
 # -------------------------------------------------------------------- a plain datasets folder
-def _read_plain(folder: Path, split: str, questions: Sequence[Question] | None) -> FeedbackDataset:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+def _read_plain(make: Make[D], folder: Path, split: str, questions: Sequence[Question] | None) -> D:
     from nb_feedback.domain.metadata import (
         FloatMetadataProperty,
         IntegerMetadataProperty,
@@ -573,7 +571,7 @@ def _read_plain(folder: Path, split: str, questions: Sequence[Question] | None) 
     if not fields:
         raise HubError(f"{where}: no text column to show as a field ({table.column_names})")
     fields[0] = TextField(name=fields[0].name)  # a dataset needs one required field
-    ds = FeedbackDataset(fields=fields, questions=list(asked.values()), metadata_properties=props)
+    ds = make(fields=fields, questions=list(asked.values()), metadata_properties=props)
     rows = table.to_pylist()
     records = []
     for row in rows:

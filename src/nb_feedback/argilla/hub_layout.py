@@ -39,8 +39,8 @@ from nb_feedback.domain.schema import (
 )
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
     from nb_feedback.domain.records import FeedbackRecord
+    from nb_feedback.store.view import DatasetView
 
 LAYOUTS = ("argilla", "argilla-server")
 # columns each Argilla 2 layout holds beside fields, questions, metadata and vectors
@@ -78,7 +78,7 @@ def _timestamp(seconds: float | None) -> dt.datetime | None:
 
 
 def records_table(
-    dataset: FeedbackDataset, layout: str = "argilla"
+    dataset: DatasetView, layout: str = "argilla"
 ) -> tuple[pa.Table, dict[str, str], list[str]]:
     """Return ``layout``'s table of ``dataset``, its annotators ``{uuid: name}``, extra columns.
 

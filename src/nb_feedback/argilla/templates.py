@@ -9,7 +9,7 @@ question is ``prompt-rating``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from nb_feedback.domain.schema import (
@@ -23,7 +23,7 @@ from nb_feedback.domain.schema import (
 )
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import NewDataset
 
 TEMPLATES = (
     "text_classification",
@@ -43,10 +43,10 @@ TEMPLATES = (
 
 
 def _build(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     task: str,
     *args: Any,
-) -> FeedbackDataset:
+) -> NewDataset:
     # the default guidelines open by naming the task ("This is a summarization dataset."), as
     # Argilla v1's did: code that tells datasets apart by their guidelines keeps working
     fields, questions, guidelines, default, metadata_properties, vectors_settings = args
@@ -56,14 +56,14 @@ def _build(
 
 
 def _make(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     fields: Sequence[TextField],
     questions: Sequence[Question],
     guidelines: str | None,
     default: str,
     metadata_properties: Any,
     vectors_settings: Any,
-) -> FeedbackDataset:
+) -> NewDataset:
     extra: dict[str, Any] = {}
     if vectors_settings is not None:  # only datasets with vectors take the argument
         extra["vectors_settings"] = vectors_settings
@@ -83,14 +83,14 @@ def _label_question(labels: Sequence[str], multi_label: bool, description: str) 
 
 
 def text_classification(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     labels: Sequence[str],
     multi_label: bool = False,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``text``; question ``label`` (a label, or labels with ``multi_label=True``)."""
     how = "every label that applies" if multi_label else "the one label that fits best"
     return _build(
@@ -107,12 +107,12 @@ def text_classification(
 
 
 def question_answering(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Fields ``question`` and ``context``; text question ``answer``."""
     return _build(
         cls,
@@ -137,12 +137,12 @@ def question_answering(
 
 
 def summarization(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``text``; text question ``summary``."""
     return _build(
         cls,
@@ -164,12 +164,12 @@ def summarization(
 
 
 def translation(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``source``; text question ``target``."""
     return _build(
         cls,
@@ -190,13 +190,13 @@ def translation(
 
 
 def sentence_similarity(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     rating_scale: int = 7,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Fields ``sentence-1`` and ``sentence-2``; rating ``similarity`` from 1 to ``rating_scale``."""
     return _build(
         cls,
@@ -220,13 +220,13 @@ def sentence_similarity(
 
 
 def natural_language_inference(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     labels: Sequence[str] | None = None,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Fields ``premise`` and ``hypothesis``; label ``label`` (entailment, neutral, contradiction)."""
     labels = ["entailment", "neutral", "contradiction"] if labels is None else labels
     return _build(
@@ -252,13 +252,13 @@ def natural_language_inference(
 
 
 def supervised_fine_tuning(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     context: bool = False,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``prompt`` (and optional ``context``); text question ``response``."""
     fields = [TextField(name="prompt", use_markdown=use_markdown)]
     if context:
@@ -283,14 +283,14 @@ def supervised_fine_tuning(
 
 
 def preference_modeling(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     number_of_responses: int = 2,
     context: bool = False,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Fields ``prompt``, optional ``context``, ``response1``..``responseN``; ranking ``preference``."""
     responses = [
         TextField(
@@ -324,14 +324,14 @@ def preference_modeling(
 
 
 def proximal_policy_optimization(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     rating_scale: int = 7,
     context: bool = False,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``prompt`` (and optional ``context``); rating ``prompt-rating`` (v1: ``prompt``)."""
     fields = [TextField(name="prompt", use_markdown=use_markdown)]
     if context:
@@ -356,14 +356,14 @@ def proximal_policy_optimization(
 
 
 def direct_preference_optimization(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     number_of_responses: int = 2,
     context: bool = False,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Build the preference modeling dataset, with guidelines for DPO."""
     return preference_modeling(
         cls,
@@ -383,14 +383,14 @@ def direct_preference_optimization(
 
 
 def retrieval_augmented_generation(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     number_of_retrievals: int = 1,
     rating_scale: int = 7,
     use_markdown: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Fields ``query`` and ``retrieved_document_1``..N; a rating per document; text ``response``."""
     n = range(1, number_of_retrievals + 1)
     docs = [
@@ -433,13 +433,13 @@ def retrieval_augmented_generation(
 
 
 def multi_modal_classification(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     labels: Sequence[str],
     multi_label: bool = False,
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``content`` (markdown, for embedded media); question ``label``."""
     how = "every label that applies" if multi_label else "the one label that fits best"
     return _build(
@@ -455,11 +455,11 @@ def multi_modal_classification(
 
 
 def multi_modal_transcription(
-    cls: type[FeedbackDataset],
+    cls: Callable[..., NewDataset],
     guidelines: str | None = None,
     metadata_properties: Any = None,
     vectors_settings: Any = None,
-) -> FeedbackDataset:
+) -> NewDataset:
     """Field ``content`` (markdown, for embedded media); text question ``description``."""
     return _build(
         cls,

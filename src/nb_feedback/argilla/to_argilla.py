@@ -43,8 +43,8 @@ from nb_feedback.domain.schema import (
 )
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
     from nb_feedback.domain.records import FeedbackRecord
+    from nb_feedback.store.view import DatasetView
 
 
 def _sdk() -> Any:
@@ -161,7 +161,7 @@ def ranking_order(question: RankingQuestion, value: list[dict[str, Any]]) -> lis
     ]
 
 
-def build_records(dataset: FeedbackDataset, user_ids: Mapping[str, uuid.UUID | str]) -> list[Any]:
+def build_records(dataset: DatasetView, user_ids: Mapping[str, uuid.UUID | str]) -> list[Any]:
     """Return the SDK's ``rg.Record`` objects for every record, responses by ``user_ids``.
 
     ``user_ids`` maps each annotator name in the dataset to an Argilla user id.
@@ -253,7 +253,7 @@ def _join(user: Any, workspace: Any) -> None:
 
 
 def to_argilla(
-    dataset: FeedbackDataset,
+    dataset: DatasetView,
     client: Any,
     *,
     name: str,

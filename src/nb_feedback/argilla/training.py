@@ -45,7 +45,7 @@ from nb_feedback.team.unification import unification_for
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
 
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 __all__ = [
     "TrainingTask",
@@ -185,7 +185,7 @@ def _framework(framework: Any, task: Any, where: str) -> str:
 
 
 def prepare_for_training(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     framework: Any = "trl",
     task: Any = None,
     train_size: float | None = 1,
@@ -266,7 +266,7 @@ def _as_dataset(rows: Rows, take: np.ndarray) -> Dataset:
 
 
 def _grouped_split(
-    ds: FeedbackDataset, record_of: Sequence[int], test_size: float, seed: int, where: str
+    ds: DatasetView, record_of: Sequence[int], test_size: float, seed: int, where: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the rows of train and test: rows of records with equal fields share a split."""
     columns, _ = argilla_columns(ds)
@@ -285,7 +285,7 @@ def _grouped_split(
 
 
 def _openai_classification(
-    ds: FeedbackDataset, rows: Rows, test_size: float, seed: int, where: str
+    ds: DatasetView, rows: Rows, test_size: float, seed: int, where: str
 ) -> Any:
     """Return OpenAI's classification fine-tuning rows, as v1 made them.
 
@@ -307,7 +307,7 @@ def _openai_classification(
     return jsonl(train), jsonl(test)
 
 
-def _openai_chats(ds: FeedbackDataset, rows: Rows, test_size: float, seed: int, where: str) -> Any:
+def _openai_chats(ds: DatasetView, rows: Rows, test_size: float, seed: int, where: str) -> Any:
     """Group chat turns into OpenAI's ``{"messages": [{"role", "content"}]}`` chats (v1)."""
 
     def chats(take: np.ndarray) -> list[dict[str, list[dict[str, str]]]]:

@@ -34,7 +34,7 @@ from nb_feedback.domain.schema import (
 from nb_feedback.team.unification import unification_for, unify
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 FormattingFunc = Callable[[dict[str, Any]], Any]
 Sample = Callable[[Any], bool]
@@ -117,7 +117,7 @@ _TRIPLET = {"sentence-1", "sentence-2", "sentence-3"}
 
 
 def formatted_samples(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     func: FormattingFunc,
     is_sample: Sample,
     expected: str,
@@ -180,7 +180,7 @@ class _Task:
                 f"{self.factory}: formatting_func must be callable, got {self.formatting_func!r}"
             )
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return the task's rows for ``ds``."""
         raise NotImplementedError
 
@@ -193,7 +193,7 @@ class TrainingTaskForSFT(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("trl",)
     factory: ClassVar[str] = "for_supervised_fine_tuning"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return ``id``/``text`` rows, one per text."""
         import datasets
 
@@ -218,7 +218,7 @@ class TrainingTaskForPPO(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("trl",)
     factory: ClassVar[str] = "for_proximal_policy_optimization"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return ``id``/``query`` rows, one per prompt."""
         import datasets
 
@@ -241,7 +241,7 @@ class TrainingTaskForRM(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("trl",)
     factory: ClassVar[str] = "for_reward_modeling"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return ``chosen``/``rejected`` rows, one per pair."""
         assert self.formatting_func is not None
         pairs, record_of = formatted_samples(
@@ -258,7 +258,7 @@ class TrainingTaskForDPO(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("trl",)
     factory: ClassVar[str] = "for_direct_preference_optimization"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return ``prompt``/``chosen``/``rejected`` rows, one per triple."""
         assert self.formatting_func is not None
         triples, record_of = formatted_samples(
@@ -279,7 +279,7 @@ class TrainingTaskForChatCompletion(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("openai",)
     factory: ClassVar[str] = "for_chat_completion"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return ``chat``/``turn``/``role``/``content`` rows, one per message."""
         import datasets
 
@@ -302,7 +302,7 @@ class TrainingTaskForChatCompletion(_Task):
         return Rows(columns, dict.fromkeys(names, datasets.Value("string")), record_of)
 
 
-def _question(ds: FeedbackDataset, q: Any, where: str) -> Question:
+def _question(ds: DatasetView, q: Any, where: str) -> Question:
     name = q if isinstance(q, str) else getattr(q, "name", None)
     found = ds.schema.question(name) if isinstance(name, str) else None
     if found is None:
@@ -313,7 +313,7 @@ def _question(ds: FeedbackDataset, q: Any, where: str) -> Question:
     return found
 
 
-def _field(ds: FeedbackDataset, f: Any, where: str) -> str:
+def _field(ds: DatasetView, f: Any, where: str) -> str:
     name = f if isinstance(f, str) else getattr(f, "name", None)
     if not isinstance(name, str) or ds.schema.field(name) is None:
         raise ExportError(
@@ -362,7 +362,7 @@ class TrainingTaskForTextClassification(_Task):
     )
     factory: ClassVar[str] = "for_text_classification"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return ``id``/``text``/``label`` rows (and ``binarized_label`` for multi-label)."""
         if self.formatting_func is not None:
             return self._formatted_rows(ds, where)
@@ -389,7 +389,7 @@ class TrainingTaskForTextClassification(_Task):
             )
         return _classification_rows(pairs, record_of, class_names(question), multi)
 
-    def _formatted_rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def _formatted_rows(self, ds: DatasetView, where: str) -> Rows:
         assert self.formatting_func is not None
         samples, record_of = formatted_samples(
             ds,
@@ -406,7 +406,7 @@ class TrainingTaskForTextClassification(_Task):
         pairs = [(s[0], [str(v) for v in s[1]] if multi else str(s[1])) for s in samples]
         return _classification_rows(pairs, record_of, names, multi)
 
-    def _label_question(self, ds: FeedbackDataset, where: str) -> tuple[Question, Any]:
+    def _label_question(self, ds: DatasetView, where: str) -> tuple[Question, Any]:
         label = self.label
         if hasattr(label, "question") and hasattr(label, "strategy"):
             return _question(ds, label.question, where), label.strategy
@@ -462,7 +462,7 @@ class TrainingTaskForQuestionAnswering(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("transformers",)
     factory: ClassVar[str] = "for_question_answering"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return one row per answer found in its context."""
         import warnings
 
@@ -532,7 +532,7 @@ class TrainingTaskForSentenceSimilarity(_Task):
     v1_frameworks: ClassVar[tuple[str, ...]] = ("sentence-transformers",)
     factory: ClassVar[str] = "for_sentence_similarity"
 
-    def rows(self, ds: FeedbackDataset, where: str) -> Rows:
+    def rows(self, ds: DatasetView, where: str) -> Rows:
         """Return one row per pair or triplet."""
         import datasets
 

@@ -20,6 +20,8 @@ from nb_feedback.base._gc import gc_paused
 from nb_feedback.base._progress import progress
 from nb_feedback.base.errors import RecordError, ResponseError, SchemaError, StorageError
 from nb_feedback.dataset._recordview import RowBlocks
+from nb_feedback.dataset.filters import MetadataFilter
+from nb_feedback.dataset.schema_edits import metadata_columns
 from nb_feedback.domain.chat import ChatField
 from nb_feedback.domain.chat import decode as decode_chat
 from nb_feedback.domain.distribution import (
@@ -29,7 +31,6 @@ from nb_feedback.domain.distribution import (
     record_status,
     record_statuses,
 )
-from nb_feedback.domain.filters import MetadataFilter
 from nb_feedback.domain.metadata import MetadataProperty
 from nb_feedback.domain.records import (
     DEFAULT_USER,
@@ -46,7 +47,6 @@ from nb_feedback.domain.records import (
 from nb_feedback.domain.review import ReviewNote, ReviewNotes, reviewed_answers
 from nb_feedback.domain.schema import Question, Schema, TextField
 from nb_feedback.domain.schema_binding import SettingsList, bind, plain
-from nb_feedback.domain.schema_edits import metadata_columns
 from nb_feedback.domain.validation import check_values, is_missing
 from nb_feedback.domain.vectors import VectorSettings
 from nb_feedback.store import _tables as T
@@ -68,6 +68,7 @@ from nb_feedback.store._changes import (
 from nb_feedback.store._hlc import CLOCK
 from nb_feedback.store._ingest import check_edits, check_frame, lone_surrogate_error, to_frame
 from nb_feedback.store._patches import group_by_record, landed, patch_of
+from nb_feedback.store.view import Tables
 from nb_feedback.team.annotator_queue import queue_positions, user_order
 from nb_feedback.team.team_progress import team_progress
 
@@ -479,7 +480,8 @@ class FeedbackDataset:
 
         ``records`` is a record or a list of them: ``FeedbackRecord``s read from this dataset
         (their metadata, suggestions and vectors are written back), or dicts with an ``id``
-        and any of ``metadata``, ``suggestions`` and ``vectors`` (only what is given changes).
+        and any of ``metadata``, ``suggestions`` and ``vectors`` (only what is given changes;
+        a given ``metadata`` is the record's whole new metadata, keys left out are removed).
         An edit that breaks the schema raises naming the record and changes nothing.
         """
         items = [records] if isinstance(records, FeedbackRecord | Mapping) else list(records)
@@ -1365,7 +1367,7 @@ class FeedbackDataset:
         """Fill suggestions for a question from any callable, batch by batch; see ``nb_feedback.exports.suggest``."""
         from nb_feedback.exports.suggest import suggest
 
-        return suggest(self, fn, **kwargs)
+        return suggest(self, fn, write=self.update_records, **kwargs)
 
     def to_preference(
         self,
@@ -1456,7 +1458,7 @@ class FeedbackDataset:
         """
         from nb_feedback.argilla.from_argilla import from_argilla
 
-        return from_argilla(client, name, workspace)
+        return from_argilla(cls, client, name, workspace)
 
     def to_hub(
         self,
@@ -1545,7 +1547,9 @@ class FeedbackDataset:
         """
         from nb_feedback.argilla.hub import from_hub
 
-        return from_hub(repo_id, local_dir=local_dir, split=split, questions=questions, token=token)
+        return from_hub(
+            cls, repo_id, local_dir=local_dir, split=split, questions=questions, token=token
+        )
 
     def prepare_for_training(
         self,
@@ -1588,7 +1592,7 @@ class FeedbackDataset:
 
     def add_metadata_property(self, metadata_property: MetadataProperty) -> MetadataProperty:
         """Declare a metadata property; every record's value is checked against it first."""
-        from nb_feedback.domain.schema_edits import add_metadata_property
+        from nb_feedback.dataset.schema_edits import add_metadata_property
 
         schema, column = add_metadata_property(
             self._schema, metadata_property, *self._metadata_now()
@@ -1600,7 +1604,7 @@ class FeedbackDataset:
         self, metadata_properties: MetadataProperty | Sequence[MetadataProperty]
     ) -> None:
         """Replace properties by name (same kind; new title, values or bounds), checked first."""
-        from nb_feedback.domain.schema_edits import update_metadata_properties
+        from nb_feedback.dataset.schema_edits import update_metadata_properties
 
         given = (
             [metadata_properties]
@@ -1614,7 +1618,7 @@ class FeedbackDataset:
 
     def delete_metadata_properties(self, metadata_properties: str | Sequence[str]) -> Any:
         """Remove properties by name (records keep their values); return what was removed."""
-        from nb_feedback.domain.schema_edits import delete_metadata_properties
+        from nb_feedback.dataset.schema_edits import delete_metadata_properties
 
         schema, deleted = delete_metadata_properties(self._schema, metadata_properties)
         drop = [T.meta_column(p.name) for p in deleted]
@@ -1623,14 +1627,14 @@ class FeedbackDataset:
 
     def add_vector_settings(self, vector_settings: VectorSettings) -> VectorSettings:
         """Declare a vector records may carry from now on."""
-        from nb_feedback.domain.schema_edits import add_vector_settings
+        from nb_feedback.dataset.schema_edits import add_vector_settings
 
         self._commit(ChangeSchema(add_vector_settings(self._schema, vector_settings), {}))
         return vector_settings
 
     def delete_vectors_settings(self, vectors_settings: str | Sequence[str]) -> Any:
         """Remove vector settings by name (records keep their vectors); return what went."""
-        from nb_feedback.domain.schema_edits import delete_vectors_settings
+        from nb_feedback.dataset.schema_edits import delete_vectors_settings
 
         schema, deleted = delete_vectors_settings(self._schema, vectors_settings)
         self._commit(ChangeSchema(schema, {}))
@@ -1699,7 +1703,7 @@ class FeedbackDataset:
 
     def _edit_schema_item(self, item: Any, attribute: str, value: Any) -> Any:
         """Commit one attribute of a field or question (``schema_binding``); return the new one."""
-        from nb_feedback.domain.schema_edits import edit_item
+        from nb_feedback.dataset.schema_edits import edit_item
 
         self._check_writable()
         stored: list[tuple[str, str, Any]] = []
@@ -1728,6 +1732,11 @@ class FeedbackDataset:
         """Unified answers by question, then record id; see ``compute_unified_responses``."""
         return self._unified
 
+    @property
+    def replaced_submitted(self) -> int:
+        """How many submitted answers ``add_responses(replace_submitted=True)`` replaced here."""
+        return self._replaced_submitted
+
     def _unified_of(self, record_id: str) -> dict[str, list[Any]]:
         return {q: ids[record_id] for q, ids in self._unified.items() if record_id in ids}
 
@@ -1735,7 +1744,8 @@ class FeedbackDataset:
         """Unify a question's submitted answers; see ``nb_feedback.team.unification``."""
         from nb_feedback.team.unification import compute_unified_responses
 
-        return compute_unified_responses(self, question, strategy)
+        compute_unified_responses(self, question, strategy)
+        return self
 
     def compute_agreement_metrics(self, *args: Any, **kwargs: Any) -> Any:
         """Krippendorff's alpha of one question; see ``nb_feedback.team.metrics``."""
@@ -1750,8 +1760,8 @@ class FeedbackDataset:
         return compute_model_metrics(self, *args, **kwargs)
 
     def sort_by(self, sort: Any = None, order: str = "asc") -> FeedbackDataset:
-        """Return a read-only dataset of the same records, sorted; see ``nb_feedback.domain.sorting``."""
-        from nb_feedback.domain.sorting import sort_positions
+        """Return a read-only dataset of the same records, sorted; see ``nb_feedback.dataset.sorting``."""
+        from nb_feedback.dataset.sorting import sort_positions
 
         positions = sort_positions(self, sort, order)
         out = FeedbackDataset.__new__(FeedbackDataset)
@@ -1764,7 +1774,7 @@ class FeedbackDataset:
 
     def find_similar_records(self, *args: Any, **kwargs: Any) -> Any:
         """Return the records nearest a vector; see ``nb_feedback.domain.vectors``."""
-        from nb_feedback.domain.vectors import find_similar_records
+        from nb_feedback.dataset.similar_records import find_similar_records
 
         return find_similar_records(self, *args, **kwargs)
 
@@ -1968,52 +1978,6 @@ def _check_records(folder: Path, base: persistence.Checkpoint) -> None:
 
 def _vectors(text: str | None) -> dict[str, list[float]]:
     return loads(text) if text else {}
-
-
-class Tables:
-    """A dataset's two tables as exporters and reports read them (``FeedbackDataset.tables()``).
-
-    ``records`` has one row per record: ``@id``, one column per field, then ``@external_id``,
-    ``@metadata``, ``@suggestions`` and ``@vectors`` (JSON text) and a typed ``@meta:<name>``
-    column per metadata property. ``responses`` has one row per record and annotator, in the
-    response row type (``_tables.RESPONSE_SCHEMA``; ``values`` as JSON text).
-    """
-
-    def __init__(self, dataset: FeedbackDataset) -> None:
-        self._dataset = dataset
-
-    @property
-    def schema(self) -> Schema:
-        """The dataset's schema."""
-        return self._dataset._schema
-
-    @property
-    def records(self) -> pd.DataFrame:
-        """The records, one row per record, in order."""
-        return self._dataset._records
-
-    @property
-    def record_source(self) -> tuple[pd.DataFrame, int]:
-        """A frame holding at least this dataset's records (found by id), and how many it has.
-
-        A ``filter_by()`` result answers with the records it came from, not copied.
-        """
-        return self._dataset._record_source()
-
-    @property
-    def record_ids(self) -> pa.Array:
-        """The record ids in order, as one Arrow string array."""
-        return self._dataset._columns()[T.ID]
-
-    @property
-    def response_positions(self) -> np.ndarray:
-        """Per row of ``responses``, the position of its record in ``record_source``'s frame."""
-        return self._dataset._response_positions()
-
-    @property
-    def responses(self) -> pd.DataFrame:
-        """The responses, one row per record and annotator (values as JSON text)."""
-        return self._dataset._responses.frame()
 
 
 def _positions_in(record_ids: pd.Series, ids: pa.Array) -> np.ndarray:

@@ -27,7 +27,7 @@ from nb_feedback.exports.turn_pairs import turn_kto_rows, turn_pair_rows
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 PAIRS = ("best_vs_rest", "all")
 FORMATS = ("standard", "conversational")
@@ -37,7 +37,7 @@ PAIR_COLUMNS = ["record_id", "user", "prompt", "chosen", "rejected", "source"]
 for a corrected turn of a conversation (``nb_feedback.exports.turn_pairs``)."""
 
 
-def _ranking_question(ds: FeedbackDataset, ranking: str | None, where: str) -> RankingQuestion:
+def _ranking_question(ds: DatasetView, ranking: str | None, where: str) -> RankingQuestion:
     rankings = [q for q in ds.schema.questions if isinstance(q, RankingQuestion)]
     if ranking is None:
         if len(rankings) != 1:
@@ -55,7 +55,7 @@ def _ranking_question(ds: FeedbackDataset, ranking: str | None, where: str) -> R
     return question
 
 
-def candidate_fields(question: RankingQuestion, ds: FeedbackDataset, where: str) -> list[str]:
+def candidate_fields(question: RankingQuestion, ds: DatasetView, where: str) -> list[str]:
     """Return the fields a ranking question compares: each of its options names one.
 
     Parameters
@@ -84,9 +84,7 @@ def candidate_fields(question: RankingQuestion, ds: FeedbackDataset, where: str)
     return values
 
 
-def _prompt_field(
-    ds: FeedbackDataset, prompt: str | None, taken: Collection[str], where: str
-) -> str:
+def _prompt_field(ds: DatasetView, prompt: str | None, taken: Collection[str], where: str) -> str:
     fields = ds.schema.field_names
     if prompt is None:
         rest = [f for f in fields if f not in taken]
@@ -126,7 +124,7 @@ def _ranked_pairs(ranking: Any, pairs: str) -> list[tuple[str, str]]:
 
 
 def preference_pairs(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     prompt: str | None = None,
     ranking: str | None = None,
     pairs: str = "best_vs_rest",
@@ -301,7 +299,7 @@ def _splits(
 
 
 def to_preference(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     prompt: str | None = None,
     ranking: str | None = None,
     format: str = "standard",
@@ -387,7 +385,7 @@ def to_preference(
 
 
 def kto_rows(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     prompt: str | None = None,
     completion: str | None = None,
     question: str | None = None,
@@ -504,7 +502,7 @@ def kto_rows(
 
 
 def to_kto(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     prompt: str | None = None,
     completion: str | None = None,
     question: str | None = None,

@@ -23,7 +23,7 @@ from nb_feedback.exports.sft_plan import SFTPlan, answer_texts, plan_sft, resolv
 from nb_feedback.team.team_agreement import render_team_html, team_summary
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 @dataclass
@@ -60,7 +60,7 @@ def _percentile(values: np.ndarray, q: float) -> float | None:
     return float(np.percentile(values, q)) if values.size else None
 
 
-def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
+def report(ds: DatasetView, **sft_options: Any) -> DatasetReport:
     """Summarise the answers of ``ds`` and what ``to_sft(**sft_options)`` keeps and drops.
 
     Parameters
@@ -109,7 +109,7 @@ def report(ds: FeedbackDataset, **sft_options: Any) -> DatasetReport:
     }
     # what add_responses(replace_submitted=True) replaced here: the answers are gone, the
     # count is what is left to say it happened
-    summary["replaced_submitted"] = int(ds._replaced_submitted)
+    summary["replaced_submitted"] = int(ds.replaced_submitted)
     team = team_summary(ds)  # per annotator, agreement and disputes: None for one annotator
     if team is not None:
         summary["team"] = team

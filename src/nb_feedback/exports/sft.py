@@ -26,7 +26,7 @@ from nb_feedback.store import _tables as T
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 FORMATS = ("prompt_completion", "messages", "text")
 INCLUDE = ("record_id", "user", "time_spent", "updated_at", "external_id", "metadata")
@@ -112,7 +112,7 @@ def _messages(prompts: pa.Array, completions: pa.Array, system_prompt: str | Non
 
 
 def to_sft(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     prompt: str | None = None,
     completion: str | None = None,
     format: str = "prompt_completion",

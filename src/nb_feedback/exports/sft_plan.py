@@ -26,7 +26,7 @@ from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_ha
 from nb_feedback.store import _tables as T
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 MULTIPLE = ("latest", "first", "all", "reviewed")
 
@@ -183,7 +183,7 @@ def _parsed_answer_texts(values: pd.Series, question: str) -> pa.Array:
 
 
 def resolve_names(
-    ds: FeedbackDataset, prompt: str | None, completion: str | None, where: str = "to_sft"
+    ds: DatasetView, prompt: str | None, completion: str | None, where: str = "to_sft"
 ) -> tuple[str, str]:
     """Return the (prompt field, completion question) to use, defaulting when unambiguous.
 
@@ -238,7 +238,7 @@ def resolve_names(
     return prompt, completion
 
 
-def reviewed_rows(ds: FeedbackDataset, responses: pd.DataFrame) -> np.ndarray:
+def reviewed_rows(ds: DatasetView, responses: pd.DataFrame) -> np.ndarray:
     """Return True for each response row that is a reviewer's answer (``add_review``)."""
     notes = ds.reviews()
     if notes.empty or responses.empty:
@@ -252,7 +252,7 @@ def reviewed_rows(ds: FeedbackDataset, responses: pd.DataFrame) -> np.ndarray:
 
 # ------------------------------------------------------------------------------- plan
 def plan_sft(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     prompt: str | None = None,
     completion: str | None = None,
     *,

@@ -20,7 +20,7 @@ from nb_feedback.domain.chat import per_turn_check
 from nb_feedback.domain.records import FeedbackRecord
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 @dataclass
@@ -103,9 +103,10 @@ def _input_of(record: FeedbackRecord, inputs: str | Callable[[FeedbackRecord], A
 
 
 def suggest(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     fn: Callable[[list[Any]], Sequence[Any]],
     *,
+    write: Callable[[list[dict[str, Any]]], None],
     question: str,
     agent: str | None = None,
     batch_size: int = 32,
@@ -117,7 +118,10 @@ def suggest(
     Parameters
     ----------
     ds : FeedbackDataset
-        The dataset (its suggestions are written through ``update_records``).
+        The dataset to read the records from.
+    write : callable
+        Commits one batch of record updates (the dataset's ``update_records``): the dataset
+        writes, this module only computes.
     fn : callable
         Gets a list of inputs and returns one output per input (see the module docstring).
     question : str
@@ -178,7 +182,7 @@ def suggest(
             ids = [str(r.id) for r in batch]
             try:
                 updates = _batch_updates(batch, fn, inputs, target, name)
-                ds.update_records(updates)
+                write(updates)
             except Exception as exc:  # any error of the model or its output: report, go on
                 result.failed.append(FailedBatch(ids, exc))
             else:

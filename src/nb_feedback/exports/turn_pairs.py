@@ -27,12 +27,10 @@ from nb_feedback.base.errors import ExportError
 from nb_feedback.domain.chat import encode
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
-def per_turn_question(
-    ds: FeedbackDataset, name: str | None, kinds: tuple[str, ...], where: str
-) -> Any:
+def per_turn_question(ds: DatasetView, name: str | None, kinds: tuple[str, ...], where: str) -> Any:
     """Return the per-turn question called ``name`` (or the only one of ``kinds``), or raise."""
     found = [q for q in ds.schema.questions if q.turns_of is not None and q.kind in kinds]
     if name is None:
@@ -51,9 +49,7 @@ def per_turn_question(
     return question
 
 
-def _submitted_turns(
-    ds: FeedbackDataset, question: Any
-) -> list[tuple[int, str, str, Any, int, Any]]:
+def _submitted_turns(ds: DatasetView, question: Any) -> list[tuple[int, str, str, Any, int, Any]]:
     """Return (record position, record id, user, conversation, turn, value), in record order."""
     records = ds.to_pandas()
     position = {record_id: i for i, record_id in enumerate(records["id"])}
@@ -74,7 +70,7 @@ def _submitted_turns(
     return out
 
 
-def turn_pair_rows(ds: FeedbackDataset, corrections: str | None, where: str) -> pd.DataFrame:
+def turn_pair_rows(ds: DatasetView, corrections: str | None, where: str) -> pd.DataFrame:
     """Return one preference row per corrected assistant turn (see the module docstring).
 
     Columns: ``record_id``, ``user``, ``prompt``, ``chosen``, ``rejected``, ``source``
@@ -102,7 +98,7 @@ def turn_pair_rows(ds: FeedbackDataset, corrections: str | None, where: str) -> 
 
 
 def turn_kto_rows(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     question: Any,
     is_good: Callable[[Any], bool],
     corrections: str | None,

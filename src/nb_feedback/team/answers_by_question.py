@@ -21,7 +21,7 @@ from nb_feedback.domain.schema import (
 )
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def question_kind(question: Question) -> str:
     return "text"
 
 
-def resolve_question(ds: FeedbackDataset, question: Any, where: str) -> Question:
+def resolve_question(ds: DatasetView, question: Any, where: str) -> Question:
     """Return the dataset's question named by ``question`` (a name or a question object)."""
     name = question if isinstance(question, str) else getattr(question, "name", None)
     found = ds.schema.question(name) if isinstance(name, str) else None
@@ -69,7 +69,7 @@ def resolve_question(ds: FeedbackDataset, question: Any, where: str) -> Question
 
 
 def answers(
-    ds: FeedbackDataset, question: Question, statuses: Sequence[str] | None = None
+    ds: DatasetView, question: Question, statuses: Sequence[str] | None = None
 ) -> list[Answer]:
     """Return every answer to ``question`` (in record order, then by user), optionally by status.
 
@@ -91,7 +91,7 @@ def answers(
     return out
 
 
-def suggestions(ds: FeedbackDataset, question: Question) -> dict[str, Any]:
+def suggestions(ds: DatasetView, question: Question) -> dict[str, Any]:
     """Return ``{record_id: suggested value}`` for the records with a suggestion to ``question``."""
     frame = ds.to_pandas()  # one pass over the stored suggestions, no record loaded one by one
     out: dict[str, Any] = {}

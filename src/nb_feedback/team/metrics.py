@@ -45,7 +45,7 @@ from nb_feedback.team.answers_by_question import (
 )
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 @dataclass(frozen=True)
@@ -221,11 +221,11 @@ def _hashable(question: Question, kind: str, value: Any) -> Any:
 
 # ------------------------------------------------------------------- common
 def _selected(
-    ds: FeedbackDataset,
+    ds: DatasetView,
     filter_by: Mapping[str, Any] | None,
     sort_by: Any,
     max_records: int | None,
-) -> tuple[FeedbackDataset, set[str] | None]:
+) -> tuple[DatasetView, set[str] | None]:
     """Apply v1's ``filter_by``/``sort_by``/``max_records`` options; return the ids kept."""
     if filter_by:
         ds = ds.filter_by(**filter_by)
@@ -256,7 +256,7 @@ class _MetricBase:
 
     _allowed: ClassVar[Mapping[str, Sequence[str]]] = {}
 
-    def __init__(self, dataset: FeedbackDataset, question_name: Any) -> None:
+    def __init__(self, dataset: DatasetView, question_name: Any) -> None:
         where = type(self).__name__
         self._dataset = dataset
         self._question = resolve_question(dataset, question_name, where)
@@ -301,7 +301,7 @@ class AgreementMetric(_MetricBase):
 
     def __init__(
         self,
-        dataset: FeedbackDataset,
+        dataset: DatasetView,
         question_name: Any,
         field_name: str | Sequence[str] | None = None,
         filter_by: Mapping[str, Any] | None = None,
@@ -463,7 +463,7 @@ class AnnotatorMetric(_MetricBase):
 
     def __init__(
         self,
-        dataset: FeedbackDataset,
+        dataset: DatasetView,
         question_name: Any,
         filter_by: Mapping[str, Any] | None = None,
         sort_by: Any = None,
@@ -513,7 +513,7 @@ class ModelMetric(AnnotatorMetric):
 
     def __init__(
         self,
-        dataset: FeedbackDataset,
+        dataset: DatasetView,
         question_name: Any,
         filter_by: Mapping[str, Any] | None = None,
         sort_by: Any = None,
@@ -527,7 +527,7 @@ class UnifiedAnnotatorMetric(AnnotatorMetric):
 
     def __init__(
         self,
-        dataset: FeedbackDataset,
+        dataset: DatasetView,
         question_name: Any,
         strategy_name: str | None = None,
         filter_by: Mapping[str, Any] | None = None,
@@ -540,16 +540,16 @@ class UnifiedAnnotatorMetric(AnnotatorMetric):
         )
         self._strategy_name = strategy_name
 
-    def _unified(self, ds: FeedbackDataset) -> Mapping[str, list[Any]]:
+    def _unified(self, ds: DatasetView) -> Mapping[str, list[Any]]:
         # No strategy given: the answers the dataset's compute_unified_responses stored (v1
         # ignored them and unified again by majority), else majority.
-        from nb_feedback.team.unification import compute_unified_responses, unify
+        from nb_feedback.team.unification import unify
 
         stored = self._dataset.unified_responses.get(self._question_name)
         if self._strategy_name is None and stored is not None:
             return stored
         if ds is self._dataset:  # the whole dataset: keep the unified answers, as v1 did
-            compute_unified_responses(ds, self._question, self._strategy_name or "majority")
+            ds.compute_unified_responses(self._question, self._strategy_name or "majority")
             return self._dataset.unified_responses[self._question.name]
         return unify(ds, self._question, self._strategy_name or "majority")
 
@@ -582,7 +582,7 @@ class UnifiedModelMetric(UnifiedAnnotatorMetric):
 
     def __init__(
         self,
-        dataset: FeedbackDataset,
+        dataset: DatasetView,
         question_name: Any,
         filter_by: Mapping[str, Any] | None = None,
         sort_by: Any = None,
@@ -597,7 +597,7 @@ class UnifiedModelMetric(UnifiedAnnotatorMetric):
 
 # --------------------------------------------------------- dataset methods
 def prepare_dataset_for_annotation_task(
-    dataset: FeedbackDataset,
+    dataset: DatasetView,
     question_name: Any,
     field_name: str | Sequence[str],
     filter_by: Mapping[str, Any] | None = None,
@@ -627,7 +627,7 @@ def prepare_dataset_for_annotation_task(
 
 
 def compute_agreement_metrics(
-    dataset: FeedbackDataset,
+    dataset: DatasetView,
     metric_names: str | Sequence[str] | None = None,
     question_name: Any = None,
     field_name: str | Sequence[str] | None = None,
@@ -638,7 +638,7 @@ def compute_agreement_metrics(
 
 
 def compute_model_metrics(
-    dataset: FeedbackDataset,
+    dataset: DatasetView,
     metric_names: str | Sequence[str] | None = None,
     question_name: Any = None,
     strategy: Any = None,

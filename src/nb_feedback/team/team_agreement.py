@@ -24,7 +24,7 @@ from nb_feedback.team.answers_by_question import question_kind, ranking_by_item
 from nb_feedback.team.metrics import kendall_distance, krippendorff_alpha, masi_distance
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 KINDS = ("label", "multi_label", "rating", "ranking")
 
@@ -58,7 +58,7 @@ def _alpha(units: dict[Any, dict[str, Hashable]], kind: str) -> float | None:
     return krippendorff_alpha(units, kind)
 
 
-def team_agreement(ds: FeedbackDataset, top: int = 10) -> dict[str, Any]:
+def team_agreement(ds: DatasetView, top: int = 10) -> dict[str, Any]:
     """Return agreement per question and per annotator, and the ``top`` most disputed records.
 
     Returns
@@ -133,7 +133,7 @@ def team_agreement(ds: FeedbackDataset, top: int = 10) -> dict[str, Any]:
     return {"questions": per_question, "annotators": per_user, "disputed": disputed}
 
 
-def team_summary(ds: FeedbackDataset, top: int = 10) -> dict[str, Any] | None:
+def team_summary(ds: DatasetView, top: int = 10) -> dict[str, Any] | None:
     """Return the report's team section, or None with fewer than two annotators.
 
     Per annotator: answers by status, median seconds per record, and alpha with the others per

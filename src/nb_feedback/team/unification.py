@@ -45,7 +45,7 @@ from nb_feedback.team.answers_by_question import (
 )
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 class RatingQuestionStrategy(str, Enum):
@@ -370,7 +370,7 @@ def _plain_value(value: Any) -> Any:
 
 
 def unify(
-    ds: FeedbackDataset, question: Any, strategy: Any = None
+    ds: DatasetView, question: Any, strategy: Any = None
 ) -> dict[str, list[UnifiedValueSchema]]:
     """Return ``{record_id: [UnifiedValueSchema, ...]}`` for the records with submitted answers.
 
@@ -389,9 +389,7 @@ def unify(
     }
 
 
-def compute_unified_responses(
-    ds: FeedbackDataset, question: Any, strategy: Any = None
-) -> FeedbackDataset:
+def compute_unified_responses(ds: DatasetView, question: Any, strategy: Any = None) -> DatasetView:
     """Unify ``question``'s submitted answers with ``strategy`` and store them on the dataset.
 
     Parameters

@@ -23,7 +23,7 @@ from nb_feedback.widget.protocol import FILTERS, DisplayPayload, RecordPayload
 from nb_feedback.widget.team import TeamTally, answers_payload, drop_ahead, finished, replan, walk
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.widget.target import AnnotatedDataset
 
 _STATIC = pathlib.Path(__file__).parent.parent / "static"
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class FeedbackWidget(anywidget.AnyWidget):
 
     def __init__(
         self,
-        dataset: FeedbackDataset,
+        dataset: AnnotatedDataset,
         *,
         user: str,
         window_before: int = 2,
@@ -114,7 +114,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         self.on_msg(self._on_message)  # called as (widget, content, buffers)
 
     @property
-    def dataset(self) -> FeedbackDataset:
+    def dataset(self) -> AnnotatedDataset:
         """The dataset this widget writes to."""
         return self._dataset
 

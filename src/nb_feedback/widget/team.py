@@ -17,14 +17,14 @@ import numpy as np
 from nb_feedback.base.errors import ResponseError
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
     from nb_feedback.domain.records import FeedbackRecord
+    from nb_feedback.widget.target import AnnotatedDataset
 
 NEWS_SECONDS = 2.0
 """How often an open view asks the kernel for the other annotators' news."""
 
 
-def walk(dataset: FeedbackDataset, user: str, review: bool) -> np.ndarray:
+def walk(dataset: AnnotatedDataset, user: str, review: bool) -> np.ndarray:
     """Return the record positions this view walks, in order."""
     if not review:
         return dataset.queue_positions(user)
@@ -44,7 +44,7 @@ def replan(order: np.ndarray, position: int, fresh: np.ndarray) -> np.ndarray:
     return np.concatenate([seen, ahead]).astype(np.int64)
 
 
-def finished(dataset: FeedbackDataset, user: str, record_ids: Sequence[str]) -> np.ndarray:
+def finished(dataset: AnnotatedDataset, user: str, record_ids: Sequence[str]) -> np.ndarray:
     """Return the positions of the records among ``record_ids`` that left ``user``'s queue.
 
     Costs O(len(record_ids)): the news of a refresh, not the whole dataset.
@@ -74,7 +74,7 @@ class TeamTally:
     (positions move) count everything again.
     """
 
-    def __init__(self, dataset: FeedbackDataset) -> None:
+    def __init__(self, dataset: AnnotatedDataset) -> None:
         self._dataset = dataset
         self.recount()
 

@@ -21,7 +21,7 @@ from nb_feedback.base.errors import FeedbackError
 from nb_feedback.domain._checks import checked_arguments
 
 if TYPE_CHECKING:
-    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store.view import DatasetView
 
 
 class RecordSortField(str, Enum):
@@ -82,7 +82,7 @@ def _keys(sort: Any, order: str) -> list[SortBy]:
     )
 
 
-def _column(ds: FeedbackDataset, field: str) -> pd.Series:
+def _column(ds: DatasetView, field: str) -> pd.Series:
     n = len(ds)
     if field == "inserted_at":
         return pd.Series(np.arange(n, dtype=float))
@@ -101,7 +101,7 @@ def _column(ds: FeedbackDataset, field: str) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
-def sort_positions(ds: FeedbackDataset, sort: Any, order: str = "asc") -> np.ndarray:
+def sort_positions(ds: DatasetView, sort: Any, order: str = "asc") -> np.ndarray:
     """Return the record positions of ``ds`` in the order ``sort`` asks for (a stable sort)."""
     keys = _keys(sort, order)
     positions = np.arange(len(ds))
