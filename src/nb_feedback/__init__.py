@@ -163,6 +163,6 @@ def __getattr__(name: str) -> object:
     raise missing("nb_feedback", name, MODULE)
 
 
-from nb_feedback.dataset._docs import lend_docs as _lend_docs  # noqa: E402
+from nb_feedback.dataset.forwards import lend as _lend_forwards  # noqa: E402
 
-_lend_docs()
+_lend_forwards(FeedbackDataset)

@@ -50,6 +50,7 @@ from nb_feedback.store._changes import (
     PutResponse,
     PutResponses,
     RemoveResponse,
+    UnifyAnswers,
     WithdrawReview,
 )
 from nb_feedback.store._hlc import CLOCK
@@ -109,7 +110,11 @@ class DatasetCore:
         self._folder: Path | None = None
         self._writer: persistence.FolderWriter | None = None  # set once the dataset has a folder
         self._listeners: list[Listener] = []
-        self._unified: dict[str, dict[str, list[Any]]] = {}  # compute_unified_responses
+        # compute_unified_responses, committed as UnifyAnswers: per question the values (read
+        # form), the time of the change applied, and its stored form (for checkpoints)
+        self._unified: dict[str, dict[str, list[Any]]] = {}
+        self._unified_at: dict[str, float] = {}
+        self._stored_unified: dict[str, tuple[float, dict[str, list[dict[str, Any]]]]] = {}
         self._read_only: str | None = None
         self._reader: persistence.FolderReader | None = None  # other writers' news, see refresh()
         self._legacy = False  # a format 1/2 folder: its first write turns it into format 3
@@ -422,6 +427,8 @@ class DatasetCore:
         if isinstance(change, WithdrawReview):
             self._reviews().withdraw(change.record_id, change.reviewer, at)
             return [change.record_id]
+        if isinstance(change, UnifyAnswers):
+            return self._take_unified(change, at)
         assert isinstance(change, ChangeSchema)
         if at < self._schema_at:
             return []  # a schema change older than the one held: the later one wins
@@ -603,6 +610,7 @@ class DatasetCore:
         # copy-on-write frames: a filter that keeps everything shares them, and no copy is made
         everything = bool(kept.all())
         out._init(self._schema, self._records, responses if everything else responses[kept])
+        out._unified = self._unified  # a read-only view shows the unified answers it came with
         out._response_rows_at = record_of if everything else record_of[kept]
         if not keep.all():
             # the records are copied only when first read (to_sft needs no copy)
@@ -621,6 +629,21 @@ class DatasetCore:
     def replaced_submitted(self) -> int:
         """How many submitted answers ``add_responses(replace_submitted=True)`` replaced here."""
         return self._replaced_submitted
+
+    def _take_unified(self, change: UnifyAnswers, at: float) -> list[str]:
+        """Apply one question's unified answers, unless a later unification is held."""
+        from nb_feedback.team.unification import UnifiedValueSchema
+
+        held = self._unified_at.get(change.question)
+        if held is not None and at < held:
+            return []  # the later unification wins, as for every other change
+        self._unified[change.question] = {
+            record_id: [UnifiedValueSchema(v["value"], v["strategy"]) for v in values]
+            for record_id, values in change.by_record.items()
+        }
+        self._unified_at[change.question] = at
+        self._stored_unified[change.question] = (at, dict(change.by_record))
+        return change.record_ids()
 
     def _unified_of(self, record_id: str) -> dict[str, list[Any]]:
         return {q: ids[record_id] for q, ids in self._unified.items() if record_id in ids}
@@ -712,6 +735,7 @@ class DatasetCore:
             removed=dict(self._removed),
             edit_clocks=dict(self._edit_clocks),
             notes=notes,
+            unified=dict(self._stored_unified),
             covers=covers,
             held=len(self._held),
             torn={**self._torn_seen, **(self._reader.partial if self._reader else {})},

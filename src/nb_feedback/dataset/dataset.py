@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence, Sized
+from collections.abc import Mapping, Sequence, Sized
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
 
@@ -49,7 +49,7 @@ from nb_feedback.store._hlc import CLOCK
 from nb_feedback.store._ingest import check_edits, check_frame, lone_surrogate_error, to_frame
 
 if TYPE_CHECKING:
-    from datasets import Dataset, DatasetDict
+    from datasets import DatasetDict
 
     from nb_feedback.exports.report import DatasetReport
     from nb_feedback.widget.feedback_widget import FeedbackWidget
@@ -416,275 +416,115 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
             self._commit(WithdrawReview(record_id, reviewer))
 
     # ----------------------------------------------------------------- export
-    def format_as(self, format: str) -> Any:
+    # ------------------------------------------- features (see dataset.forwards)
+    # Each forward's signature and docstring are its feature function's (forwards.lend).
+    def format_as(self, *args: Any, **kwargs: Any) -> Any:
         """Return the dataset in Argilla v1's ``format_as("datasets")`` column layout."""
         from nb_feedback.argilla.argilla_format import format_as
 
-        return format_as(self, format)
+        return format_as(self, *args, **kwargs)
 
-    def to_sft(
-        self,
-        prompt: str | None = None,
-        completion: str | None = None,
-        format: str = "prompt_completion",
-        test_size: float | int = 0.2,
-        seed: int = 0,
-        *,
-        multiple: str = "latest",
-        min_length: int = 1,
-        dedupe: bool = True,
-        stratify_by: str | None = None,
-        include: Sequence[str] = (),
-        prompt_template: str | None = None,
-        template: str | None = None,
-        system_prompt: str | None = None,
-        show_progress: bool | None = None,
-    ) -> DatasetDict:
-        """Build SFT train/test splits from submitted answers; see ``nb_feedback.exports.sft.to_sft``."""
-        from nb_feedback.exports import sft
+    def to_sft(self, *args: Any, **kwargs: Any) -> DatasetDict:
+        """Build SFT train/test splits from the submitted answers."""
+        from nb_feedback.exports.sft import to_sft
 
-        return sft.to_sft(
-            self,
-            prompt,
-            completion,
-            format,
-            test_size,
-            seed,
-            multiple=multiple,
-            min_length=min_length,
-            dedupe=dedupe,
-            stratify_by=stratify_by,
-            include=include,
-            prompt_template=sft.PROMPT_TEMPLATE if prompt_template is None else prompt_template,
-            template=sft.TEXT_TEMPLATE if template is None else template,
-            system_prompt=system_prompt,
-            show_progress=show_progress,
-        )
+        return to_sft(self, *args, **kwargs)
 
-    def suggest(self, fn: Callable[[list[Any]], Sequence[Any]], **kwargs: Any) -> Any:
-        """Fill suggestions for a question from any callable, batch by batch; see ``nb_feedback.exports.suggest``."""
+    def suggest(self, *args: Any, **kwargs: Any) -> Any:
+        """Fill a question's suggestions from any callable, batch by batch."""
         from nb_feedback.exports.suggest import suggest
 
-        return suggest(self, fn, write=self.update_records, **kwargs)
+        return suggest(self, *args, write=self.update_records, **kwargs)
 
-    def to_preference(
-        self,
-        prompt: str | None = None,
-        ranking: str | None = None,
-        format: str = "standard",
-        pairs: str = "best_vs_rest",
-        test_size: float | int = 0.2,
-        seed: int = 0,
-        *,
-        edits: str | None = None,
-        include: Sequence[str] = (),
-    ) -> DatasetDict:
-        """Build preference pairs for TRL from rankings; see ``nb_feedback.exports.preference``."""
+    def to_preference(self, *args: Any, **kwargs: Any) -> DatasetDict:
+        """Build preference pairs for TRL from rankings."""
         from nb_feedback.exports.preference import to_preference
 
-        return to_preference(
-            self, prompt, ranking, format, pairs, test_size, seed, edits=edits, include=include
-        )
+        return to_preference(self, *args, **kwargs)
 
-    def to_kto(
-        self,
-        prompt: str | None = None,
-        completion: str | None = None,
-        question: str | None = None,
-        *,
-        threshold: int | None = None,
-        desirable: Collection[str] | None = None,
-        format: str = "standard",
-        test_size: float | int = 0.2,
-        seed: int = 0,
-        include: Sequence[str] = (),
-    ) -> DatasetDict:
-        """Build TRL's unpaired KTO splits from ratings or labels; see ``nb_feedback.exports.preference``."""
+    def to_kto(self, *args: Any, **kwargs: Any) -> DatasetDict:
+        """Build TRL's unpaired KTO splits from ratings or labels."""
         from nb_feedback.exports.preference import to_kto
 
-        return to_kto(
-            self,
-            prompt,
-            completion,
-            question,
-            threshold=threshold,
-            desirable=desirable,
-            format=format,
-            test_size=test_size,
-            seed=seed,
-            include=include,
-        )
+        return to_kto(self, *args, **kwargs)
 
-    def report(self, **to_sft_options: Any) -> DatasetReport:
-        """Return a report to look at before training; see ``nb_feedback.exports.report.report``.
-
-        It shows answers per status and annotator, lengths, duplicate prompts, time spent,
-        and what ``to_sft`` would keep and drop, and why.
-        """
+    def report(self, *args: Any, **kwargs: Any) -> DatasetReport:
+        """Return a report to look at before training."""
         from nb_feedback.exports.report import report
 
-        return report(self, **to_sft_options)
+        return report(self, *args, **kwargs)
 
-    def to_argilla(
-        self, client: Any, *, name: str, workspace: str | None = None, **kwargs: Any
-    ) -> Any:
-        """Push this dataset to an Argilla 2 server; see ``nb_feedback.argilla.to_argilla``."""
+    def to_argilla(self, *args: Any, **kwargs: Any) -> Any:
+        """Push this dataset to an Argilla 2 server."""
         from nb_feedback.argilla.to_argilla import to_argilla
 
-        return to_argilla(self, client, name=name, workspace=workspace, **kwargs)
+        return to_argilla(self, *args, **kwargs)
 
     @classmethod
-    def from_argilla(cls, client: Any, name: str, workspace: str | None = None) -> FeedbackDataset:
-        """Read dataset ``name`` back from an Argilla 2 server.
-
-        Parameters
-        ----------
-        client : argilla.Argilla
-            A connected client (``rg.Argilla(api_url=..., api_key=...)``).
-        name : str
-            The dataset's name on the server.
-        workspace : str, optional
-            Its workspace (the client's default workspace if None).
-
-        Returns
-        -------
-        FeedbackDataset
-            A new in-memory dataset: fields, questions, metadata, vectors, guidelines and the
-            task distribution from the server's settings; records by their Argilla ids, with
-            suggestions and every annotator's answer (ranks and bare discards kept), each
-            under the user's name. See ``nb_feedback.argilla.from_argilla``.
-        """
+    def from_argilla(cls, *args: Any, **kwargs: Any) -> FeedbackDataset:
+        """Read a dataset back from an Argilla 2 server."""
         from nb_feedback.argilla.from_argilla import from_argilla
 
-        return from_argilla(cls, client, name, workspace)
+        return from_argilla(cls, *args, **kwargs)
 
-    def to_hub(
-        self,
-        repo_id: str | None = None,
-        *,
-        local_dir: str | Path | None = None,
-        layout: str = "argilla",
-        with_records: bool = True,
-        token: str | None = None,
-        private: bool = False,
-    ) -> Path | str:
-        """Write this dataset in an Argilla Hub layout: a local folder, or a Hub dataset repo.
-
-        Parameters
-        ----------
-        repo_id : str, optional
-            The Hub dataset repo (``"user/name"``) to upload to; ignored for the upload when
-            ``local_dir`` is given (it then only names the dataset in the card).
-        local_dir : str or Path, optional
-            Write the files into this new or empty folder and upload nothing.
-        layout : {"argilla", "argilla-server", "argilla-v1"}
-            Argilla 2's SDK layout (what ``rg.Dataset.to_hub`` writes), the Argilla 2 server's
-            Hub export, or Argilla v1's ``push_to_huggingface`` layout.
-        with_records : bool
-            False writes the settings and card only.
-        token : str, optional
-            A Hugging Face token (else the one ``hf auth login`` saved).
-        private : bool
-            Create the repo private.
-
-        Returns
-        -------
-        Path or str
-            The folder written, or the repo id uploaded to.
-
-        Annotators become Argilla 2 user ids (a UUID made from each name, the same every
-        time); the names are kept in ``.argilla/nb_feedback.json``. See ``nb_feedback.argilla.hub``.
-        """
+    def to_hub(self, *args: Any, **kwargs: Any) -> Path | str:
+        """Write this dataset in an Argilla Hub layout: a local folder, or a Hub dataset repo."""
         from nb_feedback.argilla.hub import to_hub
 
-        return to_hub(
-            self,
-            repo_id,
-            local_dir=local_dir,
-            layout=layout,
-            with_records=with_records,
-            token=token,
-            private=private,
-        )
+        return to_hub(self, *args, **kwargs)
 
     @classmethod
-    def from_hub(
-        cls,
-        repo_id: str | None = None,
-        *,
-        local_dir: str | Path | None = None,
-        split: str = "train",
-        questions: Sequence[Question] | None = None,
-        token: str | None = None,
-    ) -> FeedbackDataset:
-        """Read a dataset from a Hub dataset repo or a local folder, in any Argilla layout.
-
-        Parameters
-        ----------
-        repo_id : str, optional
-            The Hub dataset repo to download (through ``huggingface_hub``).
-        local_dir : str or Path, optional
-            Read this folder instead; the Hub is not contacted.
-        split : str
-            The split to read (``data/<split>-*.parquet``).
-        questions : list, optional
-            For a plain ``datasets`` folder only (no Argilla settings): the questions to ask;
-            a column named like a question gives its suggestions. Other columns become text
-            fields (strings) and metadata (numbers).
-        token : str, optional
-            A Hugging Face token for private repos.
-
-        Returns
-        -------
-        FeedbackDataset
-            A new in-memory dataset (``save`` it to give it a folder).
-
-        The layout is found from the files: ``.argilla/settings.json`` (Argilla 2's SDK layout
-        or its server's export), ``argilla.yaml`` (Argilla v1), else a plain folder. A column
-        that cannot be placed is named in an error, or kept as extra metadata with a warning.
-        """
+    def from_hub(cls, *args: Any, **kwargs: Any) -> FeedbackDataset:
+        """Read a dataset from a Hub dataset repo or a local folder, in any Argilla layout."""
         from nb_feedback.argilla.hub import from_hub
 
-        return from_hub(
-            cls, repo_id, local_dir=local_dir, split=split, questions=questions, token=token
-        )
+        return from_hub(cls, *args, **kwargs)
 
-    def prepare_for_training(
-        self,
-        framework: Any = "trl",
-        task: Any = None,
-        train_size: float | None = 1,
-        test_size: float | None = None,
-        seed: int | None = None,
-        lang: str | None = None,
-    ) -> Dataset | DatasetDict | Any:
-        """Argilla v1's ``prepare_for_training``: the task's training data, for ``framework``.
-
-        One ``datasets.Dataset`` when ``train_size`` is 1 (v1's default), else train and test
-        splits; see ``nb_feedback.argilla.training.prepare_for_training``.
-        """
+    def prepare_for_training(self, *args: Any, **kwargs: Any) -> Any:
+        """Argilla v1's ``prepare_for_training``: the task's training data."""
         from nb_feedback.argilla.training import prepare_for_training
 
-        return prepare_for_training(self, framework, task, train_size, test_size, seed, lang)
-
-    def compute_unified_responses(self, question: Any, strategy: Any = None) -> FeedbackDataset:
-        """Unify a question's submitted answers; see ``nb_feedback.team.unification``."""
-        from nb_feedback.team.unification import compute_unified_responses
-
-        compute_unified_responses(self, question, strategy)
-        return self
+        return prepare_for_training(self, *args, **kwargs)
 
     def compute_agreement_metrics(self, *args: Any, **kwargs: Any) -> Any:
-        """Krippendorff's alpha of one question; see ``nb_feedback.team.metrics``."""
+        """Krippendorff's alpha of one question."""
         from nb_feedback.team.metrics import compute_agreement_metrics
 
         return compute_agreement_metrics(self, *args, **kwargs)
 
     def compute_model_metrics(self, *args: Any, **kwargs: Any) -> Any:
-        """Answers against suggestions; see ``nb_feedback.team.metrics``."""
+        """Answers against suggestions, per annotator or unified."""
         from nb_feedback.team.metrics import compute_model_metrics
 
         return compute_model_metrics(self, *args, **kwargs)
+
+    def find_similar_records(self, *args: Any, **kwargs: Any) -> Any:
+        """Return the records whose vector is nearest a query."""
+        from nb_feedback.dataset.similar_records import find_similar_records
+
+        return find_similar_records(self, *args, **kwargs)
+
+    def compute_unified_responses(self, question: Any, strategy: Any = None) -> Self:
+        """Unify a question's submitted answers with ``strategy`` and keep them (saved).
+
+        Parameters
+        ----------
+        question : str or question, or a ``*QuestionUnification``
+            The question (or its name), or v1's unification object (question and strategy).
+        strategy : str or strategy enum, optional
+            Default: majority (labels, rankings), mean (ratings), disagreement (texts).
+
+        Returns
+        -------
+        FeedbackDataset
+            This dataset, as in Argilla v1; ``unified_responses[question]`` and each record's
+            ``unified_responses`` now hold the unified answers. The unification is a change
+            like any other: with a folder it is saved, and a later one replaces it.
+        """
+        from nb_feedback.team.unification import unification_change
+
+        self._commit(unification_change(self, question, strategy))
+        return self
 
     def sort_by(self, sort: Any = None, order: str = "asc") -> FeedbackDataset:
         """Return a read-only dataset of the same records, sorted; see ``nb_feedback.dataset.sorting``."""
@@ -693,19 +533,13 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
         positions = sort_positions(self, sort, order)
         out = FeedbackDataset.__new__(FeedbackDataset)
         out._init(self._schema, self._records, self._responses.frame())
+        out._unified = self._unified
         out._view = (self._records, positions)
         out._read_only = (
             "this dataset is a sort_by() result; add answers to the dataset it came from"
         )
         return out
 
-    def find_similar_records(self, *args: Any, **kwargs: Any) -> Any:
-        """Return the records nearest a vector; see ``nb_feedback.domain.vectors``."""
-        from nb_feedback.dataset.similar_records import find_similar_records
-
-        return find_similar_records(self, *args, **kwargs)
-
-    # ----------------------------------------------------------------- views
     def annotate(self, user: str = "annotator", **kwargs: Any) -> FeedbackWidget:
         """Return the annotation widget for ``user`` (display it, or leave it last in a cell).
 

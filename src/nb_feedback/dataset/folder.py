@@ -15,6 +15,7 @@ from nb_feedback.store import _tables as T
 from nb_feedback.store import persistence
 from nb_feedback.store._changes import (
     EditRecords,
+    UnifyAnswers,
 )
 from nb_feedback.store._hlc import CLOCK
 from nb_feedback.store._patches import patch_of
@@ -161,6 +162,8 @@ class FolderMixin(DatasetCore):
                 out._reviews().withdraw(record_id, reviewer, at)
             else:
                 out._reviews().keep(note, at)
+        for question, (at, values) in base.unified.items():
+            out._take_unified(UnifyAnswers(question, values), at)
         if held:
             out._held = responses[len(responses) - held :].reset_index(drop=True)
         CLOCK.observe(base.at)

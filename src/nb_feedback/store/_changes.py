@@ -16,7 +16,7 @@ what a reopened dataset reads back is what the live one holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -179,6 +179,22 @@ class WithdrawReview:
         return [self.record_id]
 
 
+@dataclass(frozen=True, slots=True)
+class UnifyAnswers:
+    """One question's unified answers (``compute_unified_responses``), replacing earlier ones.
+
+    ``by_record`` maps a record id to its unified values, each ``{"value", "strategy"}``.
+    """
+
+    question: str
+    by_record: Mapping[str, list[dict[str, Any]]]
+    kind: ClassVar[str] = "responses"
+
+    def record_ids(self) -> list[str]:
+        """Return the ids of the records this change touches."""
+        return list(self.by_record)
+
+
 Change = (
     AddRecords
     | PutResponse
@@ -190,6 +206,7 @@ Change = (
     | ChangeSchema
     | NoteReview
     | WithdrawReview
+    | UnifyAnswers
 )
 """Everything that can change a dataset."""
 

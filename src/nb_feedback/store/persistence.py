@@ -71,6 +71,7 @@ from nb_feedback.store._changes import (
     PutResponses,
     RemoveResponse,
     Stamped,
+    UnifyAnswers,
     WithdrawReview,
 )
 from nb_feedback.store._durable import (
@@ -213,7 +214,19 @@ def line_of(change: Change, at: float) -> dict[str, Any]:
         return {"op": "review", **note, "at_wall": change.note.at, "at": at}
     if isinstance(change, WithdrawReview):
         return {"op": "unreview", "at": at, "record_id": change.record_id, "user": change.reviewer}
+    if isinstance(change, UnifyAnswers):
+        return {"op": "unify", "at": at, "question": change.question, "values": change.by_record}
     raise TypeError(f"not a record or schema change: {change!r}")
+
+
+def unified_values(values: Any) -> dict[str, list[dict[str, Any]]]:
+    """Return a stored ``{record_id: [{"value", "strategy"}, ...]}``, checked; else raise."""
+    if not isinstance(values, dict):
+        raise TypeError(f"unified values must be an object, got {type(values).__name__}")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record_id, items in values.items():
+        out[str(record_id)] = [{"value": i["value"], "strategy": str(i["strategy"])} for i in items]
+    return out
 
 
 class BadLine(ValueError):
@@ -249,6 +262,8 @@ def change_of(entry: Any) -> tuple[float, Change | None]:
             return at, NoteReview(note)
         if op == "unreview":
             return at, WithdrawReview(str(entry["record_id"]), str(entry["user"]))
+        if op == "unify":
+            return at, UnifyAnswers(str(entry["question"]), unified_values(entry["values"]))
         if op in ("add", "answers"):
             return at, None
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
@@ -538,6 +553,8 @@ class Checkpoint:
     removed: dict[tuple[str, str], float] = field(default_factory=dict)
     edit_clocks: dict[tuple[str, str, str | None], tuple[float, str]] = field(default_factory=dict)
     notes: dict[tuple[str, str], tuple[float, ReviewNote | None]] = field(default_factory=dict)
+    unified: dict[str, tuple[float, dict[str, list[dict[str, Any]]]]] = field(default_factory=dict)
+    """Per question, the time and values of its latest ``UnifyAnswers``."""
     covers: dict[str, int] = field(default_factory=dict)
     """Bytes of each writer file (``<writer>/<file>``) whose lines this state holds."""
     held: int = 0
@@ -563,6 +580,7 @@ class Checkpoint:
                 [r, u, t, None if n is None else n.to_dict()]
                 for (r, u), (t, n) in self.notes.items()
             ],
+            "unified": {q: [at, values] for q, (at, values) in self.unified.items()},
             "covers": self.covers,
             "torn": self.torn,
             "held": self.held,
@@ -605,6 +623,10 @@ def read_checkpoint(path: Path) -> Checkpoint:
                 for r, c, k, t, w in body.get("edit_clocks", [])
             },
             notes=notes,
+            unified={
+                str(q): (float(at), unified_values(values))
+                for q, (at, values) in body.get("unified", {}).items()
+            },
             covers={str(k): int(v) for k, v in body.get("covers", {}).items()},
             torn={str(k): int(v) for k, v in body.get("torn", {}).items()},
             held=int(body.get("held", 0)),

@@ -36,6 +36,7 @@ from nb_feedback.domain.schema import (
     RatingQuestion,
     TextQuestion,
 )
+from nb_feedback.store._changes import UnifyAnswers
 from nb_feedback.team.answers_by_question import (
     Answer,
     answers,
@@ -389,25 +390,19 @@ def unify(
     }
 
 
-def compute_unified_responses(ds: DatasetView, question: Any, strategy: Any = None) -> DatasetView:
-    """Unify ``question``'s submitted answers with ``strategy`` and store them on the dataset.
+def unification_change(ds: DatasetView, question: Any, strategy: Any = None) -> UnifyAnswers:
+    """Return the change that keeps ``question``'s unified answers (the dataset commits it).
 
-    Parameters
-    ----------
-    ds : FeedbackDataset
-        The dataset; its ``unified_responses[question]`` is replaced.
-    question : str or question
-        The question (or its name).
-    strategy : str or strategy enum, optional
-        Default: majority (labels, rankings), mean (ratings), disagreement (texts).
-
-    Returns
-    -------
-    FeedbackDataset
-        ``ds`` itself, as in Argilla v1.
+    ``question`` may be v1's ``*QuestionUnification`` (a question and its strategy).
     """
     if isinstance(question, _Unification):
         question, strategy = question.question, question.strategy
     found = resolve_question(ds, question, "compute_unified_responses")
-    ds.unified_responses[found.name] = unify(ds, found, strategy)
-    return ds
+    unified = unify(ds, found, strategy)
+    return UnifyAnswers(
+        found.name,
+        {
+            record_id: [{"value": u.value, "strategy": u.strategy} for u in values]
+            for record_id, values in unified.items()
+        },
+    )
