@@ -55,7 +55,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from nb_feedback.base._arrowtext import dumps, loads
+from nb_feedback.base._arrowtext import loads
 from nb_feedback.base.errors import StorageError, WriterLockedError
 from nb_feedback.domain.review import ReviewNote
 from nb_feedback.domain.schema import Schema
@@ -63,26 +63,28 @@ from nb_feedback.store import _tables as T
 from nb_feedback.store._changes import (
     AddRecords,
     Change,
-    ChangeSchema,
-    DeleteRecords,
-    NoteReview,
-    PatchRecords,
     PutResponse,
     PutResponses,
     RemoveResponse,
     Stamped,
-    UnifyAnswers,
-    WithdrawReview,
 )
 from nb_feedback.store._durable import (
     LoadWarning,
     OwnedLog,
     fsync_dir,
     storage_error,
-    write_all,
     write_atomic,
 )
 from nb_feedback.store._hlc import CLOCK
+from nb_feedback.store.lines import (
+    BadLine,
+    answer_line,
+    change_of,
+    line_bytes,
+    line_of,
+    read_answer_lines,
+    unified_values,
+)
 
 __all__ = ["LoadWarning", "StorageError"]
 
@@ -201,87 +203,9 @@ def read_parquet(path: Path) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------- change lines
-def line_of(change: Change, at: float) -> dict[str, Any]:
-    """Return the changes-log line of ``change`` made at time ``at``."""
-    if isinstance(change, PatchRecords):
-        return {"op": "patch", "at": at, "set": [list(e) for e in change.entries]}
-    if isinstance(change, DeleteRecords):
-        return {"op": "delete", "at": at, "ids": list(change.ids)}
-    if isinstance(change, ChangeSchema):
-        return {"op": "schema", "at": at, "schema": change.schema.to_dict()}
-    if isinstance(change, NoteReview):
-        note = {k: v for k, v in change.note.to_dict().items() if k != "at"}
-        return {"op": "review", **note, "at_wall": change.note.at, "at": at}
-    if isinstance(change, WithdrawReview):
-        return {"op": "unreview", "at": at, "record_id": change.record_id, "user": change.reviewer}
-    if isinstance(change, UnifyAnswers):
-        return {"op": "unify", "at": at, "question": change.question, "values": change.by_record}
-    raise TypeError(f"not a record or schema change: {change!r}")
-
-
-def unified_values(values: Any) -> dict[str, list[dict[str, Any]]]:
-    """Return a stored ``{record_id: [{"value", "strategy"}, ...]}``, checked; else raise."""
-    if not isinstance(values, dict):
-        raise TypeError(f"unified values must be an object, got {type(values).__name__}")
-    out: dict[str, list[dict[str, Any]]] = {}
-    for record_id, items in values.items():
-        out[str(record_id)] = [{"value": i["value"], "strategy": str(i["strategy"])} for i in items]
-    return out
-
-
-class BadLine(ValueError):
-    """A line of a log that is not a change this version understands."""
-
-
-def change_of(entry: Any) -> tuple[float, Change | None]:
-    """Return (time, change) of a changes-log line; an ``add`` line gives (time, None).
-
-    Raises ``BadLine`` for a line that is not a change (damaged bytes, a wrong type).
-    """
-    try:
-        at = float(entry["at"])
-        op = entry["op"]
-        if op == "patch":
-            entries = [
-                (str(i), str(c), None if k is None else str(k), bool(p), v)
-                for i, c, k, p, v in entry["set"]
-            ]
-            return at, PatchRecords(entries)
-        if op == "delete":
-            return at, DeleteRecords([str(i) for i in entry["ids"]])
-        if op == "schema":
-            return at, ChangeSchema(Schema.from_dict(entry["schema"]), {})
-        if op == "review":
-            note = ReviewNote(
-                str(entry["record_id"]),
-                str(entry["reviewer"]),
-                None if entry.get("source") is None else str(entry["source"]),
-                bool(entry.get("edited", False)),
-                float(entry.get("at_wall", at)),
-            )
-            return at, NoteReview(note)
-        if op == "unreview":
-            return at, WithdrawReview(str(entry["record_id"]), str(entry["user"]))
-        if op == "unify":
-            return at, UnifyAnswers(str(entry["question"]), unified_values(entry["values"]))
-        if op in ("add", "answers"):
-            return at, None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BadLine(f"{type(exc).__name__}: {exc}") from None
-    except Exception as exc:  # a schema that does not build
-        raise BadLine(f"{type(exc).__name__}: {exc}") from None
-    raise BadLine(f"unknown op {op!r}")
-
-
-def _line_bytes(entry: dict[str, Any]) -> bytes:
-    return (dumps(entry, "change", StorageError) + "\n").encode("utf-8")
 
 
 # ------------------------------------------------------------------------ answer lines
-def answer_line(row: dict[str, Any]) -> bytes:
-    """Return the log line of one answer."""
-    fields = {c: row.get(c) for c in T.RESPONSE_COLUMNS}
-    return (dumps(fields, "answer") + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------------------- the writer
@@ -408,7 +332,7 @@ class FolderWriter:
         elif isinstance(change, AddRecords):
             self._add_part(change, at)
         else:
-            self.changes.append(_line_bytes(line_of(change, at)))
+            self.changes.append(line_bytes(line_of(change, at)))
 
     def _add_part(self, change: AddRecords, at: float) -> None:
         """Write a batch of records as a part, then the line that adds it (the commit point)."""
@@ -428,7 +352,7 @@ class FolderWriter:
             _write_parquet(self.dir / entry["responses"], T.conform_responses(change.responses))
         # a part with no line naming it is not part of the dataset (a kill right here leaves
         # an orphan file that `nb_feedback check` reports and nothing reads)
-        self.changes.append(_line_bytes(entry))
+        self.changes.append(line_bytes(entry))
 
     def _add_answers(self, rows: pd.DataFrame, at: float) -> None:
         """Write a batch of answers as a part, then the line that adds it: all or none.
@@ -441,7 +365,7 @@ class FolderWriter:
         entry = {"op": "answers", "at": at, "part": part, "rows": len(rows)}
         self.dir.mkdir(parents=True, exist_ok=True)
         _write_parquet(self.dir / part, T.conform_responses(rows))
-        self.changes.append(_line_bytes(entry))
+        self.changes.append(line_bytes(entry))
 
     def write_checkpoint(self, state: Checkpoint, *, show_progress: bool | None = None) -> None:
         """Write ``state`` as this writer's next checkpoint, then drop its earlier ones."""
@@ -829,54 +753,6 @@ def _whole_lines_before(fh: Any, size: int) -> int:
     return max(0, size - len(data)) + cut + 1 if cut >= 0 else 0
 
 
-def read_answer_lines(data: bytes) -> tuple[pd.DataFrame, int]:
-    """Parse answer lines: (the answers, how many lines were not answers)."""
-    import io
-
-    import pyarrow.json as pa_json
-
-    try:
-        table = pa_json.read_json(
-            io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
-        )
-        frame = table.select(T.RESPONSE_COLUMNS).to_pandas()
-        if not frame[["record_id", "user", "status", "values", "updated_at"]].isna().any().any():
-            return T.conform_responses(frame), 0
-    except pa.ArrowException:
-        pass
-    rows, bad = [], 0
-    for line in data.splitlines():
-        try:
-            row = loads(line)
-            if not (
-                isinstance(row, dict)
-                and isinstance(row.get("record_id"), str)
-                and isinstance(row.get("user"), str)
-                and isinstance(row.get("status"), str)
-                and isinstance(row.get("values"), str)
-                and isinstance(row.get("updated_at"), int | float)
-                and not isinstance(row.get("updated_at"), bool)
-            ):
-                raise ValueError("not an answer")
-            spent = row.get("time_spent")
-            rows.append(
-                {
-                    **{c: row.get(c) for c in T.RESPONSE_COLUMNS},
-                    "time_spent": spent if isinstance(spent, int | float) else None,
-                    "inserted_at": row.get("inserted_at")
-                    if isinstance(row.get("inserted_at"), int | float)
-                    else None,
-                    "provenance": row.get("provenance")
-                    if isinstance(row.get("provenance"), str)
-                    else None,
-                }
-            )
-        except ValueError:
-            bad += 1
-    frame = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
-    return T.conform_responses(frame), bad
-
-
 # ---------------------------------------------------------------------- a folder's state
 def latest_checkpoint(folder: Path) -> tuple[Checkpoint | None, list[str]]:
     """Return the latest readable checkpoint and what was skipped (damaged checkpoints)."""
@@ -997,11 +873,6 @@ def upgrade_legacy(folder: Path, state: Checkpoint, writer: FolderWriter) -> Non
     """
     writer.write_checkpoint(state)
     _upgrade_manifest(folder, state.schema, writer.id)
-
-
-def write_answers_durably(fd: int, data: bytes) -> None:
-    """Kept for tools that append to a raw descriptor: every byte, then fsync."""
-    write_all(fd, data)
 
 
 def missing_covered(folder: Path, covers: dict[str, int]) -> list[str]:
