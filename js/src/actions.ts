@@ -7,7 +7,7 @@ import type { AnswerValues, StatusFilter, Traits } from "./protocol";
 import { NOT_SENT, type Requests } from "./requests";
 import type { Screen } from "./screen";
 import { editOfFinished, type Shown } from "./shown";
-import { undoneState } from "./state";
+import { type UiState, undoneState } from "./state";
 import { type RecordCard, shownIn } from "./views/record-card";
 
 export const DRAFT_DELAY_MS = 1000;
@@ -43,7 +43,7 @@ export class Actions {
     this.screen.render();
   }
 
-  private get answers() {
+  private get answers(): UiState {
     return this.shown.answers;
   }
 

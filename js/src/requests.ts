@@ -43,7 +43,7 @@ export class Requests {
   private readonly resending = new Set<string>();
 
   constructor(
-    private readonly model: Sender,
+    private readonly sender: Sender,
     private readonly state: UiState,
     private readonly stash: Stash,
     private readonly events: RequestEvents,
@@ -234,7 +234,7 @@ export class Requests {
 
   private send(msg: ViewMessage): void {
     try {
-      this.model.send(msg);
+      this.sender.send(msg);
     } catch {
       // JupyterLab throws "Cannot send" once the kernel restarted and its comms are disposed.
       this.disconnect();
