@@ -13,7 +13,7 @@ echo "== ruff"; .venv/bin/ruff check src tests benchmarks
 echo "== ruff format"; .venv/bin/ruff format --check src tests benchmarks
 echo "== mypy"; .venv/bin/mypy
 echo "== import layers (import-linter)"; .venv/bin/lint-imports
-echo "== front end: tsc, biome, vitest"
+echo "== front end: tsc, biome, import cycles (madge), vitest"
 (cd js && npm run typecheck && npm run lint && npm test)
 echo "== pytest: unit, notebooks, fine-tune, end-to-end"
 .venv/bin/python -m pytest tests -p no:cacheprovider "$@"

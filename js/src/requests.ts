@@ -2,7 +2,10 @@
  * answered by an ack or an error. The view claims only what the kernel confirmed: an answer is
  * "saving" until its ack, "queued" when the kernel is busy past ACK_TIMEOUT_MS (comm messages
  * wait in order and are written once it is free), and "not saved" when the kernel refused it or
- * the comm is gone. Every answer is stashed until acknowledged, so none is lost. */
+ * the comm is gone. Every answer is stashed until acknowledged, so none is lost; a new view sends
+ * again what an earlier view of the same dataset stashed and never saw acknowledged.
+ *
+ * No DOM: it changes `UiState` and tells the view through `RequestEvents`. */
 import type { AnyModel } from "@anywidget/types";
 import {
   type AnswerValues,
@@ -29,13 +32,18 @@ export interface RequestEvents {
   held(recordId: string): Held | null;
 }
 
+/** Where requests go: the widget's model (only its `send` is used). */
+export type Sender = Pick<AnyModel<Traits>, "send">;
+
 export class Requests {
   /** An error from the kernel that answers no request of this view. */
   generalError = "";
   private lastOnDisk = true;
+  /** Records whose answers an earlier view kept and this one resent, until the kernel replies. */
+  private readonly resending = new Set<string>();
 
   constructor(
-    private readonly model: AnyModel<Traits>,
+    private readonly sender: Sender,
     private readonly state: UiState,
     private readonly stash: Stash,
     private readonly events: RequestEvents,
@@ -132,7 +140,37 @@ export class Requests {
     this.send({ type: "next_pending", request_id, after });
   }
 
+  /** This view is live: its stash entries are its own, and what an earlier view of this dataset
+   * stashed and never saw acknowledged is sent again (with its time, so the kernel keeps a newer
+   * answer rather than it). */
+  start(): void {
+    const { state } = this;
+    const live = liveViews();
+    live.add(state.viewId);
+    const orphans = this.stash.all().filter((a) => !live.has(a.owner));
+    for (const a of orphans) {
+      state.drafts.set(a.recordId, a.values);
+      this.answer(a.recordId, a.values, a.status, a.timeSpent, a.shown, a.source, a.writtenAt);
+    }
+    if (orphans.length > 0) {
+      for (const a of orphans) this.resending.add(a.recordId);
+      this.events.notice(`Sending ${orphans.length} answer(s) an earlier view could not save.`);
+      this.events.changed();
+    }
+  }
+
+  /** The view is gone: no timer fires, and its stash entries are orphans for the next view. */
+  stop(): void {
+    this.state.clearTimers();
+    liveViews().delete(this.state.viewId);
+  }
+
   onMessage(msg: unknown): void {
+    this.handle(msg);
+    this.settleResent();
+  }
+
+  private handle(msg: unknown): void {
     if (!isKernelMessage(msg)) return;
     if (msg.request_id === null) {
       if (msg.type === "error") this.generalError = msg.message;
@@ -144,6 +182,18 @@ export class Requests {
     this.reply(msg, req);
     this.summarize();
     this.events.changed();
+  }
+
+  /** Once the kernel answered every resent answer, the "Sending…" line goes: what became of
+   * each is on its record and in the footer. */
+  private settleResent(): void {
+    const { resending } = this;
+    if (resending.size === 0) return;
+    for (const id of resending) if (this.state.hasPendingFor(id)) return;
+    const n = resending.size;
+    resending.clear();
+    this.events.notice("");
+    this.events.announce(`The ${n} answer(s) an earlier view kept were sent`);
   }
 
   /** The comm is gone: nothing sent from now on arrives. Every answer not acknowledged stays
@@ -184,7 +234,7 @@ export class Requests {
 
   private send(msg: ViewMessage): void {
     try {
-      this.model.send(msg);
+      this.sender.send(msg);
     } catch {
       // JupyterLab throws "Cannot send" once the kernel restarted and its comms are disposed.
       this.disconnect();

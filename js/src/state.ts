@@ -1,6 +1,7 @@
-/** Client-only UI state: never synced with Python. Drafts per record id, requests awaiting an
- * ack, the status the kernel confirmed for records answered here, each record's save state and
- * the view's connection to its kernel. */
+/** Client-only state of the answers: never synced with Python. Drafts per record id, requests
+ * awaiting an ack, the status the kernel confirmed for records answered here, each record's save
+ * state, Undo and Redo, and the view's connection to its kernel. What is on screen is
+ * `shown.ts`; no DOM in either. */
 import type { AnswerValues, RecordStatus, ResponseStatusName } from "./protocol";
 
 export type RequestKind = "answer" | "undo" | "ping" | "next_pending";
@@ -60,8 +61,6 @@ export function undoneState(action: LastAction): Held | null {
 }
 
 export class UiState {
-  /** The position shown; moves at once, before the kernel hears of it. */
-  position = 0;
   /** Values typed or picked here, per record id; they win over the kernel's copy. */
   readonly drafts = new Map<string, AnswerValues>();
   /** Records with edits not yet sent to the kernel. */

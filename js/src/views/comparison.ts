@@ -16,7 +16,7 @@ import type {
   TextField,
 } from "../protocol";
 import { fieldText, textFields } from "./chat";
-import type { Control } from "./questions";
+import type { Control } from "./control";
 
 /** The fields a ranking question compares (its options, when each names a field), or null. */
 export function comparedFields(question: RankingQuestion, fields: Field[]): TextField[] | null {

@@ -1,50 +1,16 @@
-/** One input per question, with its title as the input's accessible name. Value types on the
- * wire: text -> string, rating -> int, label -> string, multi_label -> string[],
- * ranking -> [{value, rank}]. */
+/** The question dispatcher: picks the leaf that asks each question (see `control.ts`) and
+ * wraps its control with the title as its accessible name, the description, the suggestion
+ * note and the error line. Value types on the wire: text -> string, rating -> int,
+ * label -> string, multi_label -> string[], ranking -> [{value, rank}]. */
 import { h, uid } from "../dom";
-import type {
-  AnswerValue,
-  Field,
-  LabelOption,
-  Question,
-  RankItem,
-  RecordPayload,
-  ShownPayload,
-  SuggestionPayload,
-} from "../protocol";
+import type { Question, ShownPayload, SuggestionPayload } from "../protocol";
+import { choiceInput } from "./choices";
 import { comparedFields, comparisonInput } from "./comparison";
+import type { Control, QuestionContext, QuestionInput } from "./control";
 import { rankingInput } from "./ranking";
 import { spanEditor } from "./span-editor";
 import { textAnswer } from "./text-answer";
 import { turnControl } from "./turn-questions";
-
-export interface QuestionInput {
-  readonly question: Question;
-  readonly el: HTMLElement;
-  /** The answer, or undefined when there is none (empty or whitespace-only text). */
-  getValue(): AnswerValue | undefined;
-  setValue(value: unknown): void;
-  focus(): void;
-  setInvalid(message: string | null): void;
-  /** What the labeler was shown (a pre-filled suggestion, a comparison's order), if anything. */
-  shown(): ShownPayload | undefined;
-}
-
-/** The record a question is asked about, for inputs that show its fields (comparisons). */
-export interface QuestionContext {
-  fields: Field[];
-  record: RecordPayload;
-}
-
-export interface Control {
-  /** Element carrying data-testid nbf-q-<name> and the accessible name. */
-  input: HTMLElement;
-  getValue(): AnswerValue | undefined;
-  setValue(value: unknown): void;
-  focus(): void;
-  /** Shown right under the input (a text answer's markdown preview). */
-  extra?: HTMLElement;
-}
 
 export function questionInput(
   question: Question,
@@ -194,77 +160,4 @@ function makeControl(question: Question, titleId: string, onChange: () => void):
     case "span_question": // built with its record's text in questionInput
       return spanEditor(question, "", undefined, titleId, onChange);
   }
-}
-
-/** Radios (rating, label) or checkboxes (multi-label) in a group named by the title. */
-function choiceInput(
-  options: LabelOption[],
-  titleId: string,
-  type: "radio" | "checkbox",
-  onChange: () => void,
-  cast: (v: string | undefined) => AnswerValue | undefined,
-  digitIsValue = false,
-): Control {
-  const name = uid("group");
-  const boxes = options.map((opt) =>
-    h("input", { type, name, value: opt.value, id: uid("opt"), class: "nbf-choice-input" }),
-  );
-  const input = h(
-    "div",
-    {
-      id: uid("q"),
-      role: type === "radio" ? "radiogroup" : "group",
-      "aria-labelledby": titleId,
-      class: "nbf-choices",
-    },
-    options.map((opt, i) => {
-      const box = boxes[i] as HTMLInputElement;
-      box.addEventListener("change", onChange);
-      // A rating's options are their own digits; labels get their number shown.
-      const digit =
-        !digitIsValue && i < 9
-          ? h("kbd", { class: "nbf-kbd", "aria-hidden": "true" }, [String(i + 1)])
-          : null;
-      return h("label", { class: "nbf-choice", for: box.id }, [box, opt.text || opt.value, digit]);
-    }),
-  );
-  // A digit picks an option while focus is on this question: a rating's option of that value,
-  // else the n-th label; on checkboxes it toggles.
-  input.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || !/^[1-9]$/.test(event.key)) return;
-    const box = digitIsValue
-      ? boxes.find((b) => b.value === event.key)
-      : boxes[Number(event.key) - 1];
-    if (!box) return;
-    event.preventDefault();
-    box.checked = type === "checkbox" ? !box.checked : true;
-    box.focus();
-    box.dispatchEvent(new Event("change", { bubbles: true }));
-  });
-  return {
-    input,
-    getValue() {
-      const checked = boxes.filter((b) => b.checked).map((b) => b.value);
-      if (type === "checkbox") return checked.length > 0 ? checked : undefined;
-      return cast(checked[0]);
-    },
-    setValue(value) {
-      const wanted = new Set(
-        (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map(
-          String,
-        ),
-      );
-      for (const b of boxes) b.checked = wanted.has(b.value);
-    },
-    focus() {
-      (boxes.find((b) => b.checked) ?? boxes[0])?.focus();
-    },
-  };
-}
-
-export function isRankItems(value: unknown): value is RankItem[] {
-  return (
-    Array.isArray(value) &&
-    value.every((v) => typeof v === "object" && v !== null && "value" in v && "rank" in v)
-  );
 }

@@ -2,7 +2,7 @@
  * exists once the labeler has moved an item or a response/suggestion set the order. */
 import { h, uid } from "../dom";
 import type { LabelOption, RankItem } from "../protocol";
-import type { Control } from "./questions";
+import type { Control } from "./control";
 
 export function rankingInput(
   options: LabelOption[],

@@ -5,8 +5,9 @@ import type { RecordPayload, RecordStatus, SchemaPayload, ShownPayload } from ".
 import type { RecordSave } from "../state";
 import { chatView, fieldText } from "./chat";
 import { candidateFieldNames } from "./comparison";
+import type { QuestionInput } from "./control";
 import { fieldView } from "./field";
-import { type QuestionInput, questionInput } from "./questions";
+import { questionInput } from "./questions";
 import { recordSaveText } from "./status-bar";
 
 export interface RecordCard {

@@ -12,7 +12,7 @@
  */
 import { h, uid } from "../dom";
 import type { LabelOption, SpanItem, SpanQuestion } from "../protocol";
-import type { Control } from "./questions";
+import type { Control } from "./control";
 
 interface Span {
   start: number;

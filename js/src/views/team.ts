@@ -3,7 +3,7 @@
  * changes made from one, so the view asks and the kernel answers in its message handler). */
 import type { AnyModel } from "@anywidget/types";
 import { h } from "../dom";
-import type { RecordPayload, TeamPayload, Traits } from "../protocol";
+import type { TeamPayload, Traits } from "../protocol";
 
 export interface TeamLine {
   readonly el: HTMLElement;
@@ -58,11 +58,4 @@ export function startNews(model: AnyModel<Traits>): () => void {
     if (timer !== null) clearInterval(timer);
     model.off("change:team", restart);
   };
-}
-
-/** True when others' submissions completed `rec` while this annotator had not finished it. */
-export function completedElsewhere(rec: RecordPayload, ownStatus: string): boolean {
-  return (
-    rec.record_status === "completed" && ownStatus !== "submitted" && ownStatus !== "discarded"
-  );
 }

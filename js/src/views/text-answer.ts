@@ -3,7 +3,7 @@
  * the answer rendered as it will read. */
 import { h, uid } from "../dom";
 import { renderMarkdown } from "../markdown";
-import type { Control } from "./questions";
+import type { Control } from "./control";
 
 /** The box grows to this many lines, then scrolls. */
 export const MAX_LINES = 24;

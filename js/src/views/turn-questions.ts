@@ -9,9 +9,7 @@
 import { h, uid } from "../dom";
 import type { AnswerValue, Question, RecordPayload, TurnAnswers } from "../protocol";
 import { excerpt, isConversation } from "./chat";
-import type { Control } from "./questions";
-
-type MakeControl = (question: Question, titleId: string, onChange: () => void) => Control;
+import type { Control, MakeControl } from "./control";
 
 export function turnControl(
   question: Question,
