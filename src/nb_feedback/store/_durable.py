@@ -91,11 +91,6 @@ def write_atomic(target: Path, write: Callable[[Path], object]) -> None:
     fsync_dir(target.parent)
 
 
-def whole_lines_end(data: bytes) -> int:
-    """Return the length of the whole lines at the start of ``data`` (a torn tail excluded)."""
-    return data.rfind(b"\n") + 1
-
-
 class OwnedLog:
     """An append-only file of JSON lines that this object alone writes.
 
