@@ -3,11 +3,17 @@
 ``export_sft`` writes each split as JSONL, parquet or a ``save_to_disk`` folder. ``datasets`` is
 imported inside functions (``require_datasets``, with an ImportError naming the package), and
 ``arrow_dataset`` wraps an Arrow table as an in-memory ``datasets.Dataset``.
+
+Exports are quiet: ``datasets``' own progress bars ("Creating json from Arrow format", "Saving
+the dataset") are turned off for the length of the call (``datasets_bars``) unless the call
+passes ``show_progress=True``, and put back as they were after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +36,34 @@ def require_datasets() -> Any:
     return datasets
 
 
+@contextlib.contextmanager
+def datasets_bars(show_progress: bool | None) -> Iterator[None]:
+    """Show ``datasets``' progress bars inside this block only when ``show_progress`` is True.
+
+    ``datasets`` keeps one global switch: it is set for the block and put back after it, so a
+    user's own ``datasets.disable_progress_bars()`` (or enable) outlives the call. The
+    environment variable ``HF_DATASETS_DISABLE_PROGRESS_BARS`` wins, as ``datasets`` has it
+    (setting the switch against it would only print a warning).
+    """
+    if os.environ.get("HF_DATASETS_DISABLE_PROGRESS_BARS") is not None:
+        yield
+        return
+    from datasets import utils
+
+    was_disabled = utils.are_progress_bars_disabled()
+    if show_progress:
+        utils.enable_progress_bars()
+    else:
+        utils.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if was_disabled:
+            utils.disable_progress_bars()
+        else:
+            utils.enable_progress_bars()
+
+
 def arrow_dataset(table: pa.Table, features: Any) -> Dataset:
     """Wrap an Arrow table as an in-memory ``datasets.Dataset`` with the given features.
 
@@ -42,17 +76,20 @@ def arrow_dataset(table: pa.Table, features: Any) -> Dataset:
     from datasets.fingerprint import generate_random_fingerprint
     from datasets.table import InMemoryTable
 
-    return datasets.Dataset(
-        InMemoryTable(table),
-        info=datasets.DatasetInfo(features=features),
-        fingerprint=generate_random_fingerprint(),
-    )
+    with datasets_bars(False):  # making a Dataset should print nothing, in any version
+        return datasets.Dataset(
+            InMemoryTable(table),
+            info=datasets.DatasetInfo(features=features),
+            fingerprint=generate_random_fingerprint(),
+        )
 
 
 def export_sft(
     splits: DatasetDict | Mapping[str, Dataset],
     folder: str | Path,
     formats: Sequence[str] = ("jsonl", "parquet"),
+    *,
+    show_progress: bool | None = None,
 ) -> dict[str, list[Path]]:
     """Write each split to ``folder`` as JSONL, parquet and/or a ``save_to_disk`` folder.
 
@@ -65,6 +102,8 @@ def export_sft(
         ``folder/dataset_dict`` (read it back with ``datasets.load_from_disk``).
     formats : sequence of {"jsonl", "parquet", "disk"}
         What to write.
+    show_progress : bool, optional
+        Show ``datasets``' progress bars while writing; by default nothing is printed.
 
     Returns
     -------
@@ -85,6 +124,13 @@ def export_sft(
         raise ExportError(f"export_sft: formats={bad!r}; expected some of jsonl, parquet, disk")
     target = Path(folder).expanduser()
     target.mkdir(parents=True, exist_ok=True)
+    with datasets_bars(show_progress):
+        return _write_splits(datasets, splits, target, formats)
+
+
+def _write_splits(
+    datasets: Any, splits: Mapping[str, Dataset], target: Path, formats: Sequence[str]
+) -> dict[str, list[Path]]:
     written: dict[str, list[Path]] = {}
     for fmt in formats:
         paths: list[Path] = []
