@@ -103,7 +103,10 @@ class QueryMixin(DatasetCore):
         )
 
     def reviews(self) -> pd.DataFrame:
-        """Return one row per reviewed record and reviewer: record_id, reviewer, source, edited, at."""
+        """Return one row per reviewed record and reviewer: record_id, reviewer, source, edited, at.
+
+        ``at`` is when the review was made, a UTC datetime.
+        """
         return self._reviews().frame()
 
     def reviewed(self) -> Self:
@@ -234,10 +237,14 @@ class QueryMixin(DatasetCore):
     def responses_frame(self) -> pd.DataFrame:
         """Return one row per (record, user): record_id, user, status, values (dict), times.
 
-        ``provenance`` is what the labeler was shown and how the answer relates to it (a dict,
-        see ``nb_feedback.domain.provenance``), or None.
+        ``updated_at`` and ``inserted_at`` (the first answer of this user to this record) are
+        UTC datetimes; ``time_spent`` is in seconds. ``provenance`` is what the labeler was
+        shown and how the answer relates to it (a dict, see ``nb_feedback.domain.provenance``),
+        or None.
         """
         frame = self._responses.frame().copy()
+        for column in ("updated_at", "inserted_at"):  # stored as epoch seconds
+            frame[column] = pd.to_datetime(frame[column], unit="s", utc=True)
         frame["values"] = [loads(v) for v in frame["values"]]
         frame["provenance"] = [
             None if not isinstance(v, str) else loads(v) for v in frame["provenance"]

@@ -88,7 +88,7 @@ def _column(ds: DatasetView, field: str) -> pd.Series:
         return pd.Series(np.arange(n, dtype=float))
     ids = [r.id for r in ds]
     if field == "updated_at":
-        frame = ds.responses_frame()
+        frame = ds.tables().responses  # updated_at in epoch seconds, as stored
         latest = frame.groupby("record_id")["updated_at"].max() if len(frame) else pd.Series()
         return pd.Series([latest.get(i, np.nan) for i in ids], dtype=float)
     name = field.removeprefix("metadata.")

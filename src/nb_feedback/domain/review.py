@@ -72,7 +72,10 @@ class ReviewNotes:
         return None if held is None else held[1]
 
     def frame(self) -> pd.DataFrame:
-        """Return one row per reviewed (record, reviewer): record_id, reviewer, source, edited, at."""
+        """Return one row per reviewed (record, reviewer): record_id, reviewer, source, edited, at.
+
+        ``at`` is a UTC datetime (the note keeps epoch seconds).
+        """
         notes = [n for _, n in self._notes.values() if n is not None]
         return pd.DataFrame(
             {
@@ -81,7 +84,9 @@ class ReviewNotes:
                 # object: a new answer's source stays None (a str column would make it NaN)
                 "source": pd.Series([n.source for n in notes], dtype=object),
                 "edited": pd.Series([n.edited for n in notes], dtype=bool),
-                "at": pd.Series([n.at for n in notes], dtype="float64"),
+                "at": pd.to_datetime(
+                    pd.Series([n.at for n in notes], dtype="float64"), unit="s", utc=True
+                ),
             }
         )
 
