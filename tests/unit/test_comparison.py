@@ -229,7 +229,7 @@ def test_a_malformed_shown_changes_nothing(tmp_path: Path) -> None:
     assert rg.FeedbackDataset.from_disk(tmp_path / "ds").response_of(rid, "ann") is None
 
 
-def test_answers_without_provenance_and_bulk_answers_read_as_none(tmp_path: Path) -> None:
+def test_answers_shown_nothing_read_as_none_and_bulk_answers_say_so(tmp_path: Path) -> None:
     ds = drafted(tmp_path)
     ids = [r.id for r in ds]
     ds.add_response(ids[0], {"answer": "x"}, user="ann", status="draft")
@@ -238,7 +238,9 @@ def test_answers_without_provenance_and_bulk_answers_read_as_none(tmp_path: Path
     )
     ds.close()
     back = rg.FeedbackDataset.from_disk(tmp_path / "ds", show_progress=False)
-    assert back.responses_frame()["provenance"].tolist() == [None] * 4
+    bulk = {"@bulk": {"via": "add_responses"}}
+    assert back.responses_frame()["provenance"].tolist() == [None, bulk, bulk, bulk]
+    assert "suggestions" not in back.report().summary  # no suggestion was shown to anyone
 
 
 def test_report_shows_acceptance_and_edit_rates_per_annotator_and_agent(tmp_path: Path) -> None:

@@ -307,7 +307,9 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
         many were kept) unless ``replace_submitted=True``; ``report()`` counts the ones
         replaced. A row equal to the answer held changes nothing, so running the same cell
         again writes nothing. Returns the number of answers written, an ``int`` that also
-        tells ``unchanged``, ``kept`` and ``replaced`` (``AnswersAdded``).
+        tells ``unchanged``, ``kept`` and ``replaced`` (``AnswersAdded``). These answers are
+        marked as added in bulk: ``to_sft`` ranks a person's answer to the same prompt above
+        them (``to_sft(prefer_people=False)`` ranks by time alone).
 
         Examples
         --------

@@ -240,7 +240,8 @@ class QueryMixin(DatasetCore):
         ``updated_at`` and ``inserted_at`` (the first answer of this user to this record) are
         UTC datetimes; ``time_spent`` is in seconds. ``provenance`` is what the labeler was
         shown and how the answer relates to it (a dict, see ``nb_feedback.domain.provenance``),
-        or None.
+        or None; for an answer added in bulk (``add_responses``, ``add_records``) it is
+        ``{"@bulk": {"via": <that method>}}``.
         """
         frame = self._responses.frame().copy()
         for column in ("updated_at", "inserted_at"):  # stored as epoch seconds

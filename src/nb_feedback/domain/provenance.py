@@ -211,6 +211,8 @@ def summary(responses: Any) -> dict[str, Any]:
         if not isinstance(prov, Mapping):
             continue
         for question, entry in prov.items():
+            if question.startswith("@") or not isinstance(entry, Mapping):
+                continue  # not a question: how the answer came (an answer added in bulk)
             if "outcome" in entry:
                 agent = entry.get("agent") or "(no agent)"
                 for kind, key in (("by_annotator", str(user)), ("by_agent", str(agent))):

@@ -20,6 +20,7 @@ from nb_feedback.base.errors import ExportError
 from nb_feedback.domain.provenance import summary as provenance_summary
 from nb_feedback.domain.provenance import summary_html as provenance_html
 from nb_feedback.exports.sft_plan import SFTPlan, answer_texts, plan_sft, resolve_names, trimmed
+from nb_feedback.store._answers import bulk_rows
 from nb_feedback.team.team_agreement import render_team_html, team_summary
 
 if TYPE_CHECKING:
@@ -113,11 +114,20 @@ def report(ds: DatasetView, **sft_options: Any) -> DatasetReport:
     team = team_summary(ds)  # per annotator, agreement and disputes: None for one annotator
     if team is not None:
         summary["team"] = team
-    if raw["provenance"].notna().any():  # answers to a model's drafts, or comparisons
+    shown = raw["provenance"].notna().to_numpy() & ~bulk_rows(raw["provenance"])
+    if shown.any():  # answers to a model's drafts, or comparisons
         summary["suggestions"] = provenance_summary(ds.responses_frame())
 
     lengths = np.array([], dtype=np.int64)
-    keys = ("prompt", "completion", "multiple", "min_length", "dedupe", "stratify_by")
+    keys = (
+        "prompt",
+        "completion",
+        "multiple",
+        "min_length",
+        "dedupe",
+        "stratify_by",
+        "prefer_people",
+    )
     split_keys = ("test_size", "seed")
     unknown = sorted(set(sft_options) - set(keys) - set(split_keys))
     if unknown:

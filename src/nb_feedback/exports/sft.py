@@ -128,6 +128,7 @@ def to_sft(
     template: str = TEXT_TEMPLATE,
     system_prompt: str | None = None,
     show_progress: bool | None = None,
+    prefer_people: bool = True,
 ) -> DatasetDict:
     r"""Build SFT train/test splits from the submitted answers, ready for ``trl.SFTTrainer``.
 
@@ -153,7 +154,8 @@ def to_sft(
         weigh more, and a later answer (often a review or a fix after the guidelines changed)
         wins. "first" keeps the earliest; "all" keeps every distinct answer. "reviewed" keeps
         a reviewer's answer (``dataset.add_review``, the review view) where there is one, else
-        the latest.
+        the latest. Whatever the choice, a person's answer outranks one added in bulk from
+        code (see ``prefer_people``).
     min_length : int
         Drop completions shorter than this many characters (after stripping whitespace).
     dedupe : bool
@@ -174,7 +176,15 @@ def to_sft(
     system_prompt : str, optional
         For ``messages``: a system turn first in every conversation.
     show_progress : bool, optional
-        Show a progress bar (by default only on large data).
+        Show a progress bar (by default only on large data); nothing else is printed.
+    prefer_people : bool
+        With "latest", "first" and "reviewed", an answer a person gave (in the widget, or by
+        ``add_response`` / ``add_review``, one record at a time) ranks above an answer added
+        in bulk from code (``add_responses``, or responses passed to ``add_records``: a
+        model's drafts, an import), whatever their times; a review still ranks above both.
+        So re-running a cell that adds a model's answers as submitted never makes ``to_sft``
+        drop the answers people already gave; ``report()`` counts the bulk answers left out
+        this way. Pass False to rank every answer by time alone. "all" keeps both.
 
     Returns
     -------
@@ -222,6 +232,7 @@ def to_sft(
         min_length=min_length,
         dedupe=dedupe,
         stratify_by=stratify_by,
+        prefer_people=prefer_people,
     )
     next(steps, None)
     chat = plan.prompt in ds.schema.chat_field_names

@@ -2,7 +2,8 @@
 
 ``plan_sft`` is one vectorised pass over the responses table: keep submitted answers, drop empty
 and too-short ones, group prompts that are the same after normalisation, pick answers by the
-``multiple`` policy, then split by *group* (``_grouping``). It builds no datasets: ``to_sft``
+``multiple`` policy (a person's answer above one added in bulk from code), then split by *group*
+(``_grouping``). It builds no datasets: ``to_sft``
 renders its result, and the report uses it to show what ``to_sft`` keeps and drops, and why.
 """
 
@@ -24,6 +25,7 @@ from nb_feedback.base._textbuf import count_byte, may_have_edge_space
 from nb_feedback.base.errors import ExportError
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
 from nb_feedback.store import _tables as T
+from nb_feedback.store._answers import bulk_rows
 
 if TYPE_CHECKING:
     from nb_feedback.store.view import DatasetView
@@ -39,6 +41,10 @@ DROP_TOO_SHORT = "completion shorter than min_length"
 DROP_SAME_RECORD = "another answer to the same record kept (multiple={multiple!r})"
 DROP_DUPLICATE_PROMPT = "duplicate prompt: an answer to another record kept (multiple={multiple!r})"
 DROP_SAME_COMPLETION = "same completion already kept for this prompt"
+DROP_OUTRANKED = (
+    "added in bulk from code (add_responses, add_records), {newer} than a person's answer to "
+    "the same prompt, which is kept (multiple={multiple!r}; prefer_people=False ranks by time)"
+)
 
 
 @dataclass
@@ -263,6 +269,7 @@ def plan_sft(
     dedupe: bool = True,
     stratify_by: str | None = None,
     split: bool = True,
+    prefer_people: bool = True,
 ) -> SFTPlan:
     """Select the answers ``to_sft`` would use and assign them to splits (no datasets built).
 
@@ -279,6 +286,8 @@ def plan_sft(
     seed = check_seed(seed, where)
     if multiple not in MULTIPLE:
         raise ExportError(f"{where}: multiple={multiple!r}; expected one of {list(MULTIPLE)}")
+    if not isinstance(prefer_people, bool):
+        raise ExportError(f"{where}: prefer_people must be True or False, got {prefer_people!r}")
     if isinstance(min_length, bool) or not isinstance(min_length, int) or min_length < 0:
         raise ExportError(f"{where}: min_length must be an integer >= 0, got {min_length!r}")
     if stratify_by is not None and ds.schema.metadata_property(stratify_by) is None:
@@ -363,7 +372,11 @@ def plan_sft(
     # multiple="reviewed": a reviewer's answer (dataset.add_review) sorts last in its unit and
     # is kept; units nobody reviewed keep their latest answer
     reviewed = reviewed_rows(ds, sub)[keep] if multiple == "reviewed" else np.zeros(len(keep))
-    order = np.lexsort((position, user_code, updated, reviewed, unit))
+    # a person's answer (the widget, add_response, add_review) outranks one added in bulk from
+    # code (a model's drafts submitted by a re-run cell), whatever their times; below a review
+    bulk = bulk_rows(sub["provenance"])[keep] if prefer_people else np.zeros(len(keep), bool)
+    person = ~bulk if multiple != "first" else bulk  # "first" keeps the unit's first row
+    order = np.lexsort((position, user_code, updated, person, reviewed, unit))
     su = unit[order]
     first_of_unit = np.ones(len(su), dtype=bool)
     first_of_unit[1:] = su[1:] != su[:-1]
@@ -388,7 +401,12 @@ def plan_sft(
         unit_index = np.cumsum(first_of_unit) - 1
         winner_pos = position[order][pick][unit_index]
         lost = ~pick
-        same_record = winner_pos[lost] == position[order][lost]
+        outranked = _outranked(
+            order, pick, unit_index, bulk, reviewed, (updated, user_code, position), multiple
+        )
+        newer = "newer" if multiple != "first" else "older"
+        drop(DROP_OUTRANKED.format(newer=newer, multiple=multiple), outranked.sum())
+        same_record = (winner_pos == position[order])[lost & ~outranked]
         drop(DROP_SAME_RECORD.format(multiple=multiple), same_record.sum())
         drop(DROP_DUPLICATE_PROMPT.format(multiple=multiple), (~same_record).sum())
         chosen = order[pick]
@@ -429,6 +447,37 @@ def plan_sft(
         prompts=prompts,
         records=records,
     )
+
+
+def _outranked(
+    order: np.ndarray,
+    pick: np.ndarray,
+    unit_index: np.ndarray,
+    bulk: np.ndarray,
+    reviewed: np.ndarray,
+    times: tuple[np.ndarray, np.ndarray, np.ndarray],
+    multiple: str,
+) -> np.ndarray:
+    """Return, per sorted row, whether it is a bulk answer left out only for being bulk.
+
+    That is: its unit kept a person's answer of the same review rank, which the bulk answer
+    would have beaten on time alone (later for "latest", earlier for "first").
+    """
+    winner = order[pick][unit_index]  # per sorted row, the row its unit keeps
+    row = order
+    candidate = np.asarray(
+        ~pick & bulk[row] & ~bulk[winner] & (reviewed[row] == reviewed[winner]), dtype=bool
+    )
+    if not candidate.any():
+        return candidate
+    beats = np.zeros(len(row), dtype=bool)  # (time, user, record) compared in lexsort's order
+    tied = np.ones(len(row), dtype=bool)
+    for key in times:
+        a, b = key[row], key[winner]
+        ahead = a > b if multiple != "first" else a < b
+        beats |= tied & ahead
+        tied &= a == b
+    return np.asarray(candidate & beats, dtype=bool)
 
 
 def trimmed(text: pa.Array) -> pa.Array:

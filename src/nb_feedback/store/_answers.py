@@ -4,6 +4,10 @@
 person submitted is not replaced from code unless the call asks for it (``replace_submitted``),
 and a row equal to the answer held is no change at all, so re-running a cell writes nothing.
 
+An answer added in bulk (``add_responses``, or the responses ``add_records`` carries) is marked
+as such in its provenance (``{"@bulk": {"via": ...}}``, see ``bulk_provenance``): ``to_sft``
+ranks a person's answer (the widget, ``add_response``, ``add_review``) above it.
+
 The common batch (one user, one status, submitted non-blank text answers) is checked column by
 column; anything else, or any problem found, goes through the per-answer check that names the
 first bad row.
@@ -19,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback.base._arrowtext import dumps, loads, texts_or_none
+from nb_feedback.base._arrowtext import dumps, loads, strings, texts_or_none
 from nb_feedback.base._textbuf import has_any
 from nb_feedback.base.errors import ResponseError
 from nb_feedback.domain._checks import MAX_TEXT_CHARS, is_unicode
@@ -29,11 +33,48 @@ from nb_feedback.domain.validation import check_values, is_missing
 from nb_feedback.store import _tables as T
 from nb_feedback.store._hlc import CLOCK
 
+BULK = "@bulk"
+"""The provenance key of an answer added in bulk (never a question name: those are [a-z0-9_-])."""
+
+
+def bulk_provenance(via: str) -> str:
+    """Return the provenance (JSON text) stored with an answer ``via`` added in bulk."""
+    return dumps({BULK: {"via": via}}, via)
+
+
+def bulk_rows(provenance: Any) -> np.ndarray:
+    """Return True for each answer whose stored provenance (JSON text or None) marks it bulk.
+
+    Only ``bulk_provenance`` writes the key, first: a prefix test reads no JSON.
+    """
+    text = strings(provenance)
+    if text.null_count == len(text):
+        return np.zeros(len(text), dtype=bool)
+    marked = pc.fill_null(pc.starts_with(text, '{"' + BULK + '":'), False)
+    return np.asarray(marked.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def mark_bulk(rows: pd.DataFrame, via: str) -> pd.DataFrame:
+    """Return response ``rows`` with the provenance of answers ``via`` added in bulk."""
+    if rows.empty:
+        return rows
+    mark = pd.array(pa.repeat(pa.scalar(bulk_provenance(via)), len(rows)), dtype="str")
+    return T.conform_responses(rows.assign(provenance=mark))
+
 
 def check_answer_frame(
     dataset: Any, frame: pd.DataFrame, *, user: str | None, status: str
 ) -> pd.DataFrame:
-    """Check a frame of answers (``add_responses``) and return response rows, or raise."""
+    """Check a frame of answers (``add_responses``) and return response rows, or raise.
+
+    The rows carry the provenance of answers added in bulk (``bulk_provenance``).
+    """
+    return mark_bulk(_checked_rows(dataset, frame, user=user, status=status), "add_responses")
+
+
+def _checked_rows(
+    dataset: Any, frame: pd.DataFrame, *, user: str | None, status: str
+) -> pd.DataFrame:
     schema: Schema = dataset.schema
     if "record_id" not in frame.columns:
         raise ResponseError("add_responses: expected a 'record_id' column")

@@ -32,6 +32,7 @@ from nb_feedback.domain.spans import span_text_problem
 from nb_feedback.domain.validation import check_values, is_missing
 from nb_feedback.domain.vectors import check_vectors
 from nb_feedback.store import _tables as T
+from nb_feedback.store._answers import mark_bulk
 from nb_feedback.store._columnar import SPECIAL, Columns, column_names, columns_of, frame_of
 
 _SPECIAL = SPECIAL
@@ -446,7 +447,9 @@ def _responses(frame: pd.DataFrame, schema: Schema, ids: pd.Series) -> pd.DataFr
                 }
             )
     out = pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS)
-    return T.conform_responses(out)
+    # answers that come with records come in bulk (a model's drafts, an import): a person's
+    # answer given here ranks above them in to_sft
+    return mark_bulk(T.conform_responses(out), "add_records")
 
 
 def lone_surrogate_error(data: Any, schema: Schema) -> RecordError:

@@ -99,7 +99,7 @@ def conform_responses(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` as a responses table: the row type's columns, in order, with its dtypes.
 
     A frame from storage format 1 has no ``inserted_at``: it is the ``updated_at`` then. Rows
-    written without a ``provenance`` (bulk answers, older folders) have none.
+    written without a ``provenance`` (answers from code one by one, older folders) have none.
     """
     if "provenance" not in frame.columns:
         frame = frame.assign(provenance=None)
