@@ -246,10 +246,11 @@ class QueryMixin(DatasetCore):
         frame = self._responses.frame().copy()
         for column in ("updated_at", "inserted_at"):  # stored as epoch seconds
             frame[column] = pd.to_datetime(frame[column], unit="s", utc=True)
-        frame["values"] = [loads(v) for v in frame["values"]]
-        frame["provenance"] = [
-            None if not isinstance(v, str) else loads(v) for v in frame["provenance"]
-        ]
+        with gc_paused():  # two dicts per answer (bulk answers have a provenance too)
+            frame["values"] = [loads(v) for v in frame["values"].tolist()]
+            frame["provenance"] = [
+                None if not isinstance(v, str) else loads(v) for v in frame["provenance"].tolist()
+            ]
         return frame
 
     def tables(self) -> Tables:
