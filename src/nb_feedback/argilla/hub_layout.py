@@ -452,8 +452,3 @@ def _read_responses(
             if value is not None:
                 entry["values"][q.name] = {"value": kind_of(q).value_in(q, value)}
     return list(by_user.values())
-
-
-def user_names(records: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Return the annotator names of records read by ``records_from_table``."""
-    return {r["user_id"] for rec in records for r in rec.get("responses") or ()}
