@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.export import export_sft
+from nb_feedback.exports.datasets_bridge import export_sft
 
 datasets = pytest.importorskip("datasets")
 
