@@ -161,6 +161,8 @@ def test_marimo_dark_theme_is_followed_with_contrast(
     assert background == "rgb(13, 17, 23)", background  # the dark palette's, not white
     result = root.evaluate(LOW_CONTRAST_JS)
     assert result["checked"] >= 15 and result["bad"] == [], result
+    disabled = root.evaluate(LOW_CONTRAST_JS, True)  # Previous, Undo, Redo on the first record
+    assert disabled["checked"] >= 2 and disabled["bad"] == [], disabled
 
 
 @pytest.mark.skipif(

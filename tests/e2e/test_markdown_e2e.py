@@ -2,7 +2,7 @@
 headings larger than the text (marimo's CSS reset makes them body size), numbered lists with
 their numbers and bullet lists with bullets (the reset removes both), a single line break soft
 (one paragraph, no ``<br>``), and a long code line scrolling sideways inside the field instead of
-running past its right edge.
+running past its right edge. In marimo's light theme, disabled buttons keep a 4.5:1 contrast.
 
 ``E2E_SHOW_TIMINGS=1`` prints what was measured in each host.
 """
@@ -21,6 +21,7 @@ pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwr
 from playwright.sync_api import Locator, Page, expect
 
 from .conftest import CHROMIUM, HAVE_CHROMIUM, TIMEOUT_MS, UIS, Opened
+from .test_look_e2e import LOW_CONTRAST_JS
 
 pytestmark = [
     pytest.mark.e2e,
@@ -115,3 +116,6 @@ def test_markdown_keeps_its_structure_in_marimo(tmp_path: Path, page: Page) -> N
             "Record 1 of 1", timeout=TIMEOUT_MS
         )
         assert_structure(measure(root.get_by_test_id("nbf-field-doc")), "marimo")
+        # marimo's light theme: disabled Previous and Next (one record) stay readable
+        disabled = root.evaluate(LOW_CONTRAST_JS, True)
+        assert disabled["checked"] >= 2 and disabled["bad"] == [], disabled
