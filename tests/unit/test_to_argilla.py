@@ -87,7 +87,9 @@ def test_records_carry_fields_metadata_suggestions_and_responses_by_user(client:
         else q
         for q in kwargs["questions"]
     ]
-    ds = rg.FeedbackDataset(**kwargs, vectors_settings=[rg.VectorSettings(name="emb", dimensions=2)])
+    ds = rg.FeedbackDataset(
+        **kwargs, vectors_settings=[rg.VectorSettings(name="emb", dimensions=2)]
+    )
     records = make_records(3)
     records[0]["vectors"] = {"emb": [0.5, 1]}
     records[0]["suggestions"] = [
