@@ -9,7 +9,7 @@ function field(name: string) {
   return { kind: "text_field" as const, name, title: name, required: true, use_markdown: false };
 }
 
-function comparison(options: string[]) {
+function comparison(options: string[], ties = false) {
   const schema: SchemaPayload = {
     fields: [field("prompt"), ...options.map(field)],
     questions: [
@@ -20,6 +20,7 @@ function comparison(options: string[]) {
         description: null,
         required: true,
         values: options.map((o) => ({ value: o, text: o })),
+        ties,
       },
       {
         kind: "text_question",
@@ -46,7 +47,7 @@ function tabStops(el: Element): Element[] {
 
 describe("comparisons take one Tab stop", () => {
   it("two: the three picks are a radio group with one stop, arrows and digits", () => {
-    const { q } = comparison(["a", "b"]);
+    const { q } = comparison(["a", "b"], true);
     expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-1")]);
     press(q("nbf-pick-1"), "1");
     expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-1")]);
