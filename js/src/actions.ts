@@ -126,14 +126,21 @@ export class Actions {
     const values = collect(card);
     if (status === "submitted") {
       const missing = missingRequired(card);
+      const wrong = card.inputs.filter((i) => i.problem() !== null); // e.g. a refused tie
       for (const input of card.inputs) {
         const title = input.question.title || input.question.name;
-        input.setInvalid(missing.includes(input) ? `${title} is required` : null);
+        input.setInvalid(
+          input.problem() ?? (missing.includes(input) ? `${title} is required` : null),
+        );
       }
-      const first = missing[0];
+      const first = wrong[0] ?? missing[0];
       if (first) {
         first.focus();
-        bar.announce(`Not submitted: ${missing.length} required answer(s) missing`);
+        bar.announce(
+          wrong[0]
+            ? `Not submitted: ${wrong[0].problem()}`
+            : `Not submitted: ${missing.length} required answer(s) missing`,
+        );
         return;
       }
     }

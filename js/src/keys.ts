@@ -68,7 +68,13 @@ export const CHORDS: Chord[] = [
     action: "pick",
     label: "1 / 2 / 0",
     aria: "",
-    what: "On a comparison: the better response, 0 for a tie (three or more: the focused one's rank)",
+    what: "On a comparison: the better response, 0 for a tie where ties are allowed (three or more: the focused one's rank)",
+  },
+  {
+    action: "pick",
+    label: "1 … 9, Alt+↑ / ↓",
+    aria: "",
+    what: "On a ranking list: put the focused item at that place, or move it one place",
   },
   {
     action: "pick",

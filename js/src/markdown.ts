@@ -36,7 +36,9 @@ function ensureHook(): void {
 /** Sanitized HTML for a markdown string. */
 export function markdownToHtml(text: string): string {
   ensureHook();
-  const html = marked.parse(text, { async: false, gfm: true, breaks: true });
+  // A single line break is soft (as in CommonMark and GitHub): a paragraph wrapped at 80
+  // columns reads as one paragraph; a blank line or two trailing spaces break it.
+  const html = marked.parse(text, { async: false, gfm: true, breaks: false });
   return DOMPurify.sanitize(html, {
     FORBID_TAGS,
     FORBID_ATTR: ["style", "srcset", "formaction", "action"],

@@ -69,6 +69,7 @@ export interface MultiLabelQuestion extends QuestionBase {
 export interface RankingQuestion extends QuestionBase {
   kind: "ranking_question";
   values: LabelOption[];
+  ties?: boolean; // may two options share a rank (absent: no)
 }
 
 export interface SpanQuestion extends QuestionBase {

@@ -7,7 +7,7 @@ function field(name: string, title = name) {
   return { kind: "text_field" as const, name, title, required: true, use_markdown: false };
 }
 
-function comparisonSchema(options: string[]): SchemaPayload {
+function comparisonSchema(options: string[], ties = false): SchemaPayload {
   return {
     fields: [field("prompt", "Prompt"), ...options.map((o) => field(o, `Reply ${o}`))],
     questions: [
@@ -18,6 +18,7 @@ function comparisonSchema(options: string[]): SchemaPayload {
         description: null,
         required: true,
         values: options.map((o) => ({ value: o, text: o })),
+        ties,
       },
     ],
     guidelines: null,
@@ -30,9 +31,9 @@ function record(i: number, options: string[], order: string[]): RecordPayload {
   return makeRecord(i, { fields, display: { better: { order, seed: 7 + i } } });
 }
 
-function mountComparison(options: string[], order: string[]) {
+function mountComparison(options: string[], order: string[], ties = false) {
   const window = [record(0, options, order), record(1, options, options)];
-  return mountWidget({ schema: comparisonSchema(options), window, total: 2 });
+  return mountWidget({ schema: comparisonSchema(options, ties), window, total: 2 });
 }
 
 describe("two candidates", () => {
@@ -67,13 +68,59 @@ describe("two candidates", () => {
     });
   });
 
-  it("key 0 is a tie and key 2 picks the second", () => {
-    const { q, model } = mountComparison(["a", "b"], ["a", "b"]);
+  it("key 0 is a tie where ties are allowed, and key 2 picks the second", () => {
+    const { q, model } = mountComparison(["a", "b"], ["a", "b"], true);
     press(q("nbf-pick-1"), "0");
     expect(q("nbf-pick-tie").getAttribute("aria-checked")).toBe("true");
     press(q("nbf-pick-1"), "2");
     expect(q("nbf-pick-2").getAttribute("aria-checked")).toBe("true");
     expect(q("nbf-pick-tie").getAttribute("aria-checked")).toBe("false");
+    q("nbf-submit").click();
+    expect(model.messages("answer")[0]?.values).toEqual({
+      better: [
+        { value: "a", rank: 2 },
+        { value: "b", rank: 1 },
+      ],
+    });
+  });
+
+  it("without ties there is no Tie pick, and key 0 says why nothing was picked", () => {
+    const { q, el, model } = mountComparison(["a", "b"], ["a", "b"]);
+    expect(el.querySelector('[data-testid="nbf-pick-tie"]')).toBeNull();
+    press(q("nbf-pick-1"), "0");
+    expect(q("nbf-tie-refused").hidden).toBe(false);
+    expect(q("nbf-tie-refused").textContent).toContain("This question allows no ties");
+    expect(q("nbf-pick-1").getAttribute("aria-checked")).toBe("false");
+    press(q("nbf-pick-1"), "1");
+    expect(q("nbf-tie-refused").hidden).toBe(true);
+    q("nbf-submit").click();
+    expect(model.messages("answer")).toHaveLength(1);
+  });
+
+  it("a stored tie the question does not allow is shown as a problem and not submitted", () => {
+    const rec = record(0, ["a", "b"], ["a", "b"]);
+    rec.response = {
+      values: {
+        better: [
+          { value: "a", rank: 1 },
+          { value: "b", rank: 1 },
+        ],
+      },
+      status: "draft",
+      updated_at: 1,
+    };
+    const { q, model } = mountWidget({
+      schema: comparisonSchema(["a", "b"]),
+      window: [rec],
+      total: 1,
+    });
+    q("nbf-submit").click();
+    expect(model.messages("answer")).toHaveLength(0);
+    expect(q("nbf-q-better").getAttribute("aria-invalid")).toBe("true");
+    expect(q("nbf-q-better").closest(".nbf-question")?.textContent).toContain(
+      "Two responses share rank 1: this question allows no ties",
+    );
+    press(q("nbf-pick-1"), "2");
     q("nbf-submit").click();
     expect(model.messages("answer")[0]?.values).toEqual({
       better: [
@@ -126,6 +173,30 @@ describe("three or more candidates", () => {
         { value: "c", rank: 2 },
         { value: "a", rank: 3 },
         { value: "b", rank: 1 },
+      ],
+    });
+  });
+
+  it("refuses a rank another response holds, unless the question allows ties", () => {
+    const strict = mountComparison(["a", "b", "c"], ["a", "b", "c"]);
+    strict.q("nbf-candidate-1").focus();
+    press(strict.q("nbf-candidate-1"), "1");
+    press(strict.q("nbf-candidate-2"), "1");
+    expect(strict.q("nbf-tie-refused").textContent).toContain(
+      "Rank 1 is already response 1's: this question allows no ties",
+    );
+    expect(strict.q("nbf-rank-2-1").getAttribute("aria-pressed")).toBe("false");
+    strict.el.remove();
+    const loose = mountComparison(["a", "b", "c"], ["a", "b", "c"], true);
+    loose.q("nbf-candidate-1").focus();
+    for (const k of ["1", "1", "2"]) press(document.activeElement as Element, k);
+    expect(loose.q("nbf-tie-refused").hidden).toBe(true);
+    press(document.activeElement as Element, "Enter", { ctrlKey: true });
+    expect(loose.model.messages("answer")[0]?.values).toEqual({
+      better: [
+        { value: "a", rank: 1 },
+        { value: "b", rank: 1 },
+        { value: "c", rank: 2 },
       ],
     });
   });

@@ -3,13 +3,13 @@
 import { describe, expect, it } from "vitest";
 import type { RecordPayload, SchemaPayload } from "../src/protocol";
 import { makeRecord } from "./fake-model";
-import { mountWidget, press } from "./helpers";
+import { mountWidget, press, type } from "./helpers";
 
 function field(name: string) {
   return { kind: "text_field" as const, name, title: name, required: true, use_markdown: false };
 }
 
-function comparison(options: string[]) {
+function comparison(options: string[], ties = false) {
   const schema: SchemaPayload = {
     fields: [field("prompt"), ...options.map(field)],
     questions: [
@@ -20,6 +20,7 @@ function comparison(options: string[]) {
         description: null,
         required: true,
         values: options.map((o) => ({ value: o, text: o })),
+        ties,
       },
       {
         kind: "text_question",
@@ -46,7 +47,7 @@ function tabStops(el: Element): Element[] {
 
 describe("comparisons take one Tab stop", () => {
   it("two: the three picks are a radio group with one stop, arrows and digits", () => {
-    const { q } = comparison(["a", "b"]);
+    const { q } = comparison(["a", "b"], true);
     expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-1")]);
     press(q("nbf-pick-1"), "1");
     expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-pick-1")]);
@@ -64,6 +65,35 @@ describe("comparisons take one Tab stop", () => {
     q("nbf-candidate-1").focus();
     press(q("nbf-candidate-1"), "ArrowDown");
     expect(tabStops(q("nbf-q-better"))).toEqual([q("nbf-candidate-2")]);
+  });
+
+  it("a plain ranking (options naming no field) is one stop too: digits place, arrows move", async () => {
+    const { q, model } = mountWidget();
+    const list = q("nbf-q-rank");
+    const items = () => [...list.querySelectorAll("li")];
+    expect(tabStops(list)).toEqual([items()[0]]); // not two buttons per reply
+    (items()[0] as HTMLElement).focus();
+    press(items()[0] as Element, "ArrowDown");
+    expect(document.activeElement).toBe(items()[1]);
+    press(items()[1] as Element, "3"); // Reply B to the third place
+    await Promise.resolve();
+    expect(items().map((li) => li.getAttribute("data-value"))).toEqual(["a", "c", "b"]);
+    expect(document.activeElement).toBe(items()[2]);
+    expect(tabStops(list)).toEqual([items()[2]]);
+    press(items()[2] as Element, "ArrowUp", { altKey: true }); // one place up
+    await Promise.resolve();
+    expect(items().map((li) => li.getAttribute("data-value"))).toEqual(["a", "b", "c"]);
+    press(document.activeElement as Element, "1");
+    await Promise.resolve();
+    type(q<HTMLTextAreaElement>("nbf-q-answer"), "x");
+    q("nbf-submit").click();
+    expect(
+      (model.messages("answer")[0] as { values: Record<string, unknown> }).values.rank,
+    ).toEqual([
+      { value: "b", rank: 1 },
+      { value: "a", rank: 2 },
+      { value: "c", rank: 3 },
+    ]);
   });
 
   it("refuses a rank another response holds, and says so", () => {

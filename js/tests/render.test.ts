@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { markdownToHtml } from "../src/markdown";
 import { MEMORY_ONLY } from "../src/views/status-bar";
 import { makeRecord, SCHEMA } from "./fake-model";
 import { accessibleName, mountWidget, settle } from "./helpers";
@@ -41,6 +42,21 @@ describe("record text is untrusted", () => {
     expect(link?.getAttribute("href")).toBe("https://example.org");
     expect(link?.getAttribute("target")).toBe("_blank");
     expect(link?.getAttribute("rel")).toContain("noopener");
+  });
+});
+
+describe("markdown keeps its structure", () => {
+  it("reads a single line break as soft, a blank line as a new paragraph", () => {
+    const html = markdownToHtml("one line\nthe same paragraph\n\na new one");
+    expect(html).not.toContain("<br");
+    expect(html.match(/<p>/g)).toHaveLength(2);
+  });
+  it("keeps headings, numbered lists and code blocks as their elements", () => {
+    const html = markdownToHtml("# T\n\n3. c\n4. d\n\n- x\n\n```\ncode\n```");
+    expect(html).toContain("<h1>");
+    expect(html).toContain('<ol start="3">');
+    expect(html).toContain("<ul>");
+    expect(html).toContain("<pre><code>");
   });
 });
 

@@ -52,7 +52,7 @@ CELL = textwrap.dedent(
                 rg.TextField(name="reply_a", title="Reply A"),
                 rg.TextField(name="reply_b", title="Reply B")],
         questions=[rg.RankingQuestion(name="better", title="Which reply is better?",
-                                      values=["reply_a", "reply_b"])],
+                                      values=["reply_a", "reply_b"], ties=True)],
         guidelines="Pick the reply that is correct and helpful; **0** when they are as good.",
     )
     ds.add_records([rg.FeedbackRecord(id=i, fields={{"prompt": p, "reply_a": a, "reply_b": b}})

@@ -21,8 +21,9 @@ pytestmark = [
 ]
 
 # Text nodes whose colour against their effective background is under 4.5:1 (disabled controls
-# are exempt, as WCAG says). Alpha in colours is blended as the browser paints it.
-LOW_CONTRAST_JS = """root => {
+# are exempt, as WCAG says; with `disabled` true only they are checked, held to the same 4.5:1).
+# Alpha in colours is blended as the browser paints it.
+LOW_CONTRAST_JS = """(root, disabled) => {
   const parse = s => {
     const m = s.match(/rgba?\\(([^)]+)\\)/);
     if (!m) return null;
@@ -32,10 +33,17 @@ LOW_CONTRAST_JS = """root => {
   const blend = (top, bottom) =>
     [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
   const up = n => n.parentElement || (n.getRootNode().host || null);
+  // opacity fades an element's text and background alike (how disabled buttons used to look)
+  const opacity = el => {
+    let o = 1;
+    for (let n = el; n; n = up(n)) o *= Number(getComputedStyle(n).opacity);
+    return o;
+  };
   const bgOf = el => {
     const stack = [];
     for (let n = el; n; n = up(n)) {
       const c = parse(getComputedStyle(n).backgroundColor);
+      if (c) c[3] *= opacity(n);
       if (c && c[3] > 0) { stack.push(c); if (c[3] >= 1) break; }
     }
     let acc = [255, 255, 255, 1];
@@ -57,10 +65,13 @@ LOW_CONTRAST_JS = """root => {
     const t = walker.currentNode;
     if (!t.textContent.trim()) continue;
     const el = t.parentElement;
-    if (el.closest('[hidden], .nbf-sr-only, button:disabled, option')) continue;
+    if (el.closest('[hidden], .nbf-sr-only, option')) continue;
+    if (!!el.closest('button:disabled') !== !!disabled) continue;
     if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
     const bg = bgOf(el);
-    const fg = blend(parse(getComputedStyle(el).color), bg);
+    const color = parse(getComputedStyle(el).color);
+    color[3] *= opacity(el);
+    const fg = blend(color, bg);
     const r = ratio(fg, bg);
     checked += 1;
     if (r < 4.5) bad.push(`${el.tagName}.${el.className} "${t.textContent.trim().slice(0, 30)}": ${r.toFixed(2)}`);

@@ -7,6 +7,7 @@ in the answer box after every submit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -32,6 +33,16 @@ pytestmark = [
 ]
 
 N_RECORDS = 8
+# The dataset the app annotates: built in a cell of its own, `ds` saved to `folder`.
+DATASET = textwrap.dedent(
+    """\
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt", title="Prompt")],
+        questions=[rg.TextQuestion(name="answer", title="Answer")],
+    )
+    ds.add_records([{{"prompt": f"Prompt number {{i}}"}} for i in range({n})])
+    ds.save({folder!r})"""
+)
 APP = textwrap.dedent(
     """\
     import marimo
@@ -45,12 +56,7 @@ APP = textwrap.dedent(
 
         import nb_feedback as rg
 
-        ds = rg.FeedbackDataset(
-            fields=[rg.TextField(name="prompt", title="Prompt")],
-            questions=[rg.TextQuestion(name="answer", title="Answer")],
-        )
-        ds.add_records([{{"prompt": f"Prompt number {{i}}"}} for i in range({n})])
-        ds.save({folder!r})
+    {dataset}
         view = mo.ui.anywidget(ds.annotate(user="e2e"))
         view
         return
@@ -66,12 +72,21 @@ APP = textwrap.dedent(
 def marimo_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
     """A marimo app that annotates a new saved dataset, served by ``marimo run`` in the theme
     ``request.param`` (marimo's user config, in a config dir of its own)."""
+    folder = tmp_path / "data"
+    dataset = DATASET.format(n=N_RECORDS, folder=str(folder))
+    with running_marimo(tmp_path, request.param, dataset) as url:
+        yield url, folder
+
+
+@contextlib.contextmanager
+def running_marimo(tmp_path: Path, theme: str, dataset: str) -> Iterator[str]:
+    """Serve a marimo app whose cell runs ``dataset`` (Python that builds ``ds``) and shows its
+    widget, with ``marimo run`` in ``theme``; yields the app's URL."""
     config = tmp_path / "config"
     (config / "marimo").mkdir(parents=True)
-    (config / "marimo" / "marimo.toml").write_text(f'[display]\ntheme = "{request.param}"\n')
-    folder = tmp_path / "data"
+    (config / "marimo" / "marimo.toml").write_text(f'[display]\ntheme = "{theme}"\n')
     app = tmp_path / "app.py"
-    app.write_text(APP.format(n=N_RECORDS, folder=str(folder)))
+    app.write_text(APP.format(dataset=textwrap.indent(dataset, "    ")))
     port = _free_port()
     log = (tmp_path / "marimo.log").open("w")
     proc = subprocess.Popen(
@@ -96,7 +111,7 @@ def marimo_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple
                 raise
             time.sleep(0.25)
     try:
-        yield url, folder
+        yield url
     finally:
         proc.terminate()
         try:
@@ -146,6 +161,8 @@ def test_marimo_dark_theme_is_followed_with_contrast(
     assert background == "rgb(13, 17, 23)", background  # the dark palette's, not white
     result = root.evaluate(LOW_CONTRAST_JS)
     assert result["checked"] >= 15 and result["bad"] == [], result
+    disabled = root.evaluate(LOW_CONTRAST_JS, True)  # Previous, Undo, Redo on the first record
+    assert disabled["checked"] >= 2 and disabled["bad"] == [], disabled
 
 
 @pytest.mark.skipif(

@@ -31,7 +31,7 @@ def full_schema(**overrides: Any) -> dict[str, Any]:
                 visible_labels=3,
             ),
             rg.RankingQuestion(
-                name="best", values=["reply-1", "reply-2", "reply-3"], required=False
+                name="best", values=["reply-1", "reply-2", "reply-3"], required=False, ties=True
             ),
         ],
         "metadata_properties": [

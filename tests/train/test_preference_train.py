@@ -33,7 +33,7 @@ def ranked_dataset() -> rg.FeedbackDataset:
             rg.TextField(name="reply-a"),
             rg.TextField(name="reply-b"),
         ],
-        questions=[rg.RankingQuestion(name="better", values=["reply-a", "reply-b"])],
+        questions=[rg.RankingQuestion(name="better", values=["reply-a", "reply-b"], ties=True)],
     )
     rows = []
     for k in range(1, 81):

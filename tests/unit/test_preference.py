@@ -29,7 +29,7 @@ def comparison(n: int, options: str = "abc") -> rg.FeedbackDataset:
     ds = rg.FeedbackDataset(
         fields=fields,
         questions=[
-            rg.RankingQuestion(name="best", values=list(options)),
+            rg.RankingQuestion(name="best", values=list(options), ties=True),
             rg.TextQuestion(name="fix", required=False),
         ],
     )
@@ -98,7 +98,7 @@ def test_empty_or_equal_candidates_give_no_pair() -> None:
             rg.TextField(name="a"),
             rg.TextField(name="b", required=False),
         ],
-        questions=[rg.RankingQuestion(name="best", values=["a", "b"])],
+        questions=[rg.RankingQuestion(name="best", values=["a", "b"], ties=True)],
     )
     ds.add_records(
         [

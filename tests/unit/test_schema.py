@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import nb_feedback as rg
-from nb_feedback.base.errors import SchemaError
+from nb_feedback.base.errors import ResponseError, SchemaError
 from nb_feedback.domain.schema import Schema
 
 # ----------------------------------------------------------------------------- names
@@ -274,7 +274,6 @@ def test_multi_label_check_value(value: Any, ok: bool) -> None:
     ("value", "ok"),
     [
         ([{"value": "x", "rank": 1}, {"value": "y", "rank": 2}], True),
-        ([{"value": "x", "rank": 1}, {"value": "y", "rank": 1}], True),  # ties allowed
         ([{"value": "x", "rank": 1}], False),  # misses y
         ([{"value": "x", "rank": 1}, {"value": "x", "rank": 2}], False),  # x twice
         ([{"value": "x", "rank": 0}, {"value": "y", "rank": 2}], False),
@@ -287,10 +286,45 @@ def test_multi_label_check_value(value: Any, ok: bool) -> None:
     ],
 )
 def test_ranking_check_value(value: Any, ok: bool) -> None:
-    problem = rg.RankingQuestion(name="best", values=["x", "y"]).check_value(value)
-    assert (problem is None) == ok
-    if not ok:
-        assert "covering each of ['x', 'y'] once" in problem
+    for ties in (False, True):
+        problem = rg.RankingQuestion(name="best", values=["x", "y"], ties=ties).check_value(value)
+        assert (problem is None) == ok
+        if not ok:
+            assert "covering each of ['x', 'y'] once" in problem
+
+
+def test_ranking_ties_are_refused_unless_allowed_and_the_flag_is_stored() -> None:
+    tie = [{"value": "x", "rank": 1}, {"value": "y", "rank": 2}, {"value": "z", "rank": 1}]
+    strict = rg.RankingQuestion(name="best", values=["x", "y", "z"])
+    assert strict.ties is False
+    assert strict.check_value(tie) == (
+        "'x' and 'z' share rank 1: this question allows no ties (give each its own rank, or "
+        "ask with RankingQuestion(..., ties=True))"
+    )
+    loose = rg.RankingQuestion(name="best", values=["x", "y", "z"], ties=True)
+    assert loose.check_value(tie) is None
+    # stored with the schema; a schema stored before the flag existed reads as ties=False
+    assert loose.to_dict()["ties"] is True
+    fields = [rg.TextField(name="prompt")]
+    stored = Schema(tuple(fields), (loose,), (), None).to_dict()
+    assert Schema.from_dict(stored).question("best").ties is True  # type: ignore[union-attr]
+    del stored["questions"][0]["ties"]
+    assert Schema.from_dict(stored).question("best").ties is False  # type: ignore[union-attr]
+    with pytest.raises(SchemaError, match="ties must be True or False"):
+        rg.RankingQuestion(name="best", values=["x", "y"], ties="yes")  # type: ignore[arg-type]
+
+
+def test_a_tied_answer_is_refused_naming_the_record_and_question() -> None:
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")],
+        questions=[rg.RankingQuestion(name="best", values=["x", "y"])],
+    )
+    ds.add_records([{"prompt": "p"}])
+    tie = [{"value": "x", "rank": 1}, {"value": "y", "rank": 1}]
+    where = re.escape(f"record {ds[0].id!r}, question 'best': 'x' and 'y' share rank 1")
+    with pytest.raises(ResponseError, match=where):
+        ds.add_response(ds[0].id, {"best": tie}, user="u")
+    assert ds[0].responses == []
 
 
 @pytest.mark.parametrize("values", [[], ["x"], ["x", "x"], "xy"])

@@ -80,8 +80,15 @@ def test_settings_carry_fields_questions_metadata_guidelines_and_distribution(
 def test_records_carry_fields_metadata_suggestions_and_responses_by_user(client: Any) -> None:
     from nb_feedback.argilla.to_argilla import build_records, ranking_order
 
+    kwargs = make_schema_kwargs()
+    kwargs["questions"] = [  # a ranking that allows ties, to send one
+        rg.RankingQuestion(name="best", values=q.values, required=False, ties=True)
+        if q.name == "best"
+        else q
+        for q in kwargs["questions"]
+    ]
     ds = rg.FeedbackDataset(
-        **make_schema_kwargs(), vectors_settings=[rg.VectorSettings(name="emb", dimensions=2)]
+        **kwargs, vectors_settings=[rg.VectorSettings(name="emb", dimensions=2)]
     )
     records = make_records(3)
     records[0]["vectors"] = {"emb": [0.5, 1]}

@@ -63,6 +63,9 @@ export function comparisonInput(
     record.display?.[question.name],
   );
   const two = order.length === 2;
+  // two responses may share a rank only when the question allows ties (the kernel refuses
+  // them otherwise, naming the record and the question)
+  const ties = question.ties === true;
   /** Rank per shown position (1 = best), or null while unranked. */
   let ranks: (number | null)[] = order.map(() => null);
 
@@ -114,12 +117,14 @@ export function comparisonInput(
     return { el, rankButtons };
   });
 
+  // the Tie pick only where ties are allowed
+  const pickSpecs = [
+    { label: "Response 1 is better", key: "1", testid: "nbf-pick-1", ranks: [1, 2] },
+    { label: "Tie", key: "0", testid: "nbf-pick-tie", ranks: [1, 1] },
+    { label: "Response 2 is better", key: "2", testid: "nbf-pick-2", ranks: [2, 1] },
+  ].filter((p) => ties || p.key !== "0");
   const picks = two
-    ? [
-        { label: "Response 1 is better", key: "1", testid: "nbf-pick-1" },
-        { label: "Tie", key: "0", testid: "nbf-pick-tie" },
-        { label: "Response 2 is better", key: "2", testid: "nbf-pick-2" },
-      ].map((p) =>
+    ? pickSpecs.map((p) =>
         h(
           "button",
           {
@@ -134,11 +139,7 @@ export function comparisonInput(
         ),
       )
     : [];
-  const pickRanks: [number, number][] = [
-    [1, 2],
-    [1, 1],
-    [2, 1],
-  ];
+  const pickRanks = pickSpecs.map((p) => p.ranks as [number, number]);
   picks.forEach((b, k) => {
     b.addEventListener("click", () => setPair(pickRanks[k] as [number, number]));
   });
@@ -150,8 +151,9 @@ export function comparisonInput(
     "data-testid": "nbf-tie-refused",
   });
   const hint = two
-    ? "Keys: 1 or 2 picks the better response, 0 is a tie."
-    : "Keys: on a response, press its rank (1 is best); arrows move between responses.";
+    ? `Keys: 1 or 2 picks the better response${ties ? ", 0 is a tie" : ""}.`
+    : "Keys: on a response, press its rank (1 is best); arrows move between responses." +
+      (ties ? " Responses may share a rank." : " Each response takes its own rank.");
   const input = h(
     "div",
     {
@@ -184,7 +186,10 @@ export function comparisonInput(
     if (two) {
       const a = ranks[0] ?? null;
       const b = ranks[1] ?? null;
-      const chosen = a === null || b === null ? -1 : a < b ? 0 : a === b ? 1 : 2;
+      const chosen =
+        a === null || b === null
+          ? -1
+          : pickRanks.findIndex((r) => Math.sign(r[0] - r[1]) === Math.sign(a - b));
       // one Tab stop for the three picks (a radio group): the chosen one, else the first;
       // the arrows move between them
       picks.forEach((p, k) => {
@@ -201,18 +206,19 @@ export function comparisonInput(
   }
 
   function setPair(pair: [number, number]): void {
+    refusal.hidden = true;
     ranks = [...pair];
     draw();
     onChange();
   }
 
-  /** Gives response `i` its rank; a rank another response holds is refused (no ties among
-   * three or more: each gets its own place) and said. Returns whether it was given. */
+  /** Gives response `i` its rank; unless the question allows ties, a rank another response
+   * holds is refused and said. Returns whether it was given. */
   function setRank(i: number, rank: number): boolean {
-    const holder = ranks.findIndex((r, k) => r === rank && k !== i);
+    const holder = ties ? -1 : ranks.findIndex((r, k) => r === rank && k !== i);
     refusal.hidden = holder < 0;
     if (holder >= 0) {
-      refusal.textContent = `Rank ${rank} is already response ${holder + 1}'s: give each response its own rank.`;
+      refusal.textContent = `Rank ${rank} is already response ${holder + 1}'s: this question allows no ties, give each response its own rank.`;
       return false;
     }
     ranks = ranks.map((r, k) => (k === i ? rank : r));
@@ -247,13 +253,13 @@ export function comparisonInput(
       const k =
         arrow !== 0 && at >= 0
           ? (at + arrow + picks.length) % picks.length
-          : key === "1"
-            ? 0
-            : key === "0"
-              ? 1
-              : key === "2"
-                ? 2
-                : -1;
+          : pickSpecs.findIndex((p) => p.key === key);
+      if (k < 0 && key === "0") {
+        event.preventDefault();
+        refusal.hidden = false;
+        refusal.textContent = "This question allows no ties: pick the better response (1 or 2).";
+        return;
+      }
       if (k < 0) return;
       event.preventDefault();
       setPair(pickRanks[k] as [number, number]);
@@ -277,11 +283,24 @@ export function comparisonInput(
     focusCandidate(next >= 0 ? next : first >= 0 ? first : i);
   });
 
+  /** A shared rank the question does not allow (only a stored value can hold one). */
+  function refusedTie(): number | null {
+    if (ties || ranks.some((r) => r === null)) return null;
+    const shared = ranks.find((r, k) => ranks.indexOf(r) !== k);
+    return shared ?? null;
+  }
+
   return {
     input,
     getValue(): RankItem[] | undefined {
-      if (ranks.some((r) => r === null)) return undefined;
+      if (ranks.some((r) => r === null) || refusedTie() !== null) return undefined;
       return order.map((value, i) => ({ value, rank: ranks[i] as number }));
+    },
+    problem() {
+      const shared = refusedTie();
+      return shared === null
+        ? null
+        : `Two responses share rank ${shared}: this question allows no ties, give each its own rank.`;
     },
     setValue(value) {
       ranks = order.map(() => null);

@@ -13,6 +13,8 @@ export interface Control {
   focus(): void;
   /** Shown right under the input (a text answer's markdown preview). */
   extra?: HTMLElement;
+  /** Why the value held cannot be submitted (a tie the question does not allow), or null. */
+  problem?(): string | null;
 }
 
 /** Builds the plain control of a question's kind: handed to leaves that hold other controls
@@ -28,6 +30,8 @@ export interface QuestionInput {
   setValue(value: unknown): void;
   focus(): void;
   setInvalid(message: string | null): void;
+  /** Why what the input holds cannot be submitted, or null (see Control.problem). */
+  problem(): string | null;
   /** What the labeler was shown (a pre-filled suggestion, a comparison's order), if anything. */
   shown(): ShownPayload | undefined;
 }

@@ -1,5 +1,7 @@
 /** The `?` overlay: every chord of the view, in a dialog that Escape or `?` closes, giving the
- * focus back to where it was. */
+ * focus back to where it was. It floats over the record (a manual popover, in the browser's top
+ * layer, so no output box clips it), so opening it moves nothing on the page; a browser without
+ * popovers shows it absolutely positioned over the record instead. */
 import { h } from "../dom";
 import { CHORDS } from "../keys";
 
@@ -9,6 +11,9 @@ export interface HelpOverlay {
   toggle(): void;
   close(): void;
 }
+
+const HAS_POPOVER =
+  typeof HTMLElement !== "undefined" && typeof HTMLElement.prototype.showPopover === "function";
 
 export function helpOverlay(getFocused: () => Element | null): HelpOverlay {
   const rows = CHORDS.map((c) =>
@@ -29,6 +34,7 @@ export function helpOverlay(getFocused: () => Element | null): HelpOverlay {
       "data-testid": "nbf-help",
       tabindex: -1,
       hidden: true,
+      popover: HAS_POPOVER ? "manual" : null,
     },
     [
       h("h3", { class: "nbf-help-title" }, ["Keyboard shortcuts"]),
@@ -45,6 +51,7 @@ export function helpOverlay(getFocused: () => Element | null): HelpOverlay {
         const active = getFocused();
         returnTo = active instanceof HTMLElement ? active : null;
         el.hidden = false;
+        if (HAS_POPOVER) el.showPopover();
         el.focus();
       } else {
         overlay.close();
@@ -52,6 +59,7 @@ export function helpOverlay(getFocused: () => Element | null): HelpOverlay {
     },
     close() {
       if (el.hidden) return;
+      if (HAS_POPOVER && el.matches(":popover-open")) el.hidePopover();
       el.hidden = true;
       returnTo?.focus();
       returnTo = null;

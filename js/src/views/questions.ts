@@ -102,6 +102,7 @@ export function questionInput(
       setFromModel(same && fromModel);
     },
     focus: control.focus,
+    problem: () => control.problem?.() ?? null,
     shown() {
       const out: ShownPayload = {};
       if (suggestion) {

@@ -197,6 +197,7 @@ def v1_config(schema: Schema) -> dict[str, Any]:
     for q in out["questions"]:
         kind = q.pop("kind")
         q["type"] = kinds.get(kind, kind)
+        q.pop("ties", None)  # v1 has no such setting: every v1 ranking accepts ties
         for key in ("labels", "values"):
             if key in q and q[key] and isinstance(q[key][0], dict):
                 q[key] = {d["value"]: d["text"] for d in q[key]}
@@ -426,6 +427,8 @@ def schema_from_v1(config: Any, file: str) -> Schema:
                     f"nb_feedback reads {sorted(_V1_KINDS)}"
                 )
             item = {k: v for k, v in q.items() if k not in ("type", "settings")} | {"kind": kind}
+            if kind == "ranking_question":
+                item["ties"] = True  # v1 accepts tied ranks on every ranking question
             for key in ("labels", "values"):
                 if kind != "rating_question" and isinstance(item.get(key), list):
                     item[key] = {str(v): str(v) for v in item[key]}

@@ -203,7 +203,10 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
         RankingQuestion,
         "ranking",
         lambda q: {"type": "ranking", "options": _options(q.values)},
-        lambda common, s, where: RankingQuestion(**common, values=_read_options(where, s)),
+        # Argilla (v1 and v2 alike) accepts tied ranks on every ranking question
+        lambda common, s, where: RankingQuestion(
+            **common, values=_read_options(where, s), ties=True
+        ),
         answer_type=pa.list_(RANKING_ITEM),
         suggestion_type=pa.list_(pa.string()),  # the values in order: _ranking_suggestion_out
         response_out=ranking_items,

@@ -314,6 +314,7 @@ def preference_modeling(
                 title="Rank the responses",
                 description=f"1 is the best, {number_of_responses} the worst; ties are allowed.",
                 values={f"response{i}": f"Response {i}" for i in range(1, number_of_responses + 1)},
+                ties=True,  # as its description says (and as Argilla v1's template allowed)
             )
         ],
         guidelines,

@@ -300,25 +300,37 @@ class MultiLabelQuestion(LabelQuestion):
 class RankingQuestion(_Question):
     """Order a fixed set of options; the answer is ``[{"value": v, "rank": r}, ...]``, 1 = best.
 
+    Two options may share a rank (a tie) only with ``ties=True``; by default each option has a
+    rank of its own. (Argilla v1 and v2 accept ties on every ranking question.)
+
     Examples
     --------
     >>> q = RankingQuestion(name="best", values=["reply-1", "reply-2"])
     >>> q.check_value([{"value": "reply-1", "rank": 1}, {"value": "reply-2", "rank": 2}]) is None
     True
+    >>> print(q.check_value([{"value": "reply-1", "rank": 1}, {"value": "reply-2", "rank": 1}]))
+    ... # doctest: +ELLIPSIS
+    'reply-1' and 'reply-2' share rank 1: this question allows no ties (...ties=True))
     """
 
     values: Sequence[str] | Mapping[str, str] = ()
+    ties: bool = False
     kind: ClassVar[str] = "ranking_question"
 
     def __post_init__(self) -> None:
         super().__post_init__()
         object.__setattr__(self, "values", _labels_map(f"question {self.name!r}", self.values))
+        _check_bool(f"question {self.name!r}", "ties", self.ties)
 
     def _value_map(self) -> dict[str, str]:
         return cast(dict[str, str], self.values)  # normalised to a dict in __post_init__
 
     def _extra(self) -> dict[str, Any]:
-        return {"values": [{"value": v, "text": t} for v, t in self._value_map().items()]}
+        # a schema stored before `ties` existed has no key, and reads as ties=False
+        return {
+            "values": [{"value": v, "text": t} for v, t in self._value_map().items()],
+            "ties": self.ties,
+        }
 
     def check_value(self, value: object) -> str | None:
         """Say what is wrong with ``value`` as a ranking, or return None."""
@@ -343,6 +355,16 @@ class RankingQuestion(_Question):
             seen.add(item["value"])
         if len(seen) != len(options):
             return f"{expected}, got {short_repr(value)}"
+        if not self.ties:
+            holder: dict[int, object] = {}
+            for item in value:
+                if item["rank"] in holder:
+                    return (
+                        f"{holder[item['rank']]!r} and {item['value']!r} share rank "
+                        f"{item['rank']}: this question allows no ties (give each its own rank, "
+                        "or ask with RankingQuestion(..., ties=True))"
+                    )
+                holder[item["rank"]] = item["value"]
         return None
 
 
