@@ -4,7 +4,7 @@
  * `shown.ts`; no DOM in either. */
 import type { AnswerValues, RecordStatus, ResponseStatusName } from "./protocol";
 
-export type RequestKind = "answer" | "undo" | "ping" | "next_pending";
+export type RequestKind = "answer" | "undo" | "next_pending";
 
 export interface PendingRequest {
   kind: RequestKind;

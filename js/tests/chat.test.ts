@@ -21,6 +21,7 @@ function chatSchema(): SchemaPayload {
         title: "Next assistant message",
         description: null,
         required: false,
+        use_markdown: false,
       },
       {
         kind: "rating_question",
@@ -37,6 +38,7 @@ function chatSchema(): SchemaPayload {
         title: "Correct this turn",
         description: null,
         required: false,
+        use_markdown: false,
         turns_of: "chat",
       },
     ],

@@ -123,6 +123,7 @@ export const SCHEMA: SchemaPayload = {
         { value: "math", text: "Math" },
         { value: "code", text: "Code" },
       ],
+      visible_labels: null,
     },
     {
       kind: "multi_label_question",
@@ -135,6 +136,8 @@ export const SCHEMA: SchemaPayload = {
         { value: "pii", text: "Personal data" },
         { value: "off", text: "Off topic" },
       ],
+      visible_labels: null,
+      labels_order: "natural",
     },
     {
       kind: "ranking_question",
@@ -147,6 +150,7 @@ export const SCHEMA: SchemaPayload = {
         { value: "b", text: "Reply B" },
         { value: "c", text: "Reply C" },
       ],
+      ties: false,
     },
   ],
   guidelines: "Be **kind**. See [docs](https://example.org).",
@@ -159,6 +163,7 @@ export function makeRecord(i: number, extra: Partial<RecordPayload> = {}): Recor
     fields: { prompt: `Prompt number ${i}`, context: `Context *${i}*` },
     suggestions: {},
     response: null,
+    record_status: "pending",
     ...extra,
   };
 }

@@ -28,6 +28,7 @@ function comparison(options: string[], ties = false) {
         title: "Answer",
         description: null,
         required: false,
+        use_markdown: false,
       },
     ],
     guidelines: null,

@@ -37,7 +37,7 @@ describe("team mode", () => {
     type(q<HTMLTextAreaElement>("nbf-q-answer"), "half written");
     const window = model
       .get("window")
-      .map((r, i) => (i === 0 ? { ...r, record_status: "completed" } : r));
+      .map((r, i) => (i === 0 ? { ...r, record_status: "completed" as const } : r));
     model.update({ window });
     await settle();
     expect(q("nbf-position").textContent).toBe("Record 2 of 10");
@@ -60,7 +60,7 @@ describe("team mode", () => {
     expect(model.messages("answer")).toHaveLength(1);
     const window = model
       .get("window")
-      .map((r, i) => (i === 0 ? { ...r, record_status: "completed" } : r));
+      .map((r, i) => (i === 0 ? { ...r, record_status: "completed" as const } : r));
     model.update({ window });
     await settle();
     expect(q("nbf-position").textContent).toBe("Record 2 of 10");
@@ -70,7 +70,7 @@ describe("team mode", () => {
 
   it("stays on a record completed elsewhere in the plain dataset order", async () => {
     const { q, model } = mountWidget({ team: TEAM, status_filter: "all" });
-    const window = model.get("window").map((r) => ({ ...r, record_status: "completed" }));
+    const window = model.get("window").map((r) => ({ ...r, record_status: "completed" as const }));
     model.update({ window });
     await settle();
     expect(q("nbf-position").textContent).toBe("Record 1 of 10");

@@ -124,9 +124,9 @@ def test_in_memory_widget_says_so(ds: rg.FeedbackDataset, harness: Harness) -> N
     assert harness.widget.folder == ""
 
 
-def test_ping_is_acked_and_changes_nothing(ds: rg.FeedbackDataset, harness: Harness) -> None:
+def test_news_is_acked_and_changes_nothing(ds: rg.FeedbackDataset, harness: Harness) -> None:
     before = ds.responses_frame()
-    reply = harness.message({"type": "ping", "request_id": "p"})
+    reply = harness.message({"type": "news", "request_id": "p"})
     assert reply == {"type": "ack", "request_id": "p", "record_id": None, "status": None,
                      "saved": False}  # fmt: skip
     pd.testing.assert_frame_equal(ds.responses_frame(), before)
@@ -137,18 +137,36 @@ MALFORMED = [
     pytest.param("answer", None, "expected a JSON object, got str", id="a string"),
     pytest.param(None, None, "expected a JSON object", id="null"),
     pytest.param({"type": "answer", "record_id": "@0", "values": {"demonstration": "x"}},
-                 None, "expected a string request_id", id="missing request_id"),
+                 None, "answer message: 'request_id' is missing: expected a string",
+                 id="missing request_id"),
     pytest.param({"type": "answer", "request_id": 7, "record_id": "@0",
-                  "values": {"demonstration": "x"}}, None, "string request_id, got 7",
-                 id="int request_id"),
-    pytest.param({"type": "delete", "request_id": "q"}, "q", "message type 'delete'",
-                 id="unknown type"),
-    pytest.param({"request_id": "q"}, "q", "message type None", id="no type"),
+                  "values": {"demonstration": "x"}}, None,
+                 "'request_id': expected a string, got 7", id="int request_id"),
+    pytest.param({"type": "delete", "request_id": "q"}, "q",
+                 "message: 'type': expected one of 'answer', 'undo', 'next_pending' or 'news', "
+                 "got 'delete'", id="unknown type"),
+    pytest.param({"type": "ping", "request_id": "q"}, "q", "got 'ping'", id="ping is no more"),
+    pytest.param({"request_id": "q"}, "q", "message: 'type' is missing: expected one of",
+                 id="no type"),
+    pytest.param({"type": "news", "request_id": "q", "after": 3}, "q",
+                 "news message: unexpected field 'after': expected only type, request_id",
+                 id="unknown field"),
+    pytest.param({"type": "next_pending", "request_id": "q", "after": "3"}, "q",
+                 "next_pending message: 'after': expected an integer, got '3'",
+                 id="str after"),
+    pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
+                  "values": {"demonstration": "x"}, "shown": {"demonstration": {"seed": "1"}}},
+                 "q", "'shown.demonstration.seed': expected an integer, got '1'",
+                 id="str seed in shown"),
+    pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
+                  "values": {"demonstration": "x"}, "source": 5}, "q",
+                 "'source': expected a string or null, got 5", id="int source"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "nope",
                   "values": {"demonstration": "x"}}, "q", "record 'nope': no record",
                  id="unknown record"),
     pytest.param({"type": "answer", "request_id": "q", "values": {"demonstration": "x"}},
-                 "q", "expected a string record_id", id="no record_id"),
+                 "q", "answer message: 'record_id' is missing: expected a string",
+                 id="no record_id"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
                   "values": {"demonstration": 5}}, "q",
                  "question 'demonstration': expected text (str), got int 5", id="int text"),
@@ -171,17 +189,20 @@ MALFORMED = [
                   "values": {"demonstration": "x" * 1_000_001}}, "q",
                  "expected at most 1,000,000 characters, got 1,000,001", id="oversized text"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
-                  "values": "demonstration"}, "q", "expected values as an object",
+                  "values": "demonstration"}, "q",
+                 "answer message: 'values': expected an object, got 'demonstration'",
                  id="values not a dict"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
-                  "values": None}, "q", "expected values as an object", id="values null"),
+                  "values": None}, "q", "'values': expected an object, got None",
+                 id="values null"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
                   "values": {"demonstration": "x"}, "status": "done"}, "q",
-                 "status must be one of ['submitted', 'draft', 'discarded'], got 'done'",
+                 "'status': expected one of 'submitted', 'draft' or 'discarded', got 'done'",
                  id="bad status"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
                   "values": {"demonstration": "x"}, "status": None}, "q",
-                 "status must be one of", id="null status"),
+                 "'status': expected one of 'submitted', 'draft' or 'discarded', got None",
+                 id="null status"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
                   "values": {"demonstration": "x"}, "time_spent": math.nan}, "q",
                  "time_spent must be seconds >= 0, got nan", id="NaN time_spent"),
@@ -193,14 +214,15 @@ MALFORMED = [
                  "time_spent must be seconds >= 0", id="negative time_spent"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
                   "values": {"demonstration": "x"}, "time_spent": "3"}, "q",
-                 "time_spent must be seconds >= 0", id="str time_spent"),
+                 "'time_spent': expected a number or null, got '3'", id="str time_spent"),
     pytest.param({"type": "answer", "request_id": "q", "record_id": "@0",
                   "values": {"demonstration": "x"}, "time_spent": 10**400}, "q",
                  "time_spent must be seconds >= 0", id="huge time_spent"),
     pytest.param({"type": "undo", "request_id": "q", "record_id": "@1"}, "q",
                  "nothing to undo for this record", id="undo with nothing to undo"),
     pytest.param({"type": "undo", "request_id": "q", "record_id": 3}, "q",
-                 "nothing to undo", id="undo of a non-string record"),
+                 "undo message: 'record_id': expected a string, got 3",
+                 id="undo of a non-string record"),
 ]  # fmt: skip
 
 
@@ -504,7 +526,7 @@ _IDS = ["r0", "r1", "r2"]
 _SPARSE = st.fixed_dictionaries(
     {},
     optional={
-        "type": st.sampled_from(["answer", "undo", "ping"]) | _JSON,
+        "type": st.sampled_from(["answer", "undo", "news"]) | _JSON,
         "request_id": st.text(max_size=8) | _JSON,
         "record_id": st.sampled_from(_IDS) | _JSON,
         "values": _JSON,
@@ -554,7 +576,7 @@ def test_any_json_gets_exactly_one_reply_and_only_acks_change_data(
             reply = sent[-1]
             assert reply["type"] in ("ack", "error")
             kind = content.get("type") if isinstance(content, dict) else None
-            event(f"{kind if kind in ('answer', 'undo', 'ping') else 'other'} -> {reply['type']}")
+            event(f"{kind if kind in ('answer', 'undo', 'news') else 'other'} -> {reply['type']}")
             json.dumps(reply, allow_nan=False)  # the reply itself is valid JSON
             if reply["type"] == "error":
                 assert "internal error" not in reply["message"], reply["message"]
@@ -567,7 +589,7 @@ def test_any_json_gets_exactly_one_reply_and_only_acks_change_data(
             else:
                 assert isinstance(content, dict)
                 assert reply["request_id"] == content["request_id"]
-                if content.get("type") == "ping":
+                if content.get("type") == "news":
                     pd.testing.assert_frame_equal(ds.responses_frame(), before)
                 if content.get("type") == "answer":  # the acked answer is what is stored
                     stored = ds.response_of(content["record_id"], "u")

@@ -22,7 +22,8 @@ export function turnControl(
   const value = record?.fields[field];
   const messages = isConversation(value) ? value : [];
   const turns = messages.flatMap((m, i) => (m.role === "assistant" ? [i] : []));
-  const inner: Question = { ...question, turns_of: null } as Question;
+  const inner: Question = { ...question };
+  delete inner.turns_of; // asked of one turn at a time: a plain question inside
   const controls = new Map<number, Control>();
   const rows = turns.map((turn) => {
     const labelId = uid("turn");

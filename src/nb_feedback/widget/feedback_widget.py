@@ -1,8 +1,8 @@
 """FeedbackWidget: the anywidget that shows a window of records and turns messages into answers.
 
 No data logic lives here: every answer goes through ``FeedbackDataset.add_response`` (the one
-write path), and the view is told what changed through small synced traits. See
-``_protocol.py`` for the wire format.
+write path), and the view is told what changed through small synced traits. The traits and
+messages are defined in ``protocol.py``; each message from the view is checked against it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import pathlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import anywidget
 import numpy as np
@@ -19,7 +19,19 @@ import traitlets
 from nb_feedback.base.errors import FeedbackError, ResponseError
 from nb_feedback.domain.comparisons import display
 from nb_feedback.domain.records import Response, check_user
-from nb_feedback.widget.protocol import FILTERS, DisplayPayload, RecordPayload
+from nb_feedback.widget.protocol import (
+    FILTERS,
+    AckMessage,
+    AnswerMessage,
+    Counts,
+    DisplayPayload,
+    ErrorMessage,
+    NextPendingMessage,
+    RecordPayload,
+    SchemaPayload,
+    UndoMessage,
+    check_view_message,
+)
 from nb_feedback.widget.team import TeamTally, answers_payload, drop_ahead, finished, replan, walk
 
 if TYPE_CHECKING:
@@ -36,8 +48,9 @@ class FeedbackWidget(anywidget.AnyWidget):
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
+    # the synced traits: each one's payload is defined in protocol.Traits
     schema = traitlets.Dict().tag(sync=True)
-    """Fields, questions and guidelines (``Schema.to_dict()``)."""
+    """Fields, questions and guidelines (of ``Schema.to_dict()``)."""
     user = traitlets.Unicode("").tag(sync=True)
     """The annotator whose answers this view records."""
     persistent = traitlets.Bool(False).tag(sync=True)
@@ -85,7 +98,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         self._window_ids: set[str] = set()
         self._observing = False  # True once _on_position follows the position trait
         with self.hold_sync():
-            self.schema = dataset.schema.to_dict()
+            self.schema = dict(_schema_payload(dataset))
             self.user = user
             self.persistent = dataset.folder is not None
             self.folder = str(dataset.folder or "")
@@ -98,7 +111,7 @@ class FeedbackWidget(anywidget.AnyWidget):
             self._team = bool(walks_queue or review or dataset.schema.distribution is not None)
             self._team_stale = False
             self._tally = TeamTally(dataset) if self._team else None
-            self.team = {} if self._tally is None else self._tally.line()
+            self.team = {} if self._tally is None else dict(self._tally.line())
             if walks_queue:
                 self.status_filter = "queue"
             self._apply_filter()
@@ -185,7 +198,10 @@ class FeedbackWidget(anywidget.AnyWidget):
         with self.hold_sync():
             self.window_start = start
             self.window = list(window)  # a new list: in-place mutation would sync nothing
-            self.counts = self._dataset.status_counts(self.user)
+            self.counts = dict(self._counts())
+
+    def _counts(self) -> Counts:
+        return cast(Counts, self._dataset.status_counts(self.user))
 
     def _payload(self, position: int) -> RecordPayload:
         index = position if self._order is None else int(self._order[position])
@@ -215,7 +231,7 @@ class FeedbackWidget(anywidget.AnyWidget):
                 "status": mine.status,
                 "updated_at": float(mine.updated_at or 0.0),
             },
-            "record_status": record.status,
+            "record_status": cast(Literal["pending", "completed"], record.status),
         }
         shuffled = display(self._dataset.schema, str(record.id), self.user)
         if shuffled:  # comparisons: the order this annotator sees the candidates in
@@ -234,7 +250,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         elif self._window_ids.intersection(record_ids):
             self._send_window()
         else:
-            self.counts = self._dataset.status_counts(self.user)
+            self.counts = dict(self._counts())
         if self._tally is not None:  # the team line is sent on the next news tick
             if kind == "responses":
                 self._tally.update(record_ids)
@@ -256,7 +272,7 @@ class FeedbackWidget(anywidget.AnyWidget):
                 self.total = len(order)
                 self._send_window()
         if self._team_stale and self._tally is not None:
-            self.team = self._tally.line()
+            self.team = dict(self._tally.line())
             self._team_stale = False
 
     def _on_position(self, change: dict[str, Any]) -> None:
@@ -276,40 +292,30 @@ class FeedbackWidget(anywidget.AnyWidget):
         request_id = content.get("request_id") if isinstance(content, dict) else None
         record_id = content.get("record_id") if isinstance(content, dict) else None
         try:
-            if not isinstance(content, dict):
-                raise ResponseError(
-                    f"message: expected a JSON object, got {type(content).__name__}"
-                )
-            if not isinstance(request_id, str):
-                raise ResponseError(f"message: expected a string request_id, got {request_id!r}")
-            kind = content.get("type")
+            message = check_view_message(content)  # refused before anything is written
             moved_to: int | None = None
-            if kind == "answer":
-                self._answer(content)
-            elif kind == "undo":
-                self._undo_last(content)
-            elif kind == "news":
+            status: Any = None
+            if message["type"] == "answer":
+                status = self._answer(message)
+            elif message["type"] == "undo":
+                self._undo_last(message)
+            elif message["type"] == "news":
                 self._news()
-            elif kind == "next_pending":
-                moved_to = self._next_pending(content)
-            elif kind != "ping":
-                raise ResponseError(
-                    f"message type {kind!r}: expected 'answer', 'undo', 'news', "
-                    "'next_pending' or 'ping'"
-                )
+            else:
+                moved_to = self._next_pending(message)
         except FeedbackError as exc:
             self._reply_error(request_id, record_id, str(exc))
         except Exception as exc:  # never let a bad message kill the kernel's comm loop
             logger.exception("nb_feedback: unexpected error handling %r", content)
             self._reply_error(request_id, record_id, f"internal error: {exc!r}")
         else:
-            ack: dict[str, Any] = {
+            ack: AckMessage = {
                 "type": "ack",
-                "request_id": request_id,
+                "request_id": message["request_id"],
                 "record_id": record_id if isinstance(record_id, str) else None,
-                "status": content.get("status") if content.get("type") == "answer" else None,
+                "status": status,
                 # from the write itself: True only once the change is on disk (fsync'd)
-                "saved": kind in ("answer", "undo") and self._dataset.last_change_saved,
+                "saved": message["type"] in ("answer", "undo") and self._dataset.last_change_saved,
             }
             if moved_to is not None:
                 ack["position"] = moved_to
@@ -325,14 +331,12 @@ class FeedbackWidget(anywidget.AnyWidget):
         pending = np.flatnonzero(statuses == "pending")
         return int(pending[0]) if pending.size else 0
 
-    def _next_pending(self, content: dict[str, Any]) -> int:
+    def _next_pending(self, message: NextPendingMessage) -> int:
         """Move to this annotator's next unanswered record after ``after``.
 
         In the current filter's order; from the start when none is left after it.
         """
-        after = content.get("after")
-        if not isinstance(after, int) or isinstance(after, bool):
-            raise ResponseError(f"next_pending: expected an integer 'after', got {after!r}")
+        after = message["after"]
         statuses = self._dataset.user_statuses(self.user).to_numpy()
         if self._order is not None:
             statuses = statuses[self._order]
@@ -346,31 +350,24 @@ class FeedbackWidget(anywidget.AnyWidget):
         self.position = target  # the position observer sends the window
         return target
 
-    def _answer(self, content: dict[str, Any]) -> None:
-        record_id = content.get("record_id")
-        if not isinstance(record_id, str):
-            raise ResponseError(f"answer: expected a string record_id, got {record_id!r}")
-        values = content.get("values")
-        if not isinstance(values, dict):
-            raise ResponseError(
-                f"record {record_id!r}: expected values as an object, got {values!r}"
-            )
-        spent = content.get("time_spent")  # NaN or inf is malformed: add_response rejects it
+    def _answer(self, message: AnswerMessage) -> str:
+        """Store the answer; return the status it was stored with."""
+        record_id, values = message["record_id"], message["values"]
+        spent = message.get("time_spent")  # NaN or inf is malformed: add_response rejects it
         previous = self._dataset.response_of(record_id, self.user)
-        status = content.get("status", "submitted")
-        if "written_at" in content and previous is not None:
+        status = message.get("status", "submitted")
+        written_at = message.get("written_at")
+        if written_at is not None and previous is not None:
             if _already_held(previous, values, status):
-                return  # a resent answer the kernel had already written: nothing to do
-            if _newer_than(previous, content["written_at"], record_id):
+                return status  # a resent answer the kernel had already written: nothing to do
+            if previous.updated_at is not None and previous.updated_at > written_at:
                 raise ResponseError(
                     f"record {record_id!r}: an answer saved later than this unsent one "
                     f"(status {previous.status!r}) is kept; this one was not applied"
                 )
-        source = content.get("source")
+        source = message.get("source")
         note = self._dataset.review_note(record_id, self.user) if self.review else None
         if self.review and status == "submitted":
-            if source is not None and not isinstance(source, str):
-                raise ResponseError(f"record {record_id!r}: source must be a name, got {source!r}")
             self._dataset.add_review(
                 record_id, values, reviewer=self.user, source=source, time_spent=spent
             )
@@ -381,21 +378,22 @@ class FeedbackWidget(anywidget.AnyWidget):
                 user=self.user,
                 status=status,
                 time_spent=spent,
-                shown=content.get("shown"),  # what the view showed: kept as provenance
+                shown=message.get("shown"),  # what the view showed: kept as provenance
             )
         if status != "draft":
             self._undo.append((record_id, previous))
             self._undo_notes.append(note)
             del self._undo[:-MAX_UNDO], self._undo_notes[:-MAX_UNDO]
+        return status
 
-    def _undo_last(self, content: dict[str, Any]) -> None:
+    def _undo_last(self, message: UndoMessage) -> None:
         """Take back this view's last finished answer to a record.
 
         An earlier submitted or discarded answer comes back as it was. A record that was pending
         or a draft keeps the answer taken back as a draft, so nothing the labeler typed is lost
         (``js/src/state.ts`` ``undoneState`` shows the same at once).
         """
-        record_id = content.get("record_id")
+        record_id = message["record_id"]
         for i in range(len(self._undo) - 1, -1, -1):
             if self._undo[i][0] == record_id:
                 _, previous = self._undo.pop(i)
@@ -428,25 +426,25 @@ class FeedbackWidget(anywidget.AnyWidget):
         )
 
     def _reply_error(self, request_id: object, record_id: object, message: str) -> None:
-        self.send(
-            {
-                "type": "error",
-                "request_id": request_id if isinstance(request_id, str) else None,
-                "record_id": record_id if isinstance(record_id, str) else None,
-                "message": message,
-            }
-        )
+        error: ErrorMessage = {
+            "type": "error",
+            "request_id": request_id if isinstance(request_id, str) else None,
+            "record_id": record_id if isinstance(record_id, str) else None,
+            "message": message,
+        }
+        self.send(error)
+
+
+def _schema_payload(dataset: AnnotatedDataset) -> SchemaPayload:
+    """Return the part of the schema the view shows: fields, questions and guidelines."""
+    schema = dataset.schema.to_dict()
+    return {
+        "fields": schema["fields"],
+        "questions": schema["questions"],
+        "guidelines": schema["guidelines"],
+    }
 
 
 def _already_held(previous: Response, values: dict[str, Any], status: object) -> bool:
     """Tell whether the stored response already is this answer (a resend of one that arrived)."""
     return previous.status == status and previous.plain_values() == values
-
-
-def _newer_than(previous: Response, written_at: object, record_id: str) -> bool:
-    """Tell whether the stored response was updated after ``written_at`` (epoch seconds)."""
-    if not isinstance(written_at, int | float) or isinstance(written_at, bool):
-        raise ResponseError(
-            f"record {record_id!r}: expected written_at as epoch seconds, got {written_at!r}"
-        )
-    return previous.updated_at is not None and previous.updated_at > float(written_at)

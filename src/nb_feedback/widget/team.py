@@ -10,11 +10,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nb_feedback.base.errors import ResponseError
+from nb_feedback.widget.protocol import ReviewAnswer, TeamPayload
 
 if TYPE_CHECKING:
     from nb_feedback.domain.records import FeedbackRecord
@@ -97,7 +98,7 @@ class TeamTally:
                 self._done[at] = done
                 self.completed += 1 if done else -1
 
-    def line(self) -> dict[str, Any]:
+    def line(self) -> TeamPayload:
         """Return the ``team`` trait: progress in Argilla 2's shape, min_submitted, news_ms."""
         total = len(self._dataset)
         return {
@@ -109,7 +110,7 @@ class TeamTally:
         }
 
 
-def answers_payload(record: FeedbackRecord, reviewer: str) -> list[dict[str, Any]]:
+def answers_payload(record: FeedbackRecord, reviewer: str) -> list[ReviewAnswer]:
     """Return every other annotator's answer to ``record``, for the review view, by name."""
     return [
         {
