@@ -431,7 +431,7 @@ MESSAGES = [  # (content, error text in the reply, or None for an ack)
     pytest.param(_msg(values={"demonstration": "x", "prompt": "field"}),
                  r"unknown question 'prompt'", id="msg-field-as-question"),
     pytest.param(_msg(None, values={"demonstration": "x"}, record_id=None),
-                 r"expected a string record_id, got None", id="msg-null-record"),
+                 r"'record_id': expected a string, got None", id="msg-null-record"),
     pytest.param(_msg(values={"demonstration": "x", "tags": json.loads("[" * 500 + "]" * 500)}),
                  r"question 'tags': expected a non-empty list of distinct labels",
                  id="msg-deeply-nested"),

@@ -284,6 +284,9 @@ VIEW_MESSAGES = [
 
 @pytest.mark.parametrize("content", VIEW_MESSAGES)
 def test_the_kernels_checker_agrees_with_jsonschema(content: dict[str, Any]) -> None:
+    # the values of an answer are left to the dataset (see the test below): the envelope
+    if isinstance(content.get("values"), dict):
+        content = {**content, "values": {}}
     valid = _validator("ViewMessage").is_valid(content)
     try:
         check_view_message(content)
@@ -296,14 +299,34 @@ def test_the_kernels_checker_agrees_with_jsonschema(content: dict[str, Any]) -> 
 def test_a_refusal_names_the_record_the_message_the_field_and_what_was_expected() -> None:
     with pytest.raises(ResponseError) as caught:
         check_view_message(
-            {"type": "answer", "request_id": "r", "record_id": "rec-1",
-             "values": {"best": [{"value": "a", "rank": "1"}]}}
+            {"type": "answer", "request_id": "r", "record_id": "rec-1", "values": {},
+             "shown": {"better": {"order": "ba", "seed": 1}}}
         )  # fmt: skip
     assert str(caught.value) == (
-        "record 'rec-1': answer message: 'values.best': expected a string, an integer, "
-        "a list of strings, a list of {value, rank} objects, a list of {start, end, label, "
-        "score} objects or an object, got [{'value': 'a', 'rank': '1'}]"
+        "record 'rec-1': answer message: 'shown.better.order': expected a list of strings, got 'ba'"
     )
+
+
+def test_answer_values_off_the_contract_are_refused_by_the_dataset_naming_the_question(
+    team: tuple[Collected, Collected],
+) -> None:
+    annotator, _ = team
+    ds = annotator.widget.dataset
+    before = ds.responses_frame()
+    for values, expected in [
+        (
+            {"reply": "x", "quality": None},
+            "question 'quality': expected one of [1, 2, 3], got None",
+        ),
+        ({"reply": "x", "better": [{"value": "a", "rank": "1"}]}, "question 'better'"),
+        ({"reply": "x", "entities": [{"start": "0"}]}, "question 'entities'"),
+        ({"reply": 5.5}, "question 'reply': expected text"),
+    ]:
+        content = {"type": "answer", "request_id": "r", "record_id": ds[0].id, "values": values}
+        assert not _validator("ViewMessage").is_valid(content)  # off the contract, and
+        reply = annotator.message(content, valid=False)
+        assert reply["type"] == "error" and expected in reply["message"], reply["message"]
+    pd.testing.assert_frame_equal(ds.responses_frame(), before)
 
 
 def test_a_refused_message_changes_no_data(
