@@ -22,6 +22,7 @@ const SOURCES = new Map(
 
 /** The layer of each module (path under src, no extension); a view is any views/ module. */
 const LAYERS: Record<string, number> = {
+  "wire.gen": 0, // generated from src/nb_feedback/widget/protocol.py
   protocol: 0,
   dom: 0,
   keys: 0,
