@@ -1,8 +1,6 @@
 // The wire contract between the kernel and the view: generated from nb_feedback.widget.protocol
 // by `python scripts/gen_wire.py`. Do not edit.
 
-export const STATUSES: readonly ResponseStatusName[] = ["submitted", "draft", "discarded"];
-
 export const FILTERS: readonly StatusFilter[] = ["all", "queue", "pending", "draft", "submitted", "discarded"];
 
 /** The status of one annotator's response. */

@@ -14,7 +14,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import anywidget
 import jsonschema
@@ -73,7 +73,7 @@ def test_the_traits_are_the_widgets_synced_traits() -> None:
 
 
 def test_the_statuses_are_the_datasets() -> None:
-    assert protocol.STATUSES == STATUSES
+    assert get_args(protocol.ResponseStatusName) == STATUSES
     assert set(protocol.FILTERS) == {"all", "queue", "pending", *STATUSES}
 
 

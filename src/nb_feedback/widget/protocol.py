@@ -38,7 +38,6 @@ StatusFilter: TypeAlias = Literal["all", "queue", "pending", "draft", "submitted
 reviewer has not answered.
 """
 
-STATUSES: tuple[str, ...] = get_args(ResponseStatusName)
 FILTERS: tuple[str, ...] = get_args(StatusFilter)
 
 # ---------------------------------------------------------------------------- the schema
@@ -404,7 +403,7 @@ def contract() -> Contract:
     """Return this module read as a contract (JSON Schema, checks, TypeScript)."""
     return Contract(
         sys.modules[__name__],
-        {"STATUSES": ResponseStatusName, "FILTERS": StatusFilter},
+        {"FILTERS": StatusFilter},
     )
 
 
