@@ -6,7 +6,15 @@ import { ECHO_MS, editOfFinished, Shown, type TraitReader } from "../src/shown";
 import { UiState, undoneState } from "../src/state";
 
 function rec(id: string, index: number, more: Partial<RecordPayload> = {}): RecordPayload {
-  return { id, index, fields: { text: id }, suggestions: {}, response: null, ...more };
+  return {
+    id,
+    index,
+    fields: { text: id },
+    suggestions: {},
+    response: null,
+    record_status: "pending",
+    ...more,
+  };
 }
 
 /** A trait reader over a plain object the test can change. */
