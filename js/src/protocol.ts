@@ -70,6 +70,8 @@ export interface RankingQuestion extends QuestionBase {
   kind: "ranking_question";
   values: LabelOption[];
   ties?: boolean; // may two options share a rank (absent: no)
+  /** The fields it compares (the kernel's rule, `compared_fields`), or null: no comparison. */
+  compared_fields?: string[] | null;
 }
 
 export interface SpanQuestion extends QuestionBase {

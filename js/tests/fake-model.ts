@@ -147,6 +147,7 @@ export const SCHEMA: SchemaPayload = {
         { value: "b", text: "Reply B" },
         { value: "c", text: "Reply C" },
       ],
+      compared_fields: null, // its options name no field: no comparison
     },
   ],
   guidelines: "Be **kind**. See [docs](https://example.org).",

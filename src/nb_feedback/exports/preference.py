@@ -19,6 +19,7 @@ import pyarrow as pa
 from nb_feedback.base._arrowtext import loads
 from nb_feedback.base.errors import ExportError
 from nb_feedback.domain.chat import encode
+from nb_feedback.domain.comparisons import compared_fields
 from nb_feedback.domain.schema import LabelQuestion, RankingQuestion, RatingQuestion
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
 from nb_feedback.exports.datasets_bridge import arrow_dataset, require_datasets
@@ -56,14 +57,14 @@ def _ranking_question(ds: DatasetView, ranking: str | None, where: str) -> Ranki
 
 
 def candidate_fields(question: RankingQuestion, ds: DatasetView, where: str) -> list[str]:
-    """Return the fields a ranking question compares: each of its options names one.
+    """Return the fields a ranking question compares (``domain.comparisons.compared_fields``).
 
     Parameters
     ----------
     question : RankingQuestion
         The ranking question.
-    ds : FeedbackDataset
-        The dataset whose fields the options must name.
+    ds : DatasetView
+        The dataset whose text fields the options must name.
     where : str
         The caller's name, for messages.
 
@@ -72,16 +73,23 @@ def candidate_fields(question: RankingQuestion, ds: DatasetView, where: str) -> 
     list of str
         The option values, in the question's order.
     """
-    options = list(question.to_dict()["values"])
-    values = [o["value"] for o in options]
-    missing = [v for v in values if ds.schema.field(v) is None]
+    values = compared_fields(ds.schema, question.name)
+    if values is not None:
+        return values
+    # no comparison: say which options are why (the decision itself is compared_fields')
+    options = [o["value"] for o in question.to_dict()["values"]]
+    missing = [v for v in options if ds.schema.field(v) is None]
     if missing:
         raise ExportError(
             f"{where}: ranking question {question.name!r} has options {missing} that are not "
             f"fields; each option must name the field holding that candidate "
             f"(fields: {ds.schema.field_names})"
         )
-    return values
+    chats = [v for v in options if v in ds.schema.chat_field_names]
+    raise ExportError(
+        f"{where}: ranking question {question.name!r} has options {chats} that name chat "
+        f"fields; each option must name a text field holding one candidate reply"
+    )
 
 
 def _prompt_field(ds: DatasetView, prompt: str | None, taken: Collection[str], where: str) -> str:

@@ -17,12 +17,13 @@ import numpy as np
 import traitlets
 
 from nb_feedback.base.errors import FeedbackError, ResponseError
-from nb_feedback.domain.comparisons import display
+from nb_feedback.domain.comparisons import compared_fields, display
 from nb_feedback.domain.records import Response, check_user
 from nb_feedback.widget.protocol import FILTERS, DisplayPayload, RecordPayload
 from nb_feedback.widget.team import TeamTally, answers_payload, drop_ahead, finished, replan, walk
 
 if TYPE_CHECKING:
+    from nb_feedback.domain.schema import Schema
     from nb_feedback.widget.target import AnnotatedDataset
 
 _STATIC = pathlib.Path(__file__).parent.parent / "static"
@@ -85,7 +86,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         self._window_ids: set[str] = set()
         self._observing = False  # True once _on_position follows the position trait
         with self.hold_sync():
-            self.schema = dataset.schema.to_dict()
+            self.schema = schema_payload(dataset.schema)
             self.user = user
             self.persistent = dataset.folder is not None
             self.folder = str(dataset.folder or "")
@@ -450,3 +451,17 @@ def _newer_than(previous: Response, written_at: object, record_id: str) -> bool:
             f"record {record_id!r}: expected written_at as epoch seconds, got {written_at!r}"
         )
     return previous.updated_at is not None and previous.updated_at > float(written_at)
+
+
+def schema_payload(schema: Schema) -> dict[str, Any]:
+    """Return the ``schema`` trait: the schema's dict, each ranking question with its
+    ``compared_fields`` (a list of field names, or None when it is no comparison).
+
+    The view shows a ranking as a comparison exactly when the kernel says so here, so the
+    widget, the stored provenance and the preference export follow one rule.
+    """
+    out = schema.to_dict()
+    for q in out["questions"]:
+        if q.get("kind") == "ranking_question":
+            q["compared_fields"] = compared_fields(schema, str(q["name"]))
+    return out

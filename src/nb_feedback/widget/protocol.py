@@ -6,7 +6,9 @@ that holds only the change, with a ``request_id``, and is answered by an ``ack``
 Traits (kernel -> view unless noted)
 ------------------------------------
 schema : SchemaPayload
-    Fields, questions and guidelines; set once.
+    Fields, questions and guidelines; set once. Each ranking question carries
+    ``compared_fields``: the fields it compares (``domain.comparisons.compared_fields``), or
+    None; the view shows a comparison exactly when it is a list.
 user : str
     The annotator's name.
 persistent : bool
@@ -35,7 +37,7 @@ team : TeamPayload | {}
     The team's progress (``dataset.progress()``) with ``min_submitted`` and ``news_ms``: how
     often the view sends "news" (0: never). {} for a view not in team mode.
 
-A record's ``display`` maps each comparison question (a ranking whose options name fields)
+A record's ``display`` maps each comparison question (a ranking whose options name text fields)
 to ``{"order": [option, ...], "seed": int}``: the order this annotator sees the candidates in.
 
 Messages view -> kernel
