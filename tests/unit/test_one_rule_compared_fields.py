@@ -54,7 +54,9 @@ def _agree(ds: rg.FeedbackDataset) -> list[str] | None:
     ),
     options=st.lists(st.sampled_from(NAMES), min_size=2, max_size=4, unique=True),
 )
-def test_export_payload_and_shuffle_follow_one_rule(kinds: dict[str, str], options: list[str]) -> None:
+def test_export_payload_and_shuffle_follow_one_rule(
+    kinds: dict[str, str], options: list[str]
+) -> None:
     _agree(_dataset(kinds, options))
 
 
