@@ -17,8 +17,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import orjson
-
+from nb_feedback.base._arrowtext import loads
 from nb_feedback.base.errors import RecordError, SchemaError
 from nb_feedback.domain.chat import ChatField, per_turn_check
 from nb_feedback.domain.metadata import _METADATA, MetadataProperty
@@ -36,7 +35,7 @@ def typed_column(prop: MetadataProperty, metadata: MetadataTexts, ids: Sequence[
     """
     out: list[Any] = []
     for text, record_id in zip(metadata, ids, strict=True):
-        meta = orjson.loads(text) if isinstance(text, str) else text
+        meta = loads(text) if isinstance(text, str) else text
         value = meta.get(prop.name) if isinstance(meta, Mapping) else None
         if value is not None:
             problem = prop.check_value(value)
@@ -215,7 +214,7 @@ def metadata_columns(
             continue
         out = []
         for text in metadata:
-            meta = orjson.loads(text) if isinstance(text, str) else text
+            meta = loads(text) if isinstance(text, str) else text
             value = meta.get(name) if isinstance(meta, Mapping) else None
             fits = value is not None and not isinstance(value, list) and not prop.check_value(value)
             out.append(value if fits else None)
