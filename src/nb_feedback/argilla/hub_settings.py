@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -369,18 +369,26 @@ def schema_from_settings(data: Any, file: str) -> Schema:
         raise HubError(f"{file}: malformed settings ({exc})") from None
 
 
+R = TypeVar("R")
+
+
+def _row_of(entry: Any, kinds: Mapping[str, R], what: str, readable: str, file: str) -> R:
+    """Return the row of ``kinds`` for a settings entry's type, or raise naming what is read."""
+    kind = _type_of(entry)
+    row = kinds.get(kind) if isinstance(kind, str) else None
+    if row is None:
+        raise HubError(
+            f"{file}: {what} {entry['name']!r} is of type {kind!r}; nb_feedback reads {readable}"
+        )
+    return row
+
+
 def _schema_from_settings(data: Any, file: str) -> Schema:
     if not isinstance(data, Mapping):
         raise HubError(f"{file}: expected a JSON object, got {type(data).__name__}")
     fields = []
     for f in _entries(data, "fields", file):
-        kind = _type_of(f)
-        field_row = FIELD_KINDS.get(kind) if isinstance(kind, str) else None
-        if field_row is None:
-            raise HubError(
-                f"{file}: field {f['name']!r} is of type {kind!r}; nb_feedback reads "
-                f"{sorted(FIELD_KINDS)} fields"
-            )
+        field_row = _row_of(f, FIELD_KINDS, "field", f"{sorted(FIELD_KINDS)} fields", file)
         common = {
             "name": f["name"],
             "title": f.get("title"),
@@ -389,13 +397,7 @@ def _schema_from_settings(data: Any, file: str) -> Schema:
         fields.append(field_row.build(common, f.get("settings") or {}))
     questions = []
     for q in _entries(data, "questions", file):
-        kind_name = _type_of(q)
-        row = QUESTION_KINDS.get(kind_name) if isinstance(kind_name, str) else None
-        if row is None:
-            raise HubError(
-                f"{file}: question {q['name']!r} is of type {kind_name!r}; nb_feedback reads "
-                f"{sorted(QUESTION_KINDS)}"
-            )
+        row = _row_of(q, QUESTION_KINDS, "question", f"{sorted(QUESTION_KINDS)}", file)
         qcommon = {
             "name": q["name"],
             "title": q.get("title"),

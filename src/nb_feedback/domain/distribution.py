@@ -111,14 +111,15 @@ def record_status(responses: Iterable[Any], min_submitted: int) -> str:
 
 def submitted_rows(responses: pd.DataFrame) -> np.ndarray:
     """Return which response rows count toward completion (a bool per row)."""
-    return (responses["status"] == COUNTS_TOWARD_COMPLETION).to_numpy()
+    return np.asarray(responses["status"] == COUNTS_TOWARD_COMPLETION, dtype=bool)
 
 
 def answered_rows(responses: pd.DataFrame, user: str) -> np.ndarray:
     """Return which response rows are ``user``'s own submitted or discarded answers."""
-    return (responses["user"] == user).to_numpy() & responses["status"].isin(
-        LEAVES_QUEUE
-    ).to_numpy()
+    mine: np.ndarray = np.asarray(responses["user"] == user, dtype=bool)
+    leaves: np.ndarray = np.asarray(responses["status"].isin(LEAVES_QUEUE), dtype=bool)
+    both: np.ndarray = mine & leaves
+    return both
 
 
 def submitted_counts(record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame) -> np.ndarray:

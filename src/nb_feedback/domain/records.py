@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeGuard
 
 from nb_feedback.base.errors import ResponseError
 from nb_feedback.domain._checks import is_unicode
@@ -819,7 +819,7 @@ _GOOD_USERS: set[str] = set()
 """Names ``check_user`` accepted (at most 1,024): an answer from code names its user each time."""
 
 
-def is_user_name(user: object) -> bool:
+def is_user_name(user: object) -> TypeGuard[str]:
     """Tell whether ``user`` is a good annotator name: a non-empty string that UTF-8 can store.
 
     The one rule for names (``check_user`` raises with it; bulk paths test whole columns).

@@ -22,6 +22,7 @@ from nb_feedback.domain.chat import encode
 from nb_feedback.domain.comparisons import compared_fields
 from nb_feedback.domain.schema import LabelQuestion, RankingQuestion, RatingQuestion
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
+from nb_feedback.exports._pick import the_only
 from nb_feedback.exports.datasets_bridge import arrow_dataset, require_datasets
 from nb_feedback.exports.turn_pairs import turn_kto_rows, turn_pair_rows
 
@@ -41,12 +42,7 @@ for a corrected turn of a conversation (``nb_feedback.exports.turn_pairs``)."""
 def _ranking_question(ds: DatasetView, ranking: str | None, where: str) -> RankingQuestion:
     rankings = [q for q in ds.schema.questions if isinstance(q, RankingQuestion)]
     if ranking is None:
-        if len(rankings) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(rankings)} ranking questions "
-                f"{[q.name for q in rankings]}; pass ranking=<question name>"
-            )
-        return rankings[0]
+        return the_only(rankings, "ranking questions", "pass ranking=<question name>", where)
     question = ds.schema.question(ranking)
     if not isinstance(question, RankingQuestion):
         raise ExportError(
@@ -437,12 +433,7 @@ def kto_rows(
     kinds = ("rating_question", "label_question")
     scored = [q for q in ds.schema.questions if q.kind in kinds]
     if question is None:
-        if len(scored) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(scored)} rating or label questions "
-                f"{[q.name for q in scored]}; pass question=<question name>"
-            )
-        q = scored[0]
+        q = the_only(scored, "rating or label questions", "pass question=<question name>", where)
     else:
         found = ds.schema.question(question)
         if found is None or found.kind not in kinds:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from nb_feedback.base.errors import ExportError
 from nb_feedback.domain.chat import encode
+from nb_feedback.exports._pick import the_only
 
 if TYPE_CHECKING:
     from nb_feedback.store.view import DatasetView
@@ -34,12 +35,8 @@ def per_turn_question(ds: DatasetView, name: str | None, kinds: tuple[str, ...],
     """Return the per-turn question called ``name`` (or the only one of ``kinds``), or raise."""
     found = [q for q in ds.schema.questions if q.turns_of is not None and q.kind in kinds]
     if name is None:
-        if len(found) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(found)} per-turn questions of kind {list(kinds)} "
-                f"{[q.name for q in found]}; pass the question's name"
-            )
-        return found[0]
+        what = f"per-turn questions of kind {list(kinds)}"
+        return the_only(found, what, "pass the question's name", where)
     question = ds.schema.question(name)
     if question is None or question not in found:
         raise ExportError(
