@@ -22,7 +22,7 @@ from nb_feedback.domain.chat import encode
 from nb_feedback.domain.comparisons import compared_fields
 from nb_feedback.domain.schema import LabelQuestion, RankingQuestion, RatingQuestion
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
-from nb_feedback.exports._pick import the_only
+from nb_feedback.exports._reading import submitted_answers, the_only
 from nb_feedback.exports.datasets_bridge import arrow_dataset, require_datasets
 from nb_feedback.exports.turn_pairs import turn_kto_rows, turn_pair_rows
 
@@ -192,8 +192,7 @@ def preference_pairs(
             )
 
     chat = prompt in ds.schema.chat_field_names
-    records = ds.to_pandas()
-    position = {record_id: i for i, record_id in enumerate(records["id"])}
+    records, submitted = submitted_answers(ds)
     columns = {f: records[f].tolist() for f in (prompt, *candidates)}
     suggested: dict[str, str] = {}
     if edits is not None:
@@ -202,13 +201,8 @@ def preference_pairs(
             if text:
                 suggested[record_id] = text
 
-    answers = ds.responses_frame()
-    answers = answers[answers["status"] == "submitted"]
     found: list[tuple[int, str, int, list[Any]]] = []
-    for record_id, user, values in zip(
-        answers["record_id"], answers["user"], answers["values"], strict=True
-    ):
-        k = position[record_id]
+    for k, record_id, user, values in submitted:
         prompt_text = _prompt_text(columns[prompt][k], chat)
         if not prompt_text:
             continue
@@ -477,16 +471,10 @@ def kto_rows(
                 f"{where}: {role}={name!r}: pass the name of a field, one of {fields}"
             )
     assert prompt is not None and completion is not None
-    records = ds.to_pandas()
-    position = {record_id: i for i, record_id in enumerate(records["id"])}
+    records, submitted = submitted_answers(ds)
     prompts, completions = records[prompt].tolist(), records[completion].tolist()
-    answers = ds.responses_frame()
-    answers = answers[answers["status"] == "submitted"]
     found_rows = []
-    for record_id, user, values in zip(
-        answers["record_id"], answers["user"], answers["values"], strict=True
-    ):
-        k = position[record_id]
+    for k, record_id, user, values in submitted:
         p, c = _text(prompts[k]), _text(completions[k])
         if q.name in values and p and c:
             found_rows.append((k, str(user), [record_id, user, p, c, is_good(values[q.name])]))

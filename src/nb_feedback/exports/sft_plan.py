@@ -24,7 +24,7 @@ from nb_feedback.base._arrowtext import loads, strings
 from nb_feedback.base._textbuf import count_byte, may_have_edge_space
 from nb_feedback.base.errors import ExportError
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
-from nb_feedback.exports._pick import the_only
+from nb_feedback.exports._reading import the_only
 from nb_feedback.store import _tables as T
 from nb_feedback.store._answers import bulk_rows
 
