@@ -383,26 +383,28 @@ def _row_of(entry: Any, kinds: Mapping[str, R], what: str, readable: str, file: 
     return row
 
 
+def _read_common(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what every field and question entry of Argilla's settings names alike."""
+    return {
+        "name": entry["name"],
+        "title": entry.get("title"),
+        "required": bool(entry.get("required", True)),
+    }
+
+
 def _schema_from_settings(data: Any, file: str) -> Schema:
     if not isinstance(data, Mapping):
         raise HubError(f"{file}: expected a JSON object, got {type(data).__name__}")
     fields = []
     for f in _entries(data, "fields", file):
         field_row = _row_of(f, FIELD_KINDS, "field", f"{sorted(FIELD_KINDS)} fields", file)
-        common = {
-            "name": f["name"],
-            "title": f.get("title"),
-            "required": bool(f.get("required", True)),
-        }
-        fields.append(field_row.build(common, f.get("settings") or {}))
+        fields.append(field_row.build(_read_common(f), f.get("settings") or {}))
     questions = []
     for q in _entries(data, "questions", file):
         row = _row_of(q, QUESTION_KINDS, "question", f"{sorted(QUESTION_KINDS)}", file)
         qcommon = {
-            "name": q["name"],
-            "title": q.get("title"),
+            **_read_common(q),
             "description": q.get("description"),
-            "required": bool(q.get("required", True)),
         }
         questions.append(
             row.build(qcommon, q.get("settings") or {}, f"{file}: question {q['name']!r}")

@@ -304,13 +304,7 @@ class TrainingTaskForChatCompletion(_Task):
 
 
 def _question(ds: DatasetView, q: Any, where: str) -> Question:
-    name, found = question_named(ds.schema, q)
-    if found is None:
-        raise ExportError(
-            f"{where}: no question {name!r} in the dataset; expected one of "
-            f"{ds.schema.question_names}"
-        )
-    return found
+    return question_named(ds.schema, q, where, ExportError)
 
 
 def _field(ds: DatasetView, f: Any, where: str) -> str:

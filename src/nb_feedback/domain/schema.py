@@ -594,11 +594,16 @@ class Schema:
         )
 
 
-def question_named(schema: Schema, item: Any) -> tuple[Any, Question | None]:
-    """Return (its name, the schema's question) for a question given by name or as an object.
-
-    The question is None when the schema has none by that name; the name is what ``item``
-    gave (for a message), possibly not a string.
-    """
+def question_named(
+    schema: Schema, item: Any, where: str, error: type[Exception] = SchemaError
+) -> Question:
+    """Return the schema's question given by name or as an object, or raise ``error``."""
     name = item if isinstance(item, str) else getattr(item, "name", None)
-    return name, (schema.question(name) if isinstance(name, str) else None)
+    found = schema.question(name) if isinstance(name, str) else None
+    if found is None:
+        shown = name if name is not None else item
+        raise error(
+            f"{where}: no question {shown!r} in the dataset; expected one of "
+            f"{schema.question_names}"
+        )
+    return found

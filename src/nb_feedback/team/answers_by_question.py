@@ -53,12 +53,7 @@ def question_kind(question: Question) -> str:
 
 def resolve_question(ds: DatasetView, question: Any, where: str) -> Question:
     """Return the dataset's question named by ``question`` (a name or a question object)."""
-    name, found = question_named(ds.schema, question)
-    if found is None:
-        raise FeedbackError(
-            f"{where}: no question {name if name is not None else question!r}; "
-            f"expected one of {ds.schema.question_names}"
-        )
+    found = question_named(ds.schema, question, where, FeedbackError)
     if found.turns_of is not None:  # its answers are {"<turn>": value}, not one value
         raise FeedbackError(
             f"{where}: question {found.name!r} is asked of each assistant turn of "
