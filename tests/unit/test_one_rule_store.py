@@ -1,6 +1,6 @@
 """One rule each for the store's small concepts: answer lines, JSON, the row type, names, statuses.
 
-- answer-log lines: ``store.persistence.answer_line`` writes them and ``read_answer_lines``
+- answer-log lines: ``store.lines.answer_line`` writes them and ``read_answer_lines``
   parses them, for this format's follower and for format 1 and 2 folders (``_legacy``) alike;
 - JSON: ``base._arrowtext`` is the only module that imports a JSON library;
 - the response row type: ``store._tables.RESPONSE_SCHEMA``, in memory, in a log line and in a
@@ -26,7 +26,7 @@ from nb_feedback.base.errors import ResponseError
 from nb_feedback.domain.records import STATUSES, check_status, check_user, is_status, is_user_name
 from nb_feedback.store import _legacy
 from nb_feedback.store import _tables as T
-from nb_feedback.store.persistence import answer_line, read_answer_lines
+from nb_feedback.store.lines import answer_line, read_answer_lines
 from nb_feedback.widget.protocol import FILTERS
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "nb_feedback"
