@@ -311,6 +311,14 @@ def answer_box(root: Locator) -> Locator:
     return root.get_by_role("textbox", name="Answer", exact=True)
 
 
+def fill_mixed_form(page: Page, root: Locator, text: str, rating: str, label: str) -> None:
+    """Answer ``mixed_form_cell``'s form by keys alone: the text, Tab, a digit, Tab, a digit."""
+    answer_box(root).click()
+    page.keyboard.type(text)
+    for key in ("Tab", rating, "Tab", label):
+        page.keyboard.press(key)
+
+
 def write_notebook(root: Path, name: str, cells: list[str]) -> Path:
     nb = {
         "cells": [

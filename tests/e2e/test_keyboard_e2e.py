@@ -10,7 +10,15 @@ pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwr
 
 from playwright.sync_api import expect
 
-from .conftest import CHROMIUM, HAVE_CHROMIUM, UIS, Opened, answers, mixed_form_cell
+from .conftest import (
+    CHROMIUM,
+    HAVE_CHROMIUM,
+    UIS,
+    Opened,
+    answers,
+    fill_mixed_form,
+    mixed_form_cell,
+)
 from .conftest import answer_box as box
 
 pytestmark = [
@@ -38,12 +46,7 @@ def test_a_keyboard_you_can_discover(open_notebook, ui: str) -> None:
     expect(submit.locator("kbd")).to_be_visible()
 
     # one mixed-form record: text, Tab, a digit, Tab, a digit, Ctrl+Enter
-    box(root).click()
-    page.keyboard.type("four")
-    page.keyboard.press("Tab")
-    page.keyboard.press("4")
-    page.keyboard.press("Tab")
-    page.keyboard.press("2")
+    fill_mixed_form(page, root, "four", "4", "2")
     page.keyboard.press("Control+Enter")
     expect(position).to_have_text("Record 2 of 6")
     expect(box(root)).to_be_focused()

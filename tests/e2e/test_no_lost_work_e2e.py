@@ -18,7 +18,16 @@ pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwr
 
 from playwright.sync_api import Locator, expect
 
-from .conftest import CHROMIUM, HAVE_CHROMIUM, KERNEL_IDLE_JS, UIS, Opened, answers, mixed_form_cell
+from .conftest import (
+    CHROMIUM,
+    HAVE_CHROMIUM,
+    KERNEL_IDLE_JS,
+    UIS,
+    Opened,
+    answers,
+    fill_mixed_form,
+    mixed_form_cell,
+)
 from .conftest import answer_box as box
 
 pytestmark = [
@@ -71,12 +80,7 @@ def test_undo_from_the_answer_box_type_ahead_and_a_dead_kernel_lose_nothing(
     measured: dict[str, float] = {}
 
     # one record, every question: text, Tab, a digit, Tab, a digit, Ctrl+Enter
-    box(root).click()
-    page.keyboard.type("four")
-    page.keyboard.press("Tab")
-    page.keyboard.press("4")
-    page.keyboard.press("Tab")
-    page.keyboard.press("2")
+    fill_mixed_form(page, root, "four", "4", "2")
     t0 = time.monotonic()
     page.keyboard.press("Control+Enter")
     expect(position).to_have_text("Record 2 of 12")
