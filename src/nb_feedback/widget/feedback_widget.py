@@ -456,7 +456,8 @@ def _newer_than(previous: Response, written_at: object, record_id: str) -> bool:
 def schema_payload(schema: Schema) -> dict[str, Any]:
     """Return the ``schema`` trait: the schema's dict, with each ranking's ``compared_fields``.
 
-    ``compared_fields`` is a list of field names, or None when the ranking is no comparison. The view shows a ranking as a comparison exactly when the kernel says so here, so the
+    ``compared_fields`` is a list of field names, or None when the ranking is no comparison.
+    The view shows a ranking as a comparison exactly when the kernel says so here, so the
     widget, the stored provenance and the preference export follow one rule.
     """
     out = schema.to_dict()
