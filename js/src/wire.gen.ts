@@ -124,6 +124,11 @@ export interface RankingQuestion {
   values: LabelOption[];
   /** May two options share a rank. */
   ties: boolean;
+  /**
+   * The text fields it compares (`domain.comparisons.compared_fields`), or None: no
+   * comparison. The view shows a comparison exactly when this is a list.
+   */
+  compared_fields: string[] | null;
 }
 
 /** Mark labelled spans of one field's text. */

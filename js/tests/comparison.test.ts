@@ -19,6 +19,7 @@ function comparisonSchema(options: string[], ties = false): SchemaPayload {
         required: true,
         values: options.map((o) => ({ value: o, text: o })),
         ties,
+        compared_fields: options, // the kernel's rule (schema_payload)
       },
     ],
     guidelines: null,
@@ -35,6 +36,18 @@ function mountComparison(options: string[], order: string[], ties = false) {
   const window = [record(0, options, order), record(1, options, options)];
   return mountWidget({ schema: comparisonSchema(options, ties), window, total: 2 });
 }
+
+describe("who decides", () => {
+  it("the kernel: options naming fields without its compared_fields show a plain ranking", () => {
+    const schema = comparisonSchema(["a", "b"]);
+    const ranking = schema.questions[0] as { compared_fields?: string[] | null };
+    ranking.compared_fields = null; // e.g. the kernel found a chat field among the options
+    const window = [record(0, ["a", "b"], ["b", "a"])];
+    const { el } = mountWidget({ schema, window, total: 1 });
+    expect(el.querySelector('[data-testid="nbf-candidate-1"]')).toBeNull();
+    expect(el.querySelector('[data-testid="nbf-field-a"]')).not.toBeNull(); // a plain field
+  });
+});
 
 describe("two candidates", () => {
   it("shows both texts side by side in the kernel's order, not as plain fields", () => {

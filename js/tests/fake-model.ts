@@ -151,6 +151,7 @@ export const SCHEMA: SchemaPayload = {
         { value: "c", text: "Reply C" },
       ],
       ties: false,
+      compared_fields: null, // its options name no field: no comparison
     },
   ],
   guidelines: "Be **kind**. See [docs](https://example.org).",

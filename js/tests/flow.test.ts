@@ -21,6 +21,7 @@ function comparison(options: string[], ties = false) {
         required: true,
         values: options.map((o) => ({ value: o, text: o })),
         ties,
+        compared_fields: options, // the kernel's rule (schema_payload)
       },
       {
         kind: "text_question",

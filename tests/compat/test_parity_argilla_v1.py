@@ -8,11 +8,11 @@ assumed).
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 from tests.compat import cases
+from tests.hub.side import run_side
 
 import nb_feedback as rg
 
@@ -30,18 +30,9 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def v1_results():
-    if not VENV_PYTHON.exists():
-        pytest.fail(f"{VENV_PYTHON} is missing: run bash benchmarks/setup_argilla_venv.sh")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [str(VENV_PYTHON), str(Path(__file__).with_name("run_cases.py")), "argilla_v1"],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**env, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"},
-        timeout=600,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    script = Path(__file__).with_name("run_cases.py")
+    setup = "bash benchmarks/setup_argilla_venv.sh"
+    return json.loads(run_side(VENV_PYTHON, script, "argilla_v1", setup=setup, timeout=600))
 
 
 @pytest.mark.parametrize("name", sorted(cases.CASES))

@@ -280,6 +280,45 @@ def dataset_cell(folder: str | None, *, show: str = "w") -> str:
     ).format(records=records_source(), save=save, show=show)
 
 
+def mixed_form_cell(name: str, records: str, show: str) -> str:
+    """A cell that makes dataset ``name`` with the whole keyboard form (a text, a rating and a
+    label question) and ``records`` (a Python expression), saved next to ``ds``'s folder as
+    ``<folder>_<name>``, then runs ``show`` (the lines that open its widget)."""
+    return (
+        textwrap.dedent(
+            """\
+            import pathlib
+            {name} = rg.FeedbackDataset(
+                fields=[rg.TextField(name="prompt", title="Prompt")],
+                questions=[
+                    rg.TextQuestion(name="answer", title="Answer"),
+                    rg.RatingQuestion(name="quality", title="Quality", values=[1, 2, 3, 4, 5],
+                                      required=False),
+                    rg.LabelQuestion(name="topic", title="Topic", labels=["math", "code", "other"],
+                                     required=False),
+                ],
+            )
+            {name}.add_records({records})
+            {name}.save(str(ds.folder) + "_{name}")
+            """
+        ).format(name=name, records=records)
+        + show
+    )
+
+
+def answer_box(root: Locator) -> Locator:
+    """The "Answer" text question's box in the widget ``root``."""
+    return root.get_by_role("textbox", name="Answer", exact=True)
+
+
+def fill_mixed_form(page: Page, root: Locator, text: str, rating: str, label: str) -> None:
+    """Answer ``mixed_form_cell``'s form by keys alone: the text, Tab, a digit, Tab, a digit."""
+    answer_box(root).click()
+    page.keyboard.type(text)
+    for key in ("Tab", rating, "Tab", label):
+        page.keyboard.press(key)
+
+
 def write_notebook(root: Path, name: str, cells: list[str]) -> Path:
     nb = {
         "cells": [

@@ -4,43 +4,32 @@ record, the end of the queue, an out-of-range "Go to", and Escape back to the no
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwright)")
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import expect
 
-from .conftest import CHROMIUM, HAVE_CHROMIUM, UIS, Opened, answers
+from .conftest import (
+    CHROMIUM,
+    HAVE_CHROMIUM,
+    UIS,
+    Opened,
+    answers,
+    fill_mixed_form,
+    mixed_form_cell,
+)
+from .conftest import answer_box as box
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not HAVE_CHROMIUM, reason=f"no Chromium at {CHROMIUM} (set E2E_CHROMIUM)"),
 ]
 
-MIXED = textwrap.dedent(
-    """\
-    import pathlib
-    mixed = rg.FeedbackDataset(
-        fields=[rg.TextField(name="prompt", title="Prompt")],
-        questions=[
-            rg.TextQuestion(name="answer", title="Answer"),
-            rg.RatingQuestion(name="quality", title="Quality", values=[1, 2, 3, 4, 5],
-                              required=False),
-            rg.LabelQuestion(name="topic", title="Topic", labels=["math", "code", "other"],
-                             required=False),
-        ],
-    )
-    mixed.add_records([{"prompt": f"Question {i}"} for i in range(6)])
-    mixed.save(str(ds.folder) + "_mixed")
-    mixed.annotate(user="e2e")"""
+MIXED = mixed_form_cell(
+    "mixed", '[{"prompt": f"Question {i}"} for i in range(6)]', 'mixed.annotate(user="e2e")'
 )
 IN_COMMAND_MODE_JS = "() => window.jupyterapp.shell.currentWidget.content.mode === 'command'"
-
-
-def box(root: Locator) -> Locator:
-    return root.get_by_role("textbox", name="Answer", exact=True)
 
 
 @pytest.mark.parametrize("ui", UIS)
@@ -57,12 +46,7 @@ def test_a_keyboard_you_can_discover(open_notebook, ui: str) -> None:
     expect(submit.locator("kbd")).to_be_visible()
 
     # one mixed-form record: text, Tab, a digit, Tab, a digit, Ctrl+Enter
-    box(root).click()
-    page.keyboard.type("four")
-    page.keyboard.press("Tab")
-    page.keyboard.press("4")
-    page.keyboard.press("Tab")
-    page.keyboard.press("2")
+    fill_mixed_form(page, root, "four", "4", "2")
     page.keyboard.press("Control+Enter")
     expect(position).to_have_text("Record 2 of 6")
     expect(box(root)).to_be_focused()

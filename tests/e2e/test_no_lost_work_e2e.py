@@ -10,7 +10,6 @@ Records hold a 3,600-character prompt, as long prompts do: the widget is taller 
 from __future__ import annotations
 
 import os
-import textwrap
 import time
 
 import pytest
@@ -19,7 +18,17 @@ pytest.importorskip("playwright.sync_api", reason="needs the [dev] extra (playwr
 
 from playwright.sync_api import Locator, expect
 
-from .conftest import CHROMIUM, HAVE_CHROMIUM, KERNEL_IDLE_JS, UIS, Opened, answers
+from .conftest import (
+    CHROMIUM,
+    HAVE_CHROMIUM,
+    KERNEL_IDLE_JS,
+    UIS,
+    Opened,
+    answers,
+    fill_mixed_form,
+    mixed_form_cell,
+)
+from .conftest import answer_box as box
 
 pytestmark = [
     pytest.mark.e2e,
@@ -27,24 +36,10 @@ pytestmark = [
 ]
 
 N = 12
-LONG = textwrap.dedent(
-    f"""\
-    import pathlib
-    long = rg.FeedbackDataset(
-        fields=[rg.TextField(name="prompt", title="Prompt")],
-        questions=[
-            rg.TextQuestion(name="answer", title="Answer"),
-            rg.RatingQuestion(name="quality", title="Quality", values=[1, 2, 3, 4, 5],
-                              required=False),
-            rg.LabelQuestion(name="topic", title="Topic", labels=["math", "code", "other"],
-                             required=False),
-        ],
-    )
-    long.add_records([{{"prompt": f"Prompt {{i}}. " + "A long prompt line. " * 180}}
-                      for i in range({N})])
-    long.save(str(ds.folder) + "_long")
-    slow = long.annotate(user="e2e")
-    slow"""
+LONG = mixed_form_cell(
+    "long",
+    f'[{{"prompt": f"Prompt {{i}}. " + "A long prompt line. " * 180}} for i in range({N})]',
+    'slow = long.annotate(user="e2e")\nslow',
 )
 RESTART_JS = "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()"
 # A slow kernel (a big dataset, a loaded machine): each record window is sent 0.4 s late, so a
@@ -57,10 +52,6 @@ SLOW_WINDOWS_JS = """async () => {
   return true;
 }"""
 CHECKED_JS = "g => g.querySelector('input:checked')?.value ?? null"
-
-
-def box(root: Locator) -> Locator:
-    return root.get_by_role("textbox", name="Answer", exact=True)
 
 
 def checked(root: Locator, name: str) -> str | None:
@@ -89,12 +80,7 @@ def test_undo_from_the_answer_box_type_ahead_and_a_dead_kernel_lose_nothing(
     measured: dict[str, float] = {}
 
     # one record, every question: text, Tab, a digit, Tab, a digit, Ctrl+Enter
-    box(root).click()
-    page.keyboard.type("four")
-    page.keyboard.press("Tab")
-    page.keyboard.press("4")
-    page.keyboard.press("Tab")
-    page.keyboard.press("2")
+    fill_mixed_form(page, root, "four", "4", "2")
     t0 = time.monotonic()
     page.keyboard.press("Control+Enter")
     expect(position).to_have_text("Record 2 of 12")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.hub.cases import chat_dataset, full_dataset, neutral
+from tests.hub.side import run_side
 
 import nb_feedback as rg
 from nb_feedback.argilla.hub_settings import settings_json
@@ -31,18 +31,8 @@ if not VENV_PYTHON.exists() and os.environ.get("NB_FEEDBACK_ARGILLA2") != "1":
 
 
 def argilla2(*args: str) -> dict[str, Any]:
-    if not VENV_PYTHON.exists():
-        pytest.fail(f"{VENV_PYTHON} is missing: run bash scripts/setup.sh")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [str(VENV_PYTHON), str(SIDE), *args],
-        capture_output=True,
-        text=True,
-        env={**env, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"},
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    line = run_side(VENV_PYTHON, SIDE, *args, setup="bash scripts/setup.sh")
+    return json.loads(line)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("layout", ["argilla", "argilla-server"])

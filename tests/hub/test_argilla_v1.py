@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.hub.cases import full_dataset
+from tests.hub.side import run_side
 
 import nb_feedback as rg
 from nb_feedback.argilla.hub_settings import user_uuid
@@ -33,18 +33,8 @@ pytestmark = [
 
 
 def argilla_v1(*args: str) -> Any:
-    if not VENV_PYTHON.exists():
-        pytest.fail(f"{VENV_PYTHON} is missing: run bash benchmarks/setup_argilla_venv.sh")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [str(VENV_PYTHON), str(SIDE), *args],
-        capture_output=True,
-        text=True,
-        env={**env, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"},
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    line = run_side(VENV_PYTHON, SIDE, *args, setup="bash benchmarks/setup_argilla_venv.sh")
+    return json.loads(line)
 
 
 def _round(value: Any) -> Any:

@@ -18,11 +18,14 @@ import type {
 import { fieldText, textFields } from "./chat";
 import type { Control } from "./control";
 
-/** The fields a ranking question compares (its options, when each names a field), or null. */
+/** The fields a ranking question compares, or null: the kernel decides (`compared_fields` in
+ * the schema payload); the view only looks the names up. */
 export function comparedFields(question: RankingQuestion, fields: Field[]): TextField[] | null {
+  const names = question.compared_fields;
+  if (!Array.isArray(names)) return null;
   const byName = new Map(textFields(fields).map((f) => [f.name, f]));
-  const out = question.values.map((o) => byName.get(o.value));
-  if (out.length < 2 || out.some((f) => f === undefined)) return null;
+  const out = names.map((name) => byName.get(name));
+  if (out.some((f) => f === undefined)) return null; // a payload out of step with the fields
   return out as TextField[];
 }
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 
@@ -144,7 +143,7 @@ def argilla_columns(ds: DatasetView) -> tuple[dict[str, list[Any]], Any]:
         names = [v.name for v in schema.vectors_settings]
         stored = records[T.VECTORS] if T.VECTORS in records else [None] * n
         columns["vectors"] = [
-            dict.fromkeys(names) | (orjson.loads(t) if isinstance(t, str) else {}) for t in stored
+            dict.fromkeys(names) | (loads(t) if isinstance(t, str) else {}) for t in stored
         ]
         spec["vectors"] = {name: datasets.List(value("float32")) for name in names}
     return columns, datasets.Features(spec)

@@ -19,7 +19,6 @@ The Hub is reached through ``huggingface_hub`` only when a ``repo_id`` is given 
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ import pyarrow.parquet as pq
 
 from nb_feedback.argilla.hub_layout import LAYOUTS, records_from_table, records_table
 from nb_feedback.argilla.hub_settings import schema_from_settings, settings_json, user_uuid
+from nb_feedback.base._arrowtext import dumps, dumps_document, loads_python
 from nb_feedback.base.errors import FeedbackError, HubError
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def write_folder(
 
 
 def _write_json(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, indent=2, ensure_ascii=False), encoding="utf-8")
+    path.write_text(dumps_document(value, str(path), HubError), encoding="utf-8")
 
 
 def write_parquet(table: pa.Table, path: Path, features: Any = None) -> None:
@@ -125,7 +125,7 @@ def write_parquet(table: pa.Table, path: Path, features: Any = None) -> None:
 
     if features is None:
         features = Features.from_arrow_schema(table.schema)
-    meta = json.dumps({"info": {"features": legacy_features(features.to_dict())}})
+    meta = dumps({"info": {"features": legacy_features(features.to_dict())}}, str(path), HubError)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table.replace_schema_metadata({b"huggingface": meta.encode()}), path)
 
@@ -299,7 +299,7 @@ def from_hub(
 
 def _read_json(path: Path, what: str) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return loads_python(path.read_text(encoding="utf-8"))  # written by Argilla or datasets
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise HubError(f"{path}: cannot read the {what} ({type(exc).__name__}: {exc})") from None
 
@@ -515,7 +515,7 @@ def _read_v1(make: Make[D], folder: Path, split: str) -> D:
         metadata = row.get("metadata")
         if isinstance(metadata, str):
             try:
-                metadata = json.loads(metadata)
+                metadata = loads_python(metadata)  # Argilla writes NaN for a missing number
             except ValueError:
                 raise HubError(f"{where}: column 'metadata' holds text that is not JSON") from None
         vectors = {k: v for k, v in (row.get("vectors") or {}).items() if v is not None}

@@ -18,7 +18,6 @@ reader of that layout understands.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from nb_feedback.argilla.hub_settings import field_kind_of, kind_of, user_uuid
+from nb_feedback.base._arrowtext import loads_python
 from nb_feedback.base.errors import HubError
 from nb_feedback.domain.metadata import (
     FloatMetadataProperty,
@@ -257,7 +257,7 @@ def _decode_class_labels(table: pa.Table) -> dict[str, list[Any]]:
     if not meta:
         return {}
     try:
-        features = json.loads(meta)["info"]["features"]
+        features = loads_python(meta)["info"]["features"]  # written by datasets
     except (ValueError, KeyError, TypeError):
         return {}
     out: dict[str, list[Any]] = {}

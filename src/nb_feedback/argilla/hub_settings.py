@@ -18,7 +18,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -369,38 +369,42 @@ def schema_from_settings(data: Any, file: str) -> Schema:
         raise HubError(f"{file}: malformed settings ({exc})") from None
 
 
+R = TypeVar("R")
+
+
+def _row_of(entry: Any, kinds: Mapping[str, R], what: str, readable: str, file: str) -> R:
+    """Return the row of ``kinds`` for a settings entry's type, or raise naming what is read."""
+    kind = _type_of(entry)
+    row = kinds.get(kind) if isinstance(kind, str) else None
+    if row is None:
+        raise HubError(
+            f"{file}: {what} {entry['name']!r} is of type {kind!r}; nb_feedback reads {readable}"
+        )
+    return row
+
+
+def _read_common(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what every field and question entry of Argilla's settings names alike."""
+    return {
+        "name": entry["name"],
+        "title": entry.get("title"),
+        "required": bool(entry.get("required", True)),
+    }
+
+
 def _schema_from_settings(data: Any, file: str) -> Schema:
     if not isinstance(data, Mapping):
         raise HubError(f"{file}: expected a JSON object, got {type(data).__name__}")
     fields = []
     for f in _entries(data, "fields", file):
-        kind = _type_of(f)
-        field_row = FIELD_KINDS.get(kind) if isinstance(kind, str) else None
-        if field_row is None:
-            raise HubError(
-                f"{file}: field {f['name']!r} is of type {kind!r}; nb_feedback reads "
-                f"{sorted(FIELD_KINDS)} fields"
-            )
-        common = {
-            "name": f["name"],
-            "title": f.get("title"),
-            "required": bool(f.get("required", True)),
-        }
-        fields.append(field_row.build(common, f.get("settings") or {}))
+        field_row = _row_of(f, FIELD_KINDS, "field", f"{sorted(FIELD_KINDS)} fields", file)
+        fields.append(field_row.build(_read_common(f), f.get("settings") or {}))
     questions = []
     for q in _entries(data, "questions", file):
-        kind_name = _type_of(q)
-        row = QUESTION_KINDS.get(kind_name) if isinstance(kind_name, str) else None
-        if row is None:
-            raise HubError(
-                f"{file}: question {q['name']!r} is of type {kind_name!r}; nb_feedback reads "
-                f"{sorted(QUESTION_KINDS)}"
-            )
+        row = _row_of(q, QUESTION_KINDS, "question", f"{sorted(QUESTION_KINDS)}", file)
         qcommon = {
-            "name": q["name"],
-            "title": q.get("title"),
+            **_read_common(q),
             "description": q.get("description"),
-            "required": bool(q.get("required", True)),
         }
         questions.append(
             row.build(qcommon, q.get("settings") or {}, f"{file}: question {q['name']!r}")

@@ -30,6 +30,7 @@ from nb_feedback.domain.schema import (
     RatingQuestion,
     TextField,
     TextQuestion,
+    question_named,
 )
 from nb_feedback.team.unification import unification_for, unify
 
@@ -303,14 +304,7 @@ class TrainingTaskForChatCompletion(_Task):
 
 
 def _question(ds: DatasetView, q: Any, where: str) -> Question:
-    name = q if isinstance(q, str) else getattr(q, "name", None)
-    found = ds.schema.question(name) if isinstance(name, str) else None
-    if found is None:
-        raise ExportError(
-            f"{where}: no question {name!r} in the dataset; expected one of "
-            f"{ds.schema.question_names}"
-        )
-    return found
+    return question_named(ds.schema, q, where, ExportError)
 
 
 def _field(ds: DatasetView, f: Any, where: str) -> str:

@@ -10,6 +10,7 @@ chunked mask. ``strings`` always returns one contiguous ``pa.Array``.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -18,7 +19,7 @@ import orjson
 import pandas as pd
 import pyarrow as pa
 
-from nb_feedback.base.errors import FeedbackError, ResponseError
+from nb_feedback.base.errors import FeedbackError, ResponseError, StorageError
 
 
 class NotText(TypeError):
@@ -147,6 +148,27 @@ def _may_hold_floats(value: Any) -> bool:
 def loads(text: str | bytes) -> Any:
     """Parse JSON text written by ``dumps``."""
     return orjson.loads(text)
+
+
+def dumps_document(value: Any, where: str, error: type[FeedbackError] = StorageError) -> str:
+    """Return ``value`` as strict JSON text indented for people (manifests, settings files)."""
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except TypeError as exc:
+        raise error(f"{where}: expected JSON-compatible values ({exc})") from None
+    if b"null" in text and _has_non_finite(value):
+        raise error(f"{where}: expected JSON-compatible values (NaN or infinity found)")
+    return text.decode("utf-8")
+
+
+def loads_python(text: str | bytes) -> Any:
+    """Parse JSON that Python's ``json`` module may have written: NaN and Infinity included.
+
+    For files other tools wrote (Argilla's exports, Hub metadata) and files this package wrote
+    with ``json`` before it had one codec (manifests, checkpoints, format 1 and 2 logs); orjson
+    refuses those two words, so a strict parse would call such a file damaged.
+    """
+    return json.loads(text)
 
 
 def _has_non_finite(value: Any) -> bool:

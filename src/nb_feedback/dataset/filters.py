@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
-import orjson
 import pandas as pd
 
+from nb_feedback.base._arrowtext import loads
 from nb_feedback.base.errors import SchemaError
 from nb_feedback.domain._checks import check_name, checked_arguments
 from nb_feedback.domain.metadata import TermsMetadataProperty
@@ -67,7 +67,7 @@ class TermsMetadataFilter:
         # matches when any of its terms is wanted
         maybe = (typed.isna() & records[T.METADATA].notna()).to_numpy()
         for i in np.flatnonzero(maybe):
-            terms = orjson.loads(records[T.METADATA].iat[i]).get(self.name)
+            terms = loads(records[T.METADATA].iat[i]).get(self.name)
             if isinstance(terms, list) and wanted.intersection(terms):
                 mask.iat[i] = True
         return mask

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-import orjson
-
+from nb_feedback.base._arrowtext import loads
 from nb_feedback.base.errors import RecordError, SchemaError
 from nb_feedback.domain.chat import ChatField, per_turn_check
 from nb_feedback.domain.metadata import _METADATA, MetadataProperty
@@ -36,7 +35,7 @@ def typed_column(prop: MetadataProperty, metadata: MetadataTexts, ids: Sequence[
     """
     out: list[Any] = []
     for text, record_id in zip(metadata, ids, strict=True):
-        meta = orjson.loads(text) if isinstance(text, str) else text
+        meta = loads(text) if isinstance(text, str) else text
         value = meta.get(prop.name) if isinstance(meta, Mapping) else None
         if value is not None:
             problem = prop.check_value(value)
@@ -108,20 +107,32 @@ def update_metadata_properties(
     return dataclasses.replace(schema, metadata_properties=updated), columns
 
 
+N = TypeVar("N", MetadataProperty, VectorSettings)
+
+
+def _without(
+    items: Sequence[N], names: str | Sequence[str], what: str, where: str
+) -> tuple[tuple[N, ...], list[N]]:
+    """Return (``items`` without the named ones, the named ones), or raise naming a missing one."""
+    wanted = [names] if isinstance(names, str) else list(names)
+    by_name = {x.name: x for x in items}
+    missing = [n for n in wanted if n not in by_name]
+    if missing or not wanted:
+        raise SchemaError(
+            f"{where}: no {what} {missing[0] if missing else names!r}; "
+            f"expected one of {sorted(by_name)}"
+        )
+    return tuple(x for x in items if x.name not in wanted), [by_name[n] for n in wanted]
+
+
 def delete_metadata_properties(
     schema: Schema, names: str | Sequence[str]
 ) -> tuple[Schema, list[MetadataProperty]]:
     """Return the schema without the named properties, and the properties deleted."""
-    wanted = [names] if isinstance(names, str) else list(names)
-    by_name = {p.name: p for p in schema.metadata_properties}
-    missing = [n for n in wanted if n not in by_name]
-    if missing or not wanted:
-        raise SchemaError(
-            f"delete_metadata_properties: no metadata property {missing[0] if missing else names!r}; "
-            f"expected one of {sorted(by_name)}"
-        )
-    kept = tuple(p for p in schema.metadata_properties if p.name not in wanted)
-    return dataclasses.replace(schema, metadata_properties=kept), [by_name[n] for n in wanted]
+    kept, gone = _without(
+        schema.metadata_properties, names, "metadata property", "delete_metadata_properties"
+    )
+    return dataclasses.replace(schema, metadata_properties=kept), gone
 
 
 def add_vector_settings(schema: Schema, settings: VectorSettings) -> Schema:
@@ -140,16 +151,8 @@ def delete_vectors_settings(
 
     Records keep the vectors they carry (as they keep metadata of a deleted property).
     """
-    wanted = [names] if isinstance(names, str) else list(names)
-    by_name = {v.name: v for v in schema.vectors_settings}
-    missing = [n for n in wanted if n not in by_name]
-    if missing or not wanted:
-        raise SchemaError(
-            f"delete_vectors_settings: no vector {missing[0] if missing else names!r}; "
-            f"expected one of {sorted(by_name)}"
-        )
-    kept = tuple(v for v in schema.vectors_settings if v.name not in wanted)
-    return dataclasses.replace(schema, vectors_settings=kept), [by_name[n] for n in wanted]
+    kept, gone = _without(schema.vectors_settings, names, "vector", "delete_vectors_settings")
+    return dataclasses.replace(schema, vectors_settings=kept), gone
 
 
 def edit_item(
@@ -215,7 +218,7 @@ def metadata_columns(
             continue
         out = []
         for text in metadata:
-            meta = orjson.loads(text) if isinstance(text, str) else text
+            meta = loads(text) if isinstance(text, str) else text
             value = meta.get(name) if isinstance(meta, Mapping) else None
             fits = value is not None and not isinstance(value, list) and not prop.check_value(value)
             out.append(value if fits else None)

@@ -1,7 +1,9 @@
 """Comparisons in the widget: which ranking questions compare field texts, and in what order.
 
-A ``RankingQuestion`` whose options each name a field is a comparison: the widget shows those
-fields' texts as the candidates. To keep position bias out of the data, each annotator sees a
+A ``RankingQuestion`` whose options each name a text field is a comparison: the widget shows
+those fields' texts as the candidates. ``compared_fields`` is the one rule: the preference
+export reads its candidates from it, and the widget's schema payload carries its answer to the
+view (``compared_fields`` on each ranking question), so the view never decides on its own. To keep position bias out of the data, each annotator sees a
 record's candidates in an order shuffled by a seed made from the record id and the annotator's
 name (the same in every process). The answer names options, not positions, so reading it needs
 no un-shuffling; the order shown and its seed are stored with the answer (its provenance), so
@@ -31,7 +33,8 @@ def compared_fields(schema: Schema, question: str) -> list[str] | None:
     Returns
     -------
     list of str or None
-        The option values (each a field name), in the question's order.
+        The option values (each a text field's name), in the question's order. A chat field
+        holds a conversation, not a candidate text: an option naming one makes no comparison.
 
     Examples
     --------
@@ -46,7 +49,8 @@ def compared_fields(schema: Schema, question: str) -> list[str] | None:
     if not isinstance(q, RankingQuestion):
         return None
     values = [o["value"] for o in q.to_dict()["values"]]
-    if len(values) < 2 or any(schema.field(v) is None for v in values):
+    chats = schema.chat_field_names
+    if len(values) < 2 or any(schema.field(v) is None or v in chats for v in values):
         return None
     return values
 

@@ -3,6 +3,13 @@
 A record is ``completed`` once it has ``min_submitted`` submitted responses (from anyone), else
 ``pending``. Drafts and discards never complete a record. The distribution is stored with the
 schema in the dataset's folder, so every process sharing the folder judges records alike.
+
+This module owns the rule, once: "completed" (``COUNTS_TOWARD_COMPLETION``, ``is_completed``)
+and "still in ``user``'s queue" (a pending record ``user`` has not submitted or discarded:
+``LEAVES_QUEUE``, ``in_queue``). The scalar forms judge one record from its responses (the
+widget's news, ``record_status``); the columnar forms (``completed_mask``, ``answered_mask``)
+judge every record at once. ``tests/unit/test_one_rule_completed.py`` pins every consumer to
+the scalar forms on generated inputs.
 """
 
 from __future__ import annotations
@@ -70,17 +77,81 @@ def check_distribution(value: object) -> TaskDistribution:
     raise SchemaError(f"distribution: expected rg.TaskDistribution(min_submitted=n), got {value!r}")
 
 
+COUNTS_TOWARD_COMPLETION = "submitted"
+"""The one response status that counts toward ``min_submitted`` (drafts and discards do not)."""
+LEAVES_QUEUE = ("submitted", "discarded")
+"""A user's own response with one of these statuses takes a record out of their queue; a draft
+keeps it there."""
+
+
+def is_completed(responses: Iterable[Any], min_submitted: int) -> bool:
+    """Tell whether a record with these responses (each with a ``status``) is completed."""
+    submitted = sum(1 for r in responses if r.status == COUNTS_TOWARD_COMPLETION)
+    return submitted >= min_submitted
+
+
+def answered_by(responses: Iterable[Any], user: str) -> bool:
+    """Tell whether ``user`` has submitted or discarded a record (a draft does not count)."""
+    return any(r.user == user and r.status in LEAVES_QUEUE for r in responses)
+
+
+def in_queue(responses: Iterable[Any], user: str, min_submitted: int) -> bool:
+    """Tell whether a record with these responses is still in ``user``'s queue.
+
+    It is while it is pending and ``user`` has neither submitted nor discarded it.
+    """
+    responses = list(responses)
+    return not is_completed(responses, min_submitted) and not answered_by(responses, user)
+
+
 def record_status(responses: Iterable[Any], min_submitted: int) -> str:
     """Return "completed" or "pending" for one record from its responses."""
-    submitted = sum(1 for r in responses if r.status == "submitted")
-    return "completed" if submitted >= min_submitted else "pending"
+    return "completed" if is_completed(responses, min_submitted) else "pending"
+
+
+def submitted_rows(responses: pd.DataFrame) -> np.ndarray:
+    """Return which response rows count toward completion (a bool per row)."""
+    return np.asarray(responses["status"] == COUNTS_TOWARD_COMPLETION, dtype=bool)
+
+
+def answered_rows(responses: pd.DataFrame, user: str) -> np.ndarray:
+    """Return which response rows are ``user``'s own submitted or discarded answers."""
+    mine: np.ndarray = np.asarray(responses["user"] == user, dtype=bool)
+    leaves: np.ndarray = np.asarray(responses["status"].isin(LEAVES_QUEUE), dtype=bool)
+    both: np.ndarray = mine & leaves
+    return both
 
 
 def submitted_counts(record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame) -> np.ndarray:
     """Return how many submitted responses each record (in ``record_ids`` order) has."""
     if responses.empty:
         return np.zeros(len(record_ids), dtype=np.int64)
-    return counts_where(record_ids, responses, (responses["status"] == "submitted").to_numpy())
+    return counts_where(record_ids, responses, submitted_rows(responses))
+
+
+def completed_mask(
+    record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame, min_submitted: int
+) -> np.ndarray:
+    """Return ``is_completed`` per record (in ``record_ids`` order), in one pass."""
+    return completes(submitted_counts(record_ids, responses), min_submitted)
+
+
+def completes(submitted: np.ndarray, min_submitted: int) -> np.ndarray:
+    """Return which records these counts of submitted responses complete."""
+    return np.asarray(submitted >= min_submitted, dtype=bool)
+
+
+def answered_mask(
+    record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame, user: str
+) -> np.ndarray:
+    """Return ``answered_by(..., user)`` per record (in ``record_ids`` order), in one pass."""
+    if responses.empty:
+        return np.zeros(len(record_ids), dtype=bool)
+    mine = responses.loc[answered_rows(responses, user), "record_id"]
+    if mine.empty:
+        return np.zeros(len(record_ids), dtype=bool)
+    done = pc.is_in(record_ids, value_set=pa.array(mine.tolist(), type=pa.string()))
+    return np.asarray(pc.fill_null(done, False), dtype=bool)
 
 
 def counts_where(
@@ -105,5 +176,5 @@ def record_statuses(
     record_ids: pa.Array | pa.ChunkedArray, responses: pd.DataFrame, min_submitted: int
 ) -> np.ndarray:
     """Return "completed" / "pending" per record (in ``record_ids`` order), in one pass."""
-    done = submitted_counts(record_ids, responses) >= min_submitted
+    done = completed_mask(record_ids, responses, min_submitted)
     return np.where(done, "completed", "pending").astype(object)

@@ -12,8 +12,25 @@ from typing import Any, ClassVar
 from nb_feedback.domain._checks import _check_bool, check_name, check_optional_str
 
 
+class Titled:
+    """What fields and questions share: a kind, a name, and a title shown (``label``)."""
+
+    name: str
+    title: str | None
+    kind: ClassVar[str]
+
+    @property
+    def label(self) -> str:
+        """The title shown to people: ``title`` or the name."""
+        return self.title or self.name
+
+    def _head(self) -> dict[str, Any]:
+        """Return the first keys of the stored form: kind, name and the title shown."""
+        return {"kind": self.kind, "name": self.name, "title": self.label}
+
+
 @dataclass(frozen=True)
-class FieldBase:
+class FieldBase(Titled):
     """A field's settings, checked when it is built."""
 
     name: str
@@ -28,17 +45,10 @@ class FieldBase:
         _check_bool(f"field {self.name!r}", "required", self.required)
         _check_bool(f"field {self.name!r}", "use_markdown", self.use_markdown)
 
-    @property
-    def label(self) -> str:
-        """The title shown to people: ``title`` or the name."""
-        return self.title or self.name
-
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form stored in ``schema.json``."""
         return {
-            "kind": self.kind,
-            "name": self.name,
-            "title": self.label,
+            **self._head(),
             "required": self.required,
             "use_markdown": self.use_markdown,
         }

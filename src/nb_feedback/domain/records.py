@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeGuard
 
 from nb_feedback.base.errors import ResponseError
 from nb_feedback.domain._checks import is_unicode
@@ -808,7 +808,7 @@ def check_user(user: object, where: str) -> str:
         return user
     if isinstance(user, uuid.UUID):  # Argilla v1's user ids were UUIDs: kept as their string
         user = str(user)
-    if not isinstance(user, str) or not user.strip() or not is_unicode(user):
+    if not is_user_name(user):
         raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
     if type(user) is str and len(_GOOD_USERS) < 1024:
         _GOOD_USERS.add(user)
@@ -819,10 +819,23 @@ _GOOD_USERS: set[str] = set()
 """Names ``check_user`` accepted (at most 1,024): an answer from code names its user each time."""
 
 
+def is_user_name(user: object) -> TypeGuard[str]:
+    """Tell whether ``user`` is a good annotator name: a non-empty string that UTF-8 can store.
+
+    The one rule for names (``check_user`` raises with it; bulk paths test whole columns).
+    """
+    return isinstance(user, str) and bool(user.strip()) and is_unicode(user)
+
+
+def is_status(status: object) -> bool:
+    """Tell whether ``status`` is a response status, as a plain string (``STATUSES``)."""
+    return isinstance(status, str) and status in STATUSES
+
+
 def check_status(status: object, where: str) -> str:
     """Return ``status`` as a plain string, or raise naming the allowed ones."""
     value = status.value if isinstance(status, ResponseStatus) else status
-    if value not in STATUSES:
+    if not is_status(value):
         raise ResponseError(f"{where}: status must be one of {list(STATUSES)}, got {status!r}")
     return str(value)
 

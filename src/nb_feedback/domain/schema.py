@@ -23,7 +23,7 @@ from nb_feedback.domain._checks import (
 )
 from nb_feedback.domain.chat import ChatField, per_turn_check
 from nb_feedback.domain.distribution import TaskDistribution, check_distribution
-from nb_feedback.domain.field_base import FieldBase
+from nb_feedback.domain.field_base import FieldBase, Titled
 from nb_feedback.domain.metadata import _METADATA, MetadataProperty
 from nb_feedback.domain.schema_binding import plain
 from nb_feedback.domain.vectors import VectorSettings
@@ -44,7 +44,7 @@ class TextField(FieldBase):
 
 
 @dataclass(frozen=True)
-class _Question:
+class _Question(Titled):
     name: str
     title: str | None = None
     description: str | None = None
@@ -63,17 +63,10 @@ class _Question:
         _check_bool(owner, "required", self.required)
         check_optional_str(owner, "turns_of", self.turns_of)
 
-    @property
-    def label(self) -> str:
-        """The title shown to people: ``title`` or the name."""
-        return self.title or self.name
-
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form stored in ``schema.json`` and sent to the widget."""
         return {
-            "kind": self.kind,
-            "name": self.name,
-            "title": self.label,
+            **self._head(),
             "description": self.description,
             "required": self.required,
             **self._extra(),
@@ -599,3 +592,18 @@ class Schema:
             bool(data.get("allow_extra_metadata", True)),  # absent before it existed: v1's default
             tuple(vectors),
         )
+
+
+def question_named(
+    schema: Schema, item: Any, where: str, error: type[Exception] = SchemaError
+) -> Question:
+    """Return the schema's question given by name or as an object, or raise ``error``."""
+    name = item if isinstance(item, str) else getattr(item, "name", None)
+    found = schema.question(name) if isinstance(name, str) else None
+    if found is None:
+        shown = name if name is not None else item
+        raise error(
+            f"{where}: no question {shown!r} in the dataset; expected one of "
+            f"{schema.question_names}"
+        )
+    return found

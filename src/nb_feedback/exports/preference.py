@@ -19,8 +19,10 @@ import pyarrow as pa
 from nb_feedback.base._arrowtext import loads
 from nb_feedback.base.errors import ExportError
 from nb_feedback.domain.chat import encode
+from nb_feedback.domain.comparisons import compared_fields
 from nb_feedback.domain.schema import LabelQuestion, RankingQuestion, RatingQuestion
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
+from nb_feedback.exports._reading import submitted_answers, the_only
 from nb_feedback.exports.datasets_bridge import arrow_dataset, require_datasets
 from nb_feedback.exports.turn_pairs import turn_kto_rows, turn_pair_rows
 
@@ -40,12 +42,7 @@ for a corrected turn of a conversation (``nb_feedback.exports.turn_pairs``)."""
 def _ranking_question(ds: DatasetView, ranking: str | None, where: str) -> RankingQuestion:
     rankings = [q for q in ds.schema.questions if isinstance(q, RankingQuestion)]
     if ranking is None:
-        if len(rankings) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(rankings)} ranking questions "
-                f"{[q.name for q in rankings]}; pass ranking=<question name>"
-            )
-        return rankings[0]
+        return the_only(rankings, "ranking questions", "pass ranking=<question name>", where)
     question = ds.schema.question(ranking)
     if not isinstance(question, RankingQuestion):
         raise ExportError(
@@ -56,14 +53,14 @@ def _ranking_question(ds: DatasetView, ranking: str | None, where: str) -> Ranki
 
 
 def candidate_fields(question: RankingQuestion, ds: DatasetView, where: str) -> list[str]:
-    """Return the fields a ranking question compares: each of its options names one.
+    """Return the fields a ranking question compares (``domain.comparisons.compared_fields``).
 
     Parameters
     ----------
     question : RankingQuestion
         The ranking question.
-    ds : FeedbackDataset
-        The dataset whose fields the options must name.
+    ds : DatasetView
+        The dataset whose text fields the options must name.
     where : str
         The caller's name, for messages.
 
@@ -72,16 +69,23 @@ def candidate_fields(question: RankingQuestion, ds: DatasetView, where: str) -> 
     list of str
         The option values, in the question's order.
     """
-    options = list(question.to_dict()["values"])
-    values = [o["value"] for o in options]
-    missing = [v for v in values if ds.schema.field(v) is None]
+    values = compared_fields(ds.schema, question.name)
+    if values is not None:
+        return values
+    # no comparison: say which options are why (the decision itself is compared_fields')
+    options = [o["value"] for o in question.to_dict()["values"]]
+    missing = [v for v in options if ds.schema.field(v) is None]
     if missing:
         raise ExportError(
             f"{where}: ranking question {question.name!r} has options {missing} that are not "
             f"fields; each option must name the field holding that candidate "
             f"(fields: {ds.schema.field_names})"
         )
-    return values
+    chats = [v for v in options if v in ds.schema.chat_field_names]
+    raise ExportError(
+        f"{where}: ranking question {question.name!r} has options {chats} that name chat "
+        f"fields; each option must name a text field holding one candidate reply"
+    )
 
 
 def _prompt_field(ds: DatasetView, prompt: str | None, taken: Collection[str], where: str) -> str:
@@ -188,8 +192,7 @@ def preference_pairs(
             )
 
     chat = prompt in ds.schema.chat_field_names
-    records = ds.to_pandas()
-    position = {record_id: i for i, record_id in enumerate(records["id"])}
+    records, submitted = submitted_answers(ds)
     columns = {f: records[f].tolist() for f in (prompt, *candidates)}
     suggested: dict[str, str] = {}
     if edits is not None:
@@ -198,13 +201,8 @@ def preference_pairs(
             if text:
                 suggested[record_id] = text
 
-    answers = ds.responses_frame()
-    answers = answers[answers["status"] == "submitted"]
     found: list[tuple[int, str, int, list[Any]]] = []
-    for record_id, user, values in zip(
-        answers["record_id"], answers["user"], answers["values"], strict=True
-    ):
-        k = position[record_id]
+    for k, record_id, user, values in submitted:
         prompt_text = _prompt_text(columns[prompt][k], chat)
         if not prompt_text:
             continue
@@ -429,12 +427,7 @@ def kto_rows(
     kinds = ("rating_question", "label_question")
     scored = [q for q in ds.schema.questions if q.kind in kinds]
     if question is None:
-        if len(scored) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(scored)} rating or label questions "
-                f"{[q.name for q in scored]}; pass question=<question name>"
-            )
-        q = scored[0]
+        q = the_only(scored, "rating or label questions", "pass question=<question name>", where)
     else:
         found = ds.schema.question(question)
         if found is None or found.kind not in kinds:
@@ -478,16 +471,10 @@ def kto_rows(
                 f"{where}: {role}={name!r}: pass the name of a field, one of {fields}"
             )
     assert prompt is not None and completion is not None
-    records = ds.to_pandas()
-    position = {record_id: i for i, record_id in enumerate(records["id"])}
+    records, submitted = submitted_answers(ds)
     prompts, completions = records[prompt].tolist(), records[completion].tolist()
-    answers = ds.responses_frame()
-    answers = answers[answers["status"] == "submitted"]
     found_rows = []
-    for record_id, user, values in zip(
-        answers["record_id"], answers["user"], answers["values"], strict=True
-    ):
-        k = position[record_id]
+    for k, record_id, user, values in submitted:
         p, c = _text(prompts[k]), _text(completions[k])
         if q.name in values and p and c:
             found_rows.append((k, str(user), [record_id, user, p, c, is_good(values[q.name])]))

@@ -24,6 +24,7 @@ from nb_feedback.base._arrowtext import loads, strings
 from nb_feedback.base._textbuf import count_byte, may_have_edge_space
 from nb_feedback.base.errors import ExportError
 from nb_feedback.exports._grouping import check_seed, prompt_groups, split_by_hash
+from nb_feedback.exports._reading import the_only
 from nb_feedback.store import _tables as T
 from nb_feedback.store._answers import bulk_rows
 
@@ -214,21 +215,13 @@ def resolve_names(
     # a per-turn text question holds corrections by turn, not a demonstration
     texts = [q.name for q in schema.questions if q.kind == "text_question" and q.turns_of is None]
     if prompt is None:
-        if len(fields) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(fields)} fields {fields}; "
-                "pass prompt=<field name> to say which one holds the prompt"
-            )
-        prompt = fields[0]
+        hint = "pass prompt=<field name> to say which one holds the prompt"
+        prompt = the_only(fields, "fields", hint, where)
     elif schema.field(prompt) is None:
         raise ExportError(f"{where}: prompt={prompt!r} is not a field; expected one of {fields}")
     if completion is None:
-        if len(texts) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(texts)} text questions {texts}; "
-                "pass completion=<question name> to say which one holds the demonstration"
-            )
-        completion = texts[0]
+        hint = "pass completion=<question name> to say which one holds the demonstration"
+        completion = the_only(texts, "text questions", hint, where)
     else:
         question = schema.question(completion)
         if question is None:

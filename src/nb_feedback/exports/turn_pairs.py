@@ -25,6 +25,7 @@ import pandas as pd
 
 from nb_feedback.base.errors import ExportError
 from nb_feedback.domain.chat import encode
+from nb_feedback.exports._reading import submitted_answers, the_only
 
 if TYPE_CHECKING:
     from nb_feedback.store.view import DatasetView
@@ -34,12 +35,8 @@ def per_turn_question(ds: DatasetView, name: str | None, kinds: tuple[str, ...],
     """Return the per-turn question called ``name`` (or the only one of ``kinds``), or raise."""
     found = [q for q in ds.schema.questions if q.turns_of is not None and q.kind in kinds]
     if name is None:
-        if len(found) != 1:
-            raise ExportError(
-                f"{where}: the dataset has {len(found)} per-turn questions of kind {list(kinds)} "
-                f"{[q.name for q in found]}; pass the question's name"
-            )
-        return found[0]
+        what = f"per-turn questions of kind {list(kinds)}"
+        return the_only(found, what, "pass the question's name", where)
     question = ds.schema.question(name)
     if question is None or question not in found:
         raise ExportError(
@@ -51,16 +48,10 @@ def per_turn_question(ds: DatasetView, name: str | None, kinds: tuple[str, ...],
 
 def _submitted_turns(ds: DatasetView, question: Any) -> list[tuple[int, str, str, Any, int, Any]]:
     """Return (record position, record id, user, conversation, turn, value), in record order."""
-    records = ds.to_pandas()
-    position = {record_id: i for i, record_id in enumerate(records["id"])}
+    records, submitted = submitted_answers(ds)
     conversations = records[question.turns_of].tolist()
-    answers = ds.responses_frame()
-    answers = answers[answers["status"] == "submitted"]
     out = []
-    for record_id, user, values in zip(
-        answers["record_id"], answers["user"], answers["values"], strict=True
-    ):
-        k = position[record_id]
+    for k, record_id, user, values in submitted:
         conversation = conversations[k]
         for key, value in (values.get(question.name) or {}).items():
             turn = int(key)

@@ -26,8 +26,14 @@ import pyarrow.compute as pc
 from nb_feedback.base._arrowtext import dumps, loads, strings, texts_or_none
 from nb_feedback.base._textbuf import has_any
 from nb_feedback.base.errors import ResponseError
-from nb_feedback.domain._checks import MAX_TEXT_CHARS, is_unicode
-from nb_feedback.domain.records import STATUSES, check_status, check_time_spent, check_user
+from nb_feedback.domain._checks import MAX_TEXT_CHARS
+from nb_feedback.domain.records import (
+    check_status,
+    check_time_spent,
+    check_user,
+    is_status,
+    is_user_name,
+)
 from nb_feedback.domain.schema import RatingQuestion, Schema, TextQuestion
 from nb_feedback.domain.validation import check_values, is_missing
 from nb_feedback.store import _tables as T
@@ -197,9 +203,9 @@ def _rows_to_check(users: pd.Series, statuses: pd.Series) -> Any:
     falls back to the per-row loop, which names the first bad row.
     """
     # few distinct users and statuses, usually one each: check those, not every row
-    fine = all(
-        isinstance(u, str) and u.strip() and is_unicode(u) for u in pd.unique(users)
-    ) and all(isinstance(st, str) and st in STATUSES for st in pd.unique(statuses))
+    fine = all(is_user_name(u) for u in pd.unique(users)) and all(
+        is_status(st) for st in pd.unique(statuses)
+    )
     if fine:
         return iter(())
     return enumerate(zip(users.tolist(), statuses.tolist(), strict=True))
@@ -221,9 +227,9 @@ def _text_batch_rows(
     raises: anything else (or any problem) returns None, and the per-answer path names it.
     """
     schema: Schema = dataset.schema
-    if status != "submitted" or not isinstance(user, str) or not user.strip():
+    if status != "submitted" or not is_user_name(user):
         return None
-    if not is_unicode(user) or {"user", "status", "time_spent"} & set(frame.columns):
+    if {"user", "status", "time_spent"} & set(frame.columns):
         return None
     questions = [q for q in schema.question_names if q in frame.columns]
     texts = _checked_texts(schema, frame, questions)

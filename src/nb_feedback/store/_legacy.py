@@ -18,15 +18,12 @@ format 3: a checkpoint of that state in its writer's folder, then a new manifest
 
 from __future__ import annotations
 
-import io
-import json
 import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from nb_feedback.base._arrowtext import loads
@@ -38,10 +35,10 @@ from nb_feedback.domain.schema import Schema
 from nb_feedback.store import _tables as T
 from nb_feedback.store._changes import Change, ChangeSchema, DeleteRecords, EditRecords
 from nb_feedback.store._durable import LoadWarning
+from nb_feedback.store.lines import read_answer_lines
 
 REMOVED = "_removed"
 """Status of a log line that withdraws an annotator's response (undo of a first answer)."""
-_LOG_SCHEMA = T.RESPONSE_SCHEMA
 REVIEWS_DIR = "reviews"
 
 
@@ -149,27 +146,10 @@ def read_answer_log(path: Path) -> pd.DataFrame:
         data = data[:cut]
     if not data:
         return T.empty_responses()
-    try:
-        table = pa_json.read_json(
-            io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
-        )
-        return T.conform_responses(table.select(T.RESPONSE_COLUMNS).to_pandas())
-    except pa.ArrowException:
-        return _read_log_slowly(path, data)
-
-
-def _read_log_slowly(path: Path, data: bytes) -> pd.DataFrame:
-    rows, bad = [], 0
-    for line in data.splitlines():
-        try:
-            row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("values"), str):
-                raise ValueError("not an answer")
-            rows.append({c: row.get(c) for c in T.RESPONSE_COLUMNS})
-        except ValueError:
-            bad += 1
-    warnings.warn(f"{path}: skipped {bad} unreadable line(s)", LoadWarning, stacklevel=5)
-    return T.conform_responses(pd.DataFrame(rows, columns=T.RESPONSE_COLUMNS))
+    frame, bad = read_answer_lines(data)  # the one answer-line parser
+    if bad:
+        warnings.warn(f"{path}: skipped {bad} unreadable line(s)", LoadWarning, stacklevel=4)
+    return frame
 
 
 # ------------------------------------------------------------------ changes log (format 2)

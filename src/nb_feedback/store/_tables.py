@@ -49,6 +49,8 @@ RESPONSE_SCHEMA = pa.schema(
 )
 """The one row type of responses: in memory, in the answer logs and in the parquet parts."""
 RESPONSE_COLUMNS = list(RESPONSE_SCHEMA.names)
+REQUIRED_RESPONSE_COLUMNS = ("record_id", "user", "status", "values")
+"""The columns no stored response leaves empty (a log line also always carries updated_at)."""
 COLUMN_AT = {c: i for i, c in enumerate(RESPONSE_COLUMNS)}
 """Each response column's place in a row tuple."""
 _UPDATED, _INSERTED = COLUMN_AT["updated_at"], COLUMN_AT["inserted_at"]

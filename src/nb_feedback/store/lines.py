@@ -117,7 +117,11 @@ def answer_line(row: dict[str, Any]) -> bytes:
 
 
 def read_answer_lines(data: bytes) -> tuple[pd.DataFrame, int]:
-    """Parse answer lines: (the answers, how many lines were not answers)."""
+    """Parse answer lines: (the answers, how many lines were not answers).
+
+    The one parser of answer-log lines (``answer_line`` writes them), for this format's logs
+    and for format 1 and 2 folders' (``_legacy.read_answer_log``) alike.
+    """
     import io
 
     import pyarrow.json as pa_json
@@ -127,7 +131,7 @@ def read_answer_lines(data: bytes) -> tuple[pd.DataFrame, int]:
             io.BytesIO(data), parse_options=pa_json.ParseOptions(explicit_schema=_LOG_SCHEMA)
         )
         frame = table.select(T.RESPONSE_COLUMNS).to_pandas()
-        if not frame[["record_id", "user", "status", "values", "updated_at"]].isna().any().any():
+        if not frame[[*T.REQUIRED_RESPONSE_COLUMNS, "updated_at"]].isna().any().any():
             return T.conform_responses(frame), 0
     except pa.ArrowException:
         pass

@@ -40,7 +40,6 @@ late, whole or in part: a torn tail is left for the next read).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import secrets
@@ -55,7 +54,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock, Timeout
 
-from nb_feedback.base._arrowtext import loads
+from nb_feedback.base._arrowtext import dumps, dumps_document, loads, loads_python
 from nb_feedback.base.errors import StorageError, WriterLockedError
 from nb_feedback.domain.review import ReviewNote
 from nb_feedback.domain.schema import Schema
@@ -99,7 +98,6 @@ REMOVED = "_removed"
 
 _ROW_GROUP = 131_072
 _FEW_VALUES = ("user", "status")
-_LOG_SCHEMA = T.RESPONSE_SCHEMA  # the answer logs hold the one response row type
 
 
 # ---------------------------------------------------------------------------------- the manifest
@@ -117,8 +115,8 @@ def read_manifest(folder: Path) -> dict[str, Any]:
             hint = "; it holds dataset files: `nb_feedback repair` can salvage them"
         raise StorageError(f"{folder}: not an nb_feedback dataset folder (no {MANIFEST}){hint}")
     try:
-        manifest = json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        manifest = loads_python(path.read_text("utf-8"))  # older versions wrote it with json
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise StorageError(f"{path}: unreadable manifest ({exc})") from None
     version = manifest.get("format_version") if isinstance(manifest, dict) else None
     if not isinstance(version, int) or isinstance(version, bool):
@@ -145,7 +143,7 @@ def _schema_of(value: Any, where: str) -> Schema:
 def _write_manifest_once(folder: Path, schema: Schema, writer: str) -> None:
     """Write the manifest of a new folder; refuse if another process made one meanwhile."""
     manifest = {"format_version": FORMAT_VERSION, "schema": schema.to_dict(), "created_by": writer}
-    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    data = dumps_document(manifest, str(folder / MANIFEST)).encode("utf-8")
     tmp = folder / f".{MANIFEST}.{secrets.token_hex(4)}.tmp"
     try:
         tmp.write_bytes(data)
@@ -172,7 +170,7 @@ def _upgrade_manifest(folder: Path, schema: Schema, writer: str) -> None:
         "created_by": writer,
         "upgraded_from": read_manifest(folder).get("format_version"),
     }
-    data = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    data = dumps_document(manifest, str(folder / MANIFEST)).encode("utf-8")
     write_atomic(folder / MANIFEST, lambda tmp: tmp.write_bytes(data))
 
 
@@ -383,7 +381,7 @@ class FolderWriter:
                     self.dir / f"{name}.responses.parquet", T.conform_responses(state.responses)
                 )
             else:
-                body = json.dumps(state.to_dict(name), ensure_ascii=False).encode("utf-8")
+                body = dumps(state.to_dict(name), f"{name}.json", StorageError).encode("utf-8")
                 _write_bytes_atomic(self.dir / f"{name}.json", body)
         for old in self.dir.glob("checkpoint-*.json"):  # its own superseded ones
             if old.name != f"{name}.json":
@@ -514,7 +512,7 @@ class Checkpoint:
 def read_checkpoint(path: Path) -> Checkpoint:
     """Read a checkpoint file and its parts (``FileNotFoundError`` if one went meanwhile)."""
     try:
-        body = json.loads(path.read_bytes())
+        body = loads_python(path.read_bytes())  # older versions wrote it with json
         at, writer = float(body["at"]), str(body["writer"])
         schema = _schema_of(body["schema"], str(path))
         records = read_parquet(path.parent / str(body["records"]))
@@ -740,7 +738,7 @@ def checked_responses(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
         raise StorageError(
             f"{path}: not a table of answers ({type(exc).__name__}: {exc})"
         ) from None
-    for column in ("record_id", "user", "status", "values"):
+    for column in T.REQUIRED_RESPONSE_COLUMNS:
         if out[column].isna().any():
             raise StorageError(f"{path}: answers without a {column}; the part is damaged")
     return out

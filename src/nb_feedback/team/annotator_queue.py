@@ -13,9 +13,8 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from nb_feedback.domain.distribution import counts_where, submitted_counts
+from nb_feedback.domain.distribution import answered_mask, completes, counts_where, submitted_counts
 
 
 def _hash_key(user: str) -> str:
@@ -51,7 +50,7 @@ def queue_positions(
     """
     n = len(record_ids)
     submitted = submitted_counts(record_ids, responses)
-    keep = submitted < min_submitted
+    keep = ~completes(submitted, min_submitted)
     taken = np.zeros(n, dtype=bool)
     if not responses.empty:
         others_drafts = (responses["user"] != user).to_numpy() & (
@@ -59,14 +58,8 @@ def queue_positions(
         ).to_numpy()
         if others_drafts.any():
             busy = submitted + counts_where(record_ids, responses, others_drafts)
-            taken = keep & (busy >= min_submitted)
-        mine = responses.loc[
-            ((responses["user"] == user) & (responses["status"] != "draft")).to_numpy(),
-            "record_id",
-        ]
-        if not mine.empty:
-            done = pc.is_in(record_ids, value_set=pa.array(mine.tolist(), type=pa.string()))
-            keep &= ~np.asarray(done, dtype=bool)
+            taken = keep & completes(busy, min_submitted)
+        keep &= ~answered_mask(record_ids, responses, user)
     if order is None:
         order = user_order(record_ids, user)
     if len(order) != n:

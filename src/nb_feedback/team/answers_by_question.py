@@ -6,7 +6,7 @@ equal stay two units of annotation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from nb_feedback.domain.schema import (
     RankingQuestion,
     RatingQuestion,
     TextQuestion,
+    question_named,
 )
 
 if TYPE_CHECKING:
@@ -52,13 +53,7 @@ def question_kind(question: Question) -> str:
 
 def resolve_question(ds: DatasetView, question: Any, where: str) -> Question:
     """Return the dataset's question named by ``question`` (a name or a question object)."""
-    name = question if isinstance(question, str) else getattr(question, "name", None)
-    found = ds.schema.question(name) if isinstance(name, str) else None
-    if found is None:
-        raise FeedbackError(
-            f"{where}: no question {name if name is not None else question!r}; "
-            f"expected one of {ds.schema.question_names}"
-        )
+    found = question_named(ds.schema, question, where, FeedbackError)
     if found.turns_of is not None:  # its answers are {"<turn>": value}, not one value
         raise FeedbackError(
             f"{where}: question {found.name!r} is asked of each assistant turn of "
@@ -114,3 +109,16 @@ def ranking_by_item(question: RankingQuestion, value: Any) -> tuple[int, ...]:
     else:
         pairs = {item["value"]: item["rank"] for item in value}
     return tuple(int(pairs[item]) for item in items)
+
+
+def comparable(question: Question, kind: str, value: Any) -> Hashable:
+    """Return an answer in the form two answers are compared in (agreement, metrics, disputes).
+
+    A label set becomes a frozenset, a ranking its ranks by item (``ranking_by_item``).
+    """
+    if kind == "multi_label":
+        return frozenset(value)
+    if kind == "ranking":
+        assert isinstance(question, RankingQuestion)
+        return ranking_by_item(question, value)
+    return value  # type: ignore[no-any-return]

@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 
 from nb_feedback.base.errors import FeedbackError
-from nb_feedback.domain.schema import LabelQuestion, Question, RankingQuestion, RatingQuestion
+from nb_feedback.domain.schema import LabelQuestion, Question, RatingQuestion
 from nb_feedback.team.answers_by_question import (
     answers,
+    comparable,
     question_kind,
-    ranking_by_item,
     resolve_question,
     suggestions,
 )
@@ -210,15 +210,6 @@ def alpha_from_pairs(data: np.ndarray, distances: np.ndarray) -> float:
     return float(1.0 - (n - 1) * float((o * distances).sum()) / expected)
 
 
-def _hashable(question: Question, kind: str, value: Any) -> Any:
-    if kind == "multi_label":
-        return frozenset(value)
-    if kind == "ranking":
-        assert isinstance(question, RankingQuestion)
-        return ranking_by_item(question, value)
-    return value
-
-
 # ------------------------------------------------------------------- common
 def _selected(
     ds: DatasetView,
@@ -324,7 +315,7 @@ class AgreementMetric(_MetricBase):
         for a in answers(ds, self._question):
             if kept is not None and a.record_id not in kept:
                 continue
-            units.setdefault(a.record_id, {})[a.user] = _hashable(
+            units.setdefault(a.record_id, {})[a.user] = comparable(
                 self._question, self._kind, a.value
             )
             count += 1
@@ -447,8 +438,8 @@ def _paired(
             stacklevel=3,
         )
     return (
-        [_hashable(question, kind, values[i]) for i in keep],
-        [_hashable(question, kind, suggested[i]) for i in keep],
+        [comparable(question, kind, values[i]) for i in keep],
+        [comparable(question, kind, suggested[i]) for i in keep],
     )
 
 
@@ -620,7 +611,7 @@ def prepare_dataset_for_annotation_task(
     ds, kept = _selected(dataset, filter_by, sort_by, max_records)
     texts = {r.id: " ".join(str(r.fields.get(n)) for n in names) for r in ds}
     return [
-        (a.user, texts[a.record_id], _hashable(question, kind, a.value))
+        (a.user, texts[a.record_id], comparable(question, kind, a.value))
         for a in answers(ds, question)
         if kept is None or a.record_id in kept
     ]

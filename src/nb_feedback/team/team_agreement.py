@@ -19,23 +19,14 @@ from collections.abc import Hashable
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from nb_feedback.domain.schema import Question, RankingQuestion, RatingQuestion
-from nb_feedback.team.answers_by_question import question_kind, ranking_by_item
+from nb_feedback.domain.schema import Question, RatingQuestion
+from nb_feedback.team.answers_by_question import comparable, question_kind
 from nb_feedback.team.metrics import kendall_distance, krippendorff_alpha, masi_distance
 
 if TYPE_CHECKING:
     from nb_feedback.store.view import DatasetView
 
 KINDS = ("label", "multi_label", "rating", "ranking")
-
-
-def _comparable(question: Question, kind: str, value: Any) -> Hashable:
-    if kind == "multi_label":
-        return frozenset(value)
-    if kind == "ranking":
-        assert isinstance(question, RankingQuestion)
-        return ranking_by_item(question, value)
-    return value  # type: ignore[no-any-return]
 
 
 def _distance(question: Question, kind: str, a: Any, b: Any) -> float:
@@ -95,7 +86,7 @@ def team_agreement(ds: DatasetView, top: int = 10) -> dict[str, Any]:
         for record_id, user, values in rows:
             value = values.get(name)
             if value is not None:
-                units.setdefault(record_id, {})[user] = _comparable(question, kind, value)
+                units.setdefault(record_id, {})[user] = comparable(question, kind, value)
         shared = {r: v for r, v in units.items() if len(v) >= 2}
         per_question[question.name] = {
             "alpha": _alpha(shared, kind),

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback.domain.distribution import submitted_counts
+from nb_feedback.domain.distribution import completed_mask
 from nb_feedback.domain.records import STATUSES
 
 
@@ -31,7 +31,7 @@ def team_progress(
 ) -> dict[str, Any]:
     """Return record counts by status and, optionally, each annotator's responses by status."""
     n = len(record_ids)
-    done = submitted_counts(record_ids, responses) >= min_submitted
+    done = completed_mask(record_ids, responses, min_submitted)
     completed = int(done.sum())
     out: dict[str, Any] = {"total": n, "completed": completed, "pending": n - completed}
     if not with_users_distribution:

@@ -49,7 +49,18 @@ if TYPE_CHECKING:
     from nb_feedback.store.view import DatasetView
 
 
-class RatingQuestionStrategy(str, Enum):
+class _UnifiesRecords:
+    """The strategy method every v1 strategy enum has (one body for all five)."""
+
+    def compute_unified_responses(self, records: Any, question: Any) -> Any:
+        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
+
+        Sets ``record.unified_responses[question.name]``; returns ``records``.
+        """
+        return unify_records(self, records, question)
+
+
+class RatingQuestionStrategy(_UnifiesRecords, str, Enum):
     """How to unify ratings: mean, majority, max or min."""
 
     MEAN = "mean"
@@ -57,15 +68,8 @@ class RatingQuestionStrategy(str, Enum):
     MAX = "max"
     MIN = "min"
 
-    def compute_unified_responses(self, records: Any, question: Any) -> Any:
-        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
 
-        Sets ``record.unified_responses[question.name]``; returns ``records``.
-        """
-        return unify_records(self, records, question)
-
-
-class RankingQuestionStrategy(str, Enum):
+class RankingQuestionStrategy(_UnifiesRecords, str, Enum):
     """How to unify rankings: mean, majority, max or min (per item)."""
 
     MEAN = "mean"
@@ -73,55 +77,27 @@ class RankingQuestionStrategy(str, Enum):
     MAX = "max"
     MIN = "min"
 
-    def compute_unified_responses(self, records: Any, question: Any) -> Any:
-        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
 
-        Sets ``record.unified_responses[question.name]``; returns ``records``.
-        """
-        return unify_records(self, records, question)
-
-
-class LabelQuestionStrategy(str, Enum):
+class LabelQuestionStrategy(_UnifiesRecords, str, Enum):
     """How to unify labels: majority or disagreement (majority_weighted is v1's, unbuilt)."""
 
     MAJORITY = "majority"
     MAJORITY_WEIGHTED = "majority_weighted"
     DISAGREEMENT = "disagreement"
 
-    def compute_unified_responses(self, records: Any, question: Any) -> Any:
-        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
 
-        Sets ``record.unified_responses[question.name]``; returns ``records``.
-        """
-        return unify_records(self, records, question)
-
-
-class MultiLabelQuestionStrategy(str, Enum):
+class MultiLabelQuestionStrategy(_UnifiesRecords, str, Enum):
     """How to unify label sets: majority or disagreement."""
 
     MAJORITY = "majority"
     MAJORITY_WEIGHTED = "majority_weighted"
     DISAGREEMENT = "disagreement"
 
-    def compute_unified_responses(self, records: Any, question: Any) -> Any:
-        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
 
-        Sets ``record.unified_responses[question.name]``; returns ``records``.
-        """
-        return unify_records(self, records, question)
-
-
-class TextQuestionStrategy(str, Enum):
+class TextQuestionStrategy(_UnifiesRecords, str, Enum):
     """Texts are not merged: ``disagreement`` keeps every submitted text."""
 
     DISAGREEMENT = "disagreement"
-
-    def compute_unified_responses(self, records: Any, question: Any) -> Any:
-        """Unify ``question``'s submitted answers on each of ``records`` (v1's strategy method).
-
-        Sets ``record.unified_responses[question.name]``; returns ``records``.
-        """
-        return unify_records(self, records, question)
 
 
 _STRATEGIES: dict[str, type[Enum]] = {

@@ -17,7 +17,7 @@ import numpy as np
 import traitlets
 
 from nb_feedback.base.errors import FeedbackError, ResponseError
-from nb_feedback.domain.comparisons import display
+from nb_feedback.domain.comparisons import compared_fields, display
 from nb_feedback.domain.records import Response, check_user
 from nb_feedback.widget.protocol import (
     FILTERS,
@@ -98,7 +98,7 @@ class FeedbackWidget(anywidget.AnyWidget):
         self._window_ids: set[str] = set()
         self._observing = False  # True once _on_position follows the position trait
         with self.hold_sync():
-            self.schema = dict(_schema_payload(dataset))
+            self.schema = dict(schema_payload(dataset))
             self.user = user
             self.persistent = dataset.folder is not None
             self.folder = str(dataset.folder or "")
@@ -435,9 +435,14 @@ class FeedbackWidget(anywidget.AnyWidget):
         self.send(error)
 
 
-def _schema_payload(dataset: AnnotatedDataset) -> SchemaPayload:
+def schema_payload(dataset: AnnotatedDataset) -> SchemaPayload:
     """Return the part of the schema the view shows: fields, questions and guidelines."""
     schema = dataset.schema.to_dict()
+    # the view shows a ranking as a comparison exactly when the kernel says so here, so the
+    # widget, the stored provenance and the preference export follow one rule
+    for q in schema["questions"]:
+        if q.get("kind") == "ranking_question":
+            q["compared_fields"] = compared_fields(dataset.schema, str(q["name"]))
     return {
         "fields": schema["fields"],
         "questions": schema["questions"],

@@ -130,6 +130,9 @@ class RankingQuestion(_QuestionBase):
     values: list[LabelOption]
     ties: bool
     """May two options share a rank."""
+    compared_fields: list[str] | None
+    """The text fields it compares (``domain.comparisons.compared_fields``), or None: no
+    comparison. The view shows a comparison exactly when this is a list."""
 
 
 class SpanQuestion(_QuestionBase):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nb_feedback.base.errors import ResponseError
+from nb_feedback.domain.distribution import answered_rows, in_queue, is_completed, submitted_rows
 from nb_feedback.widget.protocol import ReviewAnswer, TeamPayload
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ def walk(dataset: AnnotatedDataset, user: str, review: bool) -> np.ndarray:
     if not review:
         return dataset.queue_positions(user)
     frame = dataset.tables().responses  # record_id, user, status: no values decoded
-    others = frame[(frame["user"] != user) & (frame["status"] == "submitted")]
-    mine = frame.loc[(frame["user"] == user) & (frame["status"] != "draft"), "record_id"]
+    others = frame[(frame["user"] != user).to_numpy() & submitted_rows(frame)]
+    mine = frame.loc[answered_rows(frame, user), "record_id"]
     wanted = set(others["record_id"]) - set(mine)
     if not wanted:
         return np.zeros(0, dtype=np.int64)
@@ -53,10 +54,7 @@ def finished(dataset: AnnotatedDataset, user: str, record_ids: Sequence[str]) ->
     need = dataset.distribution.min_submitted
     out = []
     for record_id in set(record_ids):
-        responses = dataset.responses_for(record_id)
-        submitted = sum(r.status == "submitted" for r in responses)
-        mine = any(r.user == user and r.status != "draft" for r in responses)
-        if submitted >= need or mine:
+        if not in_queue(dataset.responses_for(record_id), user, need):
             out.append(dataset.position_of(record_id))
     return np.asarray(out, dtype=np.int64)
 
@@ -92,8 +90,7 @@ class TeamTally:
                 at = self._dataset.position_of(record_id)
             except ResponseError:
                 continue
-            responses = self._dataset.responses_for(record_id)
-            done = sum(r.status == "submitted" for r in responses) >= need
+            done = is_completed(self._dataset.responses_for(record_id), need)
             if done != self._done[at]:
                 self._done[at] = done
                 self.completed += 1 if done else -1

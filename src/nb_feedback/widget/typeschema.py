@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import ast
 import inspect
-import json
 import types
 import typing
 from collections.abc import Iterator, Mapping
 from typing import Any, Literal, Union, get_args, get_origin, is_typeddict
 
+from nb_feedback.base._arrowtext import dumps
 from nb_feedback.domain._checks import short_repr
 
 _SCALARS: dict[object, tuple[str, str]] = {  # python type: (JSON Schema type, TypeScript)
@@ -230,7 +230,7 @@ class Contract:
         out = [f"// {line}".rstrip() for line in header.splitlines()]
         for name, values in self.constants.items():
             alias = self._name_of(values)
-            listed = ", ".join(json.dumps(v) for v in get_args(values))
+            listed = ", ".join(dumps(v, "a wire literal") for v in get_args(values))
             out += ["", f"export const {name}: readonly {alias}[] = [{listed}];"]
         for name, tp in self.names.items():
             out.append("")
@@ -259,7 +259,7 @@ class Contract:
             return _SCALARS[tp][1]
         origin, args = get_origin(tp), get_args(tp)
         if origin is Literal:
-            return " | ".join(json.dumps(a) for a in args)
+            return " | ".join(dumps(a, "a wire literal") for a in args)
         if origin in (Union, types.UnionType):
             return " | ".join(self._ts(a) for a in args)
         if origin is list:
