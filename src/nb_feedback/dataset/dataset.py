@@ -20,12 +20,12 @@ from nb_feedback.domain.distribution import (
 from nb_feedback.domain.metadata import MetadataProperty
 from nb_feedback.domain.records import (
     DEFAULT_USER,
-    STATUSES,
     FeedbackRecord,
     Response,
     check_status,
     check_time_spent,
     check_user,
+    is_status,
     normalize_response,
     unwrap_values,
 )
@@ -249,7 +249,7 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
         if type(record_id) is not str or record_id not in self._ids_and_positions()[1]:
             self.position_of(record_id)  # raises naming what is wrong
         user = check_user(DEFAULT_USER if user is None else user, where)
-        if status not in STATUSES or type(status) is not str:
+        if type(status) is not str or not is_status(status):
             status = check_status(status, where)
         if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
