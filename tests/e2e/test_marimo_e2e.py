@@ -2,7 +2,8 @@
 
 marimo hosts the widget as ``mo.ui.anywidget(w)`` in a shadow root and applies the kernel's trait
 changes one at a time; this proves answers typed back to back all reach disk and that focus stays
-in the answer box after every submit.
+in the answer box after every submit, and that a long record shown whole keeps its answers and
+Submit in view while the page scrolls it past (scroll keys in its box move the box, not the page).
 """
 
 from __future__ import annotations
@@ -185,3 +186,60 @@ def test_marimo_screenshot(marimo_app: tuple[str, Path], page: Page) -> None:
     out = Path(os.environ["NBF_SCREENSHOT_DIR"]) / "widget-marimo-dark.png"
     out.parent.mkdir(parents=True, exist_ok=True)
     root.screenshot(path=str(out))
+
+
+LONG_DATASET = textwrap.dedent(
+    """\
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt", title="Prompt")],
+        questions=[rg.TextQuestion(name="answer", title="Answer")],
+    )
+    ds.add_records([{{"prompt": f"Prompt {{i}}. " + "A long prompt line. " * 180}}
+                    for i in range(3)])
+    ds.save({folder!r})"""
+)
+
+
+def test_marimo_long_record_keeps_its_answers_and_submit_in_view(
+    tmp_path: Path, page: Page
+) -> None:
+    folder = tmp_path / "data"
+    with running_marimo(tmp_path, "light", LONG_DATASET.format(folder=str(folder))) as url:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto(url)
+        root = page.get_by_test_id("nbf-root")
+        expect(root.get_by_test_id("nbf-position")).to_have_text(
+            "Record 1 of 3", timeout=TIMEOUT_MS
+        )
+        # scroll keys at the end of the prompt's box scroll the box, not marimo's page
+        prompt = root.get_by_test_id("nbf-field-prompt")
+        prompt.focus()
+        top_before = (root.bounding_box() or {"y": 0.0})["y"]
+        for key in ("End", "PageDown", "Space", "PageDown"):
+            page.keyboard.press(key)
+        expect(prompt).to_be_focused()
+        assert prompt.evaluate("b => b.scrollTop") > 0
+        moved = (root.bounding_box() or {"y": 0.0})["y"] - top_before
+        assert moved == 0, f"the page moved by {moved} px"
+        # "Show all", then the page scrolled down: the record goes by, Submit stays in view
+        root.get_by_test_id("nbf-expand-prompt").click()
+        submit = root.get_by_role("button", name="Submit", exact=True)
+        answer = root.get_by_role("textbox", name="Answer", exact=True)
+        measured = []
+        for step in (300, 300):
+            root.hover()
+            page.mouse.wheel(0, step)
+            page.wait_for_timeout(300)
+            expect(submit).to_be_in_viewport()
+            expect(answer).to_be_in_viewport()
+            widget_top = (root.bounding_box() or {"y": 0.0})["y"]
+            submit_top = (submit.bounding_box() or {"y": -1.0})["y"]
+            measured.append(f"widget top {widget_top:.0f}px -> Submit top {submit_top:.0f}px")
+        assert (root.bounding_box() or {"y": 0.0})["y"] < 0  # the record really went by
+        answer.click()
+        page.keyboard.type("seen whole")
+        page.keyboard.press("Control+Enter")
+        expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
+        assert answers(folder) == {0: ("submitted", {"answer": "seen whole"})}
+        if os.environ.get("E2E_SHOW_TIMINGS"):
+            print(f"\n[marimo] page moved by scroll keys: {moved}px; Submit's top: {measured}")
