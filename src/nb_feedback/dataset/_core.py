@@ -111,9 +111,8 @@ class DatasetCore:
         self._writer: persistence.FolderWriter | None = None  # set once the dataset has a folder
         self._listeners: list[Listener] = []
         # compute_unified_responses, committed as UnifyAnswers: per question the values (read
-        # form), the time of the change applied, and its stored form (for checkpoints)
+        # form), and the time and stored form of the change applied (for checkpoints)
         self._unified: dict[str, dict[str, list[Any]]] = {}
-        self._unified_at: dict[str, float] = {}
         self._stored_unified: dict[str, tuple[float, dict[str, list[dict[str, Any]]]]] = {}
         self._read_only: str | None = None
         self._reader: persistence.FolderReader | None = None  # other writers' news, see refresh()
@@ -634,14 +633,13 @@ class DatasetCore:
         """Apply one question's unified answers, unless a later unification is held."""
         from nb_feedback.team.unification import UnifiedValueSchema
 
-        held = self._unified_at.get(change.question)
-        if held is not None and at < held:
+        held = self._stored_unified.get(change.question)
+        if held is not None and at < held[0]:
             return []  # the later unification wins, as for every other change
         self._unified[change.question] = {
             record_id: [UnifiedValueSchema(v["value"], v["strategy"]) for v in values]
             for record_id, values in change.by_record.items()
         }
-        self._unified_at[change.question] = at
         self._stored_unified[change.question] = (at, dict(change.by_record))
         return change.record_ids()
 

@@ -68,8 +68,10 @@ def without_parameters(doc: str, names: tuple[str, ...]) -> str:
     skipping = False
     for line in doc.splitlines():
         entry = re.match(r"^(\w+)\s*:", line)
-        if entry or (line and not line[0].isspace()):
-            skipping = bool(entry) and entry.group(1) in names  # type: ignore[union-attr]
+        if entry:  # a parameter's entry starts: skip it and its indented lines if named
+            skipping = entry.group(1) in names
+        elif line and not line[0].isspace():  # any other unindented line ends the entry
+            skipping = False
         if not skipping:
             out.append(line)
     return "\n".join(out)
