@@ -602,20 +602,35 @@ class DatasetCore:
     def _subset(
         self, keep: np.ndarray, responses: pd.DataFrame, record_of: np.ndarray | None
     ) -> Self:
-        out = type(self).__new__(type(self))
         if record_of is None:
             record_of = self._record_positions(responses)
         kept = np.append(keep, False)[record_of]
         # copy-on-write frames: a filter that keeps everything shares them, and no copy is made
         everything = bool(kept.all())
-        out._init(self._schema, self._records, responses if everything else responses[kept])
-        out._unified = self._unified  # a read-only view shows the unified answers it came with
+        # the records are copied only when first read (to_sft needs no copy)
+        positions = None if keep.all() else np.flatnonzero(keep)
+        out = self._read_only_view(
+            responses if everything else responses[kept], positions, "filter_by()"
+        )
         out._response_rows_at = record_of if everything else record_of[kept]
-        if not keep.all():
-            # the records are copied only when first read (to_sft needs no copy)
-            out._view = (self._records, np.flatnonzero(keep))
+        return out
+
+    def _read_only_view(
+        self, responses: pd.DataFrame, positions: np.ndarray | None, made_by: str
+    ) -> Self:
+        """Return a read-only dataset of this one's records and ``responses``.
+
+        ``positions`` picks the records and their order (None: all, as they are); the view
+        shows the unified answers this dataset holds. ``made_by`` names it in the refusal of
+        a write.
+        """
+        out = type(self).__new__(type(self))
+        out._init(self._schema, self._records, responses)
+        out._unified = self._unified
+        if positions is not None:
+            out._view = (self._records, positions)
         out._read_only = (
-            "this dataset is a filter_by() result; add answers to the dataset it came from"
+            f"this dataset is a {made_by} result; add answers to the dataset it came from"
         )
         return out
 

@@ -533,14 +533,7 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
         from nb_feedback.dataset.sorting import sort_positions
 
         positions = sort_positions(self, sort, order)
-        out = FeedbackDataset.__new__(FeedbackDataset)
-        out._init(self._schema, self._records, self._responses.frame())
-        out._unified = self._unified
-        out._view = (self._records, positions)
-        out._read_only = (
-            "this dataset is a sort_by() result; add answers to the dataset it came from"
-        )
-        return out
+        return self._read_only_view(self._responses.frame(), positions, "sort_by()")
 
     def annotate(self, user: str = "annotator", **kwargs: Any) -> FeedbackWidget:
         """Return the annotation widget for ``user`` (display it, or leave it last in a cell).
