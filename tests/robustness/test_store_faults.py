@@ -13,7 +13,10 @@ unacknowledged is half-applied, the folder opens, replicas converge):
   both converge to one state.
 
 ``NBF_FAULT_RUNS`` (default 1) repeats the randomized scenarios: ``NBF_FAULT_RUNS=20`` is the
-longer local profile.
+longer local profile. At the end the module prints what it checked (``-s`` shows it): per
+scenario the runs, the acknowledged changes looked for after the fault, how many of them were
+lost and how many batches were found half applied; ``NBF_FAULT_SUMMARY=FILE`` also writes it
+as JSON.
 """
 
 from __future__ import annotations
@@ -41,6 +44,44 @@ from nb_feedback.store import persistence
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 RUNS = int(os.environ.get("NBF_FAULT_RUNS", "1"))
+
+SUMMARY: dict[str, dict[str, int]] = {}
+"""Per scenario (test function): runs, acked changes looked for, lost, half-applied batches."""
+
+
+def _tally(*, acked: int, lost: int, half: int = 0) -> None:
+    """Add what this run checked to ``SUMMARY`` (called before the run's asserts)."""
+    name = os.environ["PYTEST_CURRENT_TEST"].split("::")[-1].split("[")[0].split(" ")[0]
+    row = SUMMARY.setdefault(name, {"runs": 0, "acked": 0, "lost": 0, "half_applied": 0})
+    row["acked"] += acked
+    row["lost"] += lost
+    row["half_applied"] += half
+
+
+@pytest.fixture(autouse=True)
+def _count_run(request: pytest.FixtureRequest) -> Any:
+    yield
+    name = request.node.originalname
+    row = SUMMARY.setdefault(name, {"runs": 0, "acked": 0, "lost": 0, "half_applied": 0})
+    row["runs"] += 1
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _summary() -> Any:
+    yield
+    rows = SUMMARY.values()
+    total = {
+        "scenarios": len(SUMMARY),
+        "runs": sum(r["runs"] for r in rows),
+        "acked": sum(r["acked"] for r in rows),
+        "lost": sum(r["lost"] for r in rows),
+        "half_applied": sum(r["half_applied"] for r in rows),
+        "fault_runs": RUNS,
+    }
+    text = json.dumps({"total": total, "by_scenario": SUMMARY}, indent=1)
+    print(f"\nstore fault tests checked: {text}")
+    if os.environ.get("NBF_FAULT_SUMMARY"):
+        Path(os.environ["NBF_FAULT_SUMMARY"]).write_text(text + "\n", "utf-8")
 
 
 def _schema() -> dict[str, Any]:
@@ -173,7 +214,7 @@ def _check_acked(folder: Path, ack_files: dict[str, Path]) -> dict[str, int]:
             counts["answers"] += 1
             if rid in deleted:
                 continue
-            got = ds.response_of(rid, user)
+            got = ds.response_of(rid, user) if ds._holds(rid) else None
             # the acked answer, or a later one of the same writer (written, then killed
             # before its ack line): never an earlier one, never none
             if got is None or int(got.plain_values()["demonstration"].split()[-1]) < k:
@@ -186,7 +227,7 @@ def _check_acked(folder: Path, ack_files: dict[str, Path]) -> dict[str, int]:
             counts["edits"] += 1
             if rid in deleted:
                 continue
-            if ds.record_by_id(rid).metadata.get(key, -1) < value:
+            if not ds._holds(rid) or ds.record_by_id(rid).metadata.get(key, -1) < value:
                 counts["lost"] += 1
         prompts = {r.fields["prompt"] for r in ds}
         for a in acks:
@@ -195,7 +236,7 @@ def _check_acked(folder: Path, ack_files: dict[str, Path]) -> dict[str, int]:
                 counts["lost"] += a["prompt"] not in prompts
             if a["kind"] == "bulk":
                 for rid in a["ids"]:
-                    got = None if rid in deleted else ds.response_of(rid, a["user"])
+                    got = ds.response_of(rid, a["user"]) if ds._holds(rid) else None
                     if rid not in deleted and got is None:
                         counts["lost"] += 1
     for rid in deleted:
@@ -236,6 +277,7 @@ def test_a_team_of_processes_with_kills_loses_no_acked_change(tmp_path: Path, ru
         assert proc.returncode in (0, -signal.SIGKILL), f"{role}: {err.decode()[-2000:]}"
     counts = _check_acked(folder, ack_files)
     print(f"team run {run}: {counts}, killed {victims}")
+    _tally(acked=counts["acked"], lost=counts["lost"])
     assert counts["lost"] == 0, counts
     assert counts["answers"] > 15 and counts["edits"] > 3
     report = check_folder(folder)
@@ -297,17 +339,26 @@ def test_a_disk_that_fills_mid_write_loses_no_acked_answer(tmp_path: Path, fail_
         warnings.simplefilter("error")  # a rolled-back write leaves nothing to warn about
         ds = rg.FeedbackDataset.from_disk(folder)
     last: dict[str, int] = {}
+    lost = []
+    first = [rec.id for rec in ds][:3]
     for a in lines:
         if a["kind"] == "answer":
             last[a["record_id"]] = a["k"]
-        if a["kind"] == "edit":
-            assert ds.record_by_id(a["record_id"]).metadata.get("k", -1) >= a["k"]
+        if a["kind"] == "edit" and ds.record_by_id(a["record_id"]).metadata.get("k", -1) < a["k"]:
+            lost.append(a)
+        # a bulk batch answers the first 3 records (a later batch may have replaced its values)
+        if a["kind"] == "bulk" and any(ds.response_of(r, "bulk") is None for r in first):
+            lost.append(a)
     for rid, k in last.items():
         got = ds.response_of(rid, "ann")
-        assert got is not None and got.plain_values()["demonstration"] == f"answer {k}"
+        if got is None or got.plain_values()["demonstration"] != f"answer {k}":
+            lost.append({"kind": "answer", "record_id": rid, "k": k})
     failed = {a["k"] for a in lines if a["kind"] == "failed"}
     values = {r.plain_values()["demonstration"] for rec in ds for r in rec.responses}
-    assert not any(f"answer {k}" in values or f"bulk {k}" in values for k in failed)
+    half = [k for k in failed if f"answer {k}" in values or f"bulk {k}" in values]
+    _tally(acked=sum(a["kind"] != "failed" for a in lines), lost=len(lost), half=len(half))
+    assert not lost, lost
+    assert not half, half
 
 
 def test_a_failed_write_raises_storage_error_and_changes_nothing_in_memory(
@@ -346,9 +397,9 @@ def test_a_later_answer_wins_after_the_clock_goes_back(
     monkeypatch.setattr(_hlc.CLOCK, "_wall", lambda: real() - 300)  # NTP stepped 5 min back
     ds.add_response(ids[0], {"demonstration": "later"}, user="ann")
     ds.close()
-    assert rg.FeedbackDataset.from_disk(folder).response_of(ids[0], "ann").plain_values() == {
-        "demonstration": "later"
-    }
+    got = rg.FeedbackDataset.from_disk(folder).response_of(ids[0], "ann")
+    _tally(acked=1, lost=int(got is None or got.plain_values() != {"demonstration": "later"}))
+    assert got is not None and got.plain_values() == {"demonstration": "later"}
 
 
 SKEWED = """
@@ -369,7 +420,9 @@ def test_a_process_with_a_slow_clock_still_wins_with_its_later_answer(tmp_path: 
         proc = _child(SKEWED, str(folder), ids[0], value, str(skew))
         assert proc.wait(timeout=60) == 0, proc.stderr.read().decode()  # type: ignore[union-attr]
     got = rg.FeedbackDataset.from_disk(folder).response_of(ids[0], "ann")
-    assert got is not None and got.plain_values() == {"demonstration": "second, clock right"}
+    right = got is not None and got.plain_values() == {"demonstration": "second, clock right"}
+    _tally(acked=1, lost=int(not right))
+    assert right, got
 
 
 # ------------------------------------------------------------------- damage in every file
@@ -547,12 +600,22 @@ ds = rg.FeedbackDataset.from_disk(folder)
 out = open(acks, "a")
 for k in range(40):
     ds.refresh()
+    held = [r.id for r in ds]  # records the other replica added too, once they arrived
     rid = rnd.choice(ids)
     if k % 3 == 0:
+        rid = rnd.choice(held)
         meta = dict(ds.record_by_id(rid).metadata)
         meta[user] = k
         ds.update_records([{"id": rid, "metadata": meta}])
         out.write(json.dumps({"kind": "edit", "record_id": rid, "key": user, "value": k}) + "\\n")
+    elif k % 5 == 1:  # a record part: its line may arrive before the part itself
+        ds.add_records([{"prompt": f"added {user} {k}"}])
+        out.write(json.dumps({"kind": "add", "prompt": f"added {user} {k}"}) + "\\n")
+    elif k % 7 == 2:  # a batch of answers: a part too
+        some = rnd.sample(held, 2)
+        ds.add_responses([{"record_id": r, "demonstration": f"{user} bulk {k}"} for r in some],
+                         user=user + "-bulk")
+        out.write(json.dumps({"kind": "bulk", "user": user + "-bulk", "ids": some}) + "\\n")
     else:
         ds.add_response(rid, {"demonstration": f"{user} {k}"}, user=user)
         out.write(json.dumps({"kind": "answer", "record_id": rid, "user": user, "k": k}) + "\\n")
@@ -615,6 +678,8 @@ def test_two_replicas_of_a_synced_folder_converge(tmp_path: Path, run: int) -> N
     for replica in (a, b):
         counts = _check_acked(replica, {"ann": tmp_path / "ann.acks", "bob": tmp_path / "bob.acks"})
         print(f"replica {replica.name}, run {run}: {counts}")
+        # the same acked changes are looked for in each replica: counted once, lost in either
+        _tally(acked=counts["acked"] if replica == a else 0, lost=counts["lost"])
         assert counts["lost"] == 0, counts
 
 
@@ -669,7 +734,9 @@ def test_a_batch_killed_midway_is_kept_whole_or_not_at_all(tmp_path: Path, kind:
             n, before = n - before, n
         elif n == 60_000:  # answers and edits: a whole earlier batch stays whole
             before = n
-        assert n in (0, 60_000) or (kind != "records" and n == before), (kind, attempt, n)
+        half = not (n in (0, 60_000) or (kind != "records" and n == before))
+        _tally(acked=int(acked), lost=int(acked and n != 60_000), half=int(half))
+        assert not half, (kind, attempt, n)
         assert n == 60_000 or not acked
         outcomes.add(n)
     print(kind, sorted(outcomes))

@@ -321,3 +321,67 @@ def test_an_answer_that_arrives_before_its_record_survives_a_checkpoint(tmp_path
         shutil.copyfile(f, theirs / f.name)
     again = rg.FeedbackDataset.from_disk(tmp_path / "a")
     assert again.response_of(late, "bob") is not None
+
+
+def _deliver(src: Path, dst: Path, writer: str, names: list[str] | None = None) -> None:
+    """Copy writer ``writer``'s files from ``src`` to ``dst``, each whole (a sync service)."""
+    import shutil
+
+    theirs = dst / persistence.WRITERS / writer
+    theirs.mkdir(parents=True, exist_ok=True)
+    for f in sorted((src / persistence.WRITERS / writer).iterdir()):
+        if names is None or f.name in names:
+            shutil.copyfile(f, theirs / f.name)
+
+
+def test_a_part_that_arrives_after_its_line_is_taken_in_and_survives_a_checkpoint(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    _dataset(1).save(tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    a = rg.FeedbackDataset.from_disk(tmp_path / "a")
+    b = rg.FeedbackDataset.from_disk(tmp_path / "b")
+    b.add_records([{"prompt": "made on b"}])
+    made = b[1].id
+    b.add_responses([{"record_id": b[0].id, "demonstration": "bulk on b"}], user="bulk")
+    assert b._writer is not None
+    # the sync delivers b's changes log first, the parts it names later
+    _deliver(tmp_path / "b", tmp_path / "a", b._writer.id, [persistence.CHANGES])
+    with pytest.warns(rg.LoadWarning, match="not there yet"):
+        a.refresh()
+    assert not a._holds(made)
+    a.save()  # a checkpoint while the parts are still on their way
+    with pytest.warns(rg.LoadWarning, match="not there yet"):
+        rg.FeedbackDataset.from_disk(tmp_path / "a")
+    _deliver(tmp_path / "b", tmp_path / "a", b._writer.id)
+    a.refresh()
+    for ds in (a, rg.FeedbackDataset.from_disk(tmp_path / "a")):
+        assert ds._holds(made)
+        assert ds.response_of(b[0].id, "bulk") is not None
+
+
+def test_an_edit_that_arrives_before_its_record_lands_once_the_record_does(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    _dataset(1).save(tmp_path / "a")
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    a = rg.FeedbackDataset.from_disk(tmp_path / "a")
+    adder = rg.FeedbackDataset.from_disk(tmp_path / "b")
+    editor = rg.FeedbackDataset.from_disk(tmp_path / "b")
+    adder.add_records([{"prompt": "made on b", "metadata": {"source": "new"}}])
+    made = adder[1].id
+    editor.refresh()
+    editor.update_records([{"id": made, "metadata": {"source": "new", "checked": True}}])
+    assert adder._writer is not None and editor._writer is not None
+    # the editor's files reach a before the adder's: the edit names a record a has not seen
+    _deliver(tmp_path / "b", tmp_path / "a", editor._writer.id)
+    a.refresh()
+    a.save()  # the edit waiting for its record travels in the checkpoint
+    _deliver(tmp_path / "b", tmp_path / "a", adder._writer.id)
+    a.refresh()
+    for ds in (a, rg.FeedbackDataset.from_disk(tmp_path / "a")):
+        assert ds.record_by_id(made).metadata == {"source": "new", "checked": True}

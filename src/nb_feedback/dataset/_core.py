@@ -120,6 +120,9 @@ class DatasetCore:
         # answers read from the folder to records not seen yet (a sync service delivers a
         # record part late): kept, and applied once the record arrives
         self._held = T.empty_responses()
+        # record edits read from the folder to records not seen yet, (time, writer, entry):
+        # applied once the record arrives, by the same rule
+        self._held_edits: list[tuple[float, str, tuple[Any, ...]]] = []
         # the time of the latest change applied per record-edit entry, schema, withdrawn answer
         self._edit_clocks: dict[tuple[str, str, str | None], tuple[float, str]] = {}
         self._schema_at = 0.0
@@ -412,6 +415,9 @@ class DatasetCore:
         if isinstance(change, DeleteRecords):
             ids = [i for i in change.ids if self._holds(i)]
             self._deleted.update(change.ids)
+            if self._held_edits:  # edits waiting for a record that is now gone
+                gone = set(change.ids)
+                self._held_edits = [h for h in self._held_edits if h[2][0] not in gone]
             if ids:
                 frame = self._records
                 keep = ~T.isin(frame[T.ID], ids).to_numpy()
@@ -467,13 +473,20 @@ class DatasetCore:
         if len(self._held):  # answers that were waiting for these records
             waiting, self._held = self._held, T.empty_responses()
             self._take_answers(waiting)
+        if self._held_edits:  # edits that were waiting for these records
+            edits, self._held_edits = self._held_edits, []
+            for at, writer, entry in edits:  # those still waiting are held again
+                self._apply_patch(PatchRecords([entry]), (at, writer))
         return [str(i) for i in records[T.ID].tolist()]
 
     def _apply_patch(self, patch: PatchRecords, clock: tuple[float, str]) -> list[str]:
         touched = []
         for record_id, entries in group_by_record(patch.entries).items():
             if not self._holds(record_id):
-                continue  # deleted, or not read yet: its part brings the latest values
+                if record_id not in self._deleted:  # not read yet: a synced folder delivers
+                    # its part late; the edit waits for it
+                    self._held_edits += [(clock[0], clock[1], tuple(e)) for e in entries]
+                continue
             slot = self._edits.setdefault(record_id, {})
             for _, column, key, present, value in entries:
                 held = self._edit_clocks.get((record_id, column, key))
@@ -751,6 +764,11 @@ class DatasetCore:
             unified=dict(self._stored_unified),
             covers=covers,
             held=len(self._held),
+            waiting={
+                w: [x.decode("utf-8") for x in lines]
+                for w, lines in (self._reader.waiting if self._reader else {}).items()
+            },
+            held_edits=list(self._held_edits),
             torn={**self._torn_seen, **(self._reader.partial if self._reader else {})},
         )
 

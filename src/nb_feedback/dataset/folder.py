@@ -61,7 +61,7 @@ class FolderMixin(DatasetCore):
             return folder
         writer = persistence.FolderWriter(folder)
         state = self._state()
-        state.writer, state.covers = writer.id, {}
+        state.writer, state.covers, state.waiting = writer.id, {}, {}
         persistence.save_new_folder(
             folder, state, writer, overwrite=overwrite, show_progress=show_progress
         )
@@ -157,6 +157,7 @@ class FolderMixin(DatasetCore):
         out._deleted, out._removed = set(base.deleted), dict(base.removed)
         out._edit_clocks = dict(base.edit_clocks)
         out._torn_seen = dict(base.torn)
+        out._held_edits = list(base.held_edits)
         for (record_id, reviewer), (at, note) in base.notes.items():
             if note is None:
                 out._reviews().withdraw(record_id, reviewer, at)
@@ -168,7 +169,7 @@ class FolderMixin(DatasetCore):
             out._held = responses[len(responses) - held :].reset_index(drop=True)
         CLOCK.observe(base.at)
         out._folder, out._writer = folder, persistence.FolderWriter(folder)
-        out._reader = persistence.FolderReader(folder, base.covers)
+        out._reader = persistence.FolderReader(folder, base.covers, base.waiting)
         news = out._reader.read_new()
         out._take_news(news)
         damage = skipped + news.skipped + persistence.torn_tails(out._reader, base.torn)

@@ -484,6 +484,11 @@ class Checkpoint:
     torn: dict[str, int] = field(default_factory=dict)
     """Bytes after the last whole line of each file when the state was taken (already
     reported: a torn tail of a writer that died is warned about once, not at every open)."""
+    waiting: dict[str, list[str]] = field(default_factory=dict)
+    """Per writer, the lines read whose part had not arrived (a synced folder delivers files
+    late): ``covers`` includes them, so they are read again from here until the part is there."""
+    held_edits: list[tuple[float, str, tuple[Any, ...]]] = field(default_factory=list)
+    """Record edits (time, writer, entry) to records not read yet, applied when they arrive."""
 
     def to_dict(self, name: str) -> dict[str, Any]:
         """Return the JSON form of the checkpoint file."""
@@ -506,6 +511,8 @@ class Checkpoint:
             "covers": self.covers,
             "torn": self.torn,
             "held": self.held,
+            "waiting": self.waiting,
+            "held_edits": [[t, w, list(e)] for t, w, e in self.held_edits],
         }
 
 
@@ -552,6 +559,10 @@ def read_checkpoint(path: Path) -> Checkpoint:
             covers={str(k): int(v) for k, v in body.get("covers", {}).items()},
             torn={str(k): int(v) for k, v in body.get("torn", {}).items()},
             held=int(body.get("held", 0)),
+            waiting={
+                str(w): [str(x) for x in lines] for w, lines in body.get("waiting", {}).items()
+            },
+            held_edits=[(float(t), str(w), tuple(e)) for t, w, e in body.get("held_edits", [])],
         )
     except (FileNotFoundError, StorageError):
         raise
@@ -606,9 +617,20 @@ class FolderReader:
     to follow other processes (``FeedbackDataset.refresh``): one reading path.
     """
 
-    def __init__(self, folder: Path, covers: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        covers: dict[str, int] | None = None,
+        waiting: dict[str, list[str]] | None = None,
+    ) -> None:
         self.folder = folder
         self.offsets: dict[str, int] = dict(covers or {})
+        self.waiting: dict[str, list[bytes]] = {
+            w: [x.encode("utf-8") for x in lines] for w, lines in (waiting or {}).items() if lines
+        }
+        """Per writer, the lines already read whose part is not there yet (a synced folder
+        delivers each file on its own, late): read again at every look until it arrives."""
+        self._told: set[bytes] = set()  # lines whose part was reported as not there yet
         self._manifest = self._manifest_stamp()
         self.replaced = False
         """Whether another dataset was saved over this folder since (``overwrite=True``)."""
@@ -645,6 +667,9 @@ class FolderReader:
                 if not frame.empty:
                     answers.append(frame)
             data = self._new_bytes(f"{writer}/{CHANGES}")
+            waited = self.waiting.pop(writer, [])
+            if waited:  # lines whose part had not arrived: before the new ones, once more
+                data = b"\n".join(waited) + b"\n" + data
             if data:
                 self._read_changes(wdir, data, news)
         answers += [T.conform_responses(b) for b in news.batches if len(b)]
@@ -698,7 +723,16 @@ class FolderReader:
                     news.changes.append((at, wdir.name, self._part(wdir, entry)))
                 else:
                     news.changes.append((at, wdir.name, change))
-            except (FileNotFoundError, StorageError) as exc:  # before ValueError: a subclass
+            except FileNotFoundError as exc:  # not there yet: read the line again next time
+                self.waiting.setdefault(wdir.name, []).append(line)
+                if line not in self._told:
+                    self._told.add(line)
+                    news.skipped.append(
+                        f"{wdir / CHANGES}: a part it names is not there yet ({exc}); its batch "
+                        "is taken in when it arrives (a synced folder delivers files late), "
+                        "and is missing until then"
+                    )
+            except StorageError as exc:  # before ValueError: a subclass
                 news.skipped.append(
                     f"{wdir / CHANGES}: a record part is missing or damaged ({exc})"
                 )
