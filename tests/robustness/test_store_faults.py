@@ -546,6 +546,38 @@ def test_repair_salvages_a_folder_without_its_manifest(tmp_path: Path) -> None:
     assert proc.returncode == 0 and b"OK" in proc.stdout, proc.stdout + proc.stderr
 
 
+@pytest.mark.parametrize("damage", ["checkpoint-file", "every-checkpoint-file", "and-manifest"])
+def test_repair_salvages_a_folder_whose_checkpoints_are_damaged(
+    tmp_path: Path, damage: str
+) -> None:
+    folder, ids = _damaged(tmp_path)  # 4 records saved, 3 answers, an edit, 1 record added
+    ds = rg.FeedbackDataset.from_disk(folder)
+    ds.add_response(ds[4].id, {"demonstration": "to the added record"}, user="bob")
+    ds.close()
+    pattern = "checkpoint-*.json" if damage == "checkpoint-file" else "checkpoint-*"
+    for p in folder.glob(f"writers/*/{pattern}"):
+        p.write_bytes(p.read_bytes()[:20])
+    if damage == "and-manifest":
+        (folder / persistence.MANIFEST).unlink()
+        with pytest.raises(rg.StorageError, match="schema is unknown"):
+            repair_folder(folder)
+        return
+    assert check_folder(folder).error is not None
+    report = repair_folder(folder)
+    fixed = rg.FeedbackDataset.from_disk(folder.with_name("ds.repaired"))
+    said = "\n".join(report.damage)
+    if damage == "checkpoint-file":  # its parts still read: everything is kept
+        assert "read from its parts" in said
+        assert len(fixed) == 5 and len(fixed.responses_frame()) == 4
+        assert fixed.record_by_id(ids[0]).metadata == {"source": "b"}
+    else:  # the saved records are gone with the checkpoint; what the lines hold is kept
+        assert "records that only a checkpoint held" in said
+        assert "3 answer(s) name records no readable file holds" in said
+        assert [r.fields["prompt"] for r in fixed] == ["added"]
+        assert len(fixed.responses_frame()) == 1
+    assert check_folder(folder.with_name("ds.repaired")).ok
+
+
 def test_a_deleted_id_cannot_come_back(tmp_path: Path) -> None:
     folder, ids = _new_folder(tmp_path, n=2)
     ds = rg.FeedbackDataset.from_disk(folder)

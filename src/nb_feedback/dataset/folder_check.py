@@ -105,7 +105,7 @@ def repair_folder(path: str | Path, target: str | Path | None = None) -> FolderR
         try:
             ds = FeedbackDataset.from_disk(folder)
         except StorageError:
-            ds = _from_writers_alone(folder)
+            ds = _from_writers_alone(folder, report)
     ds._read_only = None
     ds._writer = None  # the damaged folder is never written to
     ds._folder = None
@@ -115,11 +115,59 @@ def repair_folder(path: str | Path, target: str | Path | None = None) -> FolderR
     return report
 
 
-def _from_writers_alone(folder: Path) -> FeedbackDataset:
-    """Open a folder whose manifest is gone from its checkpoints and writers' files alone."""
-    from nb_feedback.dataset.dataset import FeedbackDataset
+def _from_writers_alone(folder: Path, report: FolderReport) -> FeedbackDataset:
+    """Open a folder that does not open: from its checkpoints and writers' files alone.
 
-    return FeedbackDataset._from_checkpoints(folder)
+    The manifest gone: from the latest readable checkpoint and the lines it does not cover.
+    No checkpoint readable: from the manifest's schema, the parts of the latest damaged
+    checkpoint that still read (its records and answers), and every writer's lines from the
+    start; what cannot be kept is added to ``report``.
+    """
+    from nb_feedback.dataset.dataset import FeedbackDataset
+    from nb_feedback.store import _tables as T
+
+    if persistence.latest_checkpoint(folder)[0] is not None:
+        return FeedbackDataset._from_checkpoints(folder)
+    try:
+        schema = persistence.manifest_schema(folder)
+    except StorageError:
+        raise StorageError(
+            f"{folder}: cannot salvage: no readable checkpoint and no readable manifest, so the "
+            "dataset's schema is unknown; the folder is left as it is"
+        ) from None
+    records = responses = None
+    for path in persistence.checkpoint_files(folder):  # its file is damaged; its parts may not be
+        stem = path.name[: -len(".json")]
+        try:
+            records = persistence.read_parquet(path.parent / f"{stem}.records.parquet")
+            persistence.check_record_part(path, records)
+            where = path.parent / f"{stem}.responses.parquet"
+            responses = persistence.checked_responses(where, persistence.read_parquet(where))
+        except (StorageError, FileNotFoundError):
+            records = responses = None
+            continue
+        report.damage.append(f"{path}: damaged; its records and answers were read from its parts")
+        if T.VECTORS not in records.columns:
+            records[T.VECTORS] = None
+        break
+    else:
+        report.damage.append(
+            f"{folder}: no checkpoint part is readable: the records that only a checkpoint held "
+            "(those a first save wrote) are lost; records added later and every answer, edit "
+            "and deletion in the writers' lines are kept"
+        )
+    ds = FeedbackDataset.__new__(FeedbackDataset)
+    ds._init(schema, records, responses)
+    ds._reader = persistence.FolderReader(folder)  # every line, from the start
+    news = ds._reader.read_new()
+    ds._take_news(news)
+    report.damage += news.skipped
+    if len(ds._held):
+        report.damage.append(
+            f"{len(ds._held)} answer(s) name records no readable file holds: not kept"
+        )
+        ds._held = T.empty_responses()
+    return ds
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,6 +140,11 @@ def _schema_of(value: Any, where: str) -> Schema:
         raise StorageError(f"{where}: unreadable schema ({type(exc).__name__}: {exc})") from None
 
 
+def manifest_schema(folder: Path) -> Schema:
+    """Return the schema the manifest of ``folder`` was written with (``StorageError`` if none)."""
+    return _schema_of(read_manifest(folder)["schema"], str(folder / MANIFEST))
+
+
 def _write_manifest_once(folder: Path, schema: Schema, writer: str) -> None:
     """Write the manifest of a new folder; refuse if another process made one meanwhile."""
     manifest = {"format_version": FORMAT_VERSION, "schema": schema.to_dict(), "created_by": writer}
