@@ -248,6 +248,19 @@ def test_overwriting_a_folder_another_process_writes_is_refused(tmp_path: Path) 
     assert len(rg.FeedbackDataset.from_disk(tmp_path / "d")) == 1
 
 
+def test_a_stale_copy_cannot_undo_an_overwrite_with_its_checkpoint(tmp_path: Path) -> None:
+    _dataset(3).save(tmp_path / "d")
+    stale = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    stale.update_records([{"id": stale[0].id, "metadata": {"source": "b"}}])  # no lock taken
+    _dataset(1).save(tmp_path / "d", overwrite=True)
+    with (
+        pytest.warns(rg.LoadWarning, match="another dataset was saved over this folder"),
+        pytest.raises(rg.StorageError, match="another dataset was saved over this folder"),
+    ):
+        stale.save()
+    assert len(rg.FeedbackDataset.from_disk(tmp_path / "d")) == 1  # the overwrite stands
+
+
 def test_concurrent_answers_with_equal_times_resolve_the_same_everywhere(tmp_path: Path) -> None:
     _dataset(1).save(tmp_path / "d")
     rid = rg.FeedbackDataset.from_disk(tmp_path / "d")[0].id

@@ -53,6 +53,9 @@ class FolderMixin(DatasetCore):
         if self._folder is not None and folder == self._folder:
             assert self._writer is not None
             self.refresh()  # fold in everything written so far, then cover it
+            # another dataset saved over the folder meanwhile (overwrite=True): a checkpoint of
+            # this one would be the latest and undo it
+            self._check_writable()
             if self._legacy:  # a format 1/2 folder: the checkpoint and the new manifest
                 persistence.upgrade_legacy(folder, self._state(), self._writer)
                 self._legacy = False
