@@ -398,3 +398,29 @@ def test_an_edit_that_arrives_before_its_record_lands_once_the_record_does(
     a.refresh()
     for ds in (a, rg.FeedbackDataset.from_disk(tmp_path / "a")):
         assert ds.record_by_id(made).metadata == {"source": "new", "checked": True}
+
+
+def test_schema_changes_and_unifications_at_one_time_resolve_alike_in_any_order() -> None:
+    import dataclasses
+
+    from nb_feedback.store._changes import ChangeSchema, UnifyAnswers
+
+    rid = _dataset(1)[0].id
+    base = _dataset(1).schema
+    # two writers that read the same change tick the same time (the hybrid clock): a tie
+    changes = [
+        (5.0, "w1", ChangeSchema(dataclasses.replace(base, guidelines="from w1"), {})),
+        (5.0, "w2", ChangeSchema(dataclasses.replace(base, guidelines="from w2 "), {})),
+        (5.0, "w1", UnifyAnswers("demonstration", {rid: [{"value": "a", "strategy": "x"}]})),
+        (5.0, "w2", UnifyAnswers("demonstration", {rid: [{"value": "b", "strategy": "x"}]})),
+    ]
+    seen = set()
+    for order in itertools.permutations(changes):
+        copy = _dataset(1)
+        copy._records = _dataset(1)._records.assign(**{T.ID: [rid]})
+        copy._id_positions = None
+        for at, writer, change in order:
+            copy._apply(change, at, writer)
+        unified = copy.unified_responses["demonstration"][rid][0].value
+        seen.add((copy.schema.guidelines, unified))
+    assert len(seen) == 1, seen

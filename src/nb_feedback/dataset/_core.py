@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nb_feedback.base._arrowtext import loads, strings
+from nb_feedback.base._arrowtext import dumps, loads, strings
 from nb_feedback.base.errors import ResponseError, StorageError
 from nb_feedback.dataset._recordview import RowBlocks
 from nb_feedback.dataset.schema_edits import metadata_columns
@@ -435,8 +435,10 @@ class DatasetCore:
         if isinstance(change, UnifyAnswers):
             return self._take_unified(change, at)
         assert isinstance(change, ChangeSchema)
-        if at < self._schema_at:
-            return []  # a schema change older than the one held: the later one wins
+        if at < self._schema_at or (
+            at == self._schema_at and _tie(change.schema.to_dict()) < _tie(self._schema.to_dict())
+        ):
+            return []  # the later schema change wins; at one time (a tie), the larger content
         columns, drop = change.columns, change.drop
         if not columns and not drop:  # read from a folder: the typed columns it implies
             columns, drop = metadata_columns(self._schema, change.schema, self._records)
@@ -662,8 +664,10 @@ class DatasetCore:
         from nb_feedback.team.unification import UnifiedValueSchema
 
         held = self._stored_unified.get(change.question)
-        if held is not None and at < held[0]:
-            return []  # the later unification wins, as for every other change
+        if held is not None and (
+            at < held[0] or (at == held[0] and _tie(dict(change.by_record)) < _tie(held[1]))
+        ):
+            return []  # the later unification wins; at one time (a tie), the larger content
         self._unified[change.question] = {
             record_id: [UnifiedValueSchema(v["value"], v["strategy"]) for v in values]
             for record_id, values in change.by_record.items()
@@ -775,6 +779,15 @@ class DatasetCore:
     def responses_for(self, record_id: str) -> list[Response]:
         """Return every response to a record."""
         return [_response(row) for row in self._responses.for_record(record_id).values()]
+
+
+def _tie(value: Any) -> str:
+    """Return the key that breaks a tie of two changes of one thing made at one time.
+
+    Their content alone decides, as for answers: every process decides a tie alike, whatever
+    order it read them in.
+    """
+    return dumps(value, "a change's content", StorageError)
 
 
 def _vectors(text: str | None) -> dict[str, list[float]]:
