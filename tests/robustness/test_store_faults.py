@@ -284,6 +284,46 @@ def test_a_team_of_processes_with_kills_loses_no_acked_change(tmp_path: Path, ru
     assert report.error is None, report
 
 
+# ------------------------------------------------------------- reads racing checkpoints
+BUSY = """
+import sys, time
+import nb_feedback as rg
+folder, role = sys.argv[1], sys.argv[2]
+ds = rg.FeedbackDataset.from_disk(folder)
+ids = [r.id for r in ds]
+end, k = time.monotonic() + 3, 0
+while time.monotonic() < end:
+    k += 1
+    if role == "checkpoint":
+        ds.save()  # each checkpoint removes this writer's previous one: readers race that
+    elif role == "edit":
+        ds.update_records([{"id": ids[k % 50], "metadata": {"source": "a", "k": k}}])
+    else:
+        ds.add_response(ids[k % len(ids)], {"demonstration": f"x{k}"}, user=role)
+"""
+
+
+def test_reads_racing_checkpoints_neither_fail_nor_call_the_folder_damaged(tmp_path: Path) -> None:
+    folder, _ids = _new_folder(tmp_path, n=2000)
+    procs = [_child(BUSY, str(folder), role) for role in ("checkpoint", "edit", "ann")]
+    opens, said = 0, []
+    end = time.monotonic() + 2.5
+    while time.monotonic() < end:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ds = rg.FeedbackDataset.from_disk(folder)  # a bare error fails the test
+            ds.refresh()
+            ds.queue("bob")
+            ds.close()
+        said += [str(w.message) for w in caught]
+        opens += 1
+    for proc in procs:
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()[-2000:]
+    _tally(acked=0, lost=0)
+    assert opens > 5 and not said, (opens, said[:3])
+
+
 # -------------------------------------------------------------------------- a full disk
 FULL_DISK = """
 import errno, json, os, sys

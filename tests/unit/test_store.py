@@ -424,3 +424,33 @@ def test_schema_changes_and_unifications_at_one_time_resolve_alike_in_any_order(
         unified = copy.unified_responses["demonstration"][rid][0].value
         seen.add((copy.schema.guidelines, unified))
     assert len(seen) == 1, seen
+
+
+def test_an_open_racing_a_checkpoint_that_supersedes_the_one_it_reads_reads_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import warnings
+
+    _dataset(3).save(tmp_path / "d")
+    b = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    b.add_response(b[0].id, {"demonstration": "x"}, user="bob")
+    b.save()  # the latest checkpoint: the one the open below starts reading
+    real = persistence.read_parquet
+    raced: list[Path] = []
+
+    def racing(path: Path) -> pd.DataFrame:
+        if not raced and path.name.startswith("checkpoint-"):
+            raced.append(path)
+            b.add_response(b[1].id, {"demonstration": "y"}, user="bob")
+            b.save()  # a newer checkpoint; b removes the one being read
+        return real(path)
+
+    monkeypatch.setattr(persistence, "read_parquet", racing)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing is damaged: no warning
+        ds = rg.FeedbackDataset.from_disk(tmp_path / "d")
+    assert raced and not raced[0].exists()  # the race happened
+    assert {r.id: r.responses[0].plain_values() for r in ds if r.responses} == {
+        b[0].id: {"demonstration": "x"},
+        b[1].id: {"demonstration": "y"},
+    }
