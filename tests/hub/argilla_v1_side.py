@@ -25,11 +25,12 @@ ANA, BO = uuid.UUID(int=0xA), uuid.UUID(int=0xB)
 
 
 def _plain(value: Any) -> Any:
-    """A value as JSON: ranking items are pydantic models in v1."""
+    """A value as JSON: ranking items and spans are pydantic models in v1."""
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if hasattr(value, "dict"):
-        return {k: v for k, v in value.dict().items() if k in ("value", "rank")}
+        keys = ("value", "rank", "start", "end", "label")
+        return {k: v for k, v in value.dict().items() if k in keys}
     if isinstance(value, float):
         return round(value, 6)  # v1's layout holds float32
     return value

@@ -199,3 +199,32 @@ def chat_dataset() -> rg.FeedbackDataset:
     ds.add_response("c-0", {"reply": "11", "quality": 3}, user="ana")
     ds.add_response("c-0", {"reply": "13"}, user="bo", status="draft")
     return ds
+
+
+def span_dataset() -> rg.FeedbackDataset:
+    """Spans (overlapping), a model's spans, an empty span answer: for Argilla v1's layout."""
+    ents = rg.SpanQuestion(
+        name="ents",
+        field="text",
+        labels={"PER": "Person", "LOC": "Place"},
+        allow_overlapping=True,
+        visible_labels=None,  # all shown (v1 warns of 20 for two labels)
+    )
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text")],
+        questions=[ents, rg.LabelQuestion(name="topic", labels=["a", "b"], required=False)],
+    )
+    model = [{"start": 7, "end": 13, "label": "LOC"}]
+    ds.add_records(
+        [
+            rg.FeedbackRecord(
+                fields={"text": "Ada in London"},
+                suggestions=[ents.suggestion(model, agent="ner")],
+            ),
+            {"text": "Nothing here"},
+        ]
+    )
+    nested = [{"start": 0, "end": 3, "label": "PER"}, {"start": 0, "end": 13, "label": "PER"}]
+    ds.add_response(ds[0].id, {"ents": nested}, user="ana")
+    ds.add_response(ds[1].id, {"ents": [], "topic": "a"}, user="ana")
+    return ds

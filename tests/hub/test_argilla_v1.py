@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hub.cases import full_dataset
+from tests.hub.cases import full_dataset, span_dataset
 from tests.hub.side import run_side
 
 import nb_feedback as rg
@@ -79,6 +79,12 @@ def v1_view(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
 
 def test_argilla_v1_reads_the_v1_layout(tmp_path: Path) -> None:
     ds = full_dataset()
+    ds.to_hub(local_dir=tmp_path / "out", layout="argilla-v1")
+    assert argilla_v1("read", str(tmp_path / "out")) == v1_view(ds)
+
+
+def test_argilla_v1_reads_span_answers_of_the_v1_layout(tmp_path: Path) -> None:
+    ds = span_dataset()
     ds.to_hub(local_dir=tmp_path / "out", layout="argilla-v1")
     assert argilla_v1("read", str(tmp_path / "out")) == v1_view(ds)
 

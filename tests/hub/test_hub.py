@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from tests.hub.cases import cells, chat_dataset, full_dataset, full_schema
+from tests.hub.cases import cells, chat_dataset, full_dataset, full_schema, span_dataset
 
 import nb_feedback as rg
 from nb_feedback.argilla.hub import write_parquet
@@ -441,3 +441,80 @@ def test_questions_of_each_turn_and_v1_conversations_are_refused(tmp_path: Path)
         ds.to_hub(local_dir=tmp_path / "a")
     with pytest.raises(rg.HubError, match="field 'chat' is a conversation; Argilla v1"):
         chat_dataset().to_hub(local_dir=tmp_path / "b", layout="argilla-v1")
+
+
+def test_span_answers_cross_argilla_v1_layout_as_v1_writes_them(tmp_path: Path) -> None:
+    ds = span_dataset()
+    folder = ds.to_hub(local_dir=tmp_path / "out", layout="argilla-v1")
+    config = (folder / "argilla.yaml").read_text()
+    assert "type: span\n" in config and "PER: Person" in config
+    table = pa.parquet.read_table(folder / "data" / "train-00000-of-00001.parquet")
+    # v1's columns: each list of spans per key, as its format_as("datasets") gives them
+    assert table.column("ents").to_pylist()[0][0]["value"] == {
+        "start": [0, 0],
+        "end": [3, 13],
+        "label": ["PER", "PER"],
+        "score": [None, None],
+    }
+    back = rg.FeedbackDataset.from_hub(local_dir=folder)
+    assert back.schema.to_dict()["questions"] == ds.schema.to_dict()["questions"]
+    assert [r.responses for r in back] == [r.responses for r in ds]
+    assert [r.suggestions for r in back] == [r.suggestions for r in ds]
+    with pytest.raises(rg.HubError, match="question 'ents' is a SpanQuestion: nb_feedback does"):
+        ds.to_hub(local_dir=tmp_path / "a2")
+
+
+def test_spans_written_by_argilla_v1_are_read(tmp_path: Path) -> None:
+    # what v1's push_to_huggingface uploads: type "span", labels with descriptions, and each
+    # span with the text it covers; suggestions scored per span
+    (tmp_path / "argilla.yaml").write_text(
+        "fields:\n- {name: text, title: Text, required: true, type: text, use_markdown: false}\n"
+        "questions:\n- name: ents\n  title: Ents\n  required: true\n  type: span\n  field: text\n"
+        "  allow_overlapping: false\n  visible_labels: null\n  labels:\n"
+        "  - {value: PER, text: Person, description: null}\n"
+        "  - {value: LOC, text: Place, description: null}\n"
+    )
+    span = pa.struct(
+        [
+            ("start", pa.list_(pa.int32())),
+            ("end", pa.list_(pa.int32())),
+            ("label", pa.list_(pa.string())),
+            ("text", pa.list_(pa.string())),
+        ]
+    )
+    answer = pa.struct([("user_id", pa.string()), ("value", span), ("status", pa.string())])
+    scored = pa.struct([*span, ("score", pa.list_(pa.float32()))])
+    meta = pa.struct(
+        [("type", pa.string()), ("score", pa.list_(pa.float32())), ("agent", pa.string())]
+    )
+    uid = str(uuid.UUID(int=1))
+    columns = {
+        "text": pa.array(["Ada in London"]),
+        "ents": pa.array(
+            [
+                [
+                    {
+                        "user_id": uid,
+                        "value": {"start": [0], "end": [3], "label": ["PER"], "text": ["Ada"]},
+                        "status": "submitted",
+                    }
+                ]
+            ],
+            pa.list_(answer),
+        ),
+        "ents-suggestion": pa.array(
+            [{"start": [7], "end": [13], "label": ["LOC"], "text": ["London"], "score": [0.5]}],
+            scored,
+        ),
+        "ents-suggestion-metadata": pa.array(
+            [{"type": None, "score": [0.5], "agent": "ner"}], meta
+        ),
+    }
+    write_parquet(pa.table(columns), tmp_path / "data" / "train-00000-of-00001.parquet")
+    back = rg.FeedbackDataset.from_hub(local_dir=tmp_path)
+    assert back.question_by_name("ents").labels == [
+        rg.SpanLabelOption("PER", "Person"),
+        rg.SpanLabelOption("LOC", "Place"),
+    ]
+    assert back[0].responses[0].plain_values() == {"ents": [{"start": 0, "end": 3, "label": "PER"}]}
+    assert back[0].suggestions[0].value == [{"start": 7, "end": 13, "label": "LOC", "score": 0.5}]

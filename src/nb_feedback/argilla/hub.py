@@ -164,6 +164,9 @@ def _write_v1(dataset: DatasetView, folder: Path, data: Path | None) -> None:
     if data is None:
         return
     columns, features = argilla_columns(dataset)
+    for question in dataset.schema.questions:
+        if question.kind == "span_question":
+            _v1_span_columns(question.name, columns, features)
     users: dict[str, str] = {}
     for q in dataset.schema.question_names:
         for answers in columns[q]:
@@ -177,6 +180,30 @@ def _write_v1(dataset: DatasetView, folder: Path, data: Path | None) -> None:
     write_parquet(pa.Table.from_pydict(columns, schema=features.arrow_schema), data, features)
 
 
+_SPAN_KEYS = ("start", "end", "label", "score")
+
+
+def _v1_spans(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return {k: [span.get(k) for span in value] for k in _SPAN_KEYS}
+
+
+def _v1_span_columns(name: str, columns: dict[str, Any], features: Any) -> None:
+    """Write a span question's columns as v1 does: each list of spans per key (``{start: [...]}``)."""
+    import datasets
+
+    value = datasets.Value
+    keys = {"start": value("int32"), "end": value("int32"), "label": value("string")}
+    per_key = datasets.Sequence({**keys, "score": value("float32")})
+    for answers in columns[name]:
+        for answer in answers:
+            answer["value"] = _v1_spans(answer["value"])
+    columns[f"{name}-suggestion"] = [_v1_spans(v) for v in columns[f"{name}-suggestion"]]
+    features[name] = [{"user_id": value("string"), "value": per_key, "status": value("string")}]
+    features[f"{name}-suggestion"] = per_key
+
+
 def v1_config(schema: Schema) -> dict[str, Any]:
     """Return ``schema`` as Argilla v1's ``argilla.yaml`` (its ``DatasetConfig``)."""
     out = schema.to_dict()
@@ -186,6 +213,7 @@ def v1_config(schema: Schema) -> dict[str, Any]:
         "label_question": "label_selection",
         "multi_label_question": "multi_label_selection",
         "ranking_question": "ranking",
+        "span_question": "span",
     }
     for f in out["fields"]:
         if f.pop("kind", "text_field") != "text_field":
@@ -403,6 +431,7 @@ _V1_KINDS = {
     "label_selection": "label_question",
     "multi_label_selection": "multi_label_question",
     "ranking": "ranking_question",
+    "span": "span_question",
 }
 
 
@@ -430,6 +459,9 @@ def schema_from_v1(config: Any, file: str) -> Schema:
             if kind == "ranking_question":
                 item["ties"] = True  # v1 accepts tied ranks on every ranking question
             for key in ("labels", "values"):
+                if kind == "span_question" and isinstance(item.get(key), list):
+                    item[key] = [_v1_span_label(label) for label in item[key]]
+                    continue
                 if kind != "rating_question" and isinstance(item.get(key), list):
                     item[key] = {str(v): str(v) for v in item[key]}
                 if kind != "rating_question" and isinstance(item.get(key), Mapping):
@@ -455,12 +487,31 @@ def schema_from_v1(config: Any, file: str) -> Schema:
         raise HubError(f"{file}: malformed Argilla v1 config ({exc})") from None
 
 
+def _v1_span_label(label: Any) -> Any:
+    if isinstance(label, Mapping):  # v1 writes {value, text, description}
+        return {"value": label.get("value"), "text": label.get("text") or label.get("value")}
+    return {"value": str(label), "text": str(label)}
+
+
 def _v1_value(kind: str, value: Any) -> Any:
     if kind == "ranking_question" and isinstance(value, Mapping):
         return [
             {"value": v, "rank": r}
             for v, r in zip(value.get("value") or [], value.get("rank") or [], strict=False)
         ]
+    if kind == "span_question":
+        # v1 writes each span with the text it covers, and per column ({start: [...], ...})
+        if isinstance(value, Mapping):
+            keys = [k for k in ("start", "end", "label", "score") if value.get(k) is not None]
+            columns = [value[k] for k in keys]
+            value = [dict(zip(keys, row, strict=False)) for row in zip(*columns, strict=False)]
+        if isinstance(value, list):
+            return [
+                {k: v for k, v in span.items() if k != "text" and (k != "score" or v is not None)}
+                if isinstance(span, Mapping)
+                else span
+                for span in value
+            ]
     return value
 
 

@@ -258,6 +258,11 @@ def kind_of(question: Question) -> QuestionKind:
     for kind in QUESTION_KINDS.values():
         if isinstance(question, kind.cls):
             return kind
+    if getattr(question, "kind", None) == "span_question":
+        raise HubError(
+            f"question {question.name!r} is a SpanQuestion: nb_feedback does not write span "
+            "questions in Argilla 2's layouts; layout='argilla-v1' carries them"
+        )
     raise HubError(
         f"question {question.name!r}: Argilla 2 has no counterpart for {type(question).__name__}"
     )

@@ -126,6 +126,11 @@ def _question(rg: Any, q: Any, client: Any) -> Any:
         )
     if isinstance(q, RankingQuestion):
         return rg.RankingQuestion(**common, values=_options(q, "values"))
+    if getattr(q, "kind", None) == "span_question":
+        raise ExportError(
+            f"question {q.name!r} is a SpanQuestion: nb_feedback does not map span questions to "
+            "Argilla 2; to_hub(layout='argilla-v1') and format_as('datasets') carry its answers"
+        )
     raise ExportError(f"question {q.name!r}: no Argilla 2 counterpart for {type(q).__name__}")
 
 
