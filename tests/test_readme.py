@@ -123,3 +123,41 @@ def test_the_comparison_flow_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     }
     agents = scope["dataset"].report().summary["suggestions"]["by_annotator"]["labeler-1"]
     assert (agents["accepted"], agents["edited"]) == (25, 25)
+
+
+def test_the_conversations_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nb_feedback
+
+    is_conversational = pytest.importorskip("trl.data_utils").is_conversational
+    (block,) = [b for b in python_blocks() if "ChatField" in b]
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {"rg": nb_feedback}
+    exec(compile(block, "README conversations", "exec"), scope)
+    rows = {
+        name: [*scope[name]["train"], *scope[name]["test"]]  # type: ignore[index]
+        for name in ("sft", "completions", "pairs", "kto")
+    }
+    assert all(is_conversational(r) for name in rows for r in rows[name])
+    fix = {"17 * 23?": "391", "12 * 12?": "144"}
+    wrong = {"17 * 23?": "381", "12 * 12?": "124"}
+    for row in rows["sft"]:
+        first = row["messages"][1]["content"]
+        assert row["messages"][0] == {"role": "system", "content": "Be precise."}
+        assert [m["role"] for m in row["messages"]] == [
+            "system",
+            "user",
+            "assistant",
+            "user",
+            "assistant",
+        ]
+        assert row["messages"][-1]["content"].endswith(f"= {fix[first]}.")
+    for row in rows["completions"]:
+        assert len(row["prompt"]) == 3 and row["completion"][0]["role"] == "assistant"
+    for row in rows["pairs"]:  # the conversation up to the corrected turn
+        first = row["prompt"][0]["content"]
+        assert len(row["prompt"]) == 1
+        assert row["chosen"] == [{"role": "assistant", "content": fix[first]}]
+        assert row["rejected"] == [{"role": "assistant", "content": wrong[first]}]
+    # both turns corrected (and rated low): the original undesirable, the correction desirable
+    got = sorted((r["completion"][0]["content"], r["label"]) for r in rows["kto"])
+    assert got == [("124", False), ("144", True), ("381", False), ("391", True)]
