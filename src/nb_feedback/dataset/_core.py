@@ -467,7 +467,7 @@ class DatasetCore:
         if len(self._held):  # answers that were waiting for these records
             waiting, self._held = self._held, T.empty_responses()
             self._take_answers(waiting)
-        return [str(i) for i in records[T.ID].tolist()]
+        return records[T.ID].tolist()  # ids are text (checked when the batch was read)
 
     def _apply_patch(self, patch: PatchRecords, clock: tuple[float, str]) -> list[str]:
         touched = []
