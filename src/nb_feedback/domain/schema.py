@@ -487,6 +487,9 @@ class Schema:
         object.__setattr__(
             self, "_spans", {q.name: q for q in questions if q.kind == "span_question"}
         )
+        object.__setattr__(
+            self, "_turns", {q.name: q.turns_of for q in questions if q.turns_of is not None}
+        )
 
     @staticmethod
     def _as_tuple(what: str, items: object, types: tuple[type, ...]) -> tuple[Any, ...]:
@@ -529,7 +532,7 @@ class Schema:
     @property
     def turn_questions(self) -> dict[str, str]:
         """``{question name: chat field name}`` for the questions asked of each assistant turn."""
-        return {q.name: q.turns_of for q in self.questions if q.turns_of is not None}
+        return self._turns  # type: ignore[attr-defined, no-any-return]
 
     def question(self, name: str) -> Question | None:
         """Return the question called ``name``, or None."""
