@@ -479,7 +479,8 @@ class DatasetCore:
             edits, self._held_edits = self._held_edits, []
             for at, writer, entry in edits:  # those still waiting are held again
                 self._apply_patch(PatchRecords([entry]), (at, writer))
-        return records[T.ID].tolist()  # ids are text (checked when the batch was read)
+        ids_added: list[str] = records[T.ID].tolist()  # text, checked when the batch was read
+        return ids_added
 
     def _apply_patch(self, patch: PatchRecords, clock: tuple[float, str]) -> list[str]:
         touched = []
