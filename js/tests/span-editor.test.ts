@@ -55,6 +55,14 @@ function submitted(model: ReturnType<typeof mountSpans>["model"]): unknown {
 }
 
 describe("span editor, by keyboard", () => {
+  it("submits a text with nothing marked as no spans (a required question never blocks it)", () => {
+    const { editor, model } = mountSpans("Nothing to mark here.");
+    press(editor, "Enter", { ctrlKey: true });
+    expect(submitted(model)).toEqual({ ents: [] });
+    const answers = model.messages("answer");
+    expect((answers[answers.length - 1] as Record<string, unknown>).status).toBe("submitted");
+  });
+
   it("selects by word and labels by digit: 3 keys a span", () => {
     const { editor, q, model } = mountSpans();
     // "Ada Lovelace": two word steps with Shift, then 1 (Person)

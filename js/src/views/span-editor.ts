@@ -342,7 +342,7 @@ export function spanEditor(
   return {
     input,
     getValue() {
-      if (spans.length === 0) return undefined; // no span marked: not answered
+      // nothing marked is an answer too: no span in this text (Python and Argilla take [])
       return spans.map(({ start, end, label: l }) => ({ start, end, label: l }));
     },
     setValue(value) {
