@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,13 @@ def _count(client: Any, name: str) -> int:
 
 def test_push_pull_push_again_nothing_lost_nothing_doubled(client: Any) -> None:
     ds = full_dataset()
-    handed = ds.to_argilla(client, name="handoff", workspace="argilla")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        handed = ds.to_argilla(client, name="handoff", workspace="argilla")
     assert sorted(handed.user_ids) == ["ana", "bo", "cy"]
+    assert sorted(handed.created_passwords) == ["ana", "bo", "cy"]
+    # the SDK's "user not found" before each user is created is no news to the caller
+    assert not [w for w in caught if "not found" in str(w.message)], caught
     back = rg.FeedbackDataset.from_argilla(client, "handoff", "argilla")
     assert cells(back) == cells(ds)  # ranks (with a tie), the bare discard, names: all kept
     # push again, after one more answer: records are updated by id, not added

@@ -237,7 +237,9 @@ def resolve_users(
         if target is not None:
             ids[name] = uuid.UUID(str(getattr(target, "id", target)))
             continue
-        user = client.users(name)
+        with warnings.catch_warnings():  # the SDK warns "not found": the user is created below
+            warnings.simplefilter("ignore", UserWarning)
+            user = client.users(name)
         if user is None:
             password = secrets.token_urlsafe(12)
             user = rg.User(username=name, password=password, role="annotator", client=client)
