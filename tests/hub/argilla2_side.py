@@ -193,7 +193,11 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
         ),
         # no suggestion for the label question here: the SDK names it None in its ClassLabel
         rg.Record(
-            id="a-1", fields={"prompt": "Say hi."}, metadata={"source": "book"}, _dataset=dataset
+            id="a-1",
+            fields={"prompt": "Say hi."},
+            metadata={"source": "book"},
+            responses=[rg.Response("answer", "skip", BO, "discarded")],
+            _dataset=dataset,
         ),
     ]
     hf = HFDatasetsIO.to_datasets(records, dataset)
@@ -207,6 +211,7 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
     return {
         "users": {ANA: "ana", BO: "bo"},
         "features": {k: str(v) for k, v in hf.features.items()},
+        "settings": settings.serialize(),
         "records": [neutral(r) for r in records],
     }
 

@@ -55,21 +55,28 @@ def test_argilla2_reads_what_to_hub_writes_cell_for_cell(tmp_path: Path, layout:
     bare = [x for x in theirs["requests"][1]["responses"] if x["status"] == "discarded"]
     assert bare == [{"values": {}, "status": "discarded", "user_id": bare[0]["user_id"]}]
     # Argilla 2 re-serialises the same settings
-    ours = settings_json(ds.schema)
+    same_settings(theirs["settings"], settings_json(ds.schema))
+
+
+def same_settings(theirs: dict[str, Any], ours: dict[str, Any]) -> None:
+    """Assert two ``settings.json`` agree on every key both sides must keep."""
     for key in ("guidelines", "allow_extra_metadata", "distribution"):
-        assert theirs["settings"][key] == ours[key]
+        assert theirs[key] == ours[key], key
     for part in ("questions", "fields", "metadata", "vectors"):
         strip = lambda items: [  # noqa: E731 - the keys both sides must agree on
             {k: v for k, v in i.items() if k in ("name", "title", "settings", "required")}
             for i in items
         ]
-        assert strip(theirs["settings"][part]) == strip(ours[part]), part
+        assert strip(theirs[part]) == strip(ours[part]), part
 
 
 def test_nb_feedback_reads_what_argilla2_writes_cell_for_cell(tmp_path: Path) -> None:
     theirs = argilla2("write", str(tmp_path / "out"), "argilla")
     back = rg.FeedbackDataset.from_hub(local_dir=tmp_path / "out")
     assert neutral(back) == theirs["records"]
+    # the settings too: guidelines, distribution, each field, question, metadata and vector
+    same_settings(theirs["settings"], settings_json(back.schema))
+    assert back[1].responses[0].status == "discarded"
     # the SDK's ClassLabel names a missing label suggestion None: no suggestion here
     assert "ClassLabel" in theirs["features"]["topic.suggestion"]
     assert back[1].suggestions == []
