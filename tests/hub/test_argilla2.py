@@ -86,9 +86,10 @@ def test_nb_feedback_reads_what_argilla2_writes_cell_for_cell(tmp_path: Path) ->
     assert back[0].fields["chat"][1] == {"role": "assistant", "content": "Hello"}
 
 
-def test_argilla2_reads_a_conversation_as_its_chat_field(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["argilla", "argilla-server"])
+def test_argilla2_reads_a_conversation_as_its_chat_field(tmp_path: Path, layout: str) -> None:
     ds = chat_dataset()
-    ds.to_hub(local_dir=tmp_path / "out")
+    ds.to_hub(local_dir=tmp_path / "out", layout=layout)
     theirs = argilla2("read", str(tmp_path / "out"))
     assert theirs["records"] == neutral(ds)
     assert theirs["settings"]["fields"][0]["settings"]["type"] == "chat"
