@@ -6,8 +6,9 @@ Argilla's SDK in the project venv. Stood in (see ``argilla_server_side.py``): th
 (Elasticsearch/OpenSearch cannot run here; an in-memory one registered through the server's
 ``SearchEngine.register`` lists each dataset's records and ignores queries and filters) and
 Redis (fakeredis in the server's process; nothing runs the queued job). The server's venv is
-``.venv-argilla-server`` (``scripts/setup.sh`` makes it); without it these tests skip, unless
-``NB_FEEDBACK_ARGILLA2=1`` (CI), where they fail.
+``.venv-argilla-server`` (``scripts/setup.sh`` makes it); without it, or without the SDK in the
+project venv (the ``argilla`` extra), these tests skip, unless ``NB_FEEDBACK_ARGILLA2=1`` (CI),
+where they fail.
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ if not SERVER_PYTHON.exists() and os.environ.get("NB_FEEDBACK_ARGILLA2") != "1":
     pytest.skip(
         f"{SERVER_PYTHON} is missing (bash scripts/setup.sh makes it)", allow_module_level=True
     )
-argilla = pytest.importorskip("argilla")
+if os.environ.get("NB_FEEDBACK_ARGILLA2") == "1":  # CI: a missing SDK fails, never skips
+    import argilla
+else:
+    argilla = pytest.importorskip("argilla")
 
 
 @pytest.fixture(scope="module")
