@@ -147,6 +147,9 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
                 required=False,
             ),
             rg.RankingQuestion(name="best", values=["reply-1", "reply-2"], required=False),
+            rg.SpanQuestion(
+                name="ents", field="prompt", labels=["WORD", "NUM", "OTHER"], required=False
+            ),
         ],
         metadata=[
             rg.TermsMetadataProperty(name="source", options=["web", "book"]),
@@ -175,6 +178,15 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
                 rg.Suggestion("topic", "math", score=0.8, agent="clf"),
                 rg.Suggestion("tags", ["short"], score=[0.7], agent="clf"),
                 rg.Suggestion("best", ["reply-2", "reply-1"], agent="judge"),
+                rg.Suggestion(
+                    "ents",
+                    [
+                        {"start": 0, "end": 4, "label": "WORD"},
+                        {"start": 5, "end": 6, "label": "OTHER"},
+                    ],
+                    score=[0.9, 0.4],
+                    agent="ner",
+                ),
             ],
             responses=[
                 rg.Response("answer", "2", ANA, "submitted"),
@@ -187,6 +199,7 @@ def write(folder: Path, layout: str) -> dict[str, Any]:
                     ANA,
                     "submitted",
                 ),
+                rg.Response("ents", [{"start": 0, "end": 4, "label": "WORD"}], ANA, "submitted"),
                 rg.Response("answer", "Two.", BO, "draft"),
             ],
             _dataset=dataset,

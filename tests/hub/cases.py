@@ -132,11 +132,12 @@ def cells(ds: rg.FeedbackDataset) -> dict[str, Any]:
 def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
     """``ds``'s records in ``argilla2_side.neutral``'s form: as Argilla 2's objects hold them.
 
-    Users are Argilla user ids; a ranking suggestion is the values in order (the SDK's form),
-    a ranking answer ``[{"value", "rank"}]``; a response with no answer is one null answer
+    Users are Argilla user ids; answers and suggestions in the form ``to_hub`` writes them (a
+    ranking suggestion is the values in order, a ranking answer ``[{"value", "rank"}]``, spans
+    ``{start, end, label, score}``); a response with no answer is one null answer
     to the first question; only declared metadata (Argilla 2 keeps no other).
     """
-    from nb_feedback.argilla.hub_settings import ranking_values, user_uuid
+    from nb_feedback.argilla.hub_settings import kind_of, user_uuid
 
     schema = ds.schema
     first = schema.questions[0].name
@@ -151,11 +152,12 @@ def neutral(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
                     {"question": first, "value": None, "user_id": uid, "status": x.status}
                 )
             for q, v in values.items():
+                v = kind_of(schema.question(q)).response_out(schema.question(q), v)
                 responses.append({"question": q, "value": v, "user_id": uid, "status": x.status})
         suggestions = {}
         for s in r.suggestions:
             q = schema.question(s.question_name)
-            value = ranking_values(q, s.value) if q.kind == "ranking_question" else s.value
+            value = kind_of(q).suggestion_out(q, s.value, "argilla")
             suggestions[s.question_name] = {"value": value, "score": s.score, "agent": s.agent}
         out.append(
             {
@@ -227,4 +229,54 @@ def span_dataset() -> rg.FeedbackDataset:
     nested = [{"start": 0, "end": 3, "label": "PER"}, {"start": 0, "end": 13, "label": "PER"}]
     ds.add_response(ds[0].id, {"ents": nested}, user="ana")
     ds.add_response(ds[1].id, {"ents": [], "topic": "a"}, user="ana")
+    return ds
+
+
+def scored_span_dataset() -> rg.FeedbackDataset:
+    """Spans for Argilla 2: suggested (scored per span, or not at all) and answered by two
+    annotators, one keeping a suggested span's score; a text question beside."""
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text"), rg.TextField(name="note", required=False)],
+        questions=[
+            rg.SpanQuestion(
+                name="ents",
+                field="text",
+                labels={"PER": "Person", "LOC": "Place", "ORG": "Organisation"},
+                allow_overlapping=True,
+                visible_labels=3,
+                required=False,
+            ),
+            rg.TextQuestion(name="comment"),
+        ],
+    )
+    ada = {"start": 0, "end": 3, "label": "PER"}
+    babbage = {"start": 8, "end": 15, "label": "PER"}
+    london = {"start": 19, "end": 25, "label": "LOC"}
+    ds.add_records(
+        [
+            rg.FeedbackRecord(
+                id="s-0",
+                fields={"text": "Ada met Babbage in London."},
+                suggestions=[
+                    {
+                        "question_name": "ents",
+                        "value": [{**ada, "score": 0.9}, {**babbage, "score": 0.5}],
+                        "agent": "ner",
+                    }
+                ],
+            ),
+            rg.FeedbackRecord(
+                id="s-1",
+                fields={"text": "London calling."},
+                suggestions=[
+                    {"question_name": "ents", "value": [{"start": 0, "end": 6, "label": "LOC"}]}
+                ],
+            ),
+        ]
+    )
+    ds.add_response("s-0", {"ents": [ada, babbage, london], "comment": "ok"}, user="ana")
+    ds.add_response("s-0", {"ents": [{**ada, "score": 0.9}], "comment": "?"}, user="bo")
+    ds.add_response(
+        "s-1", {"ents": [{"start": 0, "end": 6, "label": "ORG"}]}, user="ana", status="draft"
+    )
     return ds

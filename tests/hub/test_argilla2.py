@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hub.cases import chat_dataset, full_dataset, neutral
+from tests.hub.cases import (
+    chat_dataset,
+    full_dataset,
+    neutral,
+    scored_span_dataset,
+    span_dataset,
+)
 from tests.hub.side import run_side
 
 import nb_feedback as rg
@@ -58,6 +64,27 @@ def test_argilla2_reads_what_to_hub_writes_cell_for_cell(tmp_path: Path, layout:
     same_settings(theirs["settings"], settings_json(ds.schema))
 
 
+def as_written(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Argilla 2's records with its spans as ``to_hub`` writes them (``cases.neutral``'s form).
+
+    Argilla 2 scores a span suggestion's spans in a list beside them; nb_feedback keeps each
+    span's score in the span (null when none).
+    """
+    out = []
+    for record in records:
+        record = json.loads(json.dumps(record))
+        ents = record["suggestions"].get("ents")
+        if ents is not None:
+            scores = ents["score"] or [None] * len(ents["value"])
+            ents["value"] = [{**i, "score": x} for i, x in zip(ents["value"], scores, strict=True)]
+            ents["score"] = None
+        for response in record["responses"]:
+            if response["question"] == "ents" and response["value"] is not None:
+                response["value"] = [{**i, "score": None} for i in response["value"]]
+        out.append(record)
+    return out
+
+
 def same_settings(theirs: dict[str, Any], ours: dict[str, Any]) -> None:
     """Assert two ``settings.json`` agree on every key both sides must keep."""
     for key in ("guidelines", "allow_extra_metadata", "distribution"):
@@ -73,7 +100,15 @@ def same_settings(theirs: dict[str, Any], ours: dict[str, Any]) -> None:
 def test_nb_feedback_reads_what_argilla2_writes_cell_for_cell(tmp_path: Path) -> None:
     theirs = argilla2("write", str(tmp_path / "out"), "argilla")
     back = rg.FeedbackDataset.from_hub(local_dir=tmp_path / "out")
-    assert neutral(back) == theirs["records"]
+    assert neutral(back) == as_written(theirs["records"])
+    # a span suggestion's scores, one per span in Argilla 2, are kept in each span
+    (ents,) = [s for s in back[0].suggestions if s.question_name == "ents"]
+    assert ents.value[1] == {
+        "start": 5,
+        "end": 6,
+        "label": "OTHER",
+        "score": 0.4,
+    }
     # the settings too: guidelines, distribution, each field, question, metadata and vector
     same_settings(theirs["settings"], settings_json(back.schema))
     assert back[1].responses[0].status == "discarded"
@@ -84,6 +119,19 @@ def test_nb_feedback_reads_what_argilla2_writes_cell_for_cell(tmp_path: Path) ->
     assert back.schema.question("tags").labels_order == "suggestion"
     assert isinstance(back.schema.fields[2], rg.ChatField)
     assert back[0].fields["chat"][1] == {"role": "assistant", "content": "Hello"}
+
+
+@pytest.mark.parametrize("layout", ["argilla", "argilla-server"])
+@pytest.mark.parametrize("make", [scored_span_dataset, span_dataset])
+def test_argilla2_reads_span_questions_cell_for_cell(
+    tmp_path: Path, layout: str, make: Any
+) -> None:
+    ds = make()
+    ds.to_hub(local_dir=tmp_path / "out", layout=layout)
+    theirs = argilla2("read", str(tmp_path / "out"))
+    assert theirs["records"] == neutral(ds)
+    assert all("error" not in body for body in theirs["requests"]), theirs["requests"]
+    same_settings(theirs["settings"], settings_json(ds.schema))
 
 
 @pytest.mark.parametrize("layout", ["argilla", "argilla-server"])

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hub.cases import cells, chat_dataset, full_dataset
+from tests.hub.cases import cells, chat_dataset, full_dataset, scored_span_dataset, span_dataset
 
 import nb_feedback as rg
 
@@ -124,6 +124,37 @@ def test_a_conversation_goes_and_comes_back(client: Any) -> None:
     ds = chat_dataset()
     ds.to_argilla(client, name="chat", workspace="argilla")
     assert cells(rg.FeedbackDataset.from_argilla(client, "chat", "argilla")) == cells(ds)
+
+
+def test_span_questions_go_and_come_back(server: tuple[Any, Path], tmp_path: Path) -> None:
+    client, home = server
+    ds = scored_span_dataset()
+    with pytest.warns(
+        UserWarning, match=r"record 's-0', answer to question 'ents': the score of 1"
+    ):
+        handed = ds.to_argilla(client, name="spans", workspace="argilla")
+    back = rg.FeedbackDataset.from_argilla(client, "spans", "argilla")
+    expected = cells(ds)
+    for record in expected["records"]:  # an answer's span keeps no score in Argilla 2
+        for response in record["responses"]:
+            for span in response["values"].get("ents") or []:
+                span.pop("score", None)
+    assert cells(back) == expected  # suggestions' per-span scores come back in their spans
+    # and the server's own Hub export of it
+    assert _export(home, "spans", tmp_path / "export") == "exported"
+    exported = cells(rg.FeedbackDataset.from_hub(local_dir=tmp_path / "export"))
+    names = {str(uid): name for name, uid in handed.user_ids.items()}
+    for record in exported["records"]:
+        for response in record["responses"]:
+            response["user"] = names[response["user"]]
+        record["responses"].sort(key=lambda x: x["user"])
+    assert exported == expected
+
+
+def test_overlapping_spans_and_an_empty_span_answer_go_and_come_back(client: Any) -> None:
+    ds = span_dataset()
+    ds.to_argilla(client, name="spans-v1", workspace="argilla")
+    assert cells(rg.FeedbackDataset.from_argilla(client, "spans-v1", "argilla")) == cells(ds)
 
 
 def test_from_argilla_names_a_missing_dataset(client: Any) -> None:

@@ -16,7 +16,14 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from tests.hub.cases import cells, chat_dataset, full_dataset, full_schema, span_dataset
+from tests.hub.cases import (
+    cells,
+    chat_dataset,
+    full_dataset,
+    full_schema,
+    scored_span_dataset,
+    span_dataset,
+)
 
 import nb_feedback as rg
 from nb_feedback.argilla.hub import write_parquet
@@ -471,8 +478,10 @@ def test_span_answers_cross_argilla_v1_layout_as_v1_writes_them(tmp_path: Path) 
     assert back.schema.to_dict()["questions"] == ds.schema.to_dict()["questions"]
     assert [r.responses for r in back] == [r.responses for r in ds]
     assert [r.suggestions for r in back] == [r.suggestions for r in ds]
-    with pytest.raises(rg.HubError, match="question 'ents' is a SpanQuestion: nb_feedback does"):
-        ds.to_hub(local_dir=tmp_path / "a2")
+    # and Argilla 2's layout keeps them too
+    assert cells(rg.FeedbackDataset.from_hub(local_dir=ds.to_hub(local_dir=tmp_path / "a2"))) == (
+        cells(ds)
+    )
 
 
 def test_spans_written_by_argilla_v1_are_read(tmp_path: Path) -> None:
@@ -529,3 +538,65 @@ def test_spans_written_by_argilla_v1_are_read(tmp_path: Path) -> None:
     ]
     assert back[0].responses[0].plain_values() == {"ents": [{"start": 0, "end": 3, "label": "PER"}]}
     assert back[0].suggestions[0].value == [{"start": 7, "end": 13, "label": "LOC", "score": 0.5}]
+
+
+@pytest.mark.parametrize("layout", ["argilla", "argilla-server"])
+def test_span_question_round_trip(tmp_path: Path, layout: str) -> None:
+    ds = scored_span_dataset()
+    folder = ds.to_hub(local_dir=tmp_path / "out", layout=layout)
+    settings = json.loads((folder / ".argilla" / "settings.json").read_text())
+    assert settings["questions"][0]["settings"] == {
+        "type": "span",
+        "field": "text",
+        "options": [
+            {"value": "PER", "text": "Person"},
+            {"value": "LOC", "text": "Place"},
+            {"value": "ORG", "text": "Organisation"},
+        ],
+        "visible_options": 3,
+        "allow_overlapping": True,
+    }
+    table = pa.parquet.read_table(folder / "data" / "train-00000-of-00001.parquet")
+    row = table.slice(0, 1).to_pylist()[0]
+    # each span as Argilla 2 holds it, with its own score beside (null when none)
+    assert row["ents.suggestion"][1] == {"start": 8, "end": 15, "label": "PER", "score": 0.5}
+    assert row["ents.responses"][0][2] == {"start": 19, "end": 25, "label": "LOC", "score": None}
+    assert cells(rg.FeedbackDataset.from_hub(local_dir=folder)) == cells(ds)
+
+
+def test_span_suggestion_scored_in_argillas_form_is_read_into_its_spans(tmp_path: Path) -> None:
+    """Argilla 2 scores a span suggestion's spans in a list beside them; read into each span."""
+    ds = scored_span_dataset()
+    ds.to_hub(local_dir=tmp_path, with_records=False)
+    span = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("label", S)])
+    table = pa.table(
+        {
+            "id": pa.array(["x-0", "x-1"], type=S),
+            "text": pa.array(["Ada met Babbage.", "Kew"], type=S),
+            "ents.suggestion": pa.array(
+                [
+                    [
+                        {"start": 0, "end": 3, "label": "PER"},
+                        {"start": 8, "end": 15, "label": "PER"},
+                    ],
+                    [{"start": 0, "end": 3, "label": "LOC"}],
+                ],
+                type=L(span),
+            ),
+            "ents.suggestion.score": pa.array([[0.9, 0.5], None], type=L(pa.float64())),
+        }
+    )
+    write_parquet(table, tmp_path / "data" / "train-00000-of-00001.parquet")
+    back = rg.FeedbackDataset.from_hub(local_dir=tmp_path)
+    assert [s.to_dict() for s in back[0].suggestions] == [
+        {
+            "question_name": "ents",
+            "value": [
+                {"start": 0, "end": 3, "label": "PER", "score": 0.9},
+                {"start": 8, "end": 15, "label": "PER", "score": 0.5},
+            ],
+            "score": None,
+            "agent": None,
+        }
+    ]
+    assert back[1].suggestions[0].value == [{"start": 0, "end": 3, "label": "LOC"}]

@@ -12,7 +12,12 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from nb_feedback.argilla.hub_settings import kind_of, ranking_items, schema_from_settings
+from nb_feedback.argilla.hub_settings import (
+    kind_of,
+    ranking_items,
+    schema_from_settings,
+    spans_in,
+)
 from nb_feedback.base.errors import ExportError
 
 if TYPE_CHECKING:
@@ -53,14 +58,16 @@ def from_argilla(make: Make[D], client: Any, name: str, workspace: str | None = 
         suggestions = []
         for s in record.suggestions:
             question = schema.question(s.question_name)
-            value = s.value
+            value, score = s.value, s.score
             if question is not None and question.kind == "ranking_question":
                 value = ranking_items(question, value)
+            if question is not None and question.kind == "span_question":
+                value, score = spans_in(value, score)
             suggestions.append(
                 {
                     "question_name": s.question_name,
                     "value": value,
-                    "score": s.score,
+                    "score": score,
                     "agent": s.agent,
                 }
             )

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from nb_feedback.argilla.hub_settings import field_kind_of, kind_of, user_uuid
+from nb_feedback.argilla.hub_settings import field_kind_of, kind_of, spans_in, user_uuid
 from nb_feedback.base._arrowtext import loads_python
 from nb_feedback.base.errors import HubError
 from nb_feedback.domain.metadata import (
@@ -37,6 +37,7 @@ from nb_feedback.domain.schema import (
     MultiLabelQuestion,
     Schema,
 )
+from nb_feedback.domain.spans import SpanQuestion
 
 if TYPE_CHECKING:
     from nb_feedback.domain.records import FeedbackRecord
@@ -414,6 +415,8 @@ def _read_suggestions(
             continue  # Argilla 2's ClassLabel name for "no suggestion"
         score = None if got["suggestion.score"] is None else got["suggestion.score"][i]
         agent = None if got["suggestion.agent"] is None else got["suggestion.agent"][i]
+        if isinstance(q, SpanQuestion):  # Argilla 2 scores each span in a list beside them
+            value, score = spans_in(value, score)
         out.append(
             {
                 "question_name": q.name,

@@ -6,7 +6,7 @@ property a ``settings`` dict whose ``type`` names its kind, so one reader serves
 
 Each question kind is one row of ``QUESTION_KINDS``: its Argilla type, how its options are
 written and read, and how its answers and suggestions are shaped in the records' columns. A new
-question kind (spans, say) is one more row; nothing else here changes.
+question kind is one more row; nothing else here changes.
 
 Argilla 2 keeps annotators as user ids (UUIDs). ``user_uuid`` maps a name to a UUID that is the
 same in every process (a name that already is a UUID stays itself), and the names travel beside
@@ -41,6 +41,7 @@ from nb_feedback.domain.schema import (
     TextField,
     TextQuestion,
 )
+from nb_feedback.domain.spans import SpanQuestion
 from nb_feedback.domain.vectors import VectorSettings
 
 # The namespace of the names-to-UUID rule. Changing it would give every annotator new ids on
@@ -151,6 +152,74 @@ def _ranking_suggestion_out(question: Any, value: Any, layout: str) -> Any:
     return ranking_values(question, value)
 
 
+SPAN_ITEM = pa.struct(
+    [("start", pa.int64()), ("end", pa.int64()), ("label", pa.string()), ("score", pa.float64())]
+)
+
+
+def span_items(question: Any, value: Any) -> Any:
+    """Read spans as ``[{"start", "end", "label"}]``, each with its ``score`` when it has one.
+
+    Argilla 2 holds a span as ``{start, end, label}``; nb_feedback's layouts add the span's
+    score (null when none), which Argilla's readers pass over.
+    """
+    if not isinstance(value, list):
+        return value  # the question's check names what is wrong
+    out = []
+    for item in value:
+        if not isinstance(item, Mapping):
+            out.append(item)
+            continue
+        span = {k: item.get(k) for k in ("start", "end", "label")}
+        if item.get("score") is not None:
+            span["score"] = item["score"]
+        out.append(span)
+    return out
+
+
+def spans_in(value: Any, score: Any) -> tuple[Any, Any]:
+    """Read a span suggestion as nb_feedback holds it: one score per span inside each span.
+
+    Argilla 2 scores a span suggestion's spans in a list beside it (``score``); a list as long
+    as the spans moves into them. A single score, or spans scored already, stay as they are.
+    """
+    value = span_items(None, value)
+    if (
+        isinstance(value, list)
+        and isinstance(score, list)
+        and len(score) == len(value)
+        and all(isinstance(i, Mapping) and "score" not in i for i in value)
+    ):
+        return [{**i, "score": x} for i, x in zip(value, score, strict=True)], None
+    return value, score
+
+
+def _span_out(question: Any, value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    return [
+        {"start": i["start"], "end": i["end"], "label": i["label"], "score": i.get("score")}
+        for i in value
+    ]
+
+
+def _span_question(common: dict[str, Any], s: Mapping[str, Any], where: str) -> SpanQuestion:
+    labels = _read_options(where, s)
+    visible = s.get("visible_options")
+    if len(labels) < 3 or (visible is not None and not 3 <= visible <= len(labels)):
+        visible = None  # Argilla shows every label then; nb_feedback's rule says the same
+    field = s.get("field")
+    if not isinstance(field, str):
+        raise HubError(f"{where}: a span question names its text field in 'field'")
+    return SpanQuestion(
+        **common,
+        field=field,
+        labels=labels,
+        allow_overlapping=bool(s.get("allow_overlapping", False)),
+        visible_labels=visible,
+    )
+
+
 QUESTION_KINDS: dict[str, QuestionKind] = {
     "text": QuestionKind(
         TextQuestion,
@@ -213,6 +282,22 @@ QUESTION_KINDS: dict[str, QuestionKind] = {
         suggestion_out=_ranking_suggestion_out,
         value_in=ranking_items,
     ),
+    "span": QuestionKind(
+        SpanQuestion,
+        "span",
+        lambda q: {
+            "type": "span",
+            "field": q.field,
+            "options": [{"value": o.value, "text": o.text} for o in q.labels],
+            "visible_options": q.visible_labels,
+            "allow_overlapping": q.allow_overlapping,
+        },
+        _span_question,
+        answer_type=pa.list_(SPAN_ITEM),
+        response_out=_span_out,
+        suggestion_out=lambda q, v, layout: _span_out(q, v),
+        value_in=span_items,
+    ),
 }
 
 
@@ -258,11 +343,6 @@ def kind_of(question: Question) -> QuestionKind:
     for kind in QUESTION_KINDS.values():
         if isinstance(question, kind.cls):
             return kind
-    if getattr(question, "kind", None) == "span_question":
-        raise HubError(
-            f"question {question.name!r} is a SpanQuestion: nb_feedback does not write span "
-            "questions in Argilla 2's layouts; layout='argilla-v1' carries them"
-        )
     raise HubError(
         f"question {question.name!r}: Argilla 2 has no counterpart for {type(question).__name__}"
     )

@@ -12,8 +12,13 @@ What maps to what:
 - suggestions with their score and agent;
 - every response, per annotator, with its status; a draft or discarded response with no
   answers is sent as that status alone;
-- a ranking answer ``[{"value", "rank"}]`` becomes the SDK's ordered list of values: Argilla 2
-  has no ties, so tied values keep the order the question lists them in.
+- a ranking answer is sent as ``[{"value", "rank"}]``, ties kept (the server takes them; it
+  refuses a submitted ranking without ranks, which is what the SDK makes of an ordered list);
+  a ranking suggestion becomes the SDK's ordered list of values, tied values in the order the
+  question lists them.
+- a span question is Argilla 2's span question; spans go as ``{start, end, label}``, a
+  suggestion's per-span scores as its list of scores. Argilla 2 has no score on an answer's
+  span: such scores are not sent, with a warning.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from nb_feedback.domain.schema import (
     Schema,
     TextQuestion,
 )
+from nb_feedback.domain.spans import SpanQuestion
 
 if TYPE_CHECKING:
     from nb_feedback.domain.records import FeedbackRecord
@@ -126,10 +132,13 @@ def _question(rg: Any, q: Any, client: Any) -> Any:
         )
     if isinstance(q, RankingQuestion):
         return rg.RankingQuestion(**common, values=_options(q, "values"))
-    if getattr(q, "kind", None) == "span_question":
-        raise ExportError(
-            f"question {q.name!r} is a SpanQuestion: nb_feedback does not map span questions to "
-            "Argilla 2; to_hub(layout='argilla-v1') and format_as('datasets') carry its answers"
+    if isinstance(q, SpanQuestion):
+        return rg.SpanQuestion(
+            **common,
+            field=q.field,
+            labels=_options(q, "labels"),
+            allow_overlapping=q.allow_overlapping,
+            visible_labels=q.visible_labels,
         )
     raise ExportError(f"question {q.name!r}: no Argilla 2 counterpart for {type(q).__name__}")
 
@@ -197,14 +206,24 @@ def _record(
                 # [{"value", "rank"}] as it is: the server refuses a submitted ranking without
                 # ranks, which is what the SDK makes of a plain ordered list
                 value = [{"value": i["value"], "rank": i["rank"]} for i in value]
+            if isinstance(question, SpanQuestion):
+                value = _spans(record, name, value, "answer")
             responses.append(rg.Response(name, value, user_id, response.status))
     suggestions = []
     for s in record.suggestions:
         question = schema.question(s.question_name)
         value = s.value
+        score = s.score
         if isinstance(question, RankingQuestion) and value and isinstance(value[0], dict):
             value = ranking_order(question, value)
-        suggestions.append(rg.Suggestion(s.question_name, value, score=s.score, agent=s.agent))
+        if isinstance(question, SpanQuestion) and value:
+            scores = [item.get("score") for item in value]
+            if score is None and all(x is not None for x in scores):
+                score = [float(x) for x in scores]  # Argilla 2 scores each span here
+                value = _spans(record, s.question_name, value, None)
+            else:
+                value = _spans(record, s.question_name, value, "suggestion")
+        suggestions.append(rg.Suggestion(s.question_name, value, score=score, agent=s.agent))
     metadata = {k: v for k, v in (record.metadata or {}).items() if v is not None}
     vectors = {k: list(map(float, v)) for k, v in (record.vectors or {}).items() if v is not None}
     fields = {k: v for k, v in record.fields.items() if v is not None}
@@ -216,6 +235,24 @@ def _record(
         responses=responses or None,
         suggestions=suggestions or None,
     )
+
+
+def _spans(record: FeedbackRecord, question: str, value: Any, what: str | None) -> Any:
+    """Return spans as Argilla 2 holds them, ``{start, end, label}``.
+
+    A span's own score has no place in an Argilla 2 answer (or in a suggestion scored as a
+    whole, or whose spans are scored only in part): ``what`` names which, for the warning.
+    """
+    dropped = sum(1 for item in value if item.get("score") is not None)
+    if dropped and what is not None:
+        warnings.warn(
+            f"to_argilla: record {record.id!r}, {what} to question {question!r}: the score of "
+            f"{dropped} span(s) is not sent (Argilla 2 keeps scores per suggestion only, one "
+            "for each span or one for all)",
+            UserWarning,
+            stacklevel=5,
+        )
+    return [{"start": i["start"], "end": i["end"], "label": i["label"]} for i in value]
 
 
 def resolve_users(
