@@ -13,7 +13,9 @@ where they fail.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import time
 import warnings
@@ -90,7 +92,26 @@ def _count(client: Any, name: str) -> int:
     return sum(1 for _ in remote.records())
 
 
-def test_push_pull_push_again_nothing_lost_nothing_doubled(client: Any) -> None:
+def _rows(home: Path, name: str) -> tuple[int, int, int]:
+    """Dataset ``name``'s records, responses and suggestions in the server's SQLite database."""
+    with contextlib.closing(sqlite3.connect(home / "argilla.db")) as db:
+        (dataset_id,) = db.execute("SELECT id FROM datasets WHERE name = ?", (name,)).fetchone()
+        of_dataset = "JOIN records r ON t.record_id = r.id WHERE r.dataset_id = ?"
+        return (
+            db.execute(
+                "SELECT count(*) FROM records WHERE dataset_id = ?", (dataset_id,)
+            ).fetchone()[0],
+            db.execute(f"SELECT count(*) FROM responses t {of_dataset}", (dataset_id,)).fetchone()[
+                0
+            ],
+            db.execute(
+                f"SELECT count(*) FROM suggestions t {of_dataset}", (dataset_id,)
+            ).fetchone()[0],
+        )
+
+
+def test_push_pull_push_again_nothing_lost_nothing_doubled(server: tuple[Any, Path]) -> None:
+    client, home = server
     ds = full_dataset()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -105,6 +126,9 @@ def test_push_pull_push_again_nothing_lost_nothing_doubled(client: Any) -> None:
     back.add_response("r-2", {"answer": "1, 2, 3."}, user="ana")
     back.to_argilla(client, name="handoff", workspace="argilla")
     assert _count(client, "handoff") == 3
+    # counted in the server's database too, past the stand-in search engine: 3 records,
+    # 5 responses + the new one, 4 suggestions
+    assert _rows(home, "handoff") == (3, 6, 4)
     again = rg.FeedbackDataset.from_argilla(client, "handoff", "argilla")
     assert cells(again) == cells(back)
     assert {x.user for x in again.record_by_id("r-2").responses} == {"ana", "cy"}
