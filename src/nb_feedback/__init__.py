@@ -16,6 +16,7 @@ from nb_feedback.argilla.training import (
     TrainingTaskForSFT,
     TrainingTaskForTextClassification,
 )
+from nb_feedback.base._arrowpool import prefer_jemalloc
 from nb_feedback.base.errors import (
     ExportError,
     FeedbackError,
@@ -82,6 +83,8 @@ from nb_feedback.team.unification import (
     TextQuestionStrategy,
     UnifiedValueSchema,
 )
+
+prefer_jemalloc()  # Arrow's pool, before the user builds a table: see base/_arrowpool.py
 
 __version__ = "0.1.0"
 
