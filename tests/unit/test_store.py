@@ -347,13 +347,18 @@ def _deliver(src: Path, dst: Path, writer: str, names: list[str] | None = None) 
             shutil.copyfile(f, theirs / f.name)
 
 
-def test_a_part_that_arrives_after_its_line_is_taken_in_and_survives_a_checkpoint(
-    tmp_path: Path,
-) -> None:
+def _two_replicas(tmp_path: Path) -> None:
+    """A folder ``a`` with one record, and ``b``: its copy on another machine of a synced folder."""
     import shutil
 
     _dataset(1).save(tmp_path / "a")
     shutil.copytree(tmp_path / "a", tmp_path / "b")
+
+
+def test_a_part_that_arrives_after_its_line_is_taken_in_and_survives_a_checkpoint(
+    tmp_path: Path,
+) -> None:
+    _two_replicas(tmp_path)
     a = rg.FeedbackDataset.from_disk(tmp_path / "a")
     b = rg.FeedbackDataset.from_disk(tmp_path / "b")
     b.add_records([{"prompt": "made on b"}])
@@ -378,10 +383,7 @@ def test_a_part_that_arrives_after_its_line_is_taken_in_and_survives_a_checkpoin
 def test_an_edit_that_arrives_before_its_record_lands_once_the_record_does(
     tmp_path: Path,
 ) -> None:
-    import shutil
-
-    _dataset(1).save(tmp_path / "a")
-    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    _two_replicas(tmp_path)
     a = rg.FeedbackDataset.from_disk(tmp_path / "a")
     adder = rg.FeedbackDataset.from_disk(tmp_path / "b")
     editor = rg.FeedbackDataset.from_disk(tmp_path / "b")
