@@ -22,11 +22,12 @@ import pyarrow as pa
 def prefer_jemalloc() -> str:
     """Make jemalloc Arrow's default pool unless the user chose one; return the pool in use."""
     current = pa.default_memory_pool()
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or current.backend_name != "mimalloc":
-        return current.backend_name
+    chosen: str = current.backend_name
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or chosen != "mimalloc":
+        return chosen
     try:
         pool = pa.jemalloc_memory_pool()
     except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
-        return current.backend_name
+        return chosen
     pa.set_memory_pool(pool)
-    return pool.backend_name
+    return "jemalloc"
