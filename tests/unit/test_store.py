@@ -456,3 +456,31 @@ def test_an_open_racing_a_checkpoint_that_supersedes_the_one_it_reads_reads_on(
         b[0].id: {"demonstration": "x"},
         b[1].id: {"demonstration": "y"},
     }
+
+
+def test_check_tells_a_part_on_its_way_from_damage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nb_feedback.dataset.folder_check import check_folder, main
+
+    _two_replicas(tmp_path)
+    b = rg.FeedbackDataset.from_disk(tmp_path / "b")
+    b.add_records([{"prompt": "made on b"}])
+    assert b._writer is not None
+    _deliver(tmp_path / "b", tmp_path / "a", b._writer.id, [persistence.CHANGES])
+    report = check_folder(tmp_path / "a")
+    assert report.ok and report.damage == []
+    assert len(report.waiting) == 1 and persistence.NOT_THERE_YET in report.waiting[0]
+    assert main(["check", str(tmp_path / "a")]) == 0
+    assert "OK, waiting for 1 part(s) a sync has not delivered yet" in capsys.readouterr().out
+    with pytest.warns(rg.LoadWarning, match="parts a sync has not delivered yet") as caught:
+        rg.FeedbackDataset.from_disk(tmp_path / "a")
+    assert len(caught[0].message.items) == 1  # type: ignore[union-attr]
+    _deliver(tmp_path / "b", tmp_path / "a", b._writer.id)
+    report = check_folder(tmp_path / "a")
+    assert report.ok and report.waiting == [] and report.records == 2
+    # damage is still damage: a torn part next to nothing waiting
+    part = next((tmp_path / "a" / persistence.WRITERS / b._writer.id).glob("records-*.parquet"))
+    part.write_bytes(part.read_bytes()[:20])
+    report = check_folder(tmp_path / "a")
+    assert not report.ok and report.waiting == [] and len(report.damage) == 1

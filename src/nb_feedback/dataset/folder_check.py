@@ -35,17 +35,19 @@ class FolderReport:
     checkpoints: int = 0
     damage: list[str] = field(default_factory=list)
     error: str | None = None
+    waiting: list[str] = field(default_factory=list)
+    """Parts named by a line that have not arrived: a synced folder still delivering, not damage."""
 
     @property
     def ok(self) -> bool:
-        """Whether the folder opened with no damage found."""
+        """Whether the folder opened with no damage found (parts still on their way are not)."""
         return self.error is None and not self.damage
 
     def __str__(self) -> str:
-        lines = [
-            f"{self.folder}: "
-            + ("OK" if self.ok else "DAMAGED" if self.error is None else "CANNOT BE OPENED")
-        ]
+        state = "OK" if self.ok else "DAMAGED" if self.error is None else "CANNOT BE OPENED"
+        if self.waiting:
+            state += f", waiting for {len(self.waiting)} part(s) a sync has not delivered yet"
+        lines = [f"{self.folder}: {state}"]
         lines.append(
             f"  format {self.format_version}, {self.records} record(s), {self.answers} "
             f"answer(s), {self.writers} writer(s), {self.checkpoints} checkpoint(s)"
@@ -53,6 +55,7 @@ class FolderReport:
         if self.error:
             lines.append(f"  error: {self.error}")
         lines += [f"  - {d}" for d in self.damage]
+        lines += [f"  - (waiting) {w}" for w in self.waiting]
         return "\n".join(lines)
 
 
@@ -82,7 +85,9 @@ def check_folder(path: str | Path) -> FolderReport:
             return report
         ds._read_only = "opened by check_folder"  # read only: nothing is written
     for w in caught:
-        report.damage.append(str(w.message))
+        for said in getattr(w.message, "items", None) or [str(w.message)]:
+            is_waiting = persistence.NOT_THERE_YET in said
+            (report.waiting if is_waiting else report.damage).append(said)
     report.records = len(ds)
     report.answers = len(ds.responses_frame())
     return report

@@ -22,7 +22,12 @@ from nb_feedback.base.errors import StorageError
 
 
 class LoadWarning(UserWarning):
-    """Something in a dataset folder was skipped or repaired (a torn last write, a bad line)."""
+    """Something in a dataset folder was skipped or repaired (a torn last write, a bad line).
+
+    ``items`` lists each thing skipped, naming its file (empty when not given).
+    """
+
+    items: list[str] = []  # noqa: RUF012 (a default only: warn_skipped sets its own list)
 
 
 _CAUSES = {

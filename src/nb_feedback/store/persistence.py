@@ -88,6 +88,9 @@ from nb_feedback.store.lines import (
 __all__ = ["LoadWarning", "StorageError"]
 
 FORMAT_VERSION = 3
+NOT_THERE_YET = "is not there yet"
+"""How a reader says a line names a part that has not arrived (a synced folder delivers files
+one by one): waiting, not damage; ``nb_feedback check`` tells the two apart by it."""
 MANIFEST = "nb_feedback.json"
 WRITERS = "writers"
 ANSWERS = "answers.jsonl"
@@ -733,7 +736,7 @@ class FolderReader:
                 if line not in self._told:
                     self._told.add(line)
                     news.skipped.append(
-                        f"{wdir / CHANGES}: a part it names is not there yet ({exc}); its batch "
+                        f"{wdir / CHANGES}: a part it names {NOT_THERE_YET} ({exc}); its batch "
                         "is taken in when it arrives (a synced folder delivers files late), "
                         "and is missing until then"
                     )
@@ -939,10 +942,14 @@ def torn_tails(reader: FolderReader, known: dict[str, int] | None = None) -> lis
 
 
 def warn_skipped(folder: Path, skipped: list[str], stacklevel: int = 3) -> None:
-    """Warn once about what reading ``folder`` skipped (each item names its file)."""
+    """Warn once about what reading ``folder`` skipped (each item names its file).
+
+    The warning keeps the items (``LoadWarning.items``), so that ``nb_feedback check`` tells
+    parts still on their way (``NOT_THERE_YET``) from damage without parsing the message.
+    """
     if skipped:
-        warnings.warn(
-            f"{folder}: skipped damaged data; everything else was kept: " + "; ".join(skipped),
-            LoadWarning,
-            stacklevel=stacklevel,
-        )
+        late = all(NOT_THERE_YET in item for item in skipped)
+        head = "parts a sync has not delivered yet" if late else "skipped damaged data"
+        warning = LoadWarning(f"{folder}: {head}; everything else was kept: " + "; ".join(skipped))
+        warning.items = list(skipped)
+        warnings.warn(warning, stacklevel=stacklevel)
