@@ -421,6 +421,12 @@ def test_upload_and_download_through_huggingface_hub(
     ]
     assert (repo / ".argilla" / "settings.json").is_file()
     assert cells(rg.FeedbackDataset.from_hub("me/data")) == cells(ds)
+    # with local_dir the folder is written and nothing is uploaded, a repo id given or not
+    made = len(calls)
+    for repo_id in (None, "me/data"):
+        folder = ds.to_hub(repo_id, local_dir=tmp_path / f"only-here-{repo_id is None}")
+        assert (folder / ".argilla" / "settings.json").is_file()
+    assert len(calls) == made
 
     def refuse(**kwargs: Any) -> None:
         import httpx
