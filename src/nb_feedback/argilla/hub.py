@@ -502,7 +502,7 @@ def _v1_value(kind: str, value: Any) -> Any:
     if kind == "span_question":
         # v1 writes each span with the text it covers, and per column ({start: [...], ...})
         if isinstance(value, Mapping):
-            keys = [k for k in ("start", "end", "label", "score") if value.get(k) is not None]
+            keys = [k for k in _SPAN_KEYS if value.get(k) is not None]
             columns = [value[k] for k in keys]
             value = [dict(zip(keys, row, strict=False)) for row in zip(*columns, strict=False)]
         if isinstance(value, list):

@@ -254,8 +254,7 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
         if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")
         plain = unwrap_values(values)
-        spans = self._span_fields(record_id, plain) if self._schema.span_questions else None
-        check_values(self._schema, plain, status, where, spans)
+        check_values(self._schema, plain, status, where, self._span_fields(record_id, plain))
         if self._schema.turn_questions:
             self._check_turns(record_id, plain, where)
         now = CLOCK.tick()  # later than every answer this process gave or read

@@ -27,7 +27,7 @@ class LoadWarning(UserWarning):
     ``items`` lists each thing skipped, naming its file (empty when not given).
     """
 
-    items: list[str] = []  # noqa: RUF012 (a default only: warn_skipped sets its own list)
+    items: tuple[str, ...] = ()
 
 
 _CAUSES = {

@@ -951,5 +951,5 @@ def warn_skipped(folder: Path, skipped: list[str], stacklevel: int = 3) -> None:
         late = all(NOT_THERE_YET in item for item in skipped)
         head = "parts a sync has not delivered yet" if late else "skipped damaged data"
         warning = LoadWarning(f"{folder}: {head}; everything else was kept: " + "; ".join(skipped))
-        warning.items = list(skipped)
+        warning.items = tuple(skipped)
         warnings.warn(warning, stacklevel=stacklevel)
