@@ -167,12 +167,7 @@ def test_span_questions_go_and_come_back(server: tuple[Any, Path], tmp_path: Pat
     # and the server's own Hub export of it
     assert _export(home, "spans", tmp_path / "export") == "exported"
     exported = cells(rg.FeedbackDataset.from_hub(local_dir=tmp_path / "export"))
-    names = {str(uid): name for name, uid in handed.user_ids.items()}
-    for record in exported["records"]:
-        for response in record["responses"]:
-            response["user"] = names[response["user"]]
-        record["responses"].sort(key=lambda x: x["user"])
-    assert exported == expected
+    assert _named(exported, handed) == expected
 
 
 def test_overlapping_spans_and_an_empty_span_answer_go_and_come_back(client: Any) -> None:
@@ -184,6 +179,20 @@ def test_overlapping_spans_and_an_empty_span_answer_go_and_come_back(client: Any
 def test_from_argilla_names_a_missing_dataset(client: Any) -> None:
     with pytest.raises(rg.ExportError, match="no dataset 'nope' in workspace 'argilla'"):
         rg.FeedbackDataset.from_argilla(client, "nope", "argilla")
+
+
+def _named(exported: dict[str, Any], handed: Any) -> dict[str, Any]:
+    """``exported``'s cells with each annotator named again, in name order.
+
+    The server's export names annotators by server user id (it carries no names): the
+    hand-off's ids give the names back.
+    """
+    names = {str(uid): name for name, uid in handed.user_ids.items()}
+    for record in exported["records"]:
+        for response in record["responses"]:
+            response["user"] = names[response["user"]]
+        record["responses"].sort(key=lambda x: x["user"])
+    return exported
 
 
 def _export(home: Path, name: str, out: Path) -> str:
@@ -217,11 +226,4 @@ def test_nb_feedback_reads_the_servers_own_export(server: tuple[Any, Path], tmp_
     for record in expected["records"]:
         # the exporter leaves extra metadata out (its own TODO); everything else comes back
         record["metadata"].pop("lang", None)
-    got = cells(back)
-    # the export names annotators by server user id (it carries no names): the hand-off's ids
-    names = {str(uid): name for name, uid in handed.user_ids.items()}
-    for record in got["records"]:
-        for response in record["responses"]:
-            response["user"] = names[response["user"]]
-        record["responses"].sort(key=lambda x: x["user"])
-    assert got == expected
+    assert _named(cells(back), handed) == expected
