@@ -3,7 +3,8 @@
 marimo hosts the widget as ``mo.ui.anywidget(w)`` in a shadow root and applies the kernel's trait
 changes one at a time; this proves answers typed back to back all reach disk and that focus stays
 in the answer box after every submit, and that a long record shown whole keeps its answers and
-Submit in view while the page scrolls it past (scroll keys in its box move the box, not the page).
+Submit in view while the page scrolls it past (scroll keys in its box move the box, not the page),
+and that the span editor marks a span by keys and submits a text with no span as none.
 """
 
 from __future__ import annotations
@@ -243,3 +244,47 @@ def test_marimo_long_record_keeps_its_answers_and_submit_in_view(
         assert answers(folder) == {0: ("submitted", {"answer": "seen whole"})}
         if os.environ.get("E2E_SHOW_TIMINGS"):
             print(f"\n[marimo] page moved by scroll keys: {moved}px; Submit's top: {measured}")
+
+
+SPANS = textwrap.dedent(
+    """\
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="text", title="Text")],
+        questions=[
+            rg.SpanQuestion(
+                name="ents", title="Names", field="text",
+                labels={{"PER": "Person", "LOC": "Place"}},
+                visible_labels=None,
+            )
+        ],
+    )
+    ds.add_records([{{"text": "Ada Lovelace met Charles Babbage in London."}},
+                    {{"text": "Nothing to mark here."}}])
+    ds.save({folder!r})"""
+)
+
+
+def test_marimo_span_editor_by_keyboard(tmp_path: Path, page: Page) -> None:
+    """The span editor in marimo's shadow root: a span marked by keys, and a text with no span
+    submitted as none (a required span question never blocks it)."""
+    folder = tmp_path / "data"
+    with running_marimo(tmp_path, "light", SPANS.format(folder=str(folder))) as url:
+        page.goto(url)
+        root = page.get_by_test_id("nbf-root")
+        position = root.get_by_test_id("nbf-position")
+        expect(position).to_have_text("Record 1 of 2", timeout=TIMEOUT_MS)
+        editor = root.get_by_test_id("nbf-q-ents")
+        editor.focus()
+        for key in ("Control+Shift+ArrowRight", "Control+Shift+ArrowRight", "1"):
+            page.keyboard.press(key)  # "Ada Lovelace", labelled Person: 3 keys
+        expect(root.get_by_test_id("nbf-span-list-ents")).to_contain_text("Person “Ada Lovelace”")
+        page.keyboard.press("Control+Enter")
+        expect(position).to_have_text("Record 2 of 2")
+        editor.focus()
+        page.keyboard.press("Control+Enter")  # nothing marked: an answer of no span
+        expect(root.get_by_test_id("nbf-end")).to_be_visible()
+        expect(root.get_by_test_id("nbf-saved")).to_have_text("Saved")
+    assert answers(folder) == {
+        0: ("submitted", {"ents": [{"start": 0, "end": 12, "label": "PER"}]}),
+        1: ("submitted", {"ents": []}),
+    }
