@@ -73,6 +73,9 @@ Listener = Callable[[str, Sequence[str]], None]
 """Called as ``(kind, record_ids)`` after a change: kind is "responses" or "records"."""
 
 
+_UPDATED_AT = T.COLUMN_AT["updated_at"]
+"""Where a response row holds its time (a ``PutResponse`` is committed at it)."""
+
 _FEW_ANSWERS = 256
 """Up to this many answers read from a folder are applied one by one (``_put_if_later``)."""
 
@@ -368,15 +371,14 @@ class DatasetCore:
         """
         if self._read_only:
             self._check_writable()  # raises, saying why
-        if isinstance(change, EditRecords):  # stored key by key (see _patches)
-            change = patch_of(change, self._stored)
-            if not change.entries:
-                return
-        at = (
-            change.row[T.COLUMN_AT["updated_at"]]
-            if isinstance(change, PutResponse)
-            else CLOCK.tick()
-        )
+        if type(change) is PutResponse:  # the commonest change: one answer, timed by its maker
+            at = change.row[_UPDATED_AT]
+        else:
+            if isinstance(change, EditRecords):  # stored key by key (see _patches)
+                change = patch_of(change, self._stored)
+                if not change.entries:
+                    return
+            at = CLOCK.tick()
         writer, self._last_saved = "", False
         if self._writer is not None:
             if self._legacy:  # the first write to a format 1/2 folder: make it format 3 first

@@ -304,6 +304,25 @@ class FeedbackRecord:
     'Name three primes.'
     """
 
+    # What a record holds when it was given only its fields: __init__ sets none of these then
+    # (each attribute set costs ~30 ns, and Argilla-style code builds a record per row); the
+    # record's own value, once set, shadows the class's. Each is None until given or read
+    # (the properties make the empty dict or list then), and add_records tells a batch that
+    # holds nothing but fields by one look at these (GIVEN_PARTS).
+    id: str | None = None
+    _dataset: Any = None  # set by the dataset that made this record
+    _loader: Any = None  # set for a record read lazily (see ``lazy``)
+    _fields: dict[str, Any] | None = None
+    _field_name: Any = None  # as given: add_records names a field that is not a str
+    _field_text: Any = None
+    _external_id: str | None = None
+    _status: str = "pending"
+    _metadata: Any = None
+    _suggestions: Any = None
+    _responses: Any = None
+    _vectors: Any = None
+    _unified: Any = None  # Argilla v1's answers unified by compute_unified_responses
+
     def __init__(
         self,
         fields: Mapping[str, Any],
@@ -317,9 +336,6 @@ class FeedbackRecord:
         unified_responses: Mapping[str, Any] | None = None,
     ) -> None:
         # no **kwargs: Python names an unknown argument itself, and builds no dict per record
-        self.id = id
-        self._dataset: Any = None  # set by the dataset that made this record
-        self._loader: Any = None  # set for a record read lazily (see ``lazy``)
         if type(fields) is dict and len(fields) == 1:
             # One field, the usual record: its name and text, and no dict until `fields` is
             # read. Each dict is one more object the garbage collector counts: with one per
@@ -327,43 +343,34 @@ class FeedbackRecord:
             # (0.3 s here) where 2 run now.
             for self._field_name, self._field_text in fields.items():
                 pass
-            self._fields: dict[str, Any] | None = None
         else:
             self._fields = dict(fields)
-        self._external_id = external_id
-        self._status = status
+        if id is not None:
+            self.id = id
+        if external_id is not None:
+            self._external_id = external_id
+        if type(status) is not str or status != "pending":  # kept as given, checked when added
+            self._status = status
         # Kept as given (a record may be built wrong: add_records names what is wrong). The
         # `is None` tests come first: most records are built without these, and Mapping's
         # isinstance is an ABC check. Metadata is a plain dict until the record is bound to a
         # dataset (_bind): a tracked dict holds a method of its record, a reference cycle that
-        # only the garbage collector frees, for every record a user builds.
-        # Each of these is None until given or read (the properties make the empty dict or
-        # list then): a list is an object the garbage collector tracks, and a batch of 200,000
-        # records built with two empty lists each made it run its full collections ~8 times
-        # (4 s of 5.7 s here); and add_records tells a batch that holds nothing but fields
-        # by one look at these (GIVEN_PARTS).
-        self._metadata: Any = (
-            None
-            if metadata is None
-            else (dict(metadata) if isinstance(metadata, Mapping) else metadata)
-        )
-        self._suggestions: Any = (
-            None
-            if suggestions is None
-            else (list(suggestions) if isinstance(suggestions, list | tuple) else suggestions)
-        )
-        self._responses: Any = (
-            None
-            if responses is None
-            else (list(responses) if isinstance(responses, list | tuple) else responses)
-        )
-        self._vectors: Any = (
-            None
-            if vectors is None
-            else (dict(vectors) if isinstance(vectors, Mapping) else vectors)
-        )
-        # Argilla v1's answers unified by compute_unified_responses: {question: [values]}
-        self._unified: Any = None if unified_responses is None else dict(unified_responses)
+        # only the garbage collector frees, for every record a user builds. None of these is
+        # made empty here: a list is an object the garbage collector tracks, and a batch of
+        # 200,000 records built with two empty lists each made it run its full collections
+        # ~8 times (4 s of 5.7 s here).
+        if metadata is not None:
+            self._metadata = dict(metadata) if isinstance(metadata, Mapping) else metadata
+        if suggestions is not None:
+            self._suggestions = (
+                list(suggestions) if isinstance(suggestions, list | tuple) else suggestions
+            )
+        if responses is not None:
+            self._responses = list(responses) if isinstance(responses, list | tuple) else responses
+        if vectors is not None:
+            self._vectors = dict(vectors) if isinstance(vectors, Mapping) else vectors
+        if unified_responses is not None:
+            self._unified = dict(unified_responses)
 
     @classmethod
     def lazy(cls, record_id: str, dataset: Any, load: Any) -> FeedbackRecord:
@@ -394,8 +401,8 @@ class FeedbackRecord:
             return
         self._loader = None
         full = load(self.id)
-        state = full.__dict__
-        self.__dict__.update((name, state[name]) for name in _STATE)
+        for name in _STATE:  # getattr: what `full` was not given is its class's default
+            setattr(self, name, getattr(full, name))
         self._fields = full.fields
         metadata = full._metadata
         if isinstance(metadata, _TrackedDict):  # made for `full`, which nobody else holds
@@ -804,18 +811,18 @@ def normalize_response(raw: Any, where: str) -> Response:
 
 def check_user(user: object, where: str) -> str:
     """Return ``user`` (an annotator's name), or raise: a non-empty string that UTF-8 can store."""
-    if type(user) is str and user in _GOOD_USERS:  # checked before: a team has a few names
+    if type(user) is str and user in GOOD_USERS:  # checked before: a team has a few names
         return user
     if isinstance(user, uuid.UUID):  # Argilla v1's user ids were UUIDs: kept as their string
         user = str(user)
     if not is_user_name(user):
         raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
-    if type(user) is str and len(_GOOD_USERS) < 1024:
-        _GOOD_USERS.add(user)
+    if type(user) is str and len(GOOD_USERS) < 1024:
+        GOOD_USERS.add(user)
     return user
 
 
-_GOOD_USERS: set[str] = set()
+GOOD_USERS: set[str] = set()
 """Names ``check_user`` accepted (at most 1,024): an answer from code names its user each time."""
 
 

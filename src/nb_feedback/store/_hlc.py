@@ -35,7 +35,9 @@ class Clock:
     def tick(self) -> float:
         """Return a time later than every time given or observed before."""
         with self._lock:
-            now = float(self._wall())  # type: ignore[operator]
+            now = self._wall()  # type: ignore[operator]
+            if type(now) is not float:  # time.time's is; a stand-in clock may give an int
+                now = float(now)
             self._last = now if now > self._last else self._last + STEP
             return self._last
 
