@@ -289,3 +289,59 @@ def test_text_columns_built_in_parts_are_the_builders(texts: list[str], per_part
     assert str(joined.dtype) == "str"
     pd.testing.assert_extension_array_equal(joined, built)
     assert pa.array(joined).to_pylist() == texts
+
+
+def test_text_length_is_counted_in_characters_not_bytes() -> None:
+    # the check reads byte lengths first and counts characters only where a text may be long:
+    # a text of exactly the limit in two-byte characters (twice the limit in bytes) is taken,
+    # one character more is refused, whether the batch is a DataFrame or a list of records
+    from nb_feedback.domain._checks import MAX_TEXT_CHARS
+
+    def dataset() -> rg.FeedbackDataset:
+        return rg.FeedbackDataset(
+            fields=[rg.TextField(name="prompt")], questions=[rg.TextQuestion(name="answer")]
+        )
+
+    at_limit = "é" * MAX_TEXT_CHARS
+    for batch in (pd.DataFrame({"prompt": [at_limit, "short"]}), [{"prompt": at_limit}]):
+        ds = dataset()
+        ds.add_records(batch)
+        assert ds[0].fields["prompt"] == at_limit
+    over = pd.DataFrame({"prompt": ["short", "é" * (MAX_TEXT_CHARS + 1)]})
+    ds = dataset()
+    with pytest.raises(rg.RecordError, match=r"record 1: field 'prompt': expected at most"):
+        ds.add_records(over)
+    assert len(ds) == 0
+
+
+def test_a_record_reads_the_same_whatever_it_was_given() -> None:
+    # a record given only its fields sets no other attribute (the class's defaults stand in):
+    # every property reads as it does for a record given each value explicitly
+    bare = rg.FeedbackRecord(fields={"prompt": "p"})
+    full = rg.FeedbackRecord(
+        fields={"prompt": "p"},
+        metadata={},
+        suggestions=[],
+        responses=[],
+        external_id=None,
+        id=None,
+        vectors={},
+        status="pending",
+    )
+    for record in (bare, full):
+        assert record.fields == {"prompt": "p"}
+        assert (record.metadata, record.suggestions, record.responses, record.vectors) == (
+            {},
+            [],
+            [],
+            {},
+        )
+        assert (record.id, record.external_id, record.status) == (None, None, "pending")
+        assert record.unified_responses == {}
+    bare.metadata["k"] = 1  # the dict made on first read is the record's own
+    assert bare.metadata == {"k": 1} and rg.FeedbackRecord(fields={"prompt": "q"}).metadata == {}
+    ds = rg.FeedbackDataset(
+        fields=[rg.TextField(name="prompt")], questions=[rg.TextQuestion(name="answer")]
+    )
+    ds.add_records([bare, rg.FeedbackRecord(fields={"prompt": "q"}, external_id="x")])
+    assert ds[0].metadata == {"k": 1} and ds[1].external_id == "x" and ds[1].metadata == {}
