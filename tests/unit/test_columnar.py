@@ -16,7 +16,7 @@ from unittest import mock
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 import nb_feedback as rg
@@ -274,6 +274,9 @@ def _builder_column(values: list[Any]) -> Any:
     st.lists(TEXTS | st.text(max_size=8) | st.sampled_from(["", "\x00", "\ud800x"]), max_size=12),
     st.integers(1, 4),
 )
+@example(texts=["ab", "c", "", "defg", "h"], per_part=1)  # ASCII: sizes read off the lengths
+@example(texts=["ab", "c", "", "defg", "h"], per_part=3)
+@example(texts=["ab", "é", "", "defg", "h"], per_part=3)  # one non-ASCII text: measured parts
 def test_text_columns_built_in_parts_are_the_builders(texts: list[str], per_part: int) -> None:
     # _text_column converts an all-str column a part at a time into one buffer; the builder
     # alone is the plain path, and a lone surrogate sends both to a Python object column
