@@ -280,3 +280,12 @@ def scored_span_dataset() -> rg.FeedbackDataset:
         "s-1", {"ents": [{"start": 0, "end": 6, "label": "ORG"}]}, user="ana", status="draft"
     )
     return ds
+
+
+def float32_rounded(value: Any) -> Any:
+    """``value`` with every float as Argilla v1's layout holds it (float32, compared to 6 places)."""
+    if isinstance(value, list):
+        return [float32_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: float32_rounded(v) for k, v in value.items()}
+    return round(value, 6) if isinstance(value, float) else value

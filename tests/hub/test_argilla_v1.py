@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.hub.cases import full_dataset, span_dataset
+from tests.hub.cases import float32_rounded, full_dataset, span_dataset
 from tests.hub.side import run_side
 
 import nb_feedback as rg
@@ -37,14 +37,6 @@ def argilla_v1(*args: str) -> Any:
     return json.loads(line)
 
 
-def _round(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_round(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _round(v) for k, v in value.items()}
-    return round(value, 6) if isinstance(value, float) else value
-
-
 def v1_view(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
     """``ds`` as ``argilla_v1_side.neutral`` shows v1's records (user ids as UUIDs)."""
     return [
@@ -57,7 +49,7 @@ def v1_view(ds: rg.FeedbackDataset) -> list[dict[str, Any]]:
                     {
                         "question": s.question_name,
                         "value": s.value,
-                        "score": _round(s.score),
+                        "score": float32_rounded(s.score),
                         "agent": s.agent,
                     }
                     for s in r.suggestions

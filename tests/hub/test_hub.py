@@ -19,6 +19,7 @@ import pytest
 from tests.hub.cases import (
     cells,
     chat_dataset,
+    float32_rounded,
     full_dataset,
     full_schema,
     scored_span_dataset,
@@ -115,15 +116,6 @@ def test_a_foreign_user_id_without_a_name_stays_the_annotator(tmp_path: Path) ->
     assert {x.user for x in back[0].responses} == {user_uuid("ana"), user_uuid("bo")}
 
 
-def _float32(value: Any) -> Any:
-    """``value`` with every float as v1's layout holds it (float32, compared to 6 places)."""
-    if isinstance(value, list):
-        return [_float32(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _float32(v) for k, v in value.items()}
-    return round(value, 6) if isinstance(value, float) else value
-
-
 def test_argilla_v1_layout_round_trip_and_its_limits(tmp_path: Path) -> None:
     ds = full_dataset()
     ds.to_hub(local_dir=tmp_path, layout="argilla-v1")
@@ -138,8 +130,8 @@ def test_argilla_v1_layout_round_trip_and_its_limits(tmp_path: Path) -> None:
         assert theirs["fields"] == mine["fields"] and theirs["metadata"] == mine["metadata"]
         # v1 keeps no record id (ours travels as external_id only if set), floats as float32
         assert theirs["vectors"].keys() == mine["vectors"].keys()
-        assert _float32(theirs["vectors"]) == _float32(mine["vectors"])
-        assert _float32(theirs["suggestions"]) == _float32(mine["suggestions"])
+        assert float32_rounded(theirs["vectors"]) == float32_rounded(mine["vectors"])
+        assert float32_rounded(theirs["suggestions"]) == float32_rounded(mine["suggestions"])
         # v1's layout lists answers per question: a discard with no answer has no place
         kept = [x for x in mine["responses"] if x["values"]]
         assert [(x["user"], x["status"], x["values"]) for x in theirs["responses"]] == [
