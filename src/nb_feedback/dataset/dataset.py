@@ -22,13 +22,12 @@ from nb_feedback.domain.distribution import (
 from nb_feedback.domain.metadata import MetadataProperty
 from nb_feedback.domain.records import (
     DEFAULT_USER,
-    GOOD_USERS,
-    STATUSES,
     FeedbackRecord,
     Response,
     check_status,
     check_time_spent,
     check_user,
+    is_status,
     normalize_response,
     unwrap_values,
 )
@@ -261,14 +260,10 @@ class FeedbackDataset(FolderMixin, QueryMixin, V1SchemaMixin):
         the answer then keeps its provenance (see ``nb_feedback.domain.provenance``).
         """
         where = f"record {record_id!r}"
-        known = self._id_positions or self._ids_and_positions()
-        if type(record_id) is not str or record_id not in known[1]:
+        if type(record_id) is not str or record_id not in self._ids_and_positions()[1]:
             self.position_of(record_id)  # raises naming what is wrong
-        # the membership tests first: code answering in a loop names the same user and status
-        # each time, and a call to check them costs more than the rest of this line
-        if type(user) is not str or user not in GOOD_USERS:
-            user = check_user(DEFAULT_USER if user is None else user, where)
-        if type(status) is not str or status not in STATUSES:
+        user = check_user(DEFAULT_USER if user is None else user, where)
+        if type(status) is not str or not is_status(status):
             status = check_status(status, where)
         if type(values) is not dict and not isinstance(values, Mapping):  # dict: no ABC check
             raise ResponseError(f"{where}: values must be a dict of answers, got {values!r}")

@@ -61,7 +61,7 @@ def text_problem(value: object) -> str | None:
     """Say what is wrong with ``value`` as a non-empty text, or return None when it is fine."""
     if not isinstance(value, str):
         return f"expected text (str), got {type(value).__name__} {short_repr(value)}"
-    if not value or value.isspace():  # is_blank, inline: this runs for every answer given
+    if is_blank(value):
         return "expected non-empty text, got empty or whitespace-only text"
     if len(value) > MAX_TEXT_CHARS:
         return f"expected at most {MAX_TEXT_CHARS:,} characters, got {len(value):,}"

@@ -811,18 +811,18 @@ def normalize_response(raw: Any, where: str) -> Response:
 
 def check_user(user: object, where: str) -> str:
     """Return ``user`` (an annotator's name), or raise: a non-empty string that UTF-8 can store."""
-    if type(user) is str and user in GOOD_USERS:  # checked before: a team has a few names
+    if type(user) is str and user in _GOOD_USERS:  # checked before: a team has a few names
         return user
     if isinstance(user, uuid.UUID):  # Argilla v1's user ids were UUIDs: kept as their string
         user = str(user)
     if not is_user_name(user):
         raise ResponseError(f"{where}: user must be a non-empty string, got {user!r}")
-    if type(user) is str and len(GOOD_USERS) < 1024:
-        GOOD_USERS.add(user)
+    if type(user) is str and len(_GOOD_USERS) < 1024:
+        _GOOD_USERS.add(user)
     return user
 
 
-GOOD_USERS: set[str] = set()
+_GOOD_USERS: set[str] = set()
 """Names ``check_user`` accepted (at most 1,024): an answer from code names its user each time."""
 
 
